@@ -1,0 +1,440 @@
+"""The supervision rules of SPEC §3: deadlines, status, 督办预警, reporting obligation, ids.
+
+Everything here is a pure function of model objects and plain dates, so that ``refresh`` run
+twice on the same day writes the same cells, and the rules can be tested in milliseconds.
+The public functions read their inputs from an :class:`Item`; :func:`recompute` feeds the
+derived status and deadline straight into the private helpers so that refreshing tens of
+thousands of items does not copy each one.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.model import (
+    OPEN_STATUSES,
+    Alert,
+    Approval,
+    Extension,
+    Item,
+    ItemKind,
+    Reminder,
+    Report,
+    ReportFlag,
+    Settings,
+    Status,
+)
+
+__all__ = [
+    "ID_PATTERN",
+    "Computed",
+    "alert",
+    "assign_ids",
+    "assignment_due",
+    "current_deadline",
+    "derive_status",
+    "is_obliged",
+    "item_id_prefix",
+    "may_report",
+    "normalize_period",
+    "period_flag",
+    "period_end",
+    "period_of",
+    "period_start",
+    "recompute",
+    "report_due",
+]
+
+# re.ASCII: full-width digits typed by staff must not pass as an id.
+ID_PATTERN: re.Pattern[str] = re.compile(r"^\d{4}-(CW|ZT|PS)\d{2}-\d{2,}\Z", re.ASCII)
+
+
+# -- deadlines --------------------------------------------------------------------------
+
+
+def assignment_due(item: Item, cal: WorkCalendar, settings: Settings) -> dt.date | None:
+    """Art. 5: the assignment notice is due a few working days after the minutes are issued."""
+    if item.issued is None:
+        return None
+    return cal.add_workdays(item.issued, settings.assign_workdays)
+
+
+def _is_approved(ext: Extension) -> bool:
+    return ext.result is Approval.APPROVED and ext.granted_to is not None
+
+
+def current_deadline(item: Item, extensions: Sequence[Extension]) -> tuple[dt.date | None, int]:
+    """(当前时限, 延期次数): the last approved extension wins over 完成时限.
+
+    "Last" is the latest 审批日期. Staff sometimes leave that date blank; such a row is taken
+    to have been approved right after the row above it (sheet order), which is how the sheet
+    is kept: an append-only log.
+    """
+    best: tuple[dt.date, int] | None = None
+    best_to: dt.date | None = None
+    count = 0
+    carried = dt.date.min
+    for index, ext in enumerate(extensions):
+        if ext.approved_on is not None:
+            carried = _day(ext.approved_on)
+        if not _is_approved(ext):
+            continue
+        count += 1
+        key = (carried, index)
+        if best is None or key >= best:
+            best, best_to = key, _day(ext.granted_to)
+    if best_to is not None:
+        return best_to, count
+    return item.deadline, count
+
+
+# -- status -----------------------------------------------------------------------------
+
+
+def _open_status(kind: ItemKind | None) -> Status:
+    """The open status an item's kind calls for; an item without a kind is 一般."""
+    return Status.LONG_TERM if kind is ItemKind.LONG_TERM else Status.IN_PROGRESS
+
+
+def derive_status(item: Item, extensions: Sequence[Extension]) -> Status:
+    """办理状态 after refresh. Idempotent: feeding the result back in gives it again.
+
+    Only merge moves an item to 申请延期 (a unit asked); refresh only takes it back once no
+    request is left pending, because approval and refusal both end the request.
+    """
+    status = item.status
+    if item.closed_date is not None:
+        return Status.CLOSED
+    if status in (Status.TERMINATED, Status.DONE):
+        return status
+    if status is None or status is Status.PENDING_ASSIGNMENT:
+        return _open_status(item.kind) if item.assigned is not None else Status.PENDING_ASSIGNMENT
+    if status is Status.EXTENSION_REQUESTED:
+        if any(ext.pending for ext in extensions if _same_item(item, ext.item_id)):
+            return status
+        return _open_status(item.kind)
+    if status is Status.CLOSED:
+        # 销号日期 was cleared by staff: the item goes back to done, or to open work.
+        if item.done_date is not None:
+            return Status.DONE
+        return _open_status(item.kind) if item.assigned is not None else Status.PENDING_ASSIGNMENT
+    return _open_status(item.kind)  # IN_PROGRESS / LONG_TERM, corrected to the kind
+
+
+def _same_item(item: Item, record_id: str | None) -> bool:
+    """Records are usually pre-filtered; a record without an id is taken as this item's."""
+    return record_id is None or item.id is None or record_id.strip() == item.id.strip()
+
+
+# -- periods ----------------------------------------------------------------------------
+
+_PERIOD = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*月|\s*[-/.]\s*\d{1,2}\s*日?(?:[ T].*)?)?$"
+)
+
+
+def period_of(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+@lru_cache(maxsize=256)
+def _parse_period(period: str) -> tuple[int, int]:
+    text = unicodedata.normalize("NFKC", period).strip()
+    match = _PERIOD.match(text)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12:
+            return year, month
+    raise ValueError(f"报送期次「{period}」格式有误，应为 YYYY-MM")
+
+
+def normalize_period(value: object) -> str | None:
+    """The period as YYYY-MM from what a cell may hold, or None.
+
+    Excel turns a typed 2026-03 into a date, and staff type 2026年3月.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return period_of(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        year, month = _parse_period(text)
+    except ValueError:
+        return None
+    return f"{year:04d}-{month:02d}"
+
+
+def period_start(period: str) -> dt.date:
+    year, month = _parse_period(period)
+    return dt.date(year, month, 1)
+
+
+def period_end(period: str) -> dt.date:
+    year, month = _parse_period(period)
+    return dt.date(year, month, _stdcal.monthrange(year, month)[1])
+
+
+@lru_cache(maxsize=256)
+def _report_due(period: str, day: int) -> dt.date:
+    year, month = _parse_period(period)
+    last = _stdcal.monthrange(year, month)[1]
+    return dt.date(year, month, min(max(day, 1), last))
+
+
+def report_due(period: str, settings: Settings) -> dt.date:
+    """Day 月报截止日 of the month, inclusive; a 31 in February means the month's last day."""
+    return _report_due(period, int(settings.report_day))
+
+
+# -- reporting obligation ---------------------------------------------------------------
+
+
+def _obliged(status: Status | None, assigned: dt.date | None, period: str) -> bool:
+    return (
+        status in OPEN_STATUSES and assigned is not None and _day(assigned) < period_start(period)
+    )
+
+
+def is_obliged(item: Item, period: str) -> bool:
+    """Open and assigned before the month began: an item assigned mid-month gets a grace month."""
+    return _obliged(item.status, item.assigned, period)
+
+
+def may_report(item: Item, period: str) -> bool:
+    """Open and assigned by the month's end: it appears on that month's form."""
+    return (
+        item.status in OPEN_STATUSES
+        and item.assigned is not None
+        and _day(item.assigned) <= period_end(period)
+    )
+
+
+def _flag(
+    item: Item,
+    status: Status | None,
+    reports: Sequence[Report],
+    period: str,
+    settings: Settings,
+) -> ReportFlag:
+    due = report_due(period, settings)
+    found = False
+    for report in reports:
+        if not _same_item(item, report.item_id) or normalize_period(report.period) != period:
+            continue
+        recorded = report.recorded_date
+        # A row without 记录时间 (typed in by staff) is no evidence of lateness.
+        if recorded is None or recorded <= due:
+            return ReportFlag.REPORTED
+        found = True
+    if found:
+        return ReportFlag.REPORTED_LATE
+    if _obliged(status, item.assigned, period):
+        return ReportFlag.MISSING
+    return ReportFlag.NOT_REQUIRED
+
+
+def period_flag(
+    item: Item, reports: Sequence[Report], period: str, settings: Settings
+) -> ReportFlag:
+    """本期报送: a report on time, a late one, nothing though obliged, or nothing needed."""
+    return _flag(item, item.status, reports, period, settings)
+
+
+# -- 督办预警 ----------------------------------------------------------------------------
+
+
+def _alert(
+    item: Item,
+    status: Status | None,
+    deadline: dt.date | None,
+    as_of: dt.date,
+    cal: WorkCalendar,
+    settings: Settings,
+    flag: ReportFlag,
+) -> Alert:
+    if status is Status.CLOSED:
+        return Alert.CLOSED
+    if status is Status.TERMINATED:
+        return Alert.TERMINATED
+    if status is Status.DONE:
+        # Without a 办结日期 there is no evidence of lateness.
+        if deadline is None or item.done_date is None or _day(item.done_date) <= deadline:
+            return Alert.DONE_ON_TIME
+        return Alert.DONE_LATE
+    if status not in OPEN_STATUSES:  # 待交办, or a row refresh has not derived yet
+        due = assignment_due(item, cal, settings)
+        if due is not None and as_of > due:
+            return Alert.ASSIGNMENT_LATE
+        return Alert.PENDING_ASSIGNMENT
+    if deadline is not None and as_of > deadline:
+        return Alert.OVERDUE
+    if flag is ReportFlag.MISSING and as_of > report_due(period_of(as_of), settings):
+        return Alert.REPORT_MISSING
+    if deadline is not None and 0 <= cal.workdays_left(as_of, deadline) <= settings.warn_workdays:
+        return Alert.DUE_SOON
+    return Alert.NORMAL
+
+
+def alert(
+    item: Item, as_of: dt.date, cal: WorkCalendar, settings: Settings, flag: ReportFlag
+) -> Alert:
+    """督办预警 in SPEC §3 priority order; reads 办理状态 and 当前时限 from ``item``."""
+    deadline = item.current_deadline if item.current_deadline is not None else item.deadline
+    return _alert(item, item.status, _day(deadline), _day(as_of), cal, settings, flag)
+
+
+# -- the refresh entry point ------------------------------------------------------------
+
+
+@dataclass
+class Computed:
+    """The tool-owned (T) columns of one 台账 row."""
+
+    status: Status
+    current_deadline: dt.date | None
+    extensions: int
+    reminders: int
+    workdays_left: int | None
+    alert: Alert
+    period_flag: ReportFlag
+
+
+def recompute(
+    item: Item,
+    extensions: Sequence[Extension],
+    reports: Sequence[Report],
+    reminders: Sequence[Reminder],
+    as_of: dt.date,
+    cal: WorkCalendar,
+    settings: Settings,
+) -> Computed:
+    """Every T column of one item as of ``as_of``; the records are already this item's."""
+    as_of = _day(as_of)
+    status = derive_status(item, extensions)
+    deadline, count = current_deadline(item, extensions)
+    deadline = _day(deadline)
+    flag = _flag(item, status, reports, period_of(as_of), settings)
+    left = cal.workdays_left(as_of, deadline) if status in OPEN_STATUSES and deadline else None
+    return Computed(
+        status=status,
+        current_deadline=deadline,
+        extensions=count,
+        reminders=len(reminders),
+        workdays_left=left,
+        alert=_alert(item, status, deadline, as_of, cal, settings, flag),
+        period_flag=flag,
+    )
+
+
+# -- 事项编号 ----------------------------------------------------------------------------
+
+_MEETING = re.compile(r"第\s*([0-9]+|[零〇一二两三四五六七八九十百]+)\s*次")
+_YEAR_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _chinese_number(text: str) -> int:
+    """Small Chinese numerals as written in meeting names: 十二, 二十三, 一百零五, 一〇五."""
+    if all(ch in _CN_DIGITS for ch in text):  # digit by digit: 一〇五
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    total, digit = 0, 0
+    for ch in text:
+        if ch == "百":
+            total += (digit or 1) * 100
+            digit = 0
+        elif ch == "十":
+            total += (digit or 1) * 10
+            digit = 0
+        else:
+            digit = _CN_DIGITS[ch]
+    return total + digit
+
+
+def _meeting_number(source_name: str) -> int:
+    match = _MEETING.search(source_name)
+    if not match:
+        return 0
+    text = match.group(1)
+    return int(text) if text.isdigit() else _chinese_number(text)
+
+
+def item_id_prefix(item: Item) -> str:
+    """``{年}-{来源代码}{会次:02}-``; ValueError when the row lacks what the id is made of."""
+    if item.source_type is None:
+        raise ValueError("来源类型未填写，无法编号")
+    name = unicodedata.normalize("NFKC", item.source_name or "")
+    if item.issued is not None:
+        year = item.issued.year
+    else:
+        match = _YEAR_IN_NAME.search(name)
+        if match is None:
+            raise ValueError("印发日期未填写，来源名称中也没有年份，无法编号")
+        year = int(match.group(1))
+    meeting = _meeting_number(name)
+    if meeting > 99:
+        raise ValueError(f"会次 {meeting} 超过两位数，无法按编号规则编号，请手工填写事项编号")
+    return f"{year:04d}-{item.source_type.code}{meeting:02d}-"
+
+
+def _split_id(item_id: str) -> tuple[str, int] | None:
+    """(prefix, sequence number) of a well-formed id."""
+    if not ID_PATTERN.match(item_id):
+        return None
+    prefix, _, seq = item_id.rpartition("-")
+    return prefix + "-", int(seq)
+
+
+def assign_ids(items: Sequence[Item]) -> dict[int, str]:
+    """New ids for rows with a blank 事项编号, continuing after the highest existing number.
+
+    Gaps left by deleted rows are never refilled: an id once circulated on a form or notice
+    must not come to mean another item.
+    """
+    highest: dict[str, int] = {}
+    for item in items:
+        parts = _split_id(item.id.strip()) if item.id else None
+        if parts:
+            prefix, seq = parts
+            highest[prefix] = max(highest.get(prefix, 0), seq)
+    assigned: dict[int, str] = {}
+    for index, item in enumerate(items):
+        if item.id is not None and item.id.strip():
+            continue
+        try:
+            prefix = item_id_prefix(item)
+        except ValueError:
+            continue  # validate reports the missing source fields
+        seq = highest.get(prefix, 0) + 1
+        highest[prefix] = seq
+        assigned[index] = f"{prefix}{seq:02d}"
+    return assigned
+
+
+def _day(value: dt.date | None) -> dt.date | None:
+    """Cells may come back as datetimes; every rule compares calendar days."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value

@@ -1,0 +1,1 @@
+"""One module per command: read through sheets/, decide through core/, write through sheets/."""

@@ -1,0 +1,94 @@
+"""ledger validate: the ledger's own consistency, as findings (codes L3xx). Read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ledger_tools.core import findings as fnd
+from ledger_tools.core import model as m
+from ledger_tools.core.rules import ID_PATTERN
+from ledger_tools.sheets import schema as sc
+from ledger_tools.sheets.ledger_data import LedgerData, read_ledger
+from ledger_tools.sheets.ledger_file import LedgerFile
+
+_ALWAYS_REQUIRED = ("source_type", "source_name", "issued", "matter", "lead_unit", "kind")
+
+
+@dataclass
+class ValidateResult:
+    path: Path
+    findings: list[fnd.Finding] = field(default_factory=list)
+    items: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
+
+
+def run(path: Path) -> ValidateResult:
+    with LedgerFile(path) as lf:
+        data = read_ledger(lf)
+        return ValidateResult(Path(path), check(data), len(data.items))
+
+
+def check(data: LedgerData) -> list[fnd.Finding]:
+    """Every problem of the ledger, reading problems first, then cross-checks by sheet order."""
+    out = list(data.problems)
+    out.extend(_items(data))
+    out.extend(_records(data))
+    return out
+
+
+def _items(data: LedgerData) -> Iterator[fnd.Finding]:
+    t = data.table(sc.ITEMS)
+    file, sheet = data.name, sc.ITEMS.name
+    known_units = data.unit_names()
+    first_row: dict[str, int] = {}
+
+    def at(item: m.Item, f: str, code: str, **values) -> fnd.Finding:
+        cell = t.ref(item.row, f) if f in t.positions else None
+        return fnd.make(code, file=file, sheet=sheet, cell=cell, item=item.id, **values)
+
+    for item, row in zip(data.items, data.item_rows):
+        if item.id:
+            if item.id in first_row:
+                yield at(item, "id", "L301", detail=first_row[item.id])
+            else:
+                first_row[item.id] = item.row
+            if not ID_PATTERN.match(item.id):
+                yield at(item, "id", "L302", actual=item.id)
+        for f in _ALWAYS_REQUIRED + (("deadline",) if item.kind is m.ItemKind.REGULAR else ()):
+            if getattr(item, f) in (None, "", []) and f not in row.bad:
+                detail = "（一般事项必须有完成时限）" if f == "deadline" else ""
+                yield at(item, f, "L304", column=sc.ITEMS.column(f).header, detail=detail)
+        for f, names in (("lead_unit", [item.lead_unit] if item.lead_unit else []), ("co_units", item.co_units)):
+            for name in names:
+                if name not in known_units:
+                    yield at(item, f, "L303", column=sc.ITEMS.column(f).header, actual=name)
+        if item.closed_date and not item.done_date:
+            yield at(item, "closed_date", "L306")
+        if item.issued and item.deadline and item.deadline < item.issued:
+            yield at(item, "deadline", "L310", detail=f"完成时限 {item.deadline} 早于印发日期 {item.issued}，请核对。")
+        if item.issued and item.assigned and item.assigned < item.issued:
+            yield at(item, "assigned", "L310", detail=f"交办日期 {item.assigned} 早于印发日期 {item.issued}，请核对。")
+
+
+def _records(data: LedgerData) -> Iterator[fnd.Finding]:
+    ids = {i.id for i in data.items if i.id}
+    for spec, records in ((sc.REPORTS, data.reports), (sc.EXTENSIONS, data.extensions), (sc.REMINDERS, data.reminders)):
+        if spec.name not in data.tables:
+            continue
+        t = data.table(spec)
+        for r in records:
+            if r.item_id and r.item_id not in ids and "item_id" in t.positions:
+                yield fnd.make("L307", file=data.name, sheet=spec.name, cell=t.ref(r.row, "item_id"), item=r.item_id)
+    if sc.EXTENSIONS.name in data.tables:
+        t = data.table(sc.EXTENSIONS)
+        for e in data.extensions:
+            if e.result is m.Approval.APPROVED and not e.granted_to and "granted_to" in t.positions:
+                yield fnd.make("L308", file=data.name, sheet=sc.EXTENSIONS.name, cell=t.ref(e.row, "granted_to"), item=e.item_id)
+            elif e.result is m.Approval.APPROVED and e.old_deadline and e.granted_to and e.granted_to <= e.old_deadline:
+                yield fnd.make("L310", file=data.name, sheet=sc.EXTENSIONS.name, cell=t.ref(e.row, "granted_to"),
+                               item=e.item_id, detail=f"批准时限 {e.granted_to} 不晚于原时限 {e.old_deadline}，请核对。")

@@ -1,0 +1,289 @@
+"""Opening and saving the ledger without ever risking it (SPEC §8).
+
+- a lock file beside the ledger keeps two ``ledger`` runs apart (the second waits, then gives up);
+- an Excel/WPS owner file (``~$name.xlsx``) or a LibreOffice lock (``.~lock.name#``) means the
+  ledger is open in a program that would overwrite our save: we refuse (exit 3);
+- the file's fingerprint is taken when read and checked again before saving: a ledger changed on
+  disk meanwhile is not overwritten;
+- before saving we compare what the package holds (charts, images, shapes, pivot tables, VBA,
+  extension lists ...) in the old file and in the new one, and refuse when anything would be
+  lost (exit 4). openpyxl's own load warnings about dropped features count too;
+- the save is atomic: a temporary file in the same folder, flushed and fsynced, then renamed,
+  after a timestamped backup (the last 30 are kept).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+import warnings
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+from openpyxl.workbook.workbook import Workbook
+
+from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
+
+__all__ = ["LedgerFile", "inventory", "owner_files", "BACKUP_DIR", "KEEP_BACKUPS"]
+
+BACKUP_DIR = "台账备份"
+KEEP_BACKUPS = 30
+LOCK_WAIT_SECONDS = 120.0
+
+
+def owner_files(path: Path) -> list[Path]:
+    """Lock files that Excel, WPS or LibreOffice leave beside a workbook they have open."""
+    name = path.name
+    candidates = [f"~${name}", f".~lock.{name}#"]
+    if len(name) > 2:
+        candidates.append(f"~${name[2:]}")  # Word-style truncation seen with long names
+    return [path.with_name(c) for c in candidates if path.with_name(c).exists()]
+
+
+# --- what a package holds -------------------------------------------------------------------
+
+_PART_KINDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("图表", re.compile(r"^xl/charts/chart\d*\.xml$")),
+    ("图表工作表", re.compile(r"^xl/chartsheets/.+\.xml$")),
+    ("图片或媒体文件", re.compile(r"^xl/media/")),
+    ("数据透视表", re.compile(r"^xl/pivotTables/.+\.xml$")),
+    ("数据透视缓存", re.compile(r"^xl/pivotCache/pivotCacheDefinition\d*\.xml$")),
+    ("宏（VBA 工程）", re.compile(r"^xl/vbaProject\.bin$")),
+    ("切片器", re.compile(r"^xl/slicers?(Caches)?/")),
+    ("日程表", re.compile(r"^xl/timeline")),
+    ("外部链接", re.compile(r"^xl/externalLinks/externalLink\d*\.xml$")),
+    ("线程式批注", re.compile(r"^xl/threadedComments/")),
+    ("控件", re.compile(r"^xl/(ctrlProps|activeX)/")),
+    ("嵌入对象", re.compile(r"^xl/embeddings/")),
+    ("表格（列表）", re.compile(r"^xl/tables/table\d*\.xml$")),
+    ("自定义 XML", re.compile(r"^customXml/item\d*\.xml$")),
+    ("墨迹/签名", re.compile(r"^xl/(ink|signatures)/|^_xmlsignatures/")),
+)
+_XML_SIGNALS: tuple[tuple[str, str, re.Pattern], ...] = (
+    # (kind, part prefix, pattern counted in those parts)
+    ("形状或文本框", "xl/drawings/drawing", re.compile(rb"<(?:xdr:)?(?:sp|grpSp|cxnSp)[ >]")),
+    ("图片", "xl/drawings/drawing", re.compile(rb"<(?:xdr:)?pic[ >]")),
+    ("扩展内容（数据条、图标集、新式数据验证或迷你图等）", "xl/worksheets/sheet", re.compile(rb"<ext [^>]*uri=")),
+    ("条件格式", "xl/worksheets/sheet", re.compile(rb"<conditionalFormatting[ >]")),
+    ("数据验证（下拉列表）", "xl/worksheets/sheet", re.compile(rb"<dataValidation[ >]")),
+    ("批注", "xl/comments", re.compile(rb"<comment ")),
+    ("超链接", "xl/worksheets/sheet", re.compile(rb"<hyperlink ")),
+    ("合并单元格", "xl/worksheets/sheet", re.compile(rb"<mergeCell ")),
+    ("定义的名称", "xl/workbook.xml", re.compile(rb"<definedName ")),
+    ("工作表", "xl/workbook.xml", re.compile(rb"<sheet ")),
+)
+
+
+def inventory(path: Path) -> Counter:
+    """How many of each kind of content the package at ``path`` holds."""
+    found: Counter = Counter()
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            name = info.filename
+            for kind, pattern in _PART_KINDS:
+                if pattern.search(name):
+                    found[kind] += 1
+            for kind, prefix, pattern in _XML_SIGNALS:
+                if name.startswith(prefix) and name.endswith(".xml"):
+                    found[kind] += len(pattern.findall(z.read(info)))
+    return found
+
+
+_LOAD_WARNINGS = (
+    ("Data Validation extension", "新式数据验证（扩展）"),
+    ("Conditional Formatting extension", "新式条件格式（数据条、图标集等扩展）"),
+    ("Unknown extension", "未知的扩展内容"),
+    ("Slicer List extension", "切片器"),
+    ("DrawingML support is incomplete", "形状或绘图对象"),
+    ("Sparkline Group extension", "迷你图"),
+)
+
+
+def _describe_load_warning(message: str) -> str | None:
+    for needle, label in _LOAD_WARNINGS:
+        if needle in message:
+            return label
+    if "will be removed" in message or "not supported" in message:
+        return f"openpyxl 不支持的内容（{message}）"
+    return None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# --- the ledger file ------------------------------------------------------------------------
+
+
+class LedgerFile:
+    """An opened ledger. Use as a context manager; ``save()`` only when ``writable``."""
+
+    def __init__(self, path: Path | str, *, writable: bool = False, lock_wait: float = LOCK_WAIT_SECONDS):
+        self.path = Path(path)
+        self.writable = writable
+        self.lock_wait = lock_wait
+        self._lock_fd: int | None = None
+        self.wb: Workbook | None = None
+        self.load_losses: list[str] = []
+        self._stamp: tuple[int, int, str] | None = None
+
+    # context management
+    def __enter__(self) -> LedgerFile:
+        self._check_exists()
+        if self.writable:
+            self._check_owner_files()
+            self._acquire_lock()
+        try:
+            self._load()
+        except BaseException:
+            self._release_lock()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._release_lock()
+
+    # opening
+    def _check_exists(self) -> None:
+        if not self.path.exists():
+            raise UsageError(f"找不到台账文件：{self.path}。请检查路径，或先用 ledger init 创建台账。")
+        if self.path.is_dir():
+            raise UsageError(f"{self.path} 是文件夹，不是台账文件。")
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise NotALedger(f"{self.path.name} 不是 .xlsx 台账文件。台账须为 Excel 工作簿（.xlsx）。")
+
+    def _check_owner_files(self) -> None:
+        owners = owner_files(self.path)
+        if owners:
+            raise LedgerBusy(
+                f"台账 {self.path.name} 正在被 Excel/WPS/LibreOffice 打开（发现 {owners[0].name}）。"
+                "请先保存并关闭台账，再运行本命令。若确认没有打开，可删除该锁定文件。"
+            )
+
+    def _lock_path(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.ledger-lock")
+
+    def _acquire_lock(self) -> None:
+        try:
+            fd = os.open(self._lock_path(), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise UsageError(f"无法在 {self.path.parent} 中创建锁定文件（{e.strerror}）。请检查文件夹权限。") from None
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise LedgerBusy(
+                        f"台账 {self.path.name} 正被另一个 ledger 命令使用。请等它结束后再运行。"
+                    ) from None
+                time.sleep(0.1)
+        self._lock_fd = fd
+
+    def _release_lock(self) -> None:
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _stamp_now(self) -> tuple[int, int, str]:
+        st = self.path.stat()
+        return (st.st_mtime_ns, st.st_size, _sha256(self.path))
+
+    def _load(self) -> None:
+        self._stamp = self._stamp_now()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                self.wb = openpyxl.load_workbook(
+                    self.path, keep_vba=self.path.suffix.lower() == ".xlsm", keep_links=True
+                )
+            except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+                raise NotALedger(
+                    f"{self.path.name} 无法作为 Excel 工作簿打开（{type(e).__name__}）。"
+                    "文件可能已损坏：请从「台账备份」文件夹恢复最近的备份。"
+                ) from None
+        losses = {_describe_load_warning(str(w.message)) for w in caught}
+        self.load_losses = sorted(x for x in losses if x)
+
+    # saving
+    def save(self) -> Path | None:
+        """Save atomically after a backup; refuse if anything would be lost. The backup's path."""
+        assert self.writable and self.wb is not None, "ledger opened read-only"
+        if self._stamp_now() != self._stamp:
+            raise LedgerBusy(
+                f"台账 {self.path.name} 在本命令运行期间被其他程序修改过，为避免覆盖，本次未保存。请重新运行命令。"
+            )
+        self._check_owner_files()
+        folder = self.path.parent
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp.xlsx", dir=folder)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            self.wb.save(tmp)
+            self._refuse_losses(tmp)
+            backup = self._backup()
+            with open(tmp, "rb+") as f:
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+            _fsync_dir(folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        self._stamp = self._stamp_now()
+        return backup
+
+    def _refuse_losses(self, new: Path) -> None:
+        old_inv, new_inv = inventory(self.path), inventory(new)
+        lost = [f"{kind}（原有 {n} 处，保存后 {new_inv.get(kind, 0)} 处）"
+                for kind, n in sorted(old_inv.items()) if new_inv.get(kind, 0) < n]
+        lost += [f"{x}（读取时无法保留）" for x in self.load_losses]
+        if lost:
+            raise WouldLoseData(
+                f"拒绝保存台账 {self.path.name}：保存后将丢失以下内容：" + "；".join(lost)
+                + "。台账未作任何修改。请把这些内容移到另一个工作簿，或联系维护人员。"
+            )
+
+    def _backup(self) -> Path:
+        folder = self.path.parent / BACKUP_DIR
+        folder.mkdir(exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{self.path.stem}-{stamp}{self.path.suffix}"
+        shutil.copy2(self.path, target)
+        olds = sorted(folder.glob(f"{glob_escape(self.path.stem)}-*{self.path.suffix}"))
+        for old in olds[:-KEEP_BACKUPS]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        return target
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,257 @@
+"""WorkCalendar: package holidays, 调休 make-up days, 工作日历 overrides, unconfirmed years."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger_tools.core import calendar as calmod
+from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.model import CalendarOverride, DayType
+
+D = dt.date
+CAL = WorkCalendar()  # shared: the calendar is immutable apart from its consulted-year memo
+
+# A year the package cannot know yet, whatever its version: far enough ahead.
+FAR_YEAR = 2099
+
+
+@pytest.mark.parametrize(
+    ("day", "expected", "why"),
+    [
+        (D(2026, 10, 1), False, "National Day"),
+        (D(2026, 10, 7), False, "day off substituted from 10-10"),
+        (D(2026, 10, 10), True, "Saturday make-up working day"),
+        (D(2026, 9, 20), True, "Sunday make-up working day"),
+        (D(2026, 9, 19), False, "ordinary Saturday"),
+        (D(2026, 2, 14), True, "Saturday make-up working day before Spring Festival"),
+        (D(2026, 2, 28), True, "Saturday make-up working day after Spring Festival"),
+        (D(2026, 2, 17), False, "Spring Festival"),
+        (D(2026, 2, 23), False, "Monday off, substituted"),
+        (D(2026, 1, 2), False, "Friday off after New Year"),
+        (D(2026, 1, 4), True, "Sunday make-up working day"),
+        (D(2026, 4, 6), False, "Tomb-Sweeping Day observed"),
+        (D(2026, 5, 9), True, "Saturday make-up working day"),
+        (D(2026, 3, 2), True, "ordinary Monday"),
+        (D(2026, 3, 8), False, "ordinary Sunday"),
+        (D(2025, 10, 11), True, "2025 Saturday make-up working day"),
+    ],
+)
+def test_is_workday(day, expected, why):
+    assert CAL.is_workday(day) is expected, why
+
+
+def test_is_workday_accepts_datetimes():
+    assert CAL.is_workday(dt.datetime(2026, 9, 20, 8, 30)) is True
+    assert CAL.is_workday(dt.datetime(2026, 10, 1, 8, 30)) is False
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        (D(2026, 9, 18), 3, D(2026, 9, 22)),  # Sunday 09-20 works
+        (D(2026, 9, 30), 3, D(2026, 10, 10)),  # Saturday 10-10 works after National Day
+        (D(2026, 9, 30), 1, D(2026, 10, 8)),
+        (D(2026, 10, 3), 1, D(2026, 10, 8)),  # start on a holiday: the next working day
+        (D(2026, 10, 8), 1, D(2026, 10, 9)),
+        (D(2026, 3, 6), 1, D(2026, 3, 9)),  # Friday -> Monday
+        (D(2026, 3, 7), 1, D(2026, 3, 9)),  # Saturday -> Monday
+        (D(2026, 3, 6), 0, D(2026, 3, 6)),
+        (D(2026, 3, 7), 0, D(2026, 3, 7)),  # n == 0 returns d even on a day off
+        (D(2026, 12, 30), 3, D(2027, 1, 5)),  # across the year end (2027-01-01 is a holiday)
+        (D(2026, 2, 13), 1, D(2026, 2, 14)),
+    ],
+)
+def test_add_workdays(start, n, expected):
+    assert CAL.add_workdays(start, n) == expected
+
+
+def test_add_workdays_rejects_negative():
+    with pytest.raises(ValueError):
+        CAL.add_workdays(D(2026, 3, 2), -1)
+
+
+def test_add_workdays_over_several_years():
+    start = D(2024, 1, 1)
+    n = CAL.workdays_left(start, D(2026, 12, 31))
+    assert CAL.add_workdays(start, n) == D(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "deadline", "expected"),
+    [
+        (D(2026, 3, 2), D(2026, 3, 2), 0),  # the deadline day itself
+        (D(2026, 3, 2), D(2026, 3, 3), 1),  # deadline the next working day
+        (D(2026, 3, 3), D(2026, 3, 2), -1),  # overdue by one working day
+        (D(2026, 3, 6), D(2026, 3, 9), 1),  # Friday -> Monday
+        (D(2026, 3, 9), D(2026, 3, 6), -1),
+        (D(2026, 3, 6), D(2026, 3, 7), 0),  # deadline on a Saturday: nothing left
+        (
+            D(2026, 3, 7),
+            D(2026, 3, 6),
+            0,
+        ),  # as of Saturday, deadline Friday: no working day lost yet
+        (D(2026, 3, 9), D(2026, 3, 7), -1),  # as of Monday, deadline Saturday
+        (D(2026, 9, 30), D(2026, 10, 10), 3),
+        (D(2026, 10, 10), D(2026, 9, 30), -3),
+        (D(2026, 12, 31), D(2027, 1, 5), 2),  # 2027-01-01 holiday, 02/03 weekend
+        (D(2026, 1, 1), D(2026, 12, 31), None),  # filled in below from brute force
+    ],
+)
+def test_workdays_left(as_of, deadline, expected):
+    if expected is None:
+        expected = _brute_count(as_of, deadline)
+    assert CAL.workdays_left(as_of, deadline) == expected
+
+
+def _brute_count(a: dt.date, b: dt.date) -> int:
+    sign, lo, hi = (1, a, b) if b >= a else (-1, b, a)
+    days = (lo + dt.timedelta(days=i) for i in range(1, (hi - lo).days + 1))
+    return sign * sum(CAL.is_workday(d) for d in days)
+
+
+# -- overrides --------------------------------------------------------------------------
+
+
+def test_override_turns_a_holiday_into_a_workday():
+    cal = WorkCalendar([CalendarOverride(D(2026, 10, 1), DayType.WORKDAY, "值班")])
+    assert cal.is_workday(D(2026, 10, 1))
+    assert cal.add_workdays(D(2026, 9, 30), 1) == D(2026, 10, 1)
+    assert cal.workdays_left(D(2026, 9, 30), D(2026, 10, 10)) == 4
+
+
+def test_override_turns_a_workday_into_a_day_off():
+    cal = WorkCalendar([CalendarOverride(D(2026, 9, 20), DayType.DAY_OFF)])
+    assert not cal.is_workday(D(2026, 9, 20))
+    assert cal.add_workdays(D(2026, 9, 18), 3) == D(2026, 9, 23)
+
+
+def test_override_beats_a_make_up_day_and_weekend():
+    cal = WorkCalendar(
+        [
+            CalendarOverride(D(2026, 10, 10), DayType.DAY_OFF),
+            CalendarOverride(dt.datetime(2026, 3, 7), DayType.WORKDAY),
+        ]
+    )
+    assert not cal.is_workday(D(2026, 10, 10))
+    assert cal.is_workday(D(2026, 3, 7))
+
+
+def test_last_override_for_a_date_wins():
+    cal = WorkCalendar(
+        [
+            CalendarOverride(D(2026, 3, 2), DayType.DAY_OFF),
+            CalendarOverride(D(2026, 3, 2), DayType.WORKDAY),
+        ]
+    )
+    assert cal.is_workday(D(2026, 3, 2))
+
+
+# -- confirmed and unconfirmed years ----------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [2027, FAR_YEAR])
+def test_unannounced_year_is_unconfirmed_once_consulted(year):
+    cal = WorkCalendar()
+    if cal.is_confirmed(year):
+        pytest.skip(f"the installed holidays package already knows {year}")
+    assert cal.unconfirmed_years == set()
+    cal.is_workday(D(year, 3, 2))
+    assert cal.unconfirmed_years == {year}
+
+
+def test_announced_year_is_confirmed_and_never_listed():
+    cal = WorkCalendar()
+    assert cal.is_confirmed(2026)
+    cal.is_workday(D(2026, 3, 2))
+    cal.add_workdays(D(2026, 3, 2), 10)
+    assert cal.unconfirmed_years == set()
+
+
+def test_override_row_confirms_its_year():
+    cal = WorkCalendar([CalendarOverride(D(FAR_YEAR, 2, 1), DayType.WORKDAY)])
+    assert cal.is_confirmed(FAR_YEAR)
+    assert not cal.is_confirmed(FAR_YEAR + 1)
+    cal.is_workday(D(FAR_YEAR, 3, 2))
+    assert cal.unconfirmed_years == set()
+
+
+def test_unconfirmed_years_is_a_copy():
+    cal = WorkCalendar()
+    cal.is_workday(D(FAR_YEAR, 3, 2))
+    cal.unconfirmed_years.clear()
+    assert cal.unconfirmed_years == {FAR_YEAR}
+
+
+def test_counting_across_years_records_every_year_relied_on():
+    cal = WorkCalendar()
+    cal.workdays_left(D(2026, 6, 1), D(FAR_YEAR + 2, 1, 10))
+    assert {FAR_YEAR, FAR_YEAR + 1, FAR_YEAR + 2} <= cal.unconfirmed_years
+    assert 2026 not in cal.unconfirmed_years
+
+
+def test_same_day_count_needs_no_calendar():
+    cal = WorkCalendar()
+    assert cal.workdays_left(D(FAR_YEAR, 3, 2), D(FAR_YEAR, 3, 2)) == 0
+    assert cal.unconfirmed_years == set()
+
+
+def test_unconfirmed_year_uses_weekends_and_statutory_holidays_only():
+    cal = WorkCalendar()
+    oct1 = D(FAR_YEAR, 10, 1)
+    assert not cal.is_workday(oct1)
+    assert not cal.is_workday(D(FAR_YEAR, 1, 1))
+    # No guessed "observed" days off and no guessed make-up days.
+    for offset in range(3, 8):
+        day = oct1 + dt.timedelta(days=offset)
+        assert cal.is_workday(day) is (day.weekday() < 5)
+
+
+def test_fallback_reads_make_up_days_from_labels(monkeypatch):
+    monkeypatch.setattr(calmod, "_static_arrangements", lambda: None)
+    cal = WorkCalendar()
+    assert cal.is_confirmed(2026)
+    assert not cal.is_confirmed(FAR_YEAR)
+    assert cal.is_workday(D(2026, 9, 20))
+    assert cal.is_workday(D(2026, 10, 10))
+    assert not cal.is_workday(D(2026, 10, 7))
+    assert cal.add_workdays(D(2026, 9, 18), 3) == D(2026, 9, 22)
+    # A make-up day in the year before its day off: Saturday 2006-12-30 for 2007-01-02.
+    assert cal.is_workday(D(2006, 12, 30))
+
+
+def test_make_up_day_in_the_previous_year():
+    # 2007-01-02 was off in exchange for Saturday 2006-12-30.
+    assert CAL.is_workday(D(2006, 12, 30))
+    assert not CAL.is_workday(D(2007, 1, 2))
+
+
+# -- properties -------------------------------------------------------------------------
+
+dates = st.dates(min_value=D(2024, 1, 1), max_value=D(2027, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=dates, n=st.integers(min_value=0, max_value=400))
+def test_add_then_count_round_trips(a, n):
+    b = CAL.add_workdays(a, n)
+    assert CAL.workdays_left(a, b) == n
+    if n:
+        assert CAL.is_workday(b)
+        assert b > a
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=dates, b=dates)
+def test_workdays_left_is_antisymmetric(a, b):
+    assert CAL.workdays_left(a, b) == -CAL.workdays_left(b, a)
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=dates, span=st.integers(min_value=-60, max_value=60))
+def test_workdays_left_matches_counting_day_by_day(a, span):
+    b = a + dt.timedelta(days=span)
+    assert CAL.workdays_left(a, b) == _brute_count(a, b)

@@ -1,0 +1,726 @@
+"""SPEC §3 rules, table by table: deadlines, status, 本期报送, 督办预警, ids."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from ledger_tools.core import rules
+from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.model import (
+    Alert,
+    Approval,
+    Extension,
+    Item,
+    ItemKind,
+    Reminder,
+    Report,
+    ReportFlag,
+    Settings,
+    SourceType,
+    Status,
+)
+
+D = dt.date
+CAL = WorkCalendar()
+SET = Settings()
+
+APPROVED, REFUSED = Approval.APPROVED, Approval.REFUSED
+REG, LONG = ItemKind.REGULAR, ItemKind.LONG_TERM
+PEND, PROG, LT, EXT, DONE, CLOSED, TERM = (
+    Status.PENDING_ASSIGNMENT,
+    Status.IN_PROGRESS,
+    Status.LONG_TERM,
+    Status.EXTENSION_REQUESTED,
+    Status.DONE,
+    Status.CLOSED,
+    Status.TERMINATED,
+)
+
+
+def make_item(**over) -> Item:
+    base = dict(
+        id="2026-CW12-01",
+        source_type=SourceType.EXECUTIVE,
+        source_name="市人民政府2026年第12次常务会议",
+        issued=D(2026, 9, 18),
+        kind=REG,
+        deadline=D(2026, 12, 31),
+        assigned=D(2026, 9, 22),
+        status=PROG,
+    )
+    base.update(over)
+    return Item(**base)
+
+
+def ext(result=None, granted_to=None, approved_on=None, item_id="2026-CW12-01") -> Extension:
+    return Extension(item_id=item_id, result=result, granted_to=granted_to, approved_on=approved_on)
+
+
+ON_TIME = D(2026, 10, 20)
+
+
+def report(period="2026-10", recorded=ON_TIME, item_id="2026-CW12-01") -> Report:
+    return Report(item_id=item_id, period=period, recorded=recorded)
+
+
+# -- assignment due ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("issued", "workdays", "expected"),
+    [
+        (D(2026, 9, 18), 3, D(2026, 9, 22)),  # Sunday 09-20 is a make-up working day
+        (D(2026, 9, 30), 3, D(2026, 10, 10)),
+        (D(2026, 9, 18), 5, D(2026, 9, 24)),
+        (dt.datetime(2026, 9, 18, 9, 0), 3, D(2026, 9, 22)),
+        (None, 3, None),
+    ],
+)
+def test_assignment_due(issued, workdays, expected):
+    settings = Settings(assign_workdays=workdays)
+    assert rules.assignment_due(make_item(issued=issued), CAL, settings) == expected
+
+
+# -- current deadline -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extensions", "expected"),
+    [
+        pytest.param([], (D(2026, 12, 31), 0), id="none"),
+        pytest.param([ext()], (D(2026, 12, 31), 0), id="pending"),
+        pytest.param(
+            [ext(REFUSED, approved_on=D(2026, 11, 1))], (D(2026, 12, 31), 0), id="refused"
+        ),
+        pytest.param(
+            [ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1))], (D(2027, 3, 31), 1), id="approved"
+        ),
+        pytest.param(
+            [ext(APPROVED, None, D(2026, 11, 1))], (D(2026, 12, 31), 0), id="approved-no-granted-to"
+        ),
+        pytest.param(
+            [
+                ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1)),
+                ext(APPROVED, D(2027, 6, 30), D(2027, 3, 1)),
+            ],
+            (D(2027, 6, 30), 2),
+            id="two-approvals",
+        ),
+        pytest.param(
+            [
+                ext(APPROVED, D(2027, 6, 30), D(2027, 3, 1)),
+                ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1)),
+            ],
+            (D(2027, 6, 30), 2),
+            id="latest-approval-date-wins-over-row-order",
+        ),
+        pytest.param(
+            [
+                ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1)),
+                ext(APPROVED, D(2027, 2, 28), D(2026, 11, 1)),
+            ],
+            (D(2027, 2, 28), 2),
+            id="same-date-later-row-wins",
+        ),
+        pytest.param(
+            [
+                ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1)),
+                ext(APPROVED, D(2027, 5, 31), None),
+            ],
+            (D(2027, 5, 31), 2),
+            id="blank-date-after-dated-row-is-later",
+        ),
+        pytest.param(
+            [
+                ext(APPROVED, D(2027, 5, 31), None),
+                ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1)),
+            ],
+            (D(2027, 3, 31), 2),
+            id="blank-date-first-row-is-earlier",
+        ),
+        pytest.param(
+            [
+                ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1)),
+                ext(REFUSED, None, D(2027, 1, 5)),
+                ext(),
+            ],
+            (D(2027, 3, 31), 1),
+            id="approved-then-refused-then-pending",
+        ),
+        pytest.param(
+            [ext(APPROVED, dt.datetime(2027, 3, 31, 0, 0), D(2026, 11, 1))],
+            (D(2027, 3, 31), 1),
+            id="datetime-cell",
+        ),
+    ],
+)
+def test_current_deadline(extensions, expected):
+    assert rules.current_deadline(make_item(), extensions) == expected
+
+
+def test_current_deadline_of_long_term_item_without_deadline():
+    assert rules.current_deadline(make_item(kind=LONG, deadline=None), []) == (None, 0)
+
+
+# -- status -----------------------------------------------------------------------------
+
+ASSIGNED = D(2026, 9, 22)
+# fmt: off
+STATUS_CASES = [
+    # (status, kind, assigned, done_date, closed_date, extensions, expected)
+    pytest.param(None, REG, None, None, None, [], PEND, id="new-row"),
+    pytest.param(None, REG, ASSIGNED, None, None, [], PROG, id="new-row-already-assigned"),
+    pytest.param(None, LONG, ASSIGNED, None, None, [], LT, id="new-long-term-assigned"),
+    pytest.param(None, None, ASSIGNED, None, None, [], PROG, id="no-kind-is-regular"),
+    pytest.param(PEND, REG, None, None, None, [], PEND, id="pending-stays"),
+    pytest.param(PEND, REG, ASSIGNED, None, None, [], PROG, id="assigned-regular"),
+    pytest.param(PEND, LONG, ASSIGNED, None, None, [], LT, id="assigned-long-term"),
+    pytest.param(PROG, REG, ASSIGNED, None, None, [], PROG, id="in-progress-stays"),
+    pytest.param(LT, LONG, ASSIGNED, None, None, [], LT, id="long-term-stays"),
+    pytest.param(PROG, LONG, ASSIGNED, None, None, [], LT, id="kind-corrected-to-long"),
+    pytest.param(LT, REG, ASSIGNED, None, None, [], PROG, id="kind-corrected-to-regular"),
+    pytest.param(PROG, REG, ASSIGNED, None, None, [ext()], PROG, id="pending-row-does-not-set-ext"),
+    pytest.param(EXT, REG, ASSIGNED, None, None, [ext()], EXT, id="request-pending"),
+    pytest.param(EXT, LONG, ASSIGNED, None, None, [ext()], EXT, id="long-term-request-pending"),
+    pytest.param(
+        EXT, REG, ASSIGNED, None, None, [ext(APPROVED, D(2027, 3, 31), D(2026, 12, 1))], PROG,
+        id="approved-back-to-in-progress",
+    ),
+    pytest.param(
+        EXT, LONG, ASSIGNED, None, None, [ext(APPROVED, D(2027, 3, 31), D(2026, 12, 1))], LT,
+        id="approved-back-to-long-term",
+    ),
+    pytest.param(
+        EXT, REG, ASSIGNED, None, None, [ext(REFUSED, None, D(2026, 12, 1))], PROG,
+        id="refused-back-to-in-progress",
+    ),
+    pytest.param(EXT, REG, ASSIGNED, None, None, [], PROG, id="request-row-deleted"),
+    pytest.param(
+        EXT, REG, ASSIGNED, None, None, [ext(item_id="2026-CW12-99")], PROG,
+        id="pending-row-of-another-item-ignored",
+    ),
+    pytest.param(
+        EXT, REG, ASSIGNED, None, None, [ext(APPROVED, D(2027, 3, 31), D(2026, 12, 1)), ext()], EXT,
+        id="second-request-pending",
+    ),
+    pytest.param(DONE, REG, ASSIGNED, D(2026, 12, 1), None, [], DONE, id="done-stays"),
+    pytest.param(DONE, REG, ASSIGNED, D(2026, 12, 1), D(2026, 12, 5), [], CLOSED, id="closed"),
+    pytest.param(PROG, REG, ASSIGNED, None, D(2026, 12, 5), [], CLOSED, id="closed-wins-over-open"),
+    pytest.param(TERM, REG, ASSIGNED, None, D(2026, 12, 5), [], CLOSED, id="closed-wins-over-ended"),
+    pytest.param(CLOSED, REG, ASSIGNED, D(2026, 12, 1), D(2026, 12, 5), [], CLOSED, id="closed-final"),
+    pytest.param(TERM, REG, ASSIGNED, None, None, [], TERM, id="terminated-stays"),
+    pytest.param(TERM, REG, None, None, None, [], TERM, id="terminated-before-assignment"),
+    pytest.param(CLOSED, REG, ASSIGNED, D(2026, 12, 1), None, [], DONE, id="closing-date-cleared"),
+    pytest.param(CLOSED, REG, ASSIGNED, None, None, [], PROG, id="closing-cleared-not-done"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "assigned", "done", "closed", "extensions", "expected"), STATUS_CASES
+)
+def test_derive_status(status, kind, assigned, done, closed, extensions, expected):
+    item = make_item(
+        status=status, kind=kind, assigned=assigned, done_date=done, closed_date=closed
+    )
+    assert rules.derive_status(item, extensions) is expected
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "assigned", "done", "closed", "extensions", "expected"), STATUS_CASES
+)
+def test_derive_status_is_idempotent(status, kind, assigned, done, closed, extensions, expected):
+    item = make_item(
+        status=status, kind=kind, assigned=assigned, done_date=done, closed_date=closed
+    )
+    once = rules.derive_status(item, extensions)
+    assert rules.derive_status(dataclasses.replace(item, status=once), extensions) is once
+
+
+def test_every_status_is_reached():
+    reached = {case.values[-1] for case in STATUS_CASES}
+    assert reached == set(Status)
+
+
+# -- periods ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "report_day", "start", "end", "due"),
+    [
+        ("2026-10", 25, D(2026, 10, 1), D(2026, 10, 31), D(2026, 10, 25)),
+        ("2026-02", 25, D(2026, 2, 1), D(2026, 2, 28), D(2026, 2, 25)),
+        ("2026-02", 31, D(2026, 2, 1), D(2026, 2, 28), D(2026, 2, 28)),  # clamped
+        ("2028-02", 30, D(2028, 2, 1), D(2028, 2, 29), D(2028, 2, 29)),  # leap year
+        ("2026-04", 31, D(2026, 4, 1), D(2026, 4, 30), D(2026, 4, 30)),
+        ("2026-12", 1, D(2026, 12, 1), D(2026, 12, 31), D(2026, 12, 1)),
+    ],
+)
+def test_period_bounds_and_due(period, report_day, start, end, due):
+    assert rules.period_start(period) == start
+    assert rules.period_end(period) == end
+    assert rules.report_due(period, Settings(report_day=report_day)) == due
+
+
+@pytest.mark.parametrize(
+    ("day", "period"),
+    [
+        (D(2026, 1, 1), "2026-01"),
+        (D(2026, 12, 31), "2026-12"),
+        (dt.datetime(2027, 3, 5, 9), "2027-03"),
+    ],
+)
+def test_period_of(day, period):
+    assert rules.period_of(day) == period
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-03", "2026-03"),
+        (" 2026-3 ", "2026-03"),
+        ("2026/03", "2026-03"),
+        ("2026年3月", "2026-03"),
+        ("２０２６－０３", "2026-03"),
+        ("2026-03-01 00:00:00", "2026-03"),
+        (D(2026, 3, 1), "2026-03"),
+        (dt.datetime(2026, 3, 1), "2026-03"),
+        ("2026-13", None),
+        ("三月", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize_period(value, expected):
+    assert rules.normalize_period(value) == expected
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "2026", "march", ""])
+def test_bad_period_is_rejected(bad):
+    with pytest.raises(ValueError):
+        rules.period_start(bad)
+
+
+# -- reporting obligation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "assigned", "obliged", "may"),
+    [
+        (PROG, D(2026, 9, 30), True, True),  # assigned last month
+        (LT, D(2026, 9, 22), True, True),
+        (EXT, D(2026, 9, 22), True, True),
+        (PROG, D(2026, 10, 1), False, True),  # assigned on the first day: next month on
+        (PROG, D(2026, 10, 31), False, True),  # assigned during the month may report
+        (PROG, D(2026, 11, 1), False, False),  # assigned after the month
+        (PROG, None, False, False),
+        (PEND, None, False, False),
+        (DONE, D(2026, 9, 22), False, False),
+        (CLOSED, D(2026, 9, 22), False, False),
+        (TERM, D(2026, 9, 22), False, False),
+        (None, D(2026, 9, 22), False, False),
+    ],
+)
+def test_obligation(status, assigned, obliged, may):
+    item = make_item(status=status, assigned=assigned)
+    assert rules.is_obliged(item, "2026-10") is obliged
+    assert rules.may_report(item, "2026-10") is may
+
+
+@pytest.mark.parametrize(
+    ("status", "assigned", "reports", "expected"),
+    [
+        pytest.param(PROG, D(2026, 9, 22), [report()], ReportFlag.REPORTED, id="on-time"),
+        pytest.param(
+            PROG,
+            D(2026, 9, 22),
+            [report(recorded=D(2026, 10, 25))],
+            ReportFlag.REPORTED,
+            id="on-the-due-day",
+        ),
+        pytest.param(
+            PROG,
+            D(2026, 9, 22),
+            [report(recorded=dt.datetime(2026, 10, 25, 23, 59))],
+            ReportFlag.REPORTED,
+            id="due-day-evening",
+        ),
+        pytest.param(
+            PROG,
+            D(2026, 9, 22),
+            [report(recorded=D(2026, 10, 26))],
+            ReportFlag.REPORTED_LATE,
+            id="late",
+        ),
+        pytest.param(
+            PROG,
+            D(2026, 9, 22),
+            [report(recorded=D(2026, 10, 28)), report(recorded=D(2026, 10, 20))],
+            ReportFlag.REPORTED,
+            id="late-and-on-time",
+        ),
+        pytest.param(
+            PROG,
+            D(2026, 9, 22),
+            [report(recorded=None)],
+            ReportFlag.REPORTED,
+            id="no-record-time",
+        ),
+        pytest.param(
+            PROG,
+            D(2026, 9, 22),
+            [report(period="2026年10月")],
+            ReportFlag.REPORTED,
+            id="period-spelled-differently",
+        ),
+        pytest.param(PROG, D(2026, 9, 22), [], ReportFlag.MISSING, id="missing"),
+        pytest.param(
+            PROG,
+            D(2026, 9, 22),
+            [report(period="2026-09", recorded=D(2026, 10, 2))],
+            ReportFlag.MISSING,
+            id="other-period-does-not-count",
+        ),
+        pytest.param(
+            PROG,
+            D(2026, 9, 22),
+            [report(item_id="2026-CW12-02")],
+            ReportFlag.MISSING,
+            id="other-item-does-not-count",
+        ),
+        pytest.param(LT, D(2026, 9, 22), [], ReportFlag.MISSING, id="long-term-missing"),
+        pytest.param(EXT, D(2026, 9, 22), [], ReportFlag.MISSING, id="extension-missing"),
+        pytest.param(PROG, D(2026, 10, 9), [], ReportFlag.NOT_REQUIRED, id="assigned-this-month"),
+        pytest.param(
+            PROG,
+            D(2026, 10, 9),
+            [report()],
+            ReportFlag.REPORTED,
+            id="assigned-this-month-reported",
+        ),
+        pytest.param(PEND, None, [], ReportFlag.NOT_REQUIRED, id="pending-assignment"),
+        pytest.param(DONE, D(2026, 9, 22), [], ReportFlag.NOT_REQUIRED, id="done"),
+        pytest.param(DONE, D(2026, 9, 22), [report()], ReportFlag.REPORTED, id="done-reported"),
+        pytest.param(
+            DONE,
+            D(2026, 9, 22),
+            [report(recorded=D(2026, 10, 27))],
+            ReportFlag.REPORTED_LATE,
+            id="done-reported-late",
+        ),
+        pytest.param(CLOSED, D(2026, 9, 22), [], ReportFlag.NOT_REQUIRED, id="closed"),
+        pytest.param(TERM, D(2026, 9, 22), [], ReportFlag.NOT_REQUIRED, id="terminated"),
+    ],
+)
+def test_period_flag(status, assigned, reports, expected):
+    item = make_item(status=status, assigned=assigned)
+    assert rules.period_flag(item, reports, "2026-10", SET) is expected
+
+
+def test_period_flag_uses_the_report_day_setting():
+    item = make_item()
+    late_by_default = [report(recorded=D(2026, 10, 28))]
+    assert rules.period_flag(item, late_by_default, "2026-10", SET) is ReportFlag.REPORTED_LATE
+    assert rules.period_flag(item, late_by_default, "2026-10", Settings(report_day=30)) is (
+        ReportFlag.REPORTED
+    )
+
+
+# -- 督办预警 ----------------------------------------------------------------------------
+
+M, R = ReportFlag.MISSING, ReportFlag.REPORTED
+# fmt: off
+ALERT_CASES = [
+    # (status, deadline, done_date, as_of, flag, expected)
+    pytest.param(CLOSED, D(2026, 10, 1), None, D(2026, 12, 1), M, Alert.CLOSED, id="closed-beats-all"),
+    pytest.param(TERM, D(2026, 10, 1), None, D(2026, 12, 1), M, Alert.TERMINATED, id="terminated"),
+    pytest.param(DONE, D(2026, 12, 31), D(2026, 12, 1), D(2027, 1, 5), R, Alert.DONE_ON_TIME, id="done-early"),
+    pytest.param(DONE, D(2026, 12, 31), D(2026, 12, 31), D(2027, 1, 5), R, Alert.DONE_ON_TIME, id="done-on-deadline"),
+    pytest.param(DONE, None, D(2026, 12, 1), D(2027, 1, 5), R, Alert.DONE_ON_TIME, id="done-no-deadline"),
+    pytest.param(DONE, D(2026, 12, 31), None, D(2027, 1, 5), R, Alert.DONE_ON_TIME, id="done-no-date"),
+    pytest.param(DONE, D(2026, 12, 31), D(2027, 1, 4), D(2027, 1, 5), M, Alert.DONE_LATE, id="done-late"),
+    pytest.param(PEND, D(2026, 12, 31), None, D(2026, 9, 22), M, Alert.PENDING_ASSIGNMENT, id="pending-on-due-day"),
+    pytest.param(PEND, D(2026, 12, 31), None, D(2026, 9, 23), M, Alert.ASSIGNMENT_LATE, id="assignment-late"),
+    pytest.param(PEND, D(2026, 10, 1), None, D(2026, 12, 1), M, Alert.ASSIGNMENT_LATE, id="assignment-late-beats-overdue"),
+    pytest.param(None, D(2026, 12, 31), None, D(2026, 9, 21), M, Alert.PENDING_ASSIGNMENT, id="no-status-is-pending"),
+    pytest.param(PROG, D(2026, 10, 30), None, D(2026, 11, 2), M, Alert.OVERDUE, id="overdue-beats-missing"),
+    pytest.param(PROG, D(2026, 10, 30), None, D(2026, 10, 31), R, Alert.OVERDUE, id="overdue-day-after"),
+    pytest.param(EXT, D(2026, 10, 30), None, D(2026, 11, 2), R, Alert.OVERDUE, id="pending-extension-does-not-stop-clock"),
+    pytest.param(LT, D(2026, 10, 30), None, D(2026, 11, 2), R, Alert.OVERDUE, id="long-term-overdue"),
+    pytest.param(PROG, D(2026, 10, 27), None, D(2026, 10, 26), M, Alert.REPORT_MISSING, id="missing-beats-due-soon"),
+    pytest.param(PROG, D(2026, 12, 31), None, D(2026, 10, 26), M, Alert.REPORT_MISSING, id="missing-after-due-day"),
+    pytest.param(LT, None, None, D(2026, 10, 26), M, Alert.REPORT_MISSING, id="long-term-missing"),
+    pytest.param(PROG, D(2026, 12, 31), None, D(2026, 10, 25), M, Alert.NORMAL, id="missing-on-due-day-not-yet"),
+    pytest.param(PROG, D(2026, 10, 30), None, D(2026, 10, 30), R, Alert.DUE_SOON, id="due-today"),
+    pytest.param(PROG, D(2026, 10, 30), None, D(2026, 10, 23), R, Alert.DUE_SOON, id="five-workdays-left"),
+    pytest.param(PROG, D(2026, 10, 30), None, D(2026, 10, 22), R, Alert.NORMAL, id="six-workdays-left"),
+    pytest.param(PROG, D(2026, 10, 30), None, D(2026, 10, 25), M, Alert.DUE_SOON, id="due-soon-missing-not-yet-due"),
+    pytest.param(EXT, D(2026, 10, 30), None, D(2026, 10, 28), R, Alert.DUE_SOON, id="extension-due-soon"),
+    pytest.param(PROG, D(2026, 12, 31), None, D(2026, 10, 26), R, Alert.NORMAL, id="normal"),
+    pytest.param(LT, None, None, D(2026, 10, 26), R, Alert.NORMAL, id="long-term-no-deadline"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("status", "deadline", "done", "as_of", "flag", "expected"), ALERT_CASES)
+def test_alert(status, deadline, done, as_of, flag, expected):
+    item = make_item(status=status, deadline=deadline, current_deadline=deadline, done_date=done)
+    assert rules.alert(item, as_of, CAL, SET, flag) is expected
+
+
+def test_every_alert_is_reached():
+    assert {case.values[-1] for case in ALERT_CASES} == set(Alert)
+
+
+def test_alert_counts_workdays_across_the_national_day():
+    item = make_item(current_deadline=D(2026, 10, 12))
+    # (09-29, 10-12]: 09-30, 10-08, 10-09, 10-10, 10-12 = 5 working days
+    assert CAL.workdays_left(D(2026, 9, 29), D(2026, 10, 12)) == 5
+    assert rules.alert(item, D(2026, 9, 29), CAL, SET, R) is Alert.DUE_SOON
+    assert rules.alert(item, D(2026, 9, 28), CAL, SET, R) is Alert.NORMAL
+
+
+def test_alert_uses_the_warning_setting():
+    item = make_item(current_deadline=D(2026, 10, 30))
+    as_of = D(2026, 10, 20)  # 8 working days left
+    assert rules.alert(item, as_of, CAL, SET, R) is Alert.NORMAL
+    assert rules.alert(item, as_of, CAL, Settings(warn_workdays=8), R) is Alert.DUE_SOON
+
+
+def test_alert_falls_back_to_the_deadline_when_not_yet_computed():
+    item = make_item(deadline=D(2026, 10, 30), current_deadline=None)
+    assert rules.alert(item, D(2026, 11, 2), CAL, SET, R) is Alert.OVERDUE
+
+
+# -- recompute --------------------------------------------------------------------------
+
+
+def test_recompute_plain_item():
+    c = rules.recompute(make_item(), [], [report()], [], D(2026, 10, 26), CAL, SET)
+    assert c == rules.Computed(
+        status=PROG,
+        current_deadline=D(2026, 12, 31),
+        extensions=0,
+        reminders=0,
+        workdays_left=CAL.workdays_left(D(2026, 10, 26), D(2026, 12, 31)),
+        alert=Alert.NORMAL,
+        period_flag=ReportFlag.REPORTED,
+    )
+
+
+def test_recompute_approved_extension_moves_deadline_and_status():
+    item = make_item(status=EXT, deadline=D(2026, 10, 30))
+    exts = [ext(APPROVED, D(2026, 12, 31), D(2026, 10, 28))]
+    c = rules.recompute(item, exts, [report()], [], D(2026, 11, 2), CAL, SET)
+    assert (c.status, c.current_deadline, c.extensions, c.alert) == (
+        PROG,
+        D(2026, 12, 31),
+        1,
+        Alert.NORMAL,
+    )
+
+
+def test_recompute_pending_extension_keeps_old_deadline():
+    item = make_item(status=EXT, deadline=D(2026, 10, 30))
+    c = rules.recompute(item, [ext()], [report()], [], D(2026, 11, 3), CAL, SET)
+    assert (c.status, c.current_deadline, c.extensions) == (EXT, D(2026, 10, 30), 0)
+    assert c.alert is Alert.OVERDUE
+    assert c.workdays_left == -2
+
+
+def test_recompute_refused_extension():
+    item = make_item(status=EXT, kind=LONG, deadline=D(2026, 10, 30))
+    exts = [ext(REFUSED, None, D(2026, 10, 29))]
+    c = rules.recompute(item, exts, [report()], [], D(2026, 10, 29), CAL, SET)
+    assert (c.status, c.current_deadline, c.extensions, c.workdays_left, c.alert) == (
+        LT,
+        D(2026, 10, 30),
+        0,
+        1,
+        Alert.DUE_SOON,
+    )
+
+
+def test_recompute_counts_reminders_and_flags_missing_report():
+    reminders = [
+        Reminder(D(2026, 10, 26), "2026-CW12-01"),
+        Reminder(D(2026, 10, 28), "2026-CW12-01"),
+    ]
+    c = rules.recompute(make_item(), [], [], reminders, D(2026, 10, 28), CAL, SET)
+    assert (c.reminders, c.period_flag, c.alert) == (2, ReportFlag.MISSING, Alert.REPORT_MISSING)
+
+
+def test_recompute_new_row_uses_derived_status():
+    item = make_item(id=None, status=None, assigned=None, issued=D(2026, 9, 18))
+    c = rules.recompute(item, [], [], [], D(2026, 9, 23), CAL, SET)
+    assert (c.status, c.alert, c.period_flag, c.workdays_left) == (
+        PEND,
+        Alert.ASSIGNMENT_LATE,
+        ReportFlag.NOT_REQUIRED,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("over", "left"),
+    [
+        ({"status": DONE, "done_date": D(2026, 10, 1)}, None),
+        ({"closed_date": D(2026, 10, 2), "done_date": D(2026, 10, 1)}, None),
+        ({"status": TERM}, None),
+        ({"kind": LONG, "deadline": None, "status": LT}, None),
+        ({"deadline": D(2026, 10, 27)}, 1),
+        ({"deadline": D(2026, 10, 26)}, 0),
+        ({"deadline": D(2026, 10, 23)}, -1),
+    ],
+)
+def test_recompute_workdays_left_only_for_open_items_with_deadline(over, left):
+    c = rules.recompute(make_item(**over), [], [], [], D(2026, 10, 26), CAL, SET)
+    assert c.workdays_left == left
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "assigned", "done", "closed", "extensions", "expected"), STATUS_CASES
+)
+def test_recompute_is_idempotent(status, kind, assigned, done, closed, extensions, expected):
+    item = make_item(
+        status=status, kind=kind, assigned=assigned, done_date=done, closed_date=closed
+    )
+    as_of = D(2026, 10, 27)
+    first = rules.recompute(item, extensions, [], [], as_of, CAL, SET)
+    again = dataclasses.replace(item, **dataclasses.asdict(first))
+    assert rules.recompute(again, extensions, [], [], as_of, CAL, SET) == first
+
+
+# -- ids --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source_type", "name", "issued", "expected"),
+    [
+        (SourceType.EXECUTIVE, "市人民政府2026年第12次常务会议", D(2026, 9, 18), "2026-CW12-"),
+        (SourceType.TOPICAL, "2026年第3次专题会议（招商引资）", D(2026, 4, 1), "2026-ZT03-"),
+        (SourceType.INSTRUCTION, "关于加强安全生产的批示", D(2026, 5, 6), "2026-PS00-"),
+        (SourceType.EXECUTIVE, "市人民政府常务会议", D(2026, 1, 8), "2026-CW00-"),
+        (SourceType.EXECUTIVE, "市人民政府2026年第十二次常务会议", D(2026, 9, 18), "2026-CW12-"),
+        (SourceType.EXECUTIVE, "第二十三次常务会议", D(2026, 9, 18), "2026-CW23-"),
+        (SourceType.EXECUTIVE, "第 5 次常务会议", D(2026, 9, 18), "2026-CW05-"),
+        (SourceType.EXECUTIVE, "２０２６年第１２次常务会议", None, "2026-CW12-"),
+        (SourceType.EXECUTIVE, "市人民政府2025年第40次常务会议", None, "2025-CW40-"),
+        (SourceType.EXECUTIVE, "市人民政府2025年第40次常务会议", D(2026, 1, 3), "2026-CW40-"),
+        (SourceType.TOPICAL, "第99次专题会议", D(2026, 1, 3), "2026-ZT99-"),
+    ],
+)
+def test_item_id_prefix(source_type, name, issued, expected):
+    item = make_item(source_type=source_type, source_name=name, issued=issued)
+    assert rules.item_id_prefix(item) == expected
+
+
+@pytest.mark.parametrize(
+    ("source_type", "name", "issued"),
+    [
+        (SourceType.EXECUTIVE, "市人民政府第12次常务会议", None),  # no year anywhere
+        (SourceType.EXECUTIVE, None, None),
+        (None, "市人民政府2026年第12次常务会议", D(2026, 9, 18)),  # no source type
+        (SourceType.TOPICAL, "2026年第105次专题会议", D(2026, 9, 18)),  # does not fit two digits
+    ],
+)
+def test_item_id_prefix_impossible(source_type, name, issued):
+    item = make_item(source_type=source_type, source_name=name, issued=issued)
+    with pytest.raises(ValueError):
+        rules.item_id_prefix(item)
+
+
+def _ids_of(specs):
+    """specs: (id, source_type, meeting) -> items issued in 2026."""
+    items = []
+    for item_id, st, meeting in specs:
+        name = f"2026年第{meeting}次会议" if meeting is not None else "关于某事项的批示"
+        items.append(make_item(id=item_id, source_type=st, source_name=name))
+    return items
+
+
+CW, ZT, PS = SourceType.EXECUTIVE, SourceType.TOPICAL, SourceType.INSTRUCTION
+
+
+@pytest.mark.parametrize(
+    ("specs", "expected"),
+    [
+        pytest.param([(None, CW, 12)], {0: "2026-CW12-01"}, id="first"),
+        pytest.param(
+            [(None, CW, 12), (None, CW, 12), (None, ZT, 3), (None, PS, None)],
+            {0: "2026-CW12-01", 1: "2026-CW12-02", 2: "2026-ZT03-01", 3: "2026-PS00-01"},
+            id="in-order-per-prefix",
+        ),
+        pytest.param(
+            [("2026-CW12-01", CW, 12), ("2026-CW12-03", CW, 12), (None, CW, 12)],
+            {2: "2026-CW12-04"},
+            id="gaps-not-refilled",
+        ),
+        pytest.param(
+            [(None, CW, 12), ("2026-CW12-07", CW, 12)],
+            {0: "2026-CW12-08"},
+            id="existing-id-below-counts",
+        ),
+        pytest.param(
+            [("2026-CW11-05", CW, 11), (None, CW, 12)],
+            {1: "2026-CW12-01"},
+            id="other-meeting-independent",
+        ),
+        pytest.param(
+            [(" 2026-CW12-02 ", CW, 12), ("  ", CW, 12), ("", CW, 12)],
+            {1: "2026-CW12-03", 2: "2026-CW12-04"},
+            id="whitespace-is-blank",
+        ),
+        pytest.param(
+            [("2026-CW12-xx", CW, 12), ("临时编号", CW, 12), (None, CW, 12)],
+            {2: "2026-CW12-01"},
+            id="malformed-ids-ignored",
+        ),
+        pytest.param(
+            [("2026-CW12-99", CW, 12), (None, CW, 12), (None, CW, 12)],
+            {1: "2026-CW12-100", 2: "2026-CW12-101"},
+            id="past-99",
+        ),
+        pytest.param(
+            [(None, None, 12), (None, CW, 12)],
+            {1: "2026-CW12-01"},
+            id="row-without-source-skipped",
+        ),
+        pytest.param([("2026-CW12-01", CW, 12)], {}, id="nothing-to-do"),
+    ],
+)
+def test_assign_ids(specs, expected):
+    items = _ids_of(specs)
+    assigned = rules.assign_ids(items)
+    assert assigned == expected
+    assert all(rules.ID_PATTERN.match(v) for v in assigned.values())
+
+
+def test_assign_ids_does_not_modify_items():
+    items = _ids_of([(None, CW, 12)])
+    rules.assign_ids(items)
+    assert items[0].id is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("2026-CW12-01", True),
+        ("2026-ZT03-15", True),
+        ("2026-PS00-01", True),
+        ("2026-CW12-100", True),
+        ("2026-CW12-1", False),
+        ("2026-CW1-01", False),
+        ("2026-XX12-01", False),
+        ("26-CW12-01", False),
+        ("2026-cw12-01", False),
+        ("2026-CW12-01\n", False),
+        ("２０２６-CW12-01", False),
+        (" 2026-CW12-01", False),
+    ],
+)
+def test_id_pattern(text, ok):
+    assert bool(rules.ID_PATTERN.match(text)) is ok

@@ -1,0 +1,104 @@
+import datetime as dt
+
+import openpyxl
+from openpyxl.styles import PatternFill
+
+from ledger_tools.jobs import refresh
+from tests.builders import column_values, item, make_ledger, sha
+
+AS_OF = dt.date(2026, 11, 20)
+
+
+def row_of(path, item_id):
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    header = [c.value for c in ws[1]]
+    for r in ws.iter_rows(min_row=2, values_only=True):
+        values = dict(zip(header, r))
+        if values.get("事项编号") == item_id:
+            return values
+    raise AssertionError(item_id)
+
+
+def test_refresh_computes_tool_columns_and_numbers_new_items(tmp_path):
+    path = make_ledger(tmp_path / "t.xlsx", [
+        item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10)),   # overdue
+        item(完成时限=dt.date(2026, 11, 24)),                            # new id, due soon
+        item(来源类型="领导批示", 来源名称="市长关于冬季安全生产的批示", 交办日期=None,
+             印发日期=dt.date(2026, 11, 2)),                              # assignment late
+    ])
+    stats = refresh.run(path, AS_OF)
+    assert stats.saved and stats.ids_assigned == ["2026-CW12-02", "2026-PS00-01"]
+    overdue = row_of(path, "2026-CW12-01")
+    assert overdue["办理状态"] == "办理中" and overdue["督办预警"] == "逾期"
+    assert overdue["剩余工作日"] == -8 and overdue["当前时限"].date() == dt.date(2026, 11, 10)
+    assert row_of(path, "2026-CW12-02")["督办预警"] == "临期"
+    late = row_of(path, "2026-PS00-01")
+    assert late["办理状态"] == "待交办" and late["督办预警"] == "交办超时"
+    assert openpyxl.load_workbook(path)["说明"]["B18"].value.date() == AS_OF
+
+
+def test_refresh_twice_changes_nothing(tmp_path):
+    path = make_ledger(tmp_path / "t.xlsx", [item(), item(事项类型="长期", 完成时限=None)])
+    refresh.run(path, AS_OF)
+    digest = sha(path)
+    stats = refresh.run(path, AS_OF)
+    assert stats.cells_changed == 0 and not stats.saved
+    assert sha(path) == digest
+
+
+def test_approved_extension_moves_the_deadline(tmp_path):
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10), 办理状态="申请延期"),
+         item(事项编号="2026-CW12-02", 完成时限=dt.date(2026, 11, 10), 办理状态="申请延期")],
+        extensions=[
+            {"事项编号": "2026-CW12-01", "申请延期至": dt.date(2027, 1, 31), "审批结果": "同意",
+             "审批日期": dt.date(2026, 11, 5), "批准时限": dt.date(2027, 1, 31)},
+            {"事项编号": "2026-CW12-02", "申请延期至": dt.date(2027, 1, 31), "审批结果": "不同意",
+             "审批日期": dt.date(2026, 11, 5)},
+        ],
+    )
+    refresh.run(path, AS_OF)
+    approved, refused = row_of(path, "2026-CW12-01"), row_of(path, "2026-CW12-02")
+    assert approved["办理状态"] == "办理中" and approved["延期次数"] == 1
+    assert approved["当前时限"].date() == dt.date(2027, 1, 31) and approved["督办预警"] == "正常"
+    assert refused["办理状态"] == "办理中" and refused["延期次数"] == 0
+    assert refused["当前时限"].date() == dt.date(2026, 11, 10) and refused["督办预警"] == "逾期"
+
+
+def test_staff_changes_survive_refresh(tmp_path):
+    """Columns reordered, an own column with formulas and colours, an own sheet: all intact."""
+    path = make_ledger(tmp_path / "t.xlsx", [item(), item(主责单位="西山县人民政府")])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    ws.move_range("A1:A3", rows=0, cols=35)       # 事项编号 moved to the far right (AJ)
+    ws.move_range("AB1:AB3", rows=0, cols=10)     # 督办预警 moved to AL
+    ws["AK1"] = "我的备注"
+    ws["AK2"] = "=LEN(E2)"
+    ws["AK3"] = "人工核实"
+    ws["AK3"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["E2"].fill = PatternFill("solid", fgColor="00B0F0")
+    own = wb.create_sheet("我的统计")
+    own["A1"] = "=COUNTA(台账!E:E)"
+    wb.save(path)
+
+    refresh.run(path, AS_OF)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    assert ws["AJ1"].value == "事项编号" and ws["AJ2"].value == "2026-CW12-01"
+    assert ws["AL1"].value == "督办预警" and ws["AL2"].value == "正常"
+    assert ws["AK2"].value == "=LEN(E2)" and ws["AK3"].value == "人工核实"
+    assert ws["AK3"].fill.fgColor.rgb.endswith("FFFF00") and ws["E2"].fill.fgColor.rgb.endswith("00B0F0")
+    assert wb["我的统计"]["A1"].value == "=COUNTA(台账!E:E)"
+    assert ws["A1"].value is None  # the old place of 事项编号 stays empty
+
+
+def test_staff_columns_are_never_written(tmp_path):
+    path = make_ledger(tmp_path / "t.xlsx", [item(备注="原样保留", 议定事项="=1+1 不是公式")])
+    wb = openpyxl.load_workbook(path)
+    wb["台账"]["E2"].data_type = "s"
+    wb.save(path)
+    refresh.run(path, AS_OF)
+    assert column_values(path, "台账", "备注") == ["原样保留"]
+    assert column_values(path, "台账", "议定事项") == ["=1+1 不是公式"]

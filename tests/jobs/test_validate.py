@@ -1,0 +1,58 @@
+import datetime as dt
+
+from ledger_tools.jobs import validate
+from tests.builders import item, make_ledger, sha
+
+
+def codes(result):
+    return sorted((f.code, f.cell) for f in result.findings)
+
+
+def test_a_clean_ledger_has_no_findings(tmp_path):
+    path = make_ledger(tmp_path / "t.xlsx", [item(事项编号="2026-CW12-01")])
+    digest = sha(path)
+    assert validate.run(path).findings == []
+    assert sha(path) == digest  # read-only
+
+
+def test_each_ledger_problem_is_named_with_its_cell(tmp_path):
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            item(事项编号="2026-CW12-01"),
+            item(事项编号="2026-CW12-01"),                     # row 3: duplicate
+            item(事项编号="第一项"),                           # row 4: malformed
+            item(主责单位="不存在局", 协办单位="市财政局、某某办"),  # row 5: unknown units
+            item(完成时限=None),                              # row 6: 一般 without deadline
+            item(印发日期="2026年13月1日"),                     # row 7: unreadable date
+            item(销号日期=dt.date(2026, 10, 1)),               # row 8: closed without done
+            item(来源类型="电话会议"),                          # row 9: not a choice
+        ],
+        extensions=[
+            {"事项编号": "2026-CW99-01", "申请日期": dt.date(2026, 10, 1)},       # unknown item
+            {"事项编号": "2026-CW12-01", "审批结果": "同意"},                    # approval without 批准时限
+        ],
+        reminders=[{"催办日期": dt.date(2026, 10, 1), "事项编号": "2026-ZT01-09"}],
+    )
+    got = codes(validate.run(path))
+    assert ("L301", "A3") in got
+    assert ("L302", "A4") in got
+    assert ("L303", "I5") in got and ("L303", "J5") in got
+    assert ("L304", "L6") in got
+    assert ("L305", "D7") in got
+    assert ("L306", "W8") in got
+    assert ("L309", "B9") in got
+    assert ("L307", "A2") in got  # 延期记录 row 2
+    assert ("L308", "J3") in got
+    assert [c for c, cell in got if c == "L307"].count("L307") == 2  # 延期记录 and 催办记录
+
+
+def test_text_dates_in_every_shape_are_accepted(tmp_path):
+    rows = [item(印发日期=d) for d in ("2026-9-18", "2026/09/18", "2026年9月18日", "2026.9.18", "２０２６－９－１８")]
+    path = make_ledger(tmp_path / "t.xlsx", rows)
+    assert [f for f in validate.run(path).findings if f.code == "L305"] == []
+
+
+def test_aliases_count_as_registered_units(tmp_path):
+    path = make_ledger(tmp_path / "t.xlsx", [item(主责单位="东城区", 协办单位="西山县")])
+    assert [f for f in validate.run(path).findings if f.code == "L303"] == []
