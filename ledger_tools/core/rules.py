@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 # re.ASCII: full-width digits typed by staff must not pass as an id.
-ID_PATTERN: re.Pattern[str] = re.compile(r"^\d{4}-(CW|ZT|PS)\d{2}-\d{2,}\Z", re.ASCII)
+ID_PATTERN: re.Pattern[str] = re.compile(r"^\d{4}-(CW|ZT|PS)\d{2,}-\d{2,}\Z", re.ASCII)
 
 
 # -- deadlines --------------------------------------------------------------------------
@@ -394,8 +394,6 @@ def item_id_prefix(item: Item) -> str:
             raise ValueError("印发日期未填写，来源名称中也没有年份，无法编号")
         year = int(match.group(1))
     meeting = _meeting_number(name)
-    if meeting > 99:
-        raise ValueError(f"会次 {meeting} 超过两位数，无法按编号规则编号，请手工填写事项编号")
     return f"{year:04d}-{item.source_type.code}{meeting:02d}-"
 
 

@@ -89,11 +89,7 @@ def test_add_workdays_over_several_years():
         (D(2026, 3, 6), D(2026, 3, 9), 1),  # Friday -> Monday
         (D(2026, 3, 9), D(2026, 3, 6), -1),
         (D(2026, 3, 6), D(2026, 3, 7), 0),  # deadline on a Saturday: nothing left
-        (
-            D(2026, 3, 7),
-            D(2026, 3, 6),
-            0,
-        ),  # as of Saturday, deadline Friday: no working day lost yet
+        (D(2026, 3, 7), D(2026, 3, 6), 0),  # Saturday after a Friday deadline: none lost yet
         (D(2026, 3, 9), D(2026, 3, 7), -1),  # as of Monday, deadline Saturday
         (D(2026, 9, 30), D(2026, 10, 10), 3),
         (D(2026, 10, 10), D(2026, 9, 30), -3),

@@ -618,13 +618,18 @@ def test_item_id_prefix(source_type, name, issued, expected):
     assert rules.item_id_prefix(item) == expected
 
 
+def test_meeting_numbers_beyond_99_widen_the_id():
+    item = make_item(source_type=SourceType.TOPICAL, source_name="2026年第105次专题会议", issued=D(2026, 9, 18))
+    assert rules.item_id_prefix(item) == "2026-ZT105-"
+    assert rules.ID_PATTERN.match("2026-ZT105-01")
+
+
 @pytest.mark.parametrize(
     ("source_type", "name", "issued"),
     [
         (SourceType.EXECUTIVE, "市人民政府第12次常务会议", None),  # no year anywhere
         (SourceType.EXECUTIVE, None, None),
         (None, "市人民政府2026年第12次常务会议", D(2026, 9, 18)),  # no source type
-        (SourceType.TOPICAL, "2026年第105次专题会议", D(2026, 9, 18)),  # does not fit two digits
     ],
 )
 def test_item_id_prefix_impossible(source_type, name, issued):
