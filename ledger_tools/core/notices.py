@@ -1,0 +1,520 @@
+"""Assignment notices, reminders and spot-check draws as pure decisions (Art. 5–8, SPEC §6).
+
+Which items go on whose notice, which 文号 each notice gets, whether an assignment came later
+than the 3-working-day rule, which items need chasing and what the chasing says, and which
+finished items are drawn for a spot check: all decided here from model objects and plain
+dates, so the rules are tested without a file. The words are the office's own (the regulation's
+phrasing), built here so that the documents, the 催办记录 rows and the terminal agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import string
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ledger_tools.core import rules
+from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.model import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Alert,
+    Item,
+    Settings,
+    SourceType,
+    Status,
+)
+
+__all__ = [
+    "REMIND_ALERTS",
+    "UNNUMBERED",
+    "LateAssignment",
+    "Notice",
+    "NoticeFormatError",
+    "NoticePlan",
+    "ReminderNotice",
+    "cn_date",
+    "cn_number",
+    "deadline_text",
+    "draw_sample",
+    "late_assignments",
+    "match_source",
+    "needs_reminder",
+    "next_sequence",
+    "notice_context",
+    "notice_number",
+    "plan_notices",
+    "plan_reminders",
+    "reminder_content",
+    "reminder_context",
+    "spot_check_candidates",
+]
+
+# 督办预警 values that call for a reminder, in the order a reminder lists them.
+REMIND_ALERTS = (Alert.OVERDUE, Alert.REPORT_MISSING, Alert.DUE_SOON)
+UNNUMBERED = "（未编号）"
+
+UnitOf = Callable[[str | None], str | None]
+
+
+# -- words ------------------------------------------------------------------------------
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 105 → 一百零五: the numbering of 公文 headings."""
+    if n < 0:
+        raise ValueError(n)
+    if n < 10:
+        return _DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    head = cn_number(hundreds) + "百"
+    if rest == 0:
+        return head
+    if rest < 10:
+        return head + "零" + _DIGITS[rest]
+    tens, ones = divmod(rest, 10)
+    return head + _DIGITS[tens] + "十" + (_DIGITS[ones] if ones else "")
+
+
+def cn_date(d: dt.date | None) -> str:
+    """2026年10月9日: GB/T 9704 writes dates in full Arabic numerals without leading zeros."""
+    if d is None:
+        return "（未填写）"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _numbered(texts: Iterable[str]) -> list[str]:
+    return [f"（{cn_number(k)}）{t}" for k, t in enumerate(texts, start=1)]
+
+
+# -- choosing the source ----------------------------------------------------------------
+
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
+                           "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
+
+
+def _norm(text: str) -> str:
+    """Full-width digits, stray spaces and bracket variants do not make a different name."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", text)
+
+
+def match_source(names: Iterable[str | None], query: str) -> tuple[str | None, list[str]]:
+    """(the 来源名称 meant, []) or (None, the candidates): exact first, then a unique substring.
+
+    Names are compared after NFKC, so 第１２次 typed with full-width digits still matches.
+    """
+    distinct = list(dict.fromkeys(n for n in names if n and n.strip()))
+    q = _norm(query)
+    if not q:
+        return None, distinct
+    exact = [n for n in distinct if _norm(n) == q]
+    if exact:
+        return exact[0], []
+    hits = [n for n in distinct if q in _norm(n)]
+    if len(hits) == 1:
+        return hits[0], []
+    return None, hits
+
+
+# -- 文号 --------------------------------------------------------------------------------
+
+
+class NoticeFormatError(ValueError):
+    """The 交办文号格式 setting cannot number notices; the message is for staff."""
+
+
+_FIELDS = ("年", "序号")
+
+
+def _parts(fmt: str) -> list[tuple[str, str | None, str]]:
+    try:
+        parsed = list(string.Formatter().parse(fmt))
+    except ValueError as e:
+        raise NoticeFormatError(f"花括号不成对（{e}）") from None
+    out: list[tuple[str, str | None, str]] = []
+    seen: set[str] = set()
+    for literal, name, spec, conversion in parsed:
+        if name is not None:
+            if name not in _FIELDS or conversion:
+                raise NoticeFormatError(f"只能使用 {{年}} 和 {{序号}}，不能使用「{{{name}}}」")
+            seen.add(name)
+        out.append((literal, name, spec or ""))
+    if "序号" not in seen:
+        raise NoticeFormatError("缺少 {序号}，每份通知的文号会相同")
+    return out
+
+
+def notice_number(fmt: str, year: int, seq: int) -> str:
+    """督查通〔2026〕13号 from 督查通〔{年}〕{序号}号; a spec such as {序号:03d} is honoured."""
+    out = []
+    for literal, name, spec in _parts(fmt):
+        out.append(literal)
+        if name is not None:
+            try:
+                out.append(format(year if name == "年" else seq, spec))
+            except ValueError as e:
+                raise NoticeFormatError(f"「{{{name}:{spec}}}」格式有误（{e}）") from None
+    return "".join(out)
+
+
+def _number_pattern(fmt: str, year: int) -> re.Pattern[str]:
+    pieces = []
+    for literal, name, spec in _parts(fmt):
+        pieces.append(re.escape(_norm(literal).translate(_BRACKETS)))
+        if name == "年":
+            pieces.append(re.escape(format(year, spec)))
+        elif name == "序号":
+            pieces.append(r"(\d+)")
+    return re.compile("".join(pieces))
+
+
+def next_sequence(fmt: str, year: int, used: Iterable[str | None]) -> int:
+    """The next 序号 of ``year``: one after the highest already in the 交办文号 column.
+
+    Numbers typed by hand with full-width digits, spaces or other brackets ([2026], （2026）)
+    still count, so a hand-made notice is never numbered twice; gaps are not refilled.
+    """
+    pattern = _number_pattern(fmt, year)
+    highest = 0
+    for number in used:
+        if not number:
+            continue
+        match = pattern.fullmatch(_norm(str(number)).translate(_BRACKETS))
+        if match:
+            highest = max(highest, int(match.group(1)))
+    return highest + 1
+
+
+# -- the 3-working-day rule (Art. 5) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LateAssignment:
+    item: Item
+    due: dt.date
+
+
+def late_assignments(items: Iterable[Item], date: dt.date, cal: WorkCalendar,
+                     settings: Settings) -> list[LateAssignment]:
+    """Items whose notice dated ``date`` comes after add_workdays(印发日期, 交办时限工作日)."""
+    out = []
+    for item in items:
+        due = rules.assignment_due(item, cal, settings)
+        if due is not None and date > due:
+            out.append(LateAssignment(item, due))
+    return out
+
+
+# -- planning assignment notices ----------------------------------------------------------
+
+
+@dataclass
+class Notice:
+    """One 督查检查办理事项通知: one lead unit, its items of one source, one 文号."""
+
+    unit: str
+    number: str
+    date: dt.date
+    items: list[Item]
+    reissue: bool = False
+
+
+@dataclass
+class NoticePlan:
+    notices: list[Notice] = field(default_factory=list)
+    reissue: bool = False  # every item was assigned already: the notices are reprinted
+    no_unit: list[Item] = field(default_factory=list)  # cannot be sent: 主责单位 blank
+    ended: list[Item] = field(default_factory=list)  # 已销号/已终止 before assignment: skipped
+
+
+def _unit_key(order: Sequence[str]) -> Callable[[str], tuple[int, str]]:
+    """Units in the order of the 单位 sheet (how the office lists them), unknown ones last."""
+    index = {u: n for n, u in enumerate(order)}
+    return lambda name: (index.get(name, len(index)), name)
+
+
+def plan_notices(
+    items: Sequence[Item],
+    date: dt.date,
+    settings: Settings,
+    used_numbers: Iterable[str | None],
+    *,
+    unit_of: UnitOf = lambda n: n,
+    unit_order: Sequence[str] = (),
+) -> NoticePlan:
+    """The notices for the items of one source.
+
+    Items without 交办日期 are assigned now: one notice per lead unit, numbered on from the
+    highest 文号 of the notice date's year. When every item was assigned before, the notices
+    are reprinted as they were (their 交办文号 and 交办日期 kept) and nothing is to be written.
+    """
+    plan = NoticePlan()
+    fresh: list[Item] = []
+    for item in items:
+        if item.assigned is not None:
+            continue
+        if item.status in FINAL_STATUSES or item.closed_date is not None:
+            plan.ended.append(item)
+        elif not (item.lead_unit and item.lead_unit.strip()):
+            plan.no_unit.append(item)
+        else:
+            fresh.append(item)
+    key = _unit_key(unit_order)
+    if fresh or plan.no_unit:
+        groups: dict[str, list[Item]] = defaultdict(list)
+        for item in fresh:
+            groups[unit_of(item.lead_unit) or item.lead_unit].append(item)
+        seq = next_sequence(settings.notice_number_format, date.year, used_numbers)
+        for unit in sorted(groups, key=key):
+            number = notice_number(settings.notice_number_format, date.year, seq)
+            plan.notices.append(Notice(unit, number, date, groups[unit]))
+            seq += 1
+        return plan
+
+    plan.reissue = True
+    reprint: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in items:
+        if item.lead_unit and item.assigned is not None:
+            unit = unit_of(item.lead_unit) or item.lead_unit
+            reprint[(unit, (item.notice_no or "").strip())].append(item)
+    for unit, number in sorted(reprint, key=lambda k: (key(k[0]), k[1])):
+        group = reprint[(unit, number)]
+        date_of = max(_day(i.assigned) for i in group)
+        plan.notices.append(Notice(unit, number, date_of, group, reissue=True))
+    return plan
+
+
+# -- the notice's words -----------------------------------------------------------------
+
+
+def _co_units(item: Item, unit: str, unit_of: UnitOf) -> str:
+    names = [unit_of(u) or u for u in item.co_units if u and u.strip()]
+    names = [u for u in dict.fromkeys(names) if u != unit]
+    return "、".join(names) or "无"
+
+
+def deadline_text(item: Item, settings: Settings) -> str:
+    if item.is_long_term:
+        return f"长期：每月{settings.report_day}日前报送工作进展情况，直至办结"
+    # The deadline the meeting set: a reprinted notice must not show a later extension.
+    return cn_date(item.deadline or item.current_deadline)
+
+
+def _basis(item: Item) -> tuple[str, str]:
+    """(what the items were decided in, what they are called) for the opening sentence."""
+    name = (item.source_name or "").strip() or "会议"
+    issued = f"（{cn_date(item.issued)}印发）" if item.issued else ""
+    if item.source_type is SourceType.INSTRUCTION:
+        return f"{name}{issued}", "批示事项"
+    minutes = name if name.endswith("纪要") else f"{name}纪要"
+    return f"《{minutes}》{issued}", "会议议定事项"
+
+
+def notice_context(notice: Notice, settings: Settings, *, unit_of: UnitOf = lambda n: n) -> dict:
+    """Everything the 督查检查办理事项通知 template shows; see scripts/make_notice_templates.py."""
+    items = notice.items
+    basis, called = _basis(items[0])
+    office, org = settings.office_name, settings.org_name
+    intro = (f"根据{basis}，经{org}秘书长审签同意，现将需由你单位牵头办理的{len(items)}项{called}"
+             "交办如下，请认真抓好落实。")
+    lines = [
+        {
+            "heading": f"（{cn_number(k)}）{(i.matter or '（议定事项未填写）').strip()}",
+            "id": i.id or UNNUMBERED,
+            "requirement": (i.requirement or "按会议要求办理").strip(),
+            "leader": (i.leader or "—").strip(),
+            "co_units": _co_units(i, notice.unit, unit_of),
+            "deadline": deadline_text(i, settings),
+            "confidential": i.confidential,
+            "long_term": i.is_long_term,
+        }
+        for k, i in enumerate(items, start=1)
+    ]
+    asks = [f"请你单位按照办理要求，明确责任人和时间节点，认真抓好落实，并于完成时限前将办理情况书面报送{office}。"]
+    if any(i.is_long_term for i in items):
+        asks.append(f"长期事项请于首次报送办理情况时明确阶段性目标任务（周期原则上不超过{settings.max_cycle_months}个月），"
+                    f"并于每月{settings.report_day}日前向{office}报送1次工作进展情况，直至办结。")
+    if any(line["co_units"] != "无" for line in lines):
+        asks.append("有协办单位的事项由你单位牵头办理，请加强沟通协调，按本通知明确的完成时限汇总上报办理情况；"
+                    "协办单位须在办理时限内提前将办理情况或意见书面函告你单位。")
+    asks.append(f"因客观原因难以按时限办结的，请在办结时限内作出情况说明，以书面形式报{office}；"
+                f"需重新明确办理时限的，须报经{org}分管领导审批同意。")
+    if any(i.confidential for i in items):
+        asks.append("涉密事项按照有关保密规定办理并接受督查。")
+    asks.append(f"办理落实情况纳入市级综合考评。对落实不力、未按时报送或报送不实的，{office}将予以通报，并提出扣分意见。")
+    return {
+        "notice_no": notice.number,
+        "unit": notice.unit,
+        "intro": intro,
+        "items": lines,
+        "rules": _numbered(asks),
+        "office_name": office,
+        "org_name": org,
+        "date_text": cn_date(notice.date),
+        "date": notice.date.isoformat(),
+    }
+
+
+# -- reminders (Art. 7: 书面督办 and 电话督办) ----------------------------------------------
+
+
+@dataclass
+class ReminderNotice:
+    """The items one lead unit is chased for, as of one day."""
+
+    unit: str
+    items: list[Item]
+
+    def count(self, alert: Alert) -> int:
+        return sum(1 for i in self.items if i.alert is alert)
+
+
+def needs_reminder(item: Item) -> bool:
+    """Open, and 逾期, 未按时报送 or 临期 after refresh (交办超时 is the office's own delay)."""
+    return item.status in OPEN_STATUSES and item.alert in REMIND_ALERTS
+
+
+def plan_reminders(items: Iterable[Item], *, unit_of: UnitOf = lambda n: n,
+                   unit_order: Sequence[str] = ()) -> list[ReminderNotice]:
+    """Items needing a reminder, by lead unit; within a unit the most urgent first."""
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        if needs_reminder(item) and item.lead_unit and item.lead_unit.strip():
+            groups[unit_of(item.lead_unit) or item.lead_unit].append(item)
+    rank = {a: n for n, a in enumerate(REMIND_ALERTS)}
+    out = []
+    for unit in sorted(groups, key=_unit_key(unit_order)):
+        group = sorted(groups[unit], key=lambda i: (rank[i.alert], i.workdays_left if i.workdays_left is not None
+                                                    else 0, i.id or ""))
+        out.append(ReminderNotice(unit, group))
+    return out
+
+
+def _left_words(item: Item) -> str:
+    left = item.workdays_left
+    if left is None:
+        return ""
+    return f"已逾期 {-left} 个工作日" if left < 0 else f"剩余 {left} 个工作日"
+
+
+def _deadline_state(item: Item) -> str:
+    deadline = item.current_deadline or item.deadline
+    if deadline is None:
+        return "长期事项" if item.is_long_term else "完成时限未填写"
+    left = _left_words(item)
+    return f"当前时限 {deadline.isoformat()}" + (f"，{left}" if left else "")
+
+
+def _deadline_line(item: Item) -> str:
+    """2026年11月10日（已逾期 8 个工作日）: the 完成时限 line of a reminder."""
+    deadline = item.current_deadline or item.deadline
+    if deadline is None:
+        return "长期事项，按月报送" if item.is_long_term else "完成时限未填写"
+    left = _left_words(item)
+    return cn_date(deadline) + (f"（{left}）" if left else "")
+
+
+def reminder_content(item: Item, as_of: dt.date, settings: Settings) -> str:
+    """催办内容 of a 催办记录 row: the alert and the deadline, as the notice says them."""
+    text = f"督办预警：{item.alert.value if item.alert else '—'}；{_deadline_state(item)}"
+    if item.alert is Alert.REPORT_MISSING:
+        period = rules.period_of(as_of)
+        text += f"；{period} 期办理情况应于 {rules.report_due(period, settings).isoformat()} 前报送，尚未报送"
+    return text
+
+
+def _ask(item: Item, as_of: dt.date, settings: Settings, office: str) -> str:
+    if item.alert is Alert.OVERDUE:
+        return f"该事项已超过办理时限，请立即组织力量抓紧办理，尽快办结并将办理情况书面报送{office}。"
+    if item.alert is Alert.REPORT_MISSING:
+        period = rules.period_of(as_of)
+        return f"请立即补报 {period} 期办理情况，此后每月{settings.report_day}日前按时报送。"
+    deadline = item.current_deadline or item.deadline
+    if item.workdays_left == 0:
+        return f"今天（{cn_date(deadline)}）为办理时限，请确保按时办结，并及时报送办理情况。"
+    return f"请确保于{cn_date(deadline)}前办结，并及时报送办理情况。"
+
+
+def reminder_context(rn: ReminderNotice, as_of: dt.date, settings: Settings, *,
+                     counted: Iterable[str] = ()) -> dict:
+    """Everything the 催办通知 template shows.
+
+    ``reminders`` counts this reminder too, unless the item is in ``counted`` (already chased in
+    writing that day and so already in its 催办次数).
+    """
+    counted = set(counted)
+    office, org = settings.office_name, settings.org_name
+    parts = [f"{label}{n}项" for alert, label in ((Alert.OVERDUE, "逾期未办结"),
+                                                  (Alert.REPORT_MISSING, "未按时报送办理情况"),
+                                                  (Alert.DUE_SOON, "临近办理时限"))
+             if (n := rn.count(alert))]
+    intro = (f"截至{cn_date(as_of)}，你单位牵头办理的会议议定事项中，{'、'.join(parts)}。"
+             f"根据《{org}常务会议议定事项督查落实办法》第七条规定，现予书面督办。")
+    lines = []
+    for k, i in enumerate(rn.items, start=1):
+        done = (i.reminders or 0) + (0 if i.id and i.id in counted else 1)
+        lines.append({
+            "heading": f"（{cn_number(k)}）{(i.matter or '（议定事项未填写）').strip()}",
+            "id": i.id or UNNUMBERED,
+            "source": (i.source_name or "—").strip(),
+            "deadline": _deadline_line(i),
+            "state": i.alert.value if i.alert else "—",
+            "last_report": i.last_report.isoformat() if i.last_report else "无",
+            "reminders": f"{done}次（含本次）",
+            "ask": _ask(i, as_of, settings, office),
+            "confidential": i.confidential,
+        })
+    asks = [f"请你单位高度重视，逐项对照办理要求抓紧推进落实，并将办理情况书面报送{office}。"]
+    if rn.count(Alert.OVERDUE):
+        asks.append(f"确因客观原因难以办结的，请书面说明情况；需重新明确办理时限的，报经{org}分管领导审批同意后反馈{office}。")
+    if rn.count(Alert.REPORT_MISSING):
+        asks.append(f"请于每月{settings.report_day}日前按时报送办理情况，不得迟报、漏报。")
+    asks.append(f"经多次催办仍不能落实的，{office}将予以通报批评，并按当年度综合考评办法提出扣分意见。")
+    return {
+        "unit": rn.unit,
+        "intro": intro,
+        "items": lines,
+        "rules": _numbered(asks),
+        "office_name": office,
+        "org_name": org,
+        "date_text": cn_date(as_of),
+        "as_of": as_of.isoformat(),
+    }
+
+
+# -- spot checks (Art. 7: 随机抽查、实地检查) ---------------------------------------------
+
+
+def spot_check_candidates(items: Iterable[Item]) -> list[Item]:
+    """Items a unit reported finished that the office has not struck off yet, by 事项编号."""
+    found = [i for i in items
+             if i.id and i.status is Status.DONE and i.closed_date is None]
+    return sorted(found, key=lambda i: i.id)
+
+
+def draw_sample(candidates: Sequence[Item], n: int, seed: int) -> list[Item]:
+    """A reproducible draw: the same ledger and seed give the same items, in 事项编号 order.
+
+    Candidates are sorted by id before drawing, so the order of rows in the sheet (which staff
+    may sort any way they like) does not change the draw.
+    """
+    pool = sorted(candidates, key=lambda i: i.id or "")
+    if n >= len(pool):
+        return pool
+    picked = random.Random(seed).sample(pool, n)
+    return sorted(picked, key=lambda i: i.id or "")
