@@ -30,6 +30,7 @@ The reader takes keys and headers by text, so row and column order may change.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ledger_tools.core.signing import FormMeta
@@ -37,7 +38,7 @@ from ledger_tools.core.signing import FormMeta
 __all__ = [
     "CONFIDENTIAL_MARK", "DATE_INPUTS", "FORM_COLUMNS", "FORM_VERSION", "FormCell", "FormMeta",
     "FormRow", "INPUT_COLUMNS", "LOCKED_COLUMNS", "META_KEYS", "META_FORMAT", "META_FORMAT_VALUE",
-    "META_LOCKED", "META_SIGNATURE", "ParsedForm", "STATUS_CHOICES", "header_key", "form_file_name",
+    "META_LOCKED", "META_SIGNATURE", "ParsedForm", "STATUS_CHOICES", "header_key", "form_file_name", "locked_text",
 ]
 
 FORM_VERSION = "1"
@@ -82,6 +83,27 @@ def form_file_name(period: str, unit: str) -> str:
     return f"反馈表-{period}-{unit}.xlsx".translate(_UNSAFE_IN_NAMES)
 
 
+def locked_text(value: object) -> str:
+    """A returned cell's raw value as the text `_meta` holds, for comparing locked cells.
+
+    Locked cells are written as text, but a client may hand them back otherwise: empty as None,
+    a date typed over as a date, digits as a number. Those map to the text they would have been.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
 def header_key(text: object) -> str:
     """A header as matched by the reader: without *, spaces and full-width spaces."""
     return str(text or "").replace("*", "").replace("＊", "").replace(" ", "").replace("\u3000", "").strip()
@@ -114,3 +136,5 @@ class ParsedForm:
     contact: FormCell | None
     phone: FormCell | None
     rows: list[FormRow] = field(default_factory=list)
+    header_row: int | None = None  # 1-based worksheet row of the table header on SHEET_FORM
+    signature: str = ""  # as found in `_meta`

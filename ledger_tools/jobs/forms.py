@@ -1,0 +1,200 @@
+"""ledger forms: one signed feedback form per lead unit for a reporting period (SPEC §4).
+
+Read-only on the ledger: the statuses and 当前时限 on the forms are recomputed in memory as of
+``--as-of`` (refresh.apply) so a form never shows yesterday's deadline, but nothing is saved.
+Forms go to lead units only (Art. 6: the lead unit reports for everyone); a unit that only
+co-handles items is named in the result so the office can tell it to write to the lead unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from ledger_tools.core import rules
+from ledger_tools.core.model import OPEN_STATUSES, Item, Unit
+from ledger_tools.errors import InputRejected, UsageError
+from ledger_tools.jobs import refresh
+from ledger_tools.sheets import form_layout as fl
+from ledger_tools.sheets.form_writer import CoItem, FormContent, write_form
+from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger_file import LedgerFile
+
+__all__ = ["FormFile", "FormsResult", "plan", "run"]
+
+PROGRESS_ABOVE = 3  # show a progress bar when writing more forms than this
+
+
+@dataclass
+class FormFile:
+    unit: str
+    path: Path
+    items: int
+    co_items: int
+    confidential: int
+
+
+@dataclass
+class FormsResult:
+    period: str
+    as_of: dt.date
+    due: dt.date
+    out_dir: Path
+    files: list[FormFile] = field(default_factory=list)
+    co_only_units: list[str] = field(default_factory=list)  # co-handle open items, lead none
+    no_contact: list[str] = field(default_factory=list)  # forms written without 联系人/联系电话
+    unregistered: list[str] = field(default_factory=list)  # lead units not in 单位
+    without_id: int = 0  # open items skipped because they have no 事项编号
+    unconfirmed_years: list[int] = field(default_factory=list)
+
+    @property
+    def items(self) -> int:
+        return sum(f.items for f in self.files)
+
+
+def _is_due_for_form(item: Item, as_of: dt.date) -> bool:
+    return item.status in OPEN_STATUSES and item.assigned is not None and item.assigned <= as_of
+
+
+def plan(data: LedgerData, period: str, as_of: dt.date, generated: dt.datetime) -> tuple[
+        list[FormContent], FormsResult]:
+    """Decide every form's content from a ledger already refreshed as of ``as_of``."""
+    due = rules.report_due(period, data.settings)
+    result = FormsResult(period=period, as_of=as_of, due=due, out_dir=Path())
+    units: dict[str, Unit] = {u.name: u for u in data.units}
+    canon = data.unit_names()
+
+    def name(n: str) -> str:
+        return canon.get(n, n)
+
+    open_items = [i for i in data.items if _is_due_for_form(i, as_of)]
+    result.without_id = sum(1 for i in open_items if not i.id)
+    open_items = [i for i in open_items if i.id and i.lead_unit]
+
+    leads: dict[str, list[Item]] = defaultdict(list)
+    co: dict[str, list[Item]] = defaultdict(list)
+    for original in open_items:
+        # The form shows registered names: what the unit and the checks both recognise.
+        lead = name(original.lead_unit)
+        item = replace(original, lead_unit=lead,
+                       co_units=list(dict.fromkeys(name(u) for u in original.co_units if u)))
+        leads[lead].append(item)
+        for u in item.co_units:
+            if u != lead:
+                co[u].append(item)
+
+    contents: list[FormContent] = []
+    for lead in sorted(leads, key=_unit_order(data.units)):
+        unit = units.get(lead)
+        if unit is None:
+            result.unregistered.append(lead)
+        contact, phone = (unit.contact, unit.phone) if unit else (None, None)
+        if not contact or not phone:
+            result.no_contact.append(lead)
+        co_items = [
+            CoItem(i, *(_contact(units.get(i.lead_unit)))) for i in co.get(lead, ())
+        ]
+        contents.append(FormContent(
+            ledger_id=data.ledger_id, unit=lead, period=period, due=due, generated=generated,
+            settings=data.settings, contact=contact, phone=phone,
+            items=list(leads[lead]), co_items=co_items,
+        ))
+    result.co_only_units = sorted((u for u in co if u not in leads), key=_unit_order(data.units))
+    return contents, result
+
+
+def _contact(unit: Unit | None) -> tuple[str | None, str | None]:
+    return (unit.contact, unit.phone) if unit else (None, None)
+
+
+def _unit_order(units: list[Unit]):
+    """Units in the order of the 单位 sheet (how the office lists them), unknown ones last."""
+    order = {u.name: n for n, u in enumerate(units)}
+    return lambda name: (order.get(name, len(order)), name)
+
+
+def _check_out_dir(out_dir: Path) -> Path:
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} 是一个文件，不是文件夹。请用 --out 指定存放反馈表的文件夹。")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"无法创建文件夹 {out_dir}（{e.strerror}）。请检查路径和权限。") from None
+    return out_dir
+
+
+def _normalise_period(period: str) -> str:
+    value = rules.normalize_period(period)
+    if value is None:
+        raise UsageError(f"报送期次「{period}」格式有误，请写成 YYYY-MM，例如 2026-03。")
+    return value
+
+
+def run(
+    ledger: Path,
+    period: str,
+    out_dir: Path,
+    as_of: dt.date | None = None,
+    *,
+    console: Console | None = None,
+    now: dt.datetime | None = None,
+) -> FormsResult:
+    """Write the period's forms into ``out_dir``; the ledger is opened read-only.
+
+    ``console`` shows a progress bar for more than a few forms; ``now`` fixes the generation
+    time (tests, reproducible demo files).
+    """
+    period = _normalise_period(period)
+    as_of = as_of or dt.date.today()
+    generated = (now or dt.datetime.now()).replace(microsecond=0, tzinfo=None)
+    with LedgerFile(ledger) as lf:
+        data = read_ledger(lf)
+        require_clean(data)
+        key = data.signing_key
+        if not key or not data.ledger_id:
+            raise InputRejected(
+                f"台账 {data.name} 的隐藏工作表「_系统」缺少台账编号或签名密钥，无法生成可校验的反馈表。"
+                "请从「台账备份」恢复，或用 ledger init 新建台账后迁入事项。"
+            )
+        stats = refresh.apply(data, as_of)
+        contents, result = plan(data, period, as_of, generated)
+    result.unconfirmed_years = stats.unconfirmed_years
+    result.out_dir = _check_out_dir(out_dir)
+    _write_all(contents, result, key, console)
+    return result
+
+
+def _write_all(contents: list[FormContent], result: FormsResult, key: str, console: Console | None) -> None:
+    progress = None
+    if console is not None and len(contents) > PROGRESS_ABOVE:
+        progress = Progress(TextColumn("正在生成反馈表"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.description}"), console=console, transient=True)
+    task = progress.add_task("", total=len(contents)) if progress else None
+    if progress:
+        progress.start()
+    try:
+        for c in contents:
+            path = result.out_dir / fl.form_file_name(result.period, c.unit)
+            if progress:
+                progress.update(task, description=c.unit)
+            try:
+                write_form(path, c, key)
+            except OSError as e:
+                raise UsageError(
+                    f"无法写入 {path}（{e.strerror or e}）。如该文件正在 Excel/WPS 中打开，请先关闭后重试。"
+                ) from None
+            result.files.append(FormFile(
+                unit=c.unit, path=path, items=len(c.items), co_items=len(c.co_items),
+                confidential=sum(1 for i in c.items if i.confidential),
+            ))
+            if progress:
+                progress.advance(task)
+    finally:
+        if progress:
+            progress.stop()
