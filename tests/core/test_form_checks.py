@@ -1,0 +1,240 @@
+"""The row rules of a returned form, on plain values (no files)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledger_tools.core import form_checks as fc
+from ledger_tools.core.model import Item, ItemKind, Settings, Status
+
+D = dt.date
+AS_OF = D(2026, 11, 20)
+UNIT = "东城区人民政府"
+NAMES = {UNIT: UNIT, "东城区": UNIT, "西山县人民政府": "西山县人民政府"}
+LOCKED = {"序号": "1", "事项编号": "A", "议定事项": "加快推进老旧小区改造", "当前时限": "2026-12-31",
+          "上期进展": "已完成前期调查摸底，形成问题清单。"}
+PROGRESS = "已完成项目招标，施工单位已进场，完成路基工程约40%。"
+
+
+def regular(item_id: str = "A", **over) -> Item:
+    values = dict(id=item_id, lead_unit="东城区", kind=ItemKind.REGULAR, status=Status.IN_PROGRESS,
+                  assigned=D(2026, 9, 22), deadline=D(2026, 12, 31), current_deadline=D(2026, 12, 31))
+    values.update(over)
+    return Item(**values)
+
+
+def ctx(*items: Item, **over) -> fc.FormContext:
+    values = dict(file="f.xlsx", unit=UNIT, period="2026-11", as_of=AS_OF,
+                  meta_locked={i.id: {**LOCKED, "事项编号": i.id} for i in items},
+                  items={i.id: i for i in items}, unit_names=NAMES, settings=Settings())
+    values.update(over)
+    return fc.FormContext(**values)
+
+
+def entry(item_id: str = "A", row: int = 6, locked=None, dates=None, bad=None, **texts) -> fc.FormEntry:
+    headers = ("序号", "事项编号", "议定事项", "当前时限", "上期进展") + fc.INPUTS
+    refs = {h: f"{chr(65 + n)}{row}" for n, h in enumerate(headers)}
+    return fc.FormEntry(row, item_id, refs, dict(locked or {**LOCKED, "事项编号": item_id}),
+                        {h: texts.get(h) for h in fc.INPUTS}, dict(dates or {}), dict(bad or {}))
+
+
+def report(item_id: str = "A", **texts) -> fc.FormEntry:
+    values = {fc.COL_STATUS: "推进中", fc.COL_PROGRESS: PROGRESS}
+    values.update(texts)
+    return entry(item_id, **values)
+
+
+def found(outcomes) -> list[tuple[str, str | None]]:
+    return [(f.code, f.cell) for o in outcomes for f in o.findings]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2027年6月30日前完成一期工程", [D(2027, 6, 30)]),
+    ("2027年6月底前完成", [D(2027, 6, 30)]),
+    ("2027年6月完成主体", [D(2027, 6, 1)]),
+    ("力争2027年底建成，2028年投用", [D(2027, 12, 31), D(2028, 1, 1)]),
+    ("２０２７－０３－０５前", [D(2027, 3, 5)]),
+    ("2027.3 完成验收", [D(2027, 3, 1)]),
+    ("完成 12 个项目", []),
+    ("2027年13月", []),
+])
+def test_dates_in_a_stage_target(text, expected):
+    assert fc.dates_in_text(text) == expected
+
+
+@given(st.text(max_size=200))
+def test_dates_in_text_never_fails(text):
+    assert all(isinstance(d, dt.date) for d in fc.dates_in_text(text))
+
+
+def test_add_months_clamps_to_the_months_end():
+    assert fc.add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
+    assert fc.add_months(D(2026, 5, 21), 12) == D(2027, 5, 21)
+    assert fc.add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("正在推进", "过于简略"),
+    ("按计划推进中。", "过于简略"),
+    ("正在推进，按计划推进，有序推进！", "只有套话"),
+    ("已完成前期调查摸底，形成问题清单。", "与上期进展完全相同"),
+    (PROGRESS, None),
+])
+def test_perfunctory_progress(text, why):
+    result = fc.is_perfunctory(text, LOCKED["上期进展"])
+    assert (result is None) if why is None else (why in result)
+
+
+def test_formula_like_text():
+    assert all(fc.formula_like(t) for t in ("=SUM(A1)", "+86", "-完成", "@x", "＝1"))
+    assert not any(fc.formula_like(t) for t in ("完成=100%", "", None))
+
+
+@pytest.mark.parametrize(("period", "merged", "words"), [
+    ("2026-11", (), None),
+    ("2026-10", (), None),
+    ("2026-10", ("2026-10",), None),
+    ("2026-09", (), "已过报送期"),
+    ("2026-12", (), "尚未到该期"),
+    ("2026-10", ("2026-11",), "已被替代"),
+])
+def test_period_rule(period, merged, words):
+    result = fc.check_period(period, AS_OF, merged)
+    assert (result is None) if words is None else (words in result)
+
+
+def test_contact_and_phone():
+    c = ctx(regular())
+    refs = {"联系人": "D3", "联系电话": "F3"}
+    assert [(f.code, f.cell) for f in fc.check_contact(None, "0875", refs, c)] == [("W204", "D3")]
+    assert [f.code for f in fc.check_contact("李\x00明", "0875", refs, c)] == ["R110"]
+    assert fc.check_contact("李明", "0875-2101001", refs, c) == []
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+def test_a_good_report_has_no_findings_and_the_unit_may_be_named_by_alias():
+    (out,) = fc.check_rows([report()], ctx(regular()))
+    assert out.findings == [] and out.action == fc.REPORT and out.ok and out.item.id == "A"
+
+
+def test_blank_rows_obliged_or_not():
+    obliged, fresh = regular("A"), regular("B", assigned=D(2026, 11, 5))
+    outs = fc.check_rows([entry("A"), entry("B", row=7)], ctx(obliged, fresh))
+    assert found(outs) == [("R103", "F6"), ("R104", "G6")]
+    assert outs[1].action == fc.BLANK and outs[1].findings == []
+
+
+def test_an_empty_line_without_an_id_is_skipped_but_text_without_an_id_is_not():
+    c = ctx(regular())
+    assert fc.check_rows([entry(None)], c) == []
+    (out,) = fc.check_rows([report(None)], c)
+    assert [f.code for f in out.findings] == ["R101"]
+
+
+def test_struck_off_item_is_ignored_without_checking_its_content():
+    closed = regular(status=Status.CLOSED)
+    (out,) = fc.check_rows([entry(**{fc.COL_STATUS: "乱填", fc.COL_PROGRESS: "x"})], ctx(closed))
+    assert [f.code for f in out.findings] == ["W203"] and out.action == fc.IGNORED
+    assert "已销号" in out.findings[0].message and "已已" not in out.findings[0].message
+
+
+def test_locked_values_are_compared_with_meta_not_the_ledger():
+    moved_on = regular(latest_progress="更新的进展", current_deadline=D(2027, 3, 31))
+    (out,) = fc.check_rows([report()], ctx(moved_on))
+    assert out.findings == []
+    edited = report(locked={**LOCKED, "议定事项": "加快推进老旧小区改造（已完成）"})
+    (out,) = fc.check_rows([edited], ctx(regular()))
+    assert [(f.code, f.cell) for f in out.findings] == [("R102", "C6")]
+
+
+def test_unknown_foreign_and_off_form_items():
+    theirs = regular("W", lead_unit="西山县人民政府")
+    off_form = regular("B")
+    c = ctx(regular(), theirs)
+    c.items["B"] = off_form
+    outs = fc.check_rows([report("Z"), report("W", row=7), report("B", row=8)], c)
+    messages = [o.findings[0].message for o in outs]
+    assert [f for f, _ in found(outs)] == ["R101"] * 3
+    assert "不存在" in messages[0] and "西山县人民政府" in messages[1] and "不在" in messages[2]
+
+
+def test_another_units_confidential_item_does_not_name_its_lead_unit():
+    secret = regular("S", lead_unit="西山县人民政府", confidential=True)
+    (out,) = fc.check_rows([report("S")], ctx(regular(), secret))
+    assert out.findings[0].code == "R101" and "西山县" not in out.findings[0].message
+
+
+def test_the_same_item_twice_names_the_first_row():
+    outs = fc.check_rows([report(), report(row=9)], ctx(regular()))
+    assert found(outs) == [("R109", "B9")] and "第 6 行" in outs[1].findings[0].message
+
+
+def test_status_progress_and_dates():
+    c = ctx(regular())
+    (out,) = fc.check_rows([report(**{fc.COL_STATUS: "差不多了"})], c)
+    assert [f.code for f in out.findings] == ["R103"]
+    (out,) = fc.check_rows([report(**{fc.COL_PROGRESS: None})], c)
+    assert [f.code for f in out.findings] == ["R104"]
+    bad = report(**{fc.COL_STATUS: "已办结", fc.COL_DONE: "下周"})
+    bad.bad_dates = {fc.COL_DONE: "下周"}
+    (out,) = fc.check_rows([bad], c)
+    assert [f.code for f in out.findings] == ["R105"]  # not R106 as well
+
+
+def test_completion_date_rules():
+    c = ctx(regular())
+
+    def done(day):
+        e = report(**{fc.COL_STATUS: "已办结", fc.COL_DONE: str(day)})
+        e.dates = {fc.COL_DONE: day}
+        return [f.code for f in fc.check_rows([e], c)[0].findings]
+
+    assert done(D(2026, 11, 18)) == [] and done(AS_OF) == []
+    assert done(D(2026, 9, 1)) == ["R106"] and done(D(2026, 11, 21)) == ["R106"]
+
+
+def test_extension_must_be_after_the_current_deadline_not_the_original():
+    extended = regular(current_deadline=D(2027, 1, 31))
+    e = report(**{fc.COL_STATUS: "申请延期", fc.COL_EXT_REASON: "资金未到位", fc.COL_EXT_TO: "2027-01-15"})
+    e.dates = {fc.COL_EXT_TO: D(2027, 1, 15)}
+    (out,) = fc.check_rows([e], ctx(extended))
+    assert [f.code for f in out.findings] == ["R107"] and "2027-01-31" in out.findings[0].message
+    e.dates = {fc.COL_EXT_TO: D(2027, 2, 15)}
+    assert fc.check_rows([e], ctx(extended))[0].findings == []
+
+
+def test_long_term_target_rules():
+    long = regular(kind=ItemKind.LONG_TERM, status=Status.LONG_TERM, deadline=None, current_deadline=None)
+    c = ctx(long)
+    assert [f.code for f in fc.check_rows([report()], c)[0].findings] == ["R108"]
+    done = report(**{fc.COL_STATUS: "已办结", fc.COL_DONE: "x"})
+    done.dates = {fc.COL_DONE: D(2026, 11, 1)}
+    assert fc.check_rows([done], c)[0].findings == []  # finished: no target needed
+    within = report(**{fc.COL_STAGE: "2027年10月底前完成"})
+    assert fc.check_rows([within], c)[0].findings == []
+    month_end = report(**{fc.COL_STAGE: "2027年11月30日前完成"})  # the cycle counts whole months
+    assert fc.check_rows([month_end], c)[0].findings == []
+    beyond = report(**{fc.COL_STAGE: "2027年11月完成设计，2027年12月开工"})
+    (f,) = fc.check_rows([beyond], c)[0].findings
+    assert f.code == "R108" and "2027-12-01" in f.message and "2027-11-30" in f.message
+    c.first_reports = {"A": D(2026, 5, 21)}  # the cycle runs from the first report
+    assert [f.code for f in fc.check_rows([within], c)[0].findings] == ["R108"]
+    with_target = regular(kind=ItemKind.LONG_TERM, status=Status.LONG_TERM, stage_target="已有目标")
+    assert fc.check_rows([report()], ctx(with_target))[0].findings == []
+
+
+def test_text_limits_and_formula_warnings():
+    c = ctx(regular())
+    (out,) = fc.check_rows([report(**{fc.COL_PROGRESS: "长" * 2001})], c)
+    assert [f.code for f in out.findings] == ["R110"]  # not also W201
+    (out,) = fc.check_rows([report(**{fc.COL_PROBLEMS: "=1+1 资金缺口", fc.COL_STAGE: "@目标"})], c)
+    assert sorted(f.code for f in out.findings) == ["W202", "W202"] and out.ok
