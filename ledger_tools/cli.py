@@ -371,6 +371,10 @@ def brief_cmd(ledger: Path, month: str, out_dir: Path, as_of: dt.date | None, in
 
     result = briefing.run(ledger, month, out_dir, as_of, include_confidential=include_confidential)
     warn_unconfirmed(result.unconfirmed_years)
+    errors = [f for f in result.problems if f.is_error]
+    if errors:
+        console.print(f"[yellow]台账中有 {len(errors)} 处问题（如无法识别的日期），相关事项按可读部分统计。"
+                      "运行 ledger validate 查看详情。[/]")
     b = result.briefing
     t = b.totals
     console.print(f"已生成 {month} 通报（截至 {result.as_of}）：事项 {t.total} 件，已销号 {t.closed} 件，"

@@ -1,0 +1,223 @@
+"""ledger brief: the monthly briefing (通报) as a workbook and a Word document (SPEC §6).
+
+Everything is computed as of the cut-off date on a refreshed copy of the ledger held in memory:
+the refreshed tool columns are *not* saved (that is ``refresh``'s job and the staff's call);
+the one change written to the ledger is the month's row in 月度快照. Both documents are
+rendered to temporary files first, so a broken template leaves neither the ledger nor the
+output folder half-changed; they are moved into place after the ledger is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import SimpleNamespace
+
+from ledger_tools.core import briefing as core
+from ledger_tools.core import model as m
+from ledger_tools.core import rules, scoring
+from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.findings import Finding
+from ledger_tools.errors import LedgerBusy, UsageError
+from ledger_tools.jobs import refresh
+from ledger_tools.sheets import brief_writer, docx_render
+from ledger_tools.sheets import schema as sc
+from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger_file import LedgerFile, owner_files
+from ledger_tools.sheets.tables import Table
+from ledger_tools.sheets.templates import template_path
+
+__all__ = ["BriefResult", "NARRATIVE_TEMPLATE", "DOCX_TEMPLATE", "FILTERS", "run", "resolve_as_of"]
+
+NARRATIVE_TEMPLATE = "通报正文.j2"
+DOCX_TEMPLATE = "通报.docx"
+
+
+def _ids(rows) -> str:
+    """事项编号 joined with 、, for items or for list rows (which carry their item)."""
+    return "、".join(getattr(r, "item", r).id or "" for r in rows)
+
+
+FILTERS = {
+    "cn_date": core.cn_date,
+    "cn_month": core.cn_month,
+    "pct": core.pct,
+    "points": scoring.fmt_points,
+    "ids": _ids,
+}
+
+
+@dataclass
+class BriefResult:
+    month: str
+    as_of: dt.date
+    xlsx: Path
+    docx: Path
+    briefing: core.Briefing
+    snapshot_changed: bool = False
+    backup: Path | None = None
+    unconfirmed_years: list[int] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+
+
+def resolve_as_of(month: str, as_of: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """The cut-off date: given, or the month's last day once it is over, else today."""
+    try:
+        start = rules.period_start(month)
+    except ValueError:
+        raise UsageError(f"「{month}」不是有效月份，请写成 YYYY-MM，例如 2026-11。") from None
+    as_of = as_of or core.default_as_of(month, today or dt.date.today())
+    if as_of < start:
+        raise UsageError(f"截止日期 {as_of} 早于 {core.cn_month(month)}，无法生成该月通报。"
+                         f"请用 --as-of 指定 {start} 或之后的日期。")
+    return as_of
+
+
+class _DryTable(Table):
+    """The ledger's table for reading, with every write discarded: the brief saves no tool column."""
+
+    def __init__(self, table: Table):  # shares the original's header map and worksheet
+        self.__dict__.update(vars(table))
+
+    def set(self, row: int, field: str, value: object) -> bool:
+        return False
+
+    def append(self, values: dict[str, object]) -> int:
+        raise RuntimeError("a dry table is never appended to")
+
+
+def _refreshed_copy(data: LedgerData, as_of: dt.date,
+                    cal: WorkCalendar) -> tuple[list[m.Item], refresh.RefreshStats]:
+    """Refreshed copies of the items; the workbook itself is left exactly as read."""
+    scratch = replace(
+        data,
+        items=[replace(i) for i in data.items],
+        tables={name: _DryTable(t) for name, t in data.tables.items()},
+        lf=SimpleNamespace(path=data.lf.path, wb=SimpleNamespace(sheetnames=())),
+    )
+    return scratch.items, refresh.apply(scratch, as_of, cal)
+
+
+def _snapshots(table: Table) -> dict[str, tuple[int, core.Snapshot]]:
+    """月度快照 rows by month (as YYYY-MM, however the cell was typed) → (row, snapshot)."""
+    out: dict[str, tuple[int, core.Snapshot]] = {}
+    for r in table.rows():
+        month = rules.normalize_period(r.get("month"))
+        if not month:
+            continue
+        ints = {f: int(r.get(f) or 0) for f in ("total", "closed", "done", "in_progress", "long_term",
+                                                  "overdue", "due_soon")}
+        out[month] = (r.number, core.Snapshot(month, r.get("as_of"), completion_rate=float(r.get("completion_rate") or 0),
+                                               **ints))
+    return out
+
+
+def _upsert_snapshot(table: Table, existing: dict[str, tuple[int, core.Snapshot]], snap: core.Snapshot) -> bool:
+    values = {"month": snap.month, "as_of": snap.as_of, "total": snap.total, "closed": snap.closed,
+              "done": snap.done, "in_progress": snap.in_progress, "long_term": snap.long_term,
+              "overdue": snap.overdue, "due_soon": snap.due_soon, "completion_rate": snap.completion_rate}
+    if snap.month in existing:
+        row = existing[snap.month][0]
+        changed = [table.set(row, f, v) for f, v in values.items()]
+        if not any(changed):
+            return False
+    else:
+        row = table.append(values)
+    if "completion_rate" in table.positions:
+        table.cell(row, "completion_rate").number_format = "0.0%"
+    return True
+
+
+def _docx_context(b: core.Briefing, paragraphs: list[str]) -> dict:
+    """Plain strings for the Word template, so staff's placeholders need no filters."""
+    def d(x: dt.date | None) -> str:
+        return x.isoformat() if x else ""
+
+    return {
+        "title": b.title, "as_of_text": core.cn_date(b.as_of), "month_text": core.cn_month(b.month),
+        "office_name": b.settings.office_name, "org_name": b.settings.org_name, "year": b.year,
+        "paragraphs": paragraphs,
+        "totals": [{"label": label, "count": getattr(b.totals, attr)} for label, attr in core.STATUS_ROWS],
+        "overdue": [
+            {"no": n, "id": r.item.id, "unit": r.item.lead_unit, "leader": r.item.leader or "",
+             "matter": r.item.matter or "", "deadline": d(r.item.current_deadline), "days": r.days,
+             "reminders": r.reminder_text or "未催办", "progress": r.item.latest_progress or ""}
+            for n, r in enumerate(b.overdue, start=1)
+        ],
+        "units": [
+            {"rank": u.rank, "unit": u.unit, "total": u.tally.total, "finished": u.tally.finished,
+             "open": u.tally.open, "overdue": u.tally.overdue, "not_on_time": u.not_on_time,
+             "rate": core.pct(u.tally.completion_rate), "points": scoring.fmt_points(u.points)}
+            for u in b.by_unit
+        ],
+        "scores": [
+            {"unit": s.unit, "overdue": s.counts[scoring.Reason.OVERDUE],
+             "missed": s.counts[scoring.Reason.MISSED_REPORT],
+             "false_report": s.counts[scoring.Reason.FALSE_REPORT],
+             "ineffective": s.counts[scoring.Reason.INEFFECTIVE], "total": scoring.fmt_points(s.total)}
+            for s in b.scores
+        ],
+        "weights_note": brief_writer.weights_note(b.settings),
+    }
+
+
+def _temp_beside(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def _out_dir(out_dir: Path) -> Path:
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} 是文件，不是文件夹。请用 --out 指定一个文件夹。")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"无法创建输出文件夹 {out_dir}（{e.strerror}）。") from None
+    return out_dir
+
+
+def run(path: Path, month: str, out_dir: Path, as_of: dt.date | None = None, *,
+        include_confidential: bool = False, today: dt.date | None = None) -> BriefResult:
+    as_of = resolve_as_of(month, as_of, today)
+    out_dir = _out_dir(out_dir)
+    targets = (out_dir / f"通报-{month}.xlsx", out_dir / f"通报-{month}.docx")
+    for target in targets:
+        if owner_files(target):
+            raise LedgerBusy(f"{target.name} 正在被 Excel/WPS/Word 打开。请先关闭它，再重新生成通报。")
+
+    with LedgerFile(path, writable=True) as lf:
+        data = read_ledger(lf)
+        require_clean(data)
+        cal = WorkCalendar(data.overrides)
+        items, stats = _refreshed_copy(data, as_of, cal)
+        table = data.table(sc.SNAPSHOTS)
+        existing = _snapshots(table)
+        b = core.compute(
+            month=month, as_of=as_of, items=items, reports=data.reports,
+            extensions=data.extensions, reminders=data.reminders, settings=data.settings, cal=cal,
+            unit_of=data.canonical_unit, snapshots=[s for _, s in existing.values()],
+            include_confidential=include_confidential,
+        )
+        paragraphs = docx_render.render_paragraphs(template_path(NARRATIVE_TEMPLATE, path),
+                                                   {"b": b, "t": b.totals, "s": b.settings}, FILTERS)
+        temps = [_temp_beside(t) for t in targets]
+        try:
+            brief_writer.write_brief(temps[0], b, paragraphs)
+            docx_render.render_docx(template_path(DOCX_TEMPLATE, path), _docx_context(b, paragraphs), temps[1],
+                                    FILTERS)
+            result = BriefResult(month, as_of, targets[0], targets[1], b,
+                                 unconfirmed_years=sorted(cal.unconfirmed_years), problems=stats.problems)
+            if _upsert_snapshot(table, existing, b.snapshot):
+                result.backup = lf.save()
+                result.snapshot_changed = True
+            for temp, target in zip(temps, targets):
+                os.replace(temp, target)
+        finally:
+            for temp in temps:
+                temp.unlink(missing_ok=True)
+    return result

@@ -1,0 +1,80 @@
+"""ledger score: the year's scoring proposals per lead unit, with evidence (SPEC §3, Art. 9).
+
+Read-only on the ledger: the items are refreshed in memory as of the cut-off date so that
+extensions and statuses are current, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ledger_tools.core import scoring
+from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.confidential import for_circulation
+from ledger_tools.errors import LedgerBusy, UsageError
+from ledger_tools.jobs import refresh
+from ledger_tools.sheets import score_writer
+from ledger_tools.sheets.ledger_data import read_ledger, require_clean
+from ledger_tools.sheets.ledger_file import LedgerFile, owner_files
+
+__all__ = ["ScoreResult", "resolve_as_of", "run"]
+
+
+@dataclass
+class ScoreResult:
+    year: int
+    as_of: dt.date
+    out: Path
+    scores: list[scoring.UnitScore] = field(default_factory=list)
+    deductions: list[scoring.Deduction] = field(default_factory=list)
+    unconfirmed_years: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return round(sum(s.total for s in self.scores), 2)
+
+
+def resolve_as_of(year: int, as_of: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """The cut-off: given, or the year's last day once it is over, else today."""
+    if not 2000 <= year <= 2100:
+        raise UsageError(f"年度 {year} 无效，请写四位年份，例如 --year 2026。")
+    end = dt.date(year, 12, 31)
+    as_of = as_of or min(end, today or dt.date.today())
+    if as_of < dt.date(year, 1, 1):
+        raise UsageError(f"截止日期 {as_of} 早于 {year} 年，无法计算该年度扣分意见。请用 --as-of 指定 {year} 年内的日期。")
+    return as_of
+
+
+def _target(out: Path) -> Path:
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"输出文件 {out.name} 须以 .xlsx 结尾，例如 --out 扣分建议.xlsx。")
+    if out.is_dir():
+        raise UsageError(f"{out} 是文件夹。请用 --out 指定文件名，例如 扣分建议.xlsx。")
+    if owner_files(out):
+        raise LedgerBusy(f"{out.name} 正在被 Excel/WPS 打开。请先关闭它，再重新运行。")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"无法创建输出文件夹 {out.parent}（{e.strerror}）。") from None
+    return out
+
+
+def run(path: Path, year: int, out: Path, as_of: dt.date | None = None, *,
+        include_confidential: bool = False, today: dt.date | None = None) -> ScoreResult:
+    as_of = resolve_as_of(year, as_of, today)
+    out = _target(out)
+    with LedgerFile(path) as lf:
+        data = read_ledger(lf)
+        require_clean(data)
+    cal = WorkCalendar(data.overrides)
+    refresh.apply(data, as_of, cal)  # in memory only: the ledger was opened read-only
+    deductions = scoring.propose(data.items, data.reports, data.reminders, year=year, as_of=as_of,
+                                 settings=data.settings, cal=cal, unit_of=data.canonical_unit)
+    scores = scoring.summarise(deductions)
+    shown = {i.id: i for i in for_circulation(data.items, include_confidential) if i.id}
+    score_writer.write_scores(out, year=year, as_of=as_of, settings=data.settings, scores=scores,
+                              deductions=deductions, items=shown)
+    return ScoreResult(year, as_of, out, scores, deductions, sorted(cal.unconfirmed_years))
