@@ -33,9 +33,13 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
+from ledger_tools.sheets.fast_openpyxl import faster_openpyxl_load
+from ledger_tools.sheets.schema import SHEETS
+from ledger_tools.sheets.value_book import ValueBook, plain_values
 
 __all__ = ["LedgerFile", "inventory", "owner_files", "BACKUP_DIR", "KEEP_BACKUPS"]
 
+SHEET_NAMES = tuple(s.name for s in SHEETS)
 BACKUP_DIR = "台账备份"
 KEEP_BACKUPS = 30
 LOCK_WAIT_SECONDS = 120.0
@@ -85,7 +89,11 @@ _XML_SIGNALS: tuple[tuple[str, str, re.Pattern], ...] = (
 
 
 def inventory(path: Path) -> Counter:
-    """How many of each kind of content the package at ``path`` holds."""
+    """How many of each kind of content the package at ``path`` holds.
+
+    Each part is decompressed at most once: the worksheets of a 10,000-item ledger are tens of
+    megabytes of XML, and the save check reads both the old and the new package.
+    """
     found: Counter = Counter()
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
@@ -93,10 +101,34 @@ def inventory(path: Path) -> Counter:
             for kind, pattern in _PART_KINDS:
                 if pattern.search(name):
                     found[kind] += 1
-            for kind, prefix, pattern in _XML_SIGNALS:
-                if name.startswith(prefix) and name.endswith(".xml"):
-                    found[kind] += len(pattern.findall(z.read(info)))
+            signals = [(kind, pattern) for kind, prefix, pattern in _XML_SIGNALS
+                       if name.startswith(prefix) and name.endswith(".xml")]
+            if signals:
+                data = z.read(info)
+                for kind, pattern in signals:
+                    found[kind] += _COUNTERS[pattern](data)
     return found
+
+
+def _counter(pattern: re.Pattern):
+    """A function giving ``len(pattern.findall(data))``, counted in C where the pattern allows.
+
+    "<tag[ >]" and "<tag " are literal substrings (occurrences cannot overlap, so the counts
+    agree); a pattern starting "<tag " only runs where that literal occurs at all.
+    """
+    literal = re.fullmatch(rb"(<[A-Za-z]+)(\[ >\]| )", pattern.pattern)
+    if literal:
+        tag = literal.group(1)
+        ends = (b" ", b">") if literal.group(2) == b"[ >]" else (b" ",)
+        return lambda data: sum(data.count(tag + end) for end in ends)
+    prefix = re.match(rb"<[A-Za-z]+ ", pattern.pattern)
+    if prefix:
+        probe = prefix.group(0)
+        return lambda data: len(pattern.findall(data)) if probe in data else 0
+    return lambda data: len(pattern.findall(data))
+
+
+_COUNTERS = {pattern: _counter(pattern) for _, _, pattern in _XML_SIGNALS}
 
 
 _LOAD_WARNINGS = (
@@ -132,12 +164,16 @@ def _sha256(path: Path) -> str:
 class LedgerFile:
     """An opened ledger. Use as a context manager; ``save()`` only when ``writable``."""
 
-    def __init__(self, path: Path | str, *, writable: bool = False, lock_wait: float = LOCK_WAIT_SECONDS):
+    def __init__(self, path: Path | str, *, writable: bool = False, lock_wait: float = LOCK_WAIT_SECONDS,
+                 fast_read: bool = True):
         self.path = Path(path)
         self.writable = writable
         self.lock_wait = lock_wait
+        # Read-only opens read values with calamine (ValueBook) unless the ledger holds formulas
+        # or error cells; ``fast_read=False`` always loads the full openpyxl workbook.
+        self.fast_read = fast_read
         self._lock_fd: int | None = None
-        self.wb: Workbook | None = None
+        self.wb: Workbook | ValueBook | None = None
         self.load_losses: list[str] = []
         self._stamp: tuple[int, int, str] | None = None
 
@@ -209,7 +245,9 @@ class LedgerFile:
 
     def _load(self) -> None:
         self._stamp = self._stamp_now()
-        with warnings.catch_warnings(record=True) as caught:
+        if not self.writable and self.fast_read and self._load_values():
+            return
+        with warnings.catch_warnings(record=True) as caught, faster_openpyxl_load():
             warnings.simplefilter("always")
             try:
                 self.wb = openpyxl.load_workbook(
@@ -220,8 +258,36 @@ class LedgerFile:
                     f"{self.path.name} 无法作为 Excel 工作簿打开（{type(e).__name__}）。"
                     "文件可能已损坏：请从「台账备份」文件夹恢复最近的备份。"
                 ) from None
+            except Exception as e:  # openpyxl failing on content it cannot model (e.g. a chart
+                # without a plot area, as LibreOffice writes one): intact, but not ours to rewrite
+                error = WouldLoseData if self.writable else NotALedger
+                raise error(
+                    f"台账 {self.path.name} 中有本工具无法读取的内容（{type(e).__name__}），多见于在 "
+                    "WPS/LibreOffice 中插入的图表、图形或控件。台账未作任何修改。"
+                    "请把这些内容移到另一个工作簿后重试。"
+                ) from None
         losses = {_describe_load_warning(str(w.message)) for w in caught}
         self.load_losses = sorted(x for x in losses if x)
+
+    def _load_values(self) -> bool:
+        """The calamine view for a read-only open; False sends the caller to openpyxl.
+
+        Anything unusual (formulas, error cells, a package calamine cannot read) falls back, so
+        the openpyxl path keeps giving the established values and error messages.
+        """
+        try:
+            if not plain_values(self.path):
+                return False
+            book = ValueBook(self.path)
+            for name in SHEET_NAMES:
+                if name in book.sheetnames:
+                    book[name]  # read now, inside this guard
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # calamine's (a Rust panic is a BaseException) and zipfile's alike
+            return False
+        self.wb = book
+        return True
 
     # saving
     def save(self) -> Path | None:

@@ -36,8 +36,22 @@ class Row:
         return self.values.get(name, default)
 
 
+_CHOICES: dict[type, dict[str, _Choice]] = {}
+
+
+def _choice(choices: type[_Choice], text: str) -> _Choice | None:
+    """``choices.parse`` through a value index: a ledger has tens of thousands of choice cells."""
+    index = _CHOICES.get(choices)
+    if index is None:
+        index = _CHOICES[choices] = {member.value: member for member in choices}
+    member = index.get(text)
+    return member if member is not None else choices.parse(text)
+
+
 def read_value(col: Column, raw: object) -> object:
     """Convert a raw cell value to the column's kind; raises cells.BadValue."""
+    if raw is None:
+        return [] if col.kind == "list" else None
     if col.kind == "date":
         return cells.parse_date(raw)
     if col.kind == "datetime":
@@ -50,11 +64,65 @@ def read_value(col: Column, raw: object) -> object:
         return cells.split_list(raw)
     text = cells.clean_text(raw)
     if col.kind == "choice" and text is not None:
-        member = col.choices.parse(text)
+        member = _choice(col.choices, text)
         if member is None:
             raise cells.BadValue(raw)
         return member
     return text
+
+
+_STRIP = " \t\r\n" + cells._SPACES
+
+
+def _text(raw: object) -> str | None:
+    """cells.clean_text, with the common case (a str) inline."""
+    if raw.__class__ is str:
+        return raw.strip(_STRIP) or None
+    return cells.clean_text(raw)
+
+
+def _reader(col: Column):
+    """The converter ``read_value`` uses for this column, for a value that is not None."""
+    if col.kind in _KIND_READERS:
+        return _KIND_READERS[col.kind]
+    if col.kind == "choice":
+        choices = col.choices
+
+        def choice(raw: object) -> object:
+            text = _text(raw)
+            if text is None:
+                return None
+            member = _choice(choices, text)
+            if member is None:
+                raise cells.BadValue(raw)
+            return member
+        return choice
+    return _text
+
+
+_KIND_READERS = {
+    "date": cells.parse_date, "datetime": cells.parse_datetime, "int": cells.parse_int,
+    "number": cells.parse_number, "list": cells.split_list,
+}
+
+
+def _same(col: Column, current: object, new: object) -> bool:
+    """A shortcut for ``cell_value(col, read_value(col, current)) == new`` in the usual cases.
+
+    True only where the full comparison is certainly true too: refresh compares some 70,000
+    cells of a 10,000-item ledger and almost all of them are unchanged.
+    """
+    if current is None or new is None:
+        return False
+    kind = current.__class__
+    if kind is str:
+        return new.__class__ is str and current == new and col.kind in ("text", "choice") \
+            and new == new.strip(_STRIP) and (col.kind == "text" or _choice(col.choices, new) is not None)
+    if kind is int:
+        return new.__class__ is int and current == new and col.kind == "int"
+    if kind is dt.datetime:
+        return new.__class__ is dt.date and col.kind == "date" and current.date() == new
+    return False
 
 
 def cell_value(col: Column, value: object) -> object:
@@ -88,32 +156,49 @@ class Table:
             if col.header in headers:
                 self.positions[col.field] = headers[col.header]
         self.missing = [c for c in spec.columns if c.field not in self.positions]
+        self._columns = {c.field: c for c in spec.columns}
         self._last_row: int | None = None
 
     def ref(self, row: int, field: str) -> str:
         return f"{get_column_letter(self.positions[field])}{row}"
 
     def rows(self) -> Iterator[Row]:
-        """Every row below the header that has a value in one of our columns."""
+        """Every row below the header that has a value in one of our columns.
+
+        Cells are looked up in the worksheet's own cell map rather than through ``iter_rows``,
+        which would create (and keep) an empty cell object for every blank position; each
+        column's converter is chosen once, not per cell (a ledger has half a million cells).
+        """
         present = [(c, self.positions[c.field]) for c in self.spec.columns if c.field in self.positions]
         if not present:
             return
-        max_col = max(p for _, p in present)
+        found = self.ws._cells  # (row, column) → Cell; reading it creates nothing
+        row_values = getattr(self.ws, "row_values", None)  # a ValueSheet hands out whole rows
+        columns = [p for _, p in present]
+        readers = [(c.field, [] if c.kind == "list" else None, _reader(c)) for c, _ in present]
         last = 1
-        for r, values in enumerate(
-            self.ws.iter_rows(min_row=2, max_col=max_col, values_only=True), start=2
-        ):
-            raw = {c.field: values[p - 1] for c, p in present}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
+        for r in range(2, self.ws.max_row + 1):
+            if row_values is not None:
+                values = row_values(r, columns)
+            else:
+                values = []
+                for p in columns:
+                    cell = found.get((r, p))
+                    values.append(None if cell is None else cell.value)
+            if all(v is None or (v.__class__ is str and not v.strip()) for v in values):
                 continue
             last = r
             row = Row(r)
-            for c, _ in present:
+            converted = row.values
+            for (f, empty, reader), v in zip(readers, values):
+                if v is None:
+                    converted[f] = empty
+                    continue
                 try:
-                    row.values[c.field] = read_value(c, raw[c.field])
+                    converted[f] = reader(v)
                 except cells.BadValue:
-                    row.values[c.field] = None
-                    row.bad[c.field] = raw[c.field]
+                    converted[f] = None
+                    row.bad[f] = v
             yield row
         self._last_row = last
 
@@ -128,11 +213,18 @@ class Table:
 
     def set(self, row: int, field: str, value: object) -> bool:
         """Write ``value`` if it differs from what the cell holds; True when written."""
-        if field not in self.positions:
+        position = self.positions.get(field)
+        if position is None:
             return False
-        col = self.spec.column(field)
-        cell = self.cell(row, field)
+        col = self._columns[field]
         new = cell_value(col, value)
+        cell = self.ws._cells.get((row, position))
+        if cell is None:  # a blank position: nothing to compare, and nothing to write for a blank
+            if new is None:
+                return False
+            cell = self.ws.cell(row=row, column=position)
+        if _same(col, cell.value, new):
+            return False
         try:
             if cell_value(col, read_value(col, cell.value)) == new:
                 return False
@@ -146,7 +238,8 @@ class Table:
         row = self.last_row() + 1
         for f, v in values.items():
             if f in self.positions:
-                write(self.cell(row, f), cell_value(self.spec.column(f), v), self.spec.column(f).kind)
+                col = self._columns[f]
+                write(self.cell(row, f), cell_value(col, v), col.kind)
         self._last_row = row
         return row
 

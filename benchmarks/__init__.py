@@ -1,0 +1,1 @@
+"""Speed benchmark of the ledger commands at city and province scale (not part of the tests)."""
