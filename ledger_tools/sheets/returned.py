@@ -127,7 +127,15 @@ def read_returned(path: Path | str, limits: Limits = Limits()) -> ReturnedWorkbo
     sha = hashlib.sha256(data).hexdigest()
     kind, has_macros = _sniff(data, limits)
     _check_extents(data, kind, limits)
-    return ReturnedWorkbook(path, sha, kind, has_macros, _load(data, kind, limits))
+    try:
+        sheets = _load(data, kind, limits)
+    except BaseException as exc:
+        # calamine's Rust panics (e.g. a date cell holding -1e12) reach Python as pyo3's
+        # PanicException, a BaseException that no ``except Exception`` catches
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ReturnedFileError("F001", "文件中有无法读取的数值或日期（如超出范围的日期）") from None
+    return ReturnedWorkbook(path, sha, kind, has_macros, sheets)
 
 
 def _load(data: bytes, kind: str, limits: Limits) -> list[ReturnedSheet]:

@@ -12,6 +12,11 @@ JOB.json: {"port": 2002, "src": "/abs/in.xlsx", "method": "typed",
 Each value goes in the way typing does (see ``Typist``), so "2026-3-5" becomes a date and
 "推进中" text. One JSON object is printed on stdout: what each cell became, and notes (e.g. a
 locked cell on a protected sheet that had to be unprotected to type into).
+
+Optional ``"decorations"`` are added after the edits, the way a clerk adds them in Calc:
+    [{"kind": "chart", "sheet": "台账", "range": "A1:B6"},
+     {"kind": "image", "sheet": "台账", "path": "/abs/logo.png"},
+     {"kind": "databar", "sheet": "台账", "range": "AA2:AA6"}]
 """
 
 import json
@@ -104,6 +109,54 @@ class Typist:
         return cell
 
 
+def _rect(x, y, width, height):
+    rect = uno.createUnoStruct("com.sun.star.awt.Rectangle")
+    rect.X, rect.Y, rect.Width, rect.Height = x, y, width, height
+    return rect
+
+
+def add_chart(ctx, doc, sheet, deco):
+    """A column chart over ``range`` (Insert > Chart)."""
+    charts = sheet.getCharts()
+    name = deco.get("name", f"图表{charts.getCount() + 1}")
+    source = sheet.getCellRangeByName(deco["range"]).getRangeAddress()
+    charts.addNewByName(name, _rect(2000, 2000, 12000, 7000), (source,), True, True)
+    # headless, the new chart has no diagram (an empty plot area) until one is set
+    chart = charts.getByName(name).getEmbeddedObject()
+    chart.setDiagram(chart.createInstance("com.sun.star.chart.BarDiagram"))
+
+
+def add_image(ctx, doc, sheet, deco):
+    """A picture from a file placed on the sheet (Insert > Image)."""
+    provider = ctx.ServiceManager.createInstanceWithContext("com.sun.star.graphic.GraphicProvider", ctx)
+    graphic = provider.queryGraphic(_props(URL=uno.systemPathToFileUrl(deco["path"])))
+    shape = doc.createInstance("com.sun.star.drawing.GraphicObjectShape")
+    shape.Graphic = graphic
+    sheet.getDrawPage().add(shape)
+    size = uno.createUnoStruct("com.sun.star.awt.Size")
+    size.Width, size.Height = 3000, 3000
+    point = uno.createUnoStruct("com.sun.star.awt.Point")
+    point.X, point.Y = 16000, 1000
+    shape.setSize(size)
+    shape.setPosition(point)
+
+
+DATABAR = 2  # com.sun.star.sheet.ConditionEntryType.DATABAR
+
+
+def add_databar(ctx, doc, sheet, deco):
+    """A data bar over ``range`` (Format > Conditional > Data Bar)."""
+    ranges = doc.createInstance("com.sun.star.sheet.SheetCellRanges")
+    ranges.addRangeAddress(sheet.getCellRangeByName(deco["range"]).getRangeAddress(), False)
+    formats = sheet.ConditionalFormats
+    key = formats.createByRange(ranges)
+    target = next(f for f in formats.getConditionalFormats() if f.ID == key)
+    target.createEntry(DATABAR, 0)
+
+
+DECORATE = {"chart": add_chart, "image": add_image, "databar": add_databar}
+
+
 def main(job_path):
     with open(job_path, encoding="utf-8") as f:
         job = json.load(f)
@@ -131,6 +184,10 @@ def main(job_path):
                     "value": cell.getValue(),
                     "protected_sheet": bool(sheet.isProtected()),
                 }
+        for deco in job.get("decorations", ()):
+            sheet = sheets.getByName(deco["sheet"])
+            DECORATE[deco["kind"]](ctx, doc, sheet, deco)
+            result["notes"].append(f"{deco['sheet']}: added {deco['kind']}")
         for out in job["outputs"]:
             args = _props(FilterName=out["filter"], Overwrite=True)
             if out.get("password"):

@@ -1,0 +1,201 @@
+"""The loss guard (SPEC §8): what another program added to the ledger is never silently lost.
+
+The ledger is decorated by other programs, not by our code: XlsxWriter rebuilds it (fast), or a
+real LibreOffice opens it and inserts a chart, an image and a data bar (slow). Every command
+that would save must refuse with exit 4, name what would be lost, and leave the ledger
+byte-identical without a backup and without half its outputs. A plain rebuild saves normally,
+so it is the decorations that are refused; a chart openpyxl can carry over is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from ledger_tools.sheets import schema as sc
+from tests.builders import sha
+from tests.jobs.test_intake import EAST, PERIOD, fill
+from tests.robustness.corpus import AS_OF, Workshop, rezip
+from tests.robustness.helpers import backups, invoke
+from tests.sheets.test_returned import PNG
+
+IMAGE, DATA_BAR, EXTENSION = "图片", "数据条", "扩展内容"
+# A chart as LibreOffice writes one inserted before its data were chosen: no plot in the area.
+EMPTY_CHART = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+    b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    b'<c:lang val="en-US"/><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/>'
+    b"<c:plotArea/><c:plotVisOnly val=\"0\"/><c:dispBlanksAs val=\"gap\"/></c:chart></c:chartSpace>"
+)
+
+
+def _column(ws_in, header: str) -> str:
+    cell = next(c for c in ws_in[1] if c.value == header)
+    return cell.column_letter
+
+
+def rebuild(src: Path, dest: Path, *, chart: bool = False, image: bool = False, data_bar: bool = False) -> Path:
+    """The ledger's sheets and values copied into a new workbook by XlsxWriter, plus decorations
+    on 台账 (a column chart and a data bar over 剩余工作日, a picture)."""
+    book = openpyxl.load_workbook(src)
+    out = xlsxwriter.Workbook(str(dest), {"strings_to_formulas": False, "strings_to_urls": False,
+                                          "strings_to_numbers": False})
+    day, moment = out.add_format({"num_format": "yyyy-mm-dd"}), out.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    for ws_in in book.worksheets:
+        ws = out.add_worksheet(ws_in.title)
+        for row in ws_in.iter_rows():
+            for c in row:
+                v, r, k = c.value, c.row - 1, c.column - 1
+                if v is None:
+                    continue
+                if isinstance(v, dt.datetime):
+                    ws.write_datetime(r, k, v, day if v.time() == dt.time() else moment)
+                elif isinstance(v, dt.date):
+                    ws.write_datetime(r, k, dt.datetime.combine(v, dt.time()), day)
+                elif isinstance(v, bool):
+                    ws.write_boolean(r, k, v)
+                elif isinstance(v, (int, float)):
+                    ws.write_number(r, k, v)
+                else:
+                    ws.write_string(r, k, str(v))
+        if ws_in.sheet_state == "veryHidden":
+            ws.very_hidden()
+        elif ws_in.sheet_state == "hidden":
+            ws.hide()
+        if ws_in.title != sc.ITEMS.name:
+            continue
+        col, last = _column(ws_in, "剩余工作日"), ws_in.max_row
+        if chart:
+            ch = out.add_chart({"type": "column"})
+            ch.add_series({"name": "剩余工作日", "values": f"='{sc.ITEMS.name}'!${col}$2:${col}${last}"})
+            ws.insert_chart("AF2", ch)
+        if image:
+            ws.insert_image("AF20", "单位标识.png", {"image_data": io.BytesIO(PNG)})
+        if data_bar:
+            ws.conditional_format(f"{col}2:{col}{last}", {"type": "data_bar", "data_bar_2010": True})
+    out.close()
+    return dest
+
+
+class Scene:
+    """A copy of the workshop's ledger made by another program, and a valid return for it."""
+
+    def __init__(self, workshop: Workshop, tmp: Path, make: Callable[[Path, Path], Path] | None = None,
+                 **decorations):
+        self.tmp = tmp
+        (tmp / "returned").mkdir(parents=True)
+        make = make or (lambda src, dest: rebuild(src, dest, **decorations))
+        self.ledger = make(workshop.ledger, tmp / "台账.xlsx")
+        self.form = fill(workshop.form(EAST), tmp / "returned" / "东城区.xlsx")
+        self.sha = sha(self.ledger)
+
+    def writing_commands(self) -> dict[str, list[str]]:
+        out = self.tmp / "out"
+        return {
+            "refresh": ["refresh", self.ledger, "--as-of", "2026-11-23"],
+            "merge": ["merge", self.ledger, self.form, "--as-of", AS_OF.isoformat()],
+            "brief": ["brief", self.ledger, "--month", PERIOD, "--out", out / "brief", "--as-of", AS_OF.isoformat()],
+        }
+
+    def assert_untouched(self) -> None:
+        assert sha(self.ledger) == self.sha
+        assert backups(self.ledger) == []
+        assert sorted(p.name for p in self.ledger.parent.iterdir() if p.is_file() and not p.name.startswith(".")) == [
+            "台账.xlsx"]
+        out = self.tmp / "out"
+        assert not out.exists() or not any(p.is_file() for p in out.rglob("*")), list(out.rglob("*"))
+
+
+def test_a_rebuilt_ledger_without_decorations_saves_normally(workshop, tmp_path):
+    scene = Scene(workshop, tmp_path)
+    result = invoke(*scene.writing_commands()["merge"])
+    assert result.exit_code == 0, result.output
+    assert sha(scene.ledger) != scene.sha and len(backups(scene.ledger)) == 1
+
+
+@pytest.mark.parametrize(("decoration", "named"), [
+    ({"image": True}, [IMAGE]),
+    ({"data_bar": True}, [EXTENSION, DATA_BAR]),
+    ({"chart": True, "image": True, "data_bar": True}, [IMAGE, EXTENSION]),
+], ids=["image", "data-bar", "chart-image-and-data-bar"])
+def test_a_merge_that_would_drop_what_xlsxwriter_added_is_refused(workshop, tmp_path, decoration, named):
+    scene = Scene(workshop, tmp_path, **decoration)
+    result = invoke(*scene.writing_commands()["merge"])
+    assert result.exit_code == 4, result.output
+    assert "拒绝保存" in result.output and all(word in result.output for word in named), result.output
+    scene.assert_untouched()
+
+
+@pytest.mark.parametrize("command", ["refresh", "brief"])
+def test_every_saving_command_refuses_the_same_way(workshop, tmp_path, command):
+    scene = Scene(workshop, tmp_path, chart=True, image=True, data_bar=True)
+    result = invoke(*scene.writing_commands()[command])
+    assert result.exit_code == 4, result.output
+    assert IMAGE in result.output
+    scene.assert_untouched()
+
+
+def test_a_chart_openpyxl_can_carry_over_survives_a_merge(workshop, tmp_path):
+    scene = Scene(workshop, tmp_path, chart=True)
+    result = invoke(*scene.writing_commands()["merge"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(scene.ledger) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        assert "$2:$" in z.read(charts[0]).decode() and "剩余工作日" in z.read(charts[0]).decode()
+
+
+def test_a_chart_openpyxl_cannot_read_is_refused_with_a_message_not_a_crash(workshop, tmp_path):
+    def make(src: Path, dest: Path) -> Path:
+        decorated = rebuild(src, dest.with_name("图表.xlsx"), chart=True)
+        chart = next(n for n in zipfile.ZipFile(decorated).namelist() if n.startswith("xl/charts/chart"))
+        return rezip(decorated, dest, replace={chart: EMPTY_CHART})
+
+    scene = Scene(workshop, tmp_path / "scene", make)
+    (tmp_path / "scene" / "图表.xlsx").unlink()
+    result = invoke(*scene.writing_commands()["refresh"])
+    assert result.exit_code == 4 and "无法读取的内容" in result.output, result.output
+    scene.assert_untouched()
+    result = invoke("validate", scene.ledger)  # read-only: it runs, or says why it cannot
+    assert result.exit_code in (0, 2), result.output
+
+
+# --- a real LibreOffice ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_libreoffice_chart_image_and_data_bar_are_refused_and_a_plain_libreoffice_save_is_not(workshop, tmp_path):
+    from tests.robustness.libreoffice import decorate
+
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG)
+    ws = openpyxl.load_workbook(workshop.ledger)[sc.ITEMS.name]
+    col, last = _column(ws, "剩余工作日"), ws.max_row
+    reminders = _column(ws, "催办次数")
+
+    plain = Scene(workshop, tmp_path / "plain", lambda src, dest: decorate(src, dest, []))
+    result = invoke(*plain.writing_commands()["merge"])
+    assert result.exit_code == 0, result.output
+
+    scene = Scene(workshop, tmp_path / "decorated", lambda src, dest: decorate(src, dest, [
+        {"kind": "chart", "sheet": sc.ITEMS.name, "range": f"{reminders}1:{col}{last}"},
+        {"kind": "image", "sheet": sc.ITEMS.name, "path": str(logo)},
+        {"kind": "databar", "sheet": sc.ITEMS.name, "range": f"{col}2:{col}{last}"},
+    ]))
+    with zipfile.ZipFile(scene.ledger) as z:
+        names = z.namelist()
+        assert any(n.startswith("xl/charts/") for n in names) and any(n.startswith("xl/media/") for n in names)
+    for command in ("merge", "refresh"):
+        result = invoke(*scene.writing_commands()[command])
+        assert result.exit_code == 4, (command, result.output)
+        assert IMAGE in result.output and EXTENSION in result.output, result.output
+        scene.assert_untouched()
