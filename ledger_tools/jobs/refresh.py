@@ -44,17 +44,24 @@ def by_item(records) -> dict[str, list]:
     return grouped
 
 
-def apply(data: LedgerData, as_of: dt.date, cal: WorkCalendar | None = None) -> RefreshStats:
-    """Recompute the ledger in memory (model objects and cells) as of ``as_of``."""
+def apply(data: LedgerData, as_of: dt.date, cal: WorkCalendar | None = None, *,
+          write: bool = True) -> RefreshStats:
+    """Recompute the ledger in memory as of ``as_of``: the model objects, and the cells too.
+
+    ``write=False`` updates only the model objects (``data.items``) and leaves every cell as
+    read: for commands that need today's statuses and alerts but save nothing of them (brief,
+    forms), it skips comparing some 70,000 cells, and ``cells_changed`` stays 0.
+    """
     cal = cal or WorkCalendar(data.overrides)
     stats = RefreshStats(as_of=as_of, items=len(data.items), problems=list(data.problems))
-    table = data.table(sc.ITEMS)
+    table = data.table(sc.ITEMS) if write else None
 
     for index, new_id in rules.assign_ids(data.items).items():
         item = data.items[index]
         item.id = new_id
         stats.ids_assigned.append(new_id)
-        stats.cells_changed += table.set(item.row, "id", new_id)
+        if table is not None:
+            stats.cells_changed += table.set(item.row, "id", new_id)
 
     extensions, reports, reminders = by_item(data.extensions), by_item(data.reports), by_item(data.reminders)
     for item in data.items:
@@ -67,9 +74,11 @@ def apply(data: LedgerData, as_of: dt.date, cal: WorkCalendar | None = None) -> 
         for f in _COMPUTED_FIELDS:
             value = getattr(computed, f)
             setattr(item, f, value)
-            stats.cells_changed += table.set(item.row, f, value)
+            if table is not None:
+                stats.cells_changed += table.set(item.row, f, value)
 
-    stats.cells_changed += _write_as_of(data, as_of)
+    if table is not None:
+        stats.cells_changed += _write_as_of(data, as_of)
     stats.unconfirmed_years = sorted(cal.unconfirmed_years)
     return stats
 

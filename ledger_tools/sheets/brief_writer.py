@@ -53,6 +53,7 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "default_date_format": "yyyy-mm-dd",
     "default_format_properties": {"font_name": styles.FONT_NAME, "font_size": 11},
+    "in_memory": True,  # the sheets' XML kept in memory, not in a dozen temporary files: ~10% faster
 }
 # Traffic lights: (fill, font) from the ledger's own palette.
 TONES = {

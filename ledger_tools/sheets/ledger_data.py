@@ -33,6 +33,7 @@ class LedgerData:
     overrides: list[m.CalendarOverride] = field(default_factory=list)
     problems: list[fnd.Finding] = field(default_factory=list)
     item_rows: list[Row] = field(default_factory=list)
+    _unit_index: tuple[list, int, dict[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -57,9 +58,17 @@ class LedgerData:
         return index
 
     def canonical_unit(self, name: str | None) -> str | None:
+        """The registered name for a name or alias.
+
+        Called once per item (brief, scoring, reminders): the index is built once per list of
+        units (units are read once and not edited in place), not once per call.
+        """
         if not name:
             return name
-        return self.unit_names().get(name, name)
+        cached = self._unit_index
+        if cached is None or cached[0] is not self.units or cached[1] != len(self.units):
+            cached = self._unit_index = (self.units, len(self.units), self.unit_names())
+        return cached[2].get(name, name)
 
     def items_by_id(self) -> dict[str, m.Item]:
         return {i.id: i for i in self.items if i.id}

@@ -9,7 +9,11 @@
   extension lists ...) in the old file and in the new one, and refuse when anything would be
   lost (exit 4). openpyxl's own load warnings about dropped features count too;
 - the save is atomic: a temporary file in the same folder, flushed and fsynced, then renamed,
-  after a timestamped backup (the last 30 are kept).
+  after a timestamped backup (the last 30 are kept); the new file keeps the old one's
+  permission bits (``mkstemp`` would have made it 0600, unreadable to colleagues);
+- a writable open may read values first (``values_first``, calamine) and load the openpyxl
+  workbook only when there is something to save (``make_editable``): ``brief`` saves one row
+  at most, and usually none.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import warnings
@@ -37,7 +42,7 @@ from ledger_tools.sheets.fast_openpyxl import faster_openpyxl_load
 from ledger_tools.sheets.schema import SHEETS
 from ledger_tools.sheets.value_book import ValueBook, plain_values
 
-__all__ = ["LedgerFile", "inventory", "owner_files", "BACKUP_DIR", "KEEP_BACKUPS"]
+__all__ = ["LedgerFile", "default_file_mode", "inventory", "owner_files", "BACKUP_DIR", "KEEP_BACKUPS"]
 
 SHEET_NAMES = tuple(s.name for s in SHEETS)
 BACKUP_DIR = "台账备份"
@@ -165,13 +170,16 @@ class LedgerFile:
     """An opened ledger. Use as a context manager; ``save()`` only when ``writable``."""
 
     def __init__(self, path: Path | str, *, writable: bool = False, lock_wait: float = LOCK_WAIT_SECONDS,
-                 fast_read: bool = True):
+                 fast_read: bool = True, values_first: bool = False):
         self.path = Path(path)
         self.writable = writable
         self.lock_wait = lock_wait
         # Read-only opens read values with calamine (ValueBook) unless the ledger holds formulas
         # or error cells; ``fast_read=False`` always loads the full openpyxl workbook.
         self.fast_read = fast_read
+        # A writable open that may well save nothing (brief): lock and owner-file check as for
+        # any writable open, but read values first; ``make_editable`` loads openpyxl when needed.
+        self.values_first = values_first
         self._lock_fd: int | None = None
         self.wb: Workbook | ValueBook | None = None
         self.load_losses: list[str] = []
@@ -245,8 +253,28 @@ class LedgerFile:
 
     def _load(self) -> None:
         self._stamp = self._stamp_now()
-        if not self.writable and self.fast_read and self._load_values():
+        if (not self.writable or self.values_first) and self.fast_read and self._load_values():
             return
+        self._load_workbook()
+
+    @property
+    def editable(self) -> bool:
+        """True when ``wb`` is the openpyxl workbook that ``save`` writes."""
+        return isinstance(self.wb, Workbook)
+
+    def make_editable(self) -> Workbook:
+        """The openpyxl workbook of a ``values_first`` open, loaded now from the very file read.
+
+        The lock has been held since the values were read, so only another program can have
+        changed the file meanwhile; then nothing computed from those values may be saved.
+        """
+        assert self.writable, "ledger opened read-only"
+        if not self.editable:
+            self._refuse_if_changed()
+            self._load_workbook()
+        return self.wb
+
+    def _load_workbook(self) -> None:
         with warnings.catch_warnings(record=True) as caught, faster_openpyxl_load():
             warnings.simplefilter("always")
             try:
@@ -292,11 +320,8 @@ class LedgerFile:
     # saving
     def save(self) -> Path | None:
         """Save atomically after a backup; refuse if anything would be lost. The backup's path."""
-        assert self.writable and self.wb is not None, "ledger opened read-only"
-        if self._stamp_now() != self._stamp:
-            raise LedgerBusy(
-                f"台账 {self.path.name} 在本命令运行期间被其他程序修改过，为避免覆盖，本次未保存。请重新运行命令。"
-            )
+        assert self.writable and self.editable, "ledger opened read-only, or values_first without make_editable"
+        self._refuse_if_changed()
         self._check_owner_files()
         folder = self.path.parent
         fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp.xlsx", dir=folder)
@@ -304,6 +329,7 @@ class LedgerFile:
         tmp = Path(tmp_name)
         try:
             self.wb.save(tmp)
+            os.chmod(tmp, self._mode())
             self._refuse_losses(tmp)
             backup = self._backup()
             with open(tmp, "rb+") as f:
@@ -317,6 +343,19 @@ class LedgerFile:
             raise
         self._stamp = self._stamp_now()
         return backup
+
+    def _refuse_if_changed(self) -> None:
+        if self._stamp_now() != self._stamp:
+            raise LedgerBusy(
+                f"台账 {self.path.name} 在本命令运行期间被其他程序修改过，为避免覆盖，本次未保存。请重新运行命令。"
+            )
+
+    def _mode(self) -> int:
+        """The ledger's own permission bits: the saved file replaces it and must stay as shared."""
+        try:
+            return stat.S_IMODE(self.path.stat().st_mode)
+        except OSError:
+            return default_file_mode()
 
     def _refuse_losses(self, new: Path) -> None:
         old_inv, new_inv = inventory(self.path), inventory(new)
@@ -340,6 +379,18 @@ class LedgerFile:
             with contextlib.suppress(OSError):
                 old.unlink()
         return target
+
+
+def default_file_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give a new file: 0666 less the umask.
+
+    ``tempfile.mkstemp`` creates 0600 files; a ledger, form or briefing renamed from one would
+    otherwise be unreadable to colleagues sharing the folder. The umask can only be read by
+    setting it, so it is set back at once.
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def glob_escape(text: str) -> str:

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ledger_tools.core.model import Unit
 from ledger_tools.sheets import schema as sc
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.ledger_file import default_file_mode
 from ledger_tools.sheets.tables import write
 
 __all__ = ["new_ledger", "INTRO_LINES", "AS_OF_LABEL"]
@@ -135,6 +136,7 @@ def new_ledger(path: Path, units: list[Unit] = (), today: dt.date | None = None)
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, default_file_mode())  # mkstemp's 0600 would keep colleagues out
         os.link(tmp, path)
     finally:
         os.unlink(tmp)

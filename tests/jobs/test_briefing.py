@@ -4,8 +4,10 @@ only 月度快照 saved, print setup, and (slow) LibreOffice's PDF pages."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
+import stat
 import zipfile
 from pathlib import Path
 
@@ -458,3 +460,84 @@ def test_default_cut_off_and_cli(ledger, tmp_path):
     assert r.exit_code == 0, r.output
     assert "办结率" in r.output and (tmp_path / f"通报-{MONTH}.docx").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".通报")] == []  # no temporary files left
+
+
+# -- (5) what the brief reads and saves, and how ------------------------------------------
+
+
+@pytest.fixture
+def openpyxl_loads(monkeypatch):
+    """How many times the ledger was loaded with openpyxl (the slow, full load a save needs)."""
+    from ledger_tools.sheets.ledger_file import LedgerFile
+
+    calls = []
+    original = LedgerFile._load_workbook
+
+    def counting(self):
+        calls.append(self.path)
+        return original(self)
+
+    monkeypatch.setattr(LedgerFile, "_load_workbook", counting)
+    return calls
+
+
+@pytest.fixture
+def plain_ledger(tmp_path):
+    """Values only: a ledger with a formula anywhere is always read with openpyxl."""
+    return make_ledger(tmp_path / "台账.xlsx", [
+        item(事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15)),
+        item(事项编号="2026-CW12-02", 完成时限=D(2026, 11, 25)),
+        item(事项编号="2026-CW12-03", 办理状态="已办结", 办结日期=D(2026, 11, 12)),
+    ], reports=[_report("2026-CW12-01", MONTH, D(2026, 11, 18))])
+
+
+def test_openpyxl_loads_the_ledger_only_when_the_snapshot_row_changes(plain_ledger, tmp_path, openpyxl_loads):
+    ledger = plain_ledger
+    first = briefing.run(ledger, MONTH, tmp_path, D(2026, 11, 20))  # no row yet: loaded once, saved
+    assert first.snapshot_changed and len(openpyxl_loads) == 1
+    digest = sha(ledger)
+    again = briefing.run(ledger, MONTH, tmp_path, D(2026, 11, 20))  # same numbers: values only
+    assert not again.snapshot_changed and len(openpyxl_loads) == 1 and sha(ledger) == digest
+    assert again.briefing == first.briefing
+    later = briefing.run(ledger, MONTH, tmp_path, AS_OF)  # the row changes: loaded, updated, saved
+    assert later.snapshot_changed and len(openpyxl_loads) == 2
+    rows = _cells(ledger)["月度快照"][1:]
+    assert [(r[0], r[1].date(), r[2]) for r in rows] == [(MONTH, AS_OF, later.briefing.totals.total)]
+
+
+def test_a_ledger_changed_while_the_brief_was_written_is_not_overwritten(plain_ledger, tmp_path, monkeypatch):
+    ledger = plain_ledger
+    briefing.run(ledger, MONTH, tmp_path / "first", D(2026, 11, 20))
+    write_brief = briefing.brief_writer.write_brief
+
+    def meanwhile(*args, **kw):  # staff save the ledger in Excel while the briefing is written
+        wb = openpyxl.load_workbook(ledger)
+        wb["台账"]["AZ1"] = "typed meanwhile"
+        wb.save(ledger)
+        return write_brief(*args, **kw)
+
+    monkeypatch.setattr(briefing.brief_writer, "write_brief", meanwhile)
+    with pytest.raises(LedgerBusy, match="修改过"):
+        briefing.run(ledger, MONTH, tmp_path / "out", AS_OF)
+    assert openpyxl.load_workbook(ledger)["台账"]["AZ1"].value == "typed meanwhile"
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_broken_word_template_is_reported_from_the_document_writer(ledger, tmp_path):
+    own = ledger.parent / "模板"
+    own.mkdir()
+    (own / "通报.docx").write_bytes(b"not a word document")
+    digest = sha(ledger)
+    r = CliRunner().invoke(cli, ["brief", str(ledger), "--month", MONTH, "--out", str(tmp_path / "out"),
+                                 "--as-of", "2026-11-30"])
+    assert r.exit_code == 2 and "通报.docx" in r.output and "Traceback" not in r.output, r.output
+    assert sha(ledger) == digest and list((tmp_path / "out").iterdir()) == []
+
+
+def test_the_briefing_files_get_the_mode_of_any_new_file(ledger, tmp_path):
+    saved = os.umask(0o022)
+    try:
+        result = briefing.run(ledger, MONTH, tmp_path, AS_OF)
+    finally:
+        os.umask(saved)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (result.xlsx, result.docx)} == {0o644}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -12,12 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from ledger_tools.cli import cli
-from ledger_tools.core.model import OPEN_STATUSES
+from ledger_tools.core.model import OPEN_STATUSES, Item, Status
 from ledger_tools.errors import InputRejected, UsageError
 from ledger_tools.jobs import forms
 from ledger_tools.sample_ledger import build_sample
 from ledger_tools.sheets import form_layout as fl
 from ledger_tools.sheets.form_reader import parse_form
+from ledger_tools.sheets.form_writer import FormContent
 from ledger_tools.sheets.ledger_data import read_ledger
 from ledger_tools.sheets.ledger_file import LedgerFile
 from ledger_tools.sheets.returned import read_returned
@@ -25,6 +28,7 @@ from tests.builders import UNITS, item, make_ledger, sha
 
 AS_OF = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 20, 8, 30)
+KEY = "5e" * 32
 SECRET_MATTER = "秘密事项甲某某工程"
 SECRET_REQUIREMENT = "秘密要求乙某某节点"
 SECRET_PROGRESS = "秘密进展丙某某阶段"
@@ -236,3 +240,66 @@ def test_libreoffice_user_typing_into_the_protected_form(ledger, tmp_path):
         assert cells["本期进展情况"].value == "=已完成全部整改 "  # the text cell format kept it text
         assert cells["办结日期"].value in (dt.date(2026, 11, 15), dt.datetime(2026, 11, 15))
         assert parsed.contact.value == "王五"
+
+
+def _parts(folder: Path) -> dict[str, dict[str, bytes]]:
+    out = {}
+    for path in sorted(folder.glob("*.xlsx")):
+        with zipfile.ZipFile(path) as z:
+            out[path.name] = {n: z.read(n) for n in z.namelist()}
+    return out
+
+
+def test_forms_written_by_worker_processes_are_the_forms_written_here(tmp_path, monkeypatch):
+    path = build_sample(tmp_path / "台账.xlsx")
+    here = forms.run(path, "2026-11", tmp_path / "here", AS_OF, now=NOW)
+    monkeypatch.setattr(forms, "PARALLEL_FROM", 1)  # a worker for every form, however few
+    assert forms._workers(4) >= 2 or forms._workers(4) == os.cpu_count() == 1
+    there = forms.run(path, "2026-11", tmp_path / "there", AS_OF, now=NOW)
+    assert [(f.unit, f.path.name, f.items, f.co_items) for f in there.files] == \
+           [(f.unit, f.path.name, f.items, f.co_items) for f in here.files]
+    assert len(here.files) > 5 and _parts(tmp_path / "there") == _parts(tmp_path / "here")
+    assert {stat.S_IMODE(f.path.stat().st_mode) for f in there.files} == {0o666 & ~_umask()}
+
+
+def test_a_form_a_worker_cannot_write_is_a_usage_error(ledger, monkeypatch):
+    monkeypatch.setattr(forms, "PARALLEL_FROM", 1)
+    out = ledger.parent / "反馈表"
+    (out / f"反馈表-2026-11-{DONGCHENG}.xlsx").mkdir(parents=True)  # a folder where the form goes
+    with pytest.raises(UsageError, match=f"无法写入 .*{DONGCHENG}"):
+        _run(ledger)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_many_forms_are_written_alike_by_one_process_or_several(tmp_path, workers):
+    jobs = [(tmp_path / f"f{n}.xlsx", _content(unit=f"单位{n}")) for n in range(7)]
+    seen: list[int] = []
+    forms.write_forms(jobs, KEY, workers=workers, written=seen.append)
+    assert sorted(seen) == list(range(7))
+    for path, c in jobs:
+        parsed = parse_form(read_returned(path), KEY)
+        assert parsed.signature_ok and parsed.meta.unit == c.unit
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_form_that_cannot_be_written_names_its_path(tmp_path, workers):
+    jobs = [(tmp_path / f"f{n}.xlsx", _content()) for n in range(4)]
+    jobs[2][0].mkdir()  # a folder where the form should go
+    with pytest.raises(OSError) as caught:
+        forms.write_forms(jobs, KEY, workers=workers)
+    assert caught.value.filename == str(jobs[2][0])
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files
+
+
+def _content(unit: str = DONGCHENG) -> FormContent:
+    return FormContent(ledger_id="0123456789abcdef0123456789abcdef", unit=unit, period="2026-11",
+                       due=dt.date(2026, 11, 25), generated=NOW,
+                       items=[Item(id="2026-CW12-01", source_name="市人民政府2026年第12次常务会议", matter="推进工作",
+                                   lead_unit=unit, status=Status.IN_PROGRESS, assigned=dt.date(2026, 9, 1))])

@@ -102,3 +102,28 @@ def test_staff_columns_are_never_written(tmp_path):
     refresh.run(path, AS_OF)
     assert column_values(path, "台账", "备注") == ["原样保留"]
     assert column_values(path, "台账", "议定事项") == ["=1+1 不是公式"]
+
+
+def test_apply_without_writing_gives_the_same_items_and_leaves_every_cell_alone(tmp_path):
+    from ledger_tools.sheets.ledger_data import read_ledger
+    from ledger_tools.sheets.ledger_file import LedgerFile
+
+    path = make_ledger(tmp_path / "t.xlsx", [
+        item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10)),
+        item(完成时限=dt.date(2026, 11, 24)),  # no id yet: numbered in memory alike
+        item(事项编号="2026-CW12-03", 事项类型="长期", 完成时限=None),
+    ])
+
+    def refreshed(write: bool):
+        with LedgerFile(path, writable=True) as lf:
+            data = read_ledger(lf)
+            before = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in lf.wb}
+            stats = refresh.apply(data, AS_OF, write=write)
+            after = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in lf.wb}
+            return data.items, stats, before == after
+
+    written, written_stats, unchanged = refreshed(True)
+    assert written_stats.cells_changed > 0 and not unchanged
+    dry, dry_stats, unchanged = refreshed(False)
+    assert dry == written and dry_stats.ids_assigned == written_stats.ids_assigned == ["2026-CW12-04"]
+    assert unchanged and dry_stats.cells_changed == 0 and not dry_stats.saved

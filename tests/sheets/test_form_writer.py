@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger_tools.core import signing
 from ledger_tools.core.model import Item, ItemKind, Settings, Status
@@ -264,3 +267,23 @@ def test_form_sheet_xml_matches_the_reviewed_golden_file(tmp_path):
         GOLDEN.write_text("\n".join(got) + "\n", encoding="utf-8")
     expected = GOLDEN.read_text(encoding="utf-8").splitlines()
     assert got == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+       | st.text(alphabet="推进工程项目ＡＢ１２（）。、 abc\t\n가나😀\u0301\u3000", max_size=60))
+def test_row_heights_measure_text_exactly_as_unicodedata_does(text):
+    from ledger_tools.sheets.form_writer import _display_width, _exact_width
+
+    assert _display_width(text) == _exact_width(text)
+
+
+def test_a_form_is_written_with_the_mode_of_any_new_file(tmp_path):
+    saved = os.umask(0o022)
+    try:
+        path = tmp_path / "f.xlsx"
+        write_form(path, content(), KEY)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644  # not mkstemp's 0600: the form is sent on
+    finally:
+        os.umask(saved)
+

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -156,3 +157,75 @@ def test_lock_file_is_beside_the_ledger_and_not_a_workbook(ledger):
     _touch_and_save(ledger)
     names = os.listdir(ledger.parent)
     assert f".{ledger.name}.ledger-lock" in names
+
+
+# --- file mode: a saved ledger is as shared as it was -------------------------------------------
+
+
+@pytest.fixture
+def umask():
+    """Run with a chosen umask, restored afterwards (the tests in one process share it)."""
+    saved = os.umask(0o022)
+    os.umask(saved)
+
+    def use(mask: int) -> None:
+        os.umask(mask)
+
+    yield use
+    os.umask(saved)
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.parametrize("mode", [0o664, 0o640, 0o600])
+def test_a_saved_ledger_keeps_the_mode_it_had(ledger, umask, mode):
+    umask(0o077)  # the strictest umask must not narrow a shared ledger either
+    os.chmod(ledger, mode)
+    _touch_and_save(ledger)
+    assert _mode(ledger) == mode
+    assert openpyxl.load_workbook(ledger)["台账"]["AZ1"].value == "staff"
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_ledger_gets_the_mode_of_any_new_file(tmp_path, umask, mask, mode):
+    umask(mask)
+    ledger = make_ledger(tmp_path / "台账.xlsx", [item()])
+    assert _mode(ledger) == mode == 0o666 & ~mask
+    (tmp_path / "plain.txt").write_text("x")  # what the clerk's other files get
+    assert _mode(tmp_path / "plain.txt") == mode
+
+
+# --- values first: a writable open that may not need openpyxl at all ----------------------------
+
+
+def test_values_first_reads_values_under_the_lock_and_loads_openpyxl_only_when_asked(ledger):
+    with LedgerFile(ledger, writable=True, values_first=True) as lf:
+        assert not lf.editable and lf.wb["台账"].cell(row=1, column=1).value == "事项编号"
+        with pytest.raises(LedgerBusy):  # the lock is held as for any writable open
+            LedgerFile(ledger, writable=True, lock_wait=0.2).__enter__()
+        with pytest.raises(AssertionError):
+            lf.save()  # values cannot be saved
+        wb = lf.make_editable()
+        assert lf.editable and wb is lf.wb and lf.make_editable() is wb
+        wb["台账"]["AZ1"] = "staff"
+        assert lf.save() is not None
+    assert openpyxl.load_workbook(ledger)["台账"]["AZ1"].value == "staff"
+
+
+def test_values_first_refuses_to_edit_a_ledger_changed_since_it_was_read(ledger):
+    with LedgerFile(ledger, writable=True, values_first=True) as lf:
+        other = openpyxl.load_workbook(ledger)
+        other["台账"]["AY1"] = "typed meanwhile"
+        other.save(ledger)
+        digest = sha(ledger)
+        with pytest.raises(LedgerBusy, match="修改过"):
+            lf.make_editable()
+    assert sha(ledger) == digest
+
+
+def test_values_first_still_refuses_a_ledger_open_in_excel(ledger):
+    (ledger.parent / f"~${ledger.name}").write_text("x")
+    with pytest.raises(LedgerBusy):
+        LedgerFile(ledger, writable=True, values_first=True).__enter__()
