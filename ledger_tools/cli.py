@@ -1,172 +1,41 @@
 """The `ledger` command: arguments in, Chinese text and exit codes out (SPEC §7).
 
-No rules and no file handling here: each command calls one job and prints its result. Every
-error type of ledger_tools.errors maps to its exit code; nothing a user does ends in a traceback.
+No rules and no file handling here: each command calls one job and prints its result. The
+shared machinery (Chinese click, option parsing, errors → exit codes) is in cli_base.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
-import os
-import re
-import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from ledger_tools.core.findings import Finding, Severity
-from ledger_tools.errors import LedgerError
-
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY, EXIT_LOSS = 0, 1, 2, 3, 4
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-# --- Chinese face for click's own words ------------------------------------------------------
-
-
-class ChineseHelpFormatter(click.HelpFormatter):
-    HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(self.HEADINGS.get(heading, heading))
-
-
-click.Context.formatter_class = ChineseHelpFormatter
-
-
-def _chinese_help_option(self, ctx):
-    option = click.Command.get_help_option(self, ctx)
-    if option is not None:
-        option.help = "显示本帮助并退出。"
-    return option
-
-
-class ChineseCommand(click.Command):
-    get_help_option = _chinese_help_option
-
-
-class ChineseGroup(click.Group):
-    command_class = ChineseCommand
-    get_help_option = _chinese_help_option
-
-
-_CLICK_MESSAGES = (
-    (re.compile(r"Missing argument '(.+?)'\."), r"缺少参数 \1。"),
-    (re.compile(r"Missing option '(.+?)'\."), r"缺少选项 \1。"),
-    (re.compile(r"No such option: (\S+)"), r"没有这个选项：\1"),
-    (re.compile(r"No such command '(.+?)'\."), r"没有这个命令：\1。可用 ledger -h 查看全部命令。"),
-    (re.compile(r"Got unexpected extra arguments? \((.+?)\)"), r"多余的参数：\1"),
-    (re.compile(r"Option '(.+?)' requires an argument\."), r"选项 \1 需要一个值。"),
-    (re.compile(r"Invalid value for '(.+?)': "), r"参数 \1 的值无效："),
-    (re.compile(r"'(.+?)' is not a valid integer\."), r"「\1」不是整数。"),
+from ledger_tools.cli_base import (
+    CONTEXT,
+    EXIT_OK,
+    EXIT_REJECTED,
+    ChineseGroup,
+    as_of_option,
+    console,
+    guarded,
+    ledger_argument,
+    parse_count_option,
+    parse_date_option,
+    parse_month_option,
+    parse_seed_option,
+    parse_text_option,
+    parse_year_option,
+    print_findings,
+    warn_unconfirmed,
 )
-
-
-def _chinese(message: str) -> str:
-    for pattern, replacement in _CLICK_MESSAGES:
-        message = pattern.sub(replacement, message)
-    return message
-
-
-# --- shared pieces -------------------------------------------------------------------------
-
-
-def parse_date_option(ctx, param, value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(f"「{value}」不是有效日期，请写成 YYYY-MM-DD，例如 2026-03-05。") from None
-
-
-def parse_month_option(ctx, param, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return dt.datetime.strptime(value.strip(), "%Y-%m").strftime("%Y-%m")
-    except ValueError:
-        raise click.BadParameter(f"「{value}」不是有效月份，请写成 YYYY-MM，例如 2026-03。") from None
-
-
-as_of_option = click.option(
-    "--as-of", "as_of", callback=parse_date_option, metavar="YYYY-MM-DD",
-    help="按哪一天计算（默认今天）。",
-)
-ledger_argument = click.argument("ledger", type=click.Path(path_type=Path))
-
-
-def guarded(fn):
-    """Map our errors to exit codes with a Chinese message; hide tracebacks of internal bugs."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            code = fn(*args, **kwargs)
-        except LedgerError as e:
-            err_console.print(f"[bold red]错误：[/]{e}")
-            sys.exit(e.exit_code)
-        except KeyboardInterrupt:
-            err_console.print("已中断，台账未被修改。")
-            sys.exit(130)
-        except click.exceptions.Exit:
-            raise
-        except Exception as e:  # a bug of ours, not the user's: say so plainly
-            if os.environ.get("LEDGER_DEBUG"):
-                raise
-            err_console.print(
-                f"[bold red]程序内部错误[/]（{type(e).__name__}: {e}）。台账未被修改。"
-                "请将本信息和所用文件发给维护人员；设置环境变量 LEDGER_DEBUG=1 可看到详细信息。"
-            )
-            sys.exit(EXIT_REJECTED)
-        sys.exit(code or EXIT_OK)
-
-    return wrapper
-
-
-def print_findings(findings: list[Finding], *, as_json: bool = False, limit: int = 200) -> None:
-    if as_json:
-        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2, default=str))
-        return
-    if not findings:
-        console.print("[green]未发现问题。[/]")
-        return
-    table = Table(show_lines=False, header_style="bold")
-    for h in ("级别", "代码", "文件", "工作表", "单元格", "事项编号", "说明"):
-        table.add_column(h, overflow="fold")
-    colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-    for f in findings[:limit]:
-        table.add_row(f"[{colour[f.severity]}]{f.severity.label}[/]", f.code, f.file or "", f.sheet or "",
-                      f.cell or "", f.item or "", f.message)
-    console.print(table)
-    if len(findings) > limit:
-        console.print(f"……另有 {len(findings) - limit} 条未显示，可用 --json 或 --report 查看全部。")
-    errors = sum(f.is_error for f in findings)
-    console.print(f"共 {len(findings)} 条：错误 {errors} 条，其他 {len(findings) - errors} 条。")
-
-
-def warn_unconfirmed(years) -> None:
-    for y in years:
-        err_console.print(
-            f"[yellow]注意：[/]{y} 年的节假日调休安排尚未确认（调休安排未确认），按周末与固定节日计算；"
-            "如已公布，请在「工作日历」中登记。"
-        )
-
 
 # --- commands ------------------------------------------------------------------------------
 
 
-@click.group(cls=ChineseGroup, context_settings=CONTEXT)
+@click.group("ledger", cls=ChineseGroup, context_settings=CONTEXT)
 @click.version_option(package_name="ledger_tools", message="ledger %(version)s", help="显示版本并退出。")
 def cli():
     """市政府常务会议议定事项督查台账工具。
@@ -178,13 +47,15 @@ def cli():
 
 @cli.command("init", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--units", "units_file", type=click.Path(path_type=Path), help="单位名单（xlsx/xls/ods/csv，表头同「单位」表）。")
+@click.option("--units", "units_file", metavar="文件", type=click.Path(path_type=Path), help="单位名单（xlsx/xls/ods/csv，表头同「单位」表）。")
 @guarded
 def init_cmd(ledger: Path, units_file: Path | None):
-    """新建一个空台账 LEDGER（已存在则拒绝）。"""
+    """新建一个空台账（台账文件已存在则拒绝）。"""
     from ledger_tools.jobs import init
 
     result = init.run(ledger, units_file)
+    for note in result.notes:
+        console.print(f"[yellow]注意：[/]{escape(note)}")
     console.print(f"已创建台账 {result.path}（登记单位 {result.units} 个）。请在 Excel 中打开「台账」工作表录入事项。")
 
 
@@ -227,10 +98,10 @@ def refresh_cmd(ledger: Path, as_of: dt.date):
 
 
 @cli.command("demo", context_settings=CONTEXT)
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", metavar="文件夹", type=click.Path(path_type=Path))
 @guarded
 def demo_cmd(directory: Path):
-    """在 DIRECTORY 中生成示例台账并演示一个月的完整流程。"""
+    """在一个新文件夹中生成示例台账，并演示一个月的完整流程。"""
     from ledger_tools.jobs import demo
 
     demo.run(directory, console)
@@ -239,7 +110,7 @@ def demo_cmd(directory: Path):
 @cli.command("forms", context_settings=CONTEXT)
 @ledger_argument
 @click.option("--period", required=True, callback=parse_month_option, metavar="YYYY-MM", help="报送期次，如 2026-03。")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="反馈表存放的文件夹。")
+@click.option("--out", "out_dir", required=True, metavar="文件夹", type=click.Path(path_type=Path), help="反馈表存放的文件夹。")
 @as_of_option
 @guarded
 def forms_cmd(ledger: Path, period: str, out_dir: Path, as_of: dt.date):
@@ -290,10 +161,11 @@ def _print_intake(result, as_json: bool) -> None:
         console.print(f"已为 {len(result.annotated)} 个需退回的文件生成标注副本（退回-…），保存在 {result.annotated[0].parent}。")
 
 
-form_inputs_argument = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+form_inputs_argument = click.argument("inputs", metavar="反馈表...", nargs=-1, required=True,
+                                      type=click.Path(path_type=Path))
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题清单。")
-annotate_option = click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path), metavar="DIR",
-                               help="为每个需退回的文件在 DIR 中生成标注副本「退回-原文件名」（问题单元格标红并附批注）。")
+annotate_option = click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path), metavar="文件夹",
+                               help="为每个需退回的文件在该文件夹中生成标注副本「退回-原文件名」（问题单元格标红并附批注）。")
 
 
 @cli.command("check", context_settings=CONTEXT)
@@ -301,13 +173,13 @@ annotate_option = click.option("--annotate", "annotate_dir", type=click.Path(pat
 @form_inputs_argument
 @as_of_option
 @json_option
-@click.option("--report", "report_file", type=click.Path(path_type=Path), metavar="FILE",
-              help="把问题清单写入 Excel 工作簿 FILE（.xlsx）。")
+@click.option("--report", "report_file", type=click.Path(path_type=Path), metavar="文件.xlsx",
+              help="把问题清单写入该 Excel 工作簿。")
 @annotate_option
 @guarded
 def check_cmd(ledger: Path, inputs: tuple[Path, ...], as_of: dt.date, as_json: bool,
               report_file: Path | None, annotate_dir: Path | None):
-    """检查单位报回的反馈表 INPUTS（文件或文件夹），不修改台账。"""
+    """检查单位报回的反馈表（文件或文件夹，可写多个），不修改台账。"""
     from ledger_tools.jobs import intake
 
     result = intake.check(ledger, list(inputs), as_of, report=report_file, annotate=annotate_dir)
@@ -360,7 +232,7 @@ confidential_option = click.option(
 @cli.command("brief", context_settings=CONTEXT)
 @ledger_argument
 @click.option("--month", required=True, callback=parse_month_option, metavar="YYYY-MM", help="通报月份，如 2026-11。")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="通报存放的文件夹。")
+@click.option("--out", "out_dir", required=True, metavar="文件夹", type=click.Path(path_type=Path), help="通报存放的文件夹。")
 @click.option("--as-of", "as_of", callback=_optional_date, metavar="YYYY-MM-DD",
               help="截止日期（默认：该月已过去则为月末，否则为今天）。")
 @confidential_option
@@ -390,8 +262,9 @@ def brief_cmd(ledger: Path, month: str, out_dir: Path, as_of: dt.date | None, in
 
 @cli.command("score", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--year", required=True, type=click.IntRange(2000, 2100), metavar="YYYY", help="考评年度，如 2026。")
-@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="输出的工作簿（.xlsx）。")
+@click.option("--year", required=True, callback=parse_year_option, metavar="YYYY", help="考评年度，如 2026。")
+@click.option("--out", "out_file", required=True, metavar="文件.xlsx", type=click.Path(path_type=Path),
+              help="输出的工作簿，如 扣分意见-2026.xlsx。")
 @click.option("--as-of", "as_of", callback=_optional_date, metavar="YYYY-MM-DD",
               help="截止日期（默认：该年已过去则为 12 月 31 日，否则为今天）。")
 @confidential_option
@@ -421,8 +294,8 @@ def score_cmd(ledger: Path, year: int, out_file: Path, as_of: dt.date | None, in
 
 @cli.command("notices", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--source", required=True, metavar="NAME", help="来源名称（完整名称或其中独有的一部分），如「第12次常务会议」。")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="通知存放的文件夹。")
+@click.option("--source", required=True, callback=parse_text_option, metavar="来源名称", help="来源名称（完整名称或其中独有的一部分），如「第12次常务会议」。")
+@click.option("--out", "out_dir", required=True, metavar="文件夹", type=click.Path(path_type=Path), help="通知存放的文件夹。")
 @click.option("--date", "date", callback=parse_date_option, metavar="YYYY-MM-DD", help="通知日期，即交办日期（默认今天）。")
 @as_of_option
 @guarded
@@ -465,10 +338,11 @@ def notices_cmd(ledger: Path, source: str, out_dir: Path, date: dt.date, as_of: 
 
 @cli.command("remind", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="催办通知和电话督办清单存放的文件夹。")
+@click.option("--out", "out_dir", required=True, metavar="文件夹", type=click.Path(path_type=Path),
+              help="催办通知和电话督办清单存放的文件夹。")
 @as_of_option
 @click.option("--record", is_flag=True, help="同时在「催办记录」中登记本次书面督办（否则不修改台账）。")
-@click.option("--clerk", metavar="NAME", help="登记到「催办记录」的经办人。")
+@click.option("--clerk", metavar="姓名", help="登记到「催办记录」的经办人。")
 @click.option("--include-confidential", is_flag=True,
               help="电话督办清单中写入涉密事项的内容（默认只显示「涉密事项」和事项编号）。仅限内部使用。")
 @guarded
@@ -511,9 +385,10 @@ def remind_cmd(ledger: Path, out_dir: Path, as_of: dt.date, record: bool, clerk:
 
 @cli.command("sample", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--n", "n", required=True, type=click.IntRange(min=1), metavar="N", help="抽取的事项数。")
-@click.option("--seed", required=True, type=int, metavar="S", help="随机种子（整数）；同一种子抽取结果相同，便于复核。")
-@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path), help="输出的抽查清单（.xlsx）。")
+@click.option("--n", "n", required=True, callback=parse_count_option, metavar="数量", help="抽取的事项数。")
+@click.option("--seed", required=True, callback=parse_seed_option, metavar="整数", help="随机种子（整数）；同一种子抽取结果相同，便于复核。")
+@click.option("--out", "out_file", required=True, metavar="文件.xlsx", type=click.Path(path_type=Path),
+              help="输出的抽查清单，如 抽查清单.xlsx。")
 @click.option("--include-confidential", is_flag=True,
               help="写入涉密事项的内容（默认只显示「涉密事项」和事项编号）。仅限内部使用。")
 @guarded
@@ -534,21 +409,8 @@ def sample_cmd(ledger: Path, n: int, seed: int, out_file: Path, include_confiden
 
 
 def main() -> None:
-    try:
-        cli.main(prog_name="ledger", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as e:
-        click.echo(e.ctx.get_help())
-        sys.exit(EXIT_OK)
-    except click.UsageError as e:
-        hint = f"\n{e.ctx.get_usage()}\n可用 -h 查看说明。" if e.ctx else ""
-        err_console.print(f"[bold red]用法错误：[/]{_chinese(e.format_message())}{hint}")
-        sys.exit(EXIT_USAGE)
-    except click.ClickException as e:
-        err_console.print(f"[bold red]错误：[/]{_chinese(e.format_message())}")
-        sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("已取消。")
-        sys.exit(130)
+    """The console script: ChineseGroup.main turns click's errors into Chinese and exit codes."""
+    cli.main(prog_name="ledger")
 
 
 if __name__ == "__main__":

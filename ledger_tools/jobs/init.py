@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ledger_tools.errors import UsageError
+from ledger_tools.errors import UsageError, os_reason
 from ledger_tools.sheets.ledger_new import new_ledger
 from ledger_tools.sheets.units_import import read_units
 
@@ -15,19 +15,24 @@ class InitResult:
     path: Path
     ledger_id: str
     units: int
+    notes: list[str] = field(default_factory=list)  # what of the unit list was left out, and why
 
 
 def run(path: Path, units_file: Path | None = None) -> InitResult:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"台账文件名应以 .xlsx 结尾：{path.name}")
+        raise UsageError(f"台账文件名应以 .xlsx 结尾：{path.name}。例如 ledger init {path.with_suffix('.xlsx').name}。")
     if path.exists():
         raise UsageError(f"{path} 已存在，为避免覆盖已有台账，init 不会改写它。请换一个文件名。")
-    if not path.parent.exists():
-        raise UsageError(f"文件夹不存在：{path.parent}")
-    units = read_units(Path(units_file)) if units_file else []
+    if not path.parent.is_dir():
+        raise UsageError(f"文件夹不存在：{path.parent}。请先建好该文件夹，或检查路径。")
+    notes: list[str] = []
+    units = read_units(Path(units_file), notes) if units_file else []
     try:
         ledger_id = new_ledger(path, units)
     except FileExistsError:
         raise UsageError(f"{path} 已存在，init 不会改写它。") from None
-    return InitResult(path, ledger_id, len(units))
+    except OSError as e:
+        raise UsageError(f"无法在文件夹 {path.parent} 中创建台账（{os_reason(e)}）。"
+                         "请检查文件夹是否只读、权限是否足够，或换一个文件夹。") from None
+    return InitResult(path, ledger_id, len(units), notes)

@@ -77,11 +77,12 @@ def _choose_source(data: LedgerData, query: str) -> str:
     if not candidates:
         known = list(dict.fromkeys(n for n in names if n))
         shown = "\n".join(f"  - {n}" for n in known[-MAX_CANDIDATES_SHOWN:]) or "  （台账中还没有事项）"
-        raise UsageError(f"台账中没有来源名称包含「{query}」的事项。台账中的来源名称（最近 {MAX_CANDIDATES_SHOWN} 个）：\n"
+        raise UsageError(f"台账 {data.name} 中没有来源名称包含「{query}」的事项。台账中的来源名称（最近 {MAX_CANDIDATES_SHOWN} 个）：\n"
                          f"{shown}\n请用 --source 写出完整名称或其中独有的一部分。")
     shown = "\n".join(f"  - {n}" for n in candidates[:MAX_CANDIDATES_SHOWN])
     more = f"\n  ……另有 {len(candidates) - MAX_CANDIDATES_SHOWN} 个" if len(candidates) > MAX_CANDIDATES_SHOWN else ""
-    raise UsageError(f"「{query}」对应多个来源，请写得更具体一些：\n{shown}{more}")
+    raise UsageError(f"台账 {data.name} 中有多个来源名称包含「{query}」：\n{shown}{more}\n"
+                     "请用 --source 写得更具体一些（完整名称或其中独有的一部分）。")
 
 
 def _plan(data: LedgerData, source: str, date: dt.date) -> cn.NoticePlan:
@@ -120,11 +121,12 @@ def run(
     """
     today = dt.date.today()
     date, as_of = date or today, as_of or today
-    out_dir = ensure_dir(out_dir, "通知")
+    out_dir = ensure_dir(out_dir, "通知", create=False)
     with LedgerFile(ledger, writable=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
         source = _choose_source(data, source)
+        ensure_dir(out_dir, "通知")
         template = template_path(TEMPLATE, lf.path)
         plan = _plan(data, source, date)
         result = NoticesResult(source=source, date=date, out_dir=out_dir, reissue=plan.reissue,

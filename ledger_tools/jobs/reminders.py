@@ -127,11 +127,12 @@ def run(
 ) -> RemindResult:
     """Write the 催办通知 per unit and the call list; with ``record`` log them in 催办记录."""
     as_of = as_of or dt.date.today()
-    out_dir = ensure_dir(out_dir, "催办通知")
+    out_dir = ensure_dir(out_dir, "催办通知", create=False)
     result = RemindResult(as_of=as_of, out_dir=out_dir)
     with LedgerFile(ledger, writable=record) as lf:
         data = read_ledger(lf)
         require_clean(data)
+        ensure_dir(out_dir, "催办通知")
         template = template_path(TEMPLATE, lf.path)
         cal = WorkCalendar(data.overrides)
         unnumbered = [i for i in data.items if not i.id]

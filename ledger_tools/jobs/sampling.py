@@ -19,7 +19,12 @@ from ledger_tools.core.model import Item, ReminderMethod, Verification
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger_file import LedgerFile
-from ledger_tools.sheets.notice_writer import Column, ListSheet, ensure_dir, write_list_workbook
+from ledger_tools.sheets.notice_writer import (
+    Column,
+    ListSheet,
+    output_workbook,
+    write_list_workbook,
+)
 
 __all__ = ["SAMPLE_COLUMNS", "SampleResult", "run"]
 
@@ -84,18 +89,6 @@ def _notes(result: SampleResult, ledger: Path, generated: dt.datetime, include_c
     return notes
 
 
-def _target(out: Path, ledger: Path) -> Path:
-    out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        out = out.with_name(out.name + ".xlsx")
-    if out.exists() and out.is_dir():
-        raise UsageError(f"{out} 是一个文件夹。请用 --out 指定抽查清单的文件名，如 抽查清单.xlsx。")
-    if out.exists() and ledger.exists() and out.resolve() == ledger.resolve():
-        raise UsageError("--out 不能是台账本身，否则台账会被覆盖。请换一个文件名。")
-    ensure_dir(out.parent, "抽查清单")
-    return out
-
-
 def run(
     ledger: Path,
     n: int,
@@ -109,7 +102,7 @@ def run(
     if n < 1:
         raise UsageError(f"--n 须为正整数（现为 {n}）。")
     ledger = Path(ledger)
-    out = _target(out, ledger)
+    out = output_workbook(out, ledger=ledger, what="抽查清单", example="抽查清单.xlsx")
     with LedgerFile(ledger) as lf:
         data = read_ledger(lf)
         require_clean(data)

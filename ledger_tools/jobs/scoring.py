@@ -13,11 +13,12 @@ from pathlib import Path
 from ledger_tools.core import scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import for_circulation
-from ledger_tools.errors import LedgerBusy, UsageError
+from ledger_tools.errors import UsageError
 from ledger_tools.jobs import refresh
 from ledger_tools.sheets import score_writer
 from ledger_tools.sheets.ledger_data import read_ledger, require_clean
-from ledger_tools.sheets.ledger_file import LedgerFile, owner_files
+from ledger_tools.sheets.ledger_file import LedgerFile
+from ledger_tools.sheets.notice_writer import output_workbook
 
 __all__ = ["ScoreResult", "resolve_as_of", "run"]
 
@@ -47,25 +48,10 @@ def resolve_as_of(year: int, as_of: dt.date | None, today: dt.date | None = None
     return as_of
 
 
-def _target(out: Path) -> Path:
-    out = Path(out)
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"输出文件 {out.name} 须以 .xlsx 结尾，例如 --out 扣分建议.xlsx。")
-    if out.is_dir():
-        raise UsageError(f"{out} 是文件夹。请用 --out 指定文件名，例如 扣分建议.xlsx。")
-    if owner_files(out):
-        raise LedgerBusy(f"{out.name} 正在被 Excel/WPS 打开。请先关闭它，再重新运行。")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UsageError(f"无法创建输出文件夹 {out.parent}（{e.strerror}）。") from None
-    return out
-
-
 def run(path: Path, year: int, out: Path, as_of: dt.date | None = None, *,
         include_confidential: bool = False, today: dt.date | None = None) -> ScoreResult:
     as_of = resolve_as_of(year, as_of, today)
-    out = _target(out)
+    out = output_workbook(out, ledger=Path(path), what="扣分意见", example=f"扣分意见-{year}.xlsx")
     with LedgerFile(path) as lf:
         data = read_ledger(lf)
         require_clean(data)

@@ -60,7 +60,8 @@ def _items(data: LedgerData) -> Iterator[fnd.Finding]:
             if not ID_PATTERN.match(item.id):
                 yield at(item, "id", "L302", actual=item.id)
         for f in _ALWAYS_REQUIRED + (("deadline",) if item.kind is m.ItemKind.REGULAR else ()):
-            if getattr(item, f) in (None, "", []) and f not in row.bad:
+            # a missing header is one L311 finding, not one L304 per row
+            if f in t.positions and getattr(item, f) in (None, "", []) and f not in row.bad:
                 detail = "（一般事项必须有完成时限）" if f == "deadline" else ""
                 yield at(item, f, "L304", column=sc.ITEMS.column(f).header, detail=detail)
         for f, names in (("lead_unit", [item.lead_unit] if item.lead_unit else []), ("co_units", item.co_units)):
@@ -76,6 +77,8 @@ def _items(data: LedgerData) -> Iterator[fnd.Finding]:
 
 
 def _records(data: LedgerData) -> Iterator[fnd.Finding]:
+    if "id" not in data.table(sc.ITEMS).positions:
+        return  # without 事项编号 on 台账 every record would look orphaned: L311 says what to fix
     ids = {i.id for i in data.items if i.id}
     for spec, records in ((sc.REPORTS, data.reports), (sc.EXTENSIONS, data.extensions), (sc.REMINDERS, data.reminders)):
         if spec.name not in data.tables:

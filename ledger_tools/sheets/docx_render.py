@@ -21,6 +21,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ledger_tools.errors import UsageError
+from ledger_tools.sheets.ledger_file import default_file_mode
 from ledger_tools.sheets.templates import OVERRIDE_DIR
 
 __all__ = ["environment", "render_docx", "render_paragraphs", "render_text"]
@@ -111,6 +112,7 @@ def render_paragraphs(template: Path, context: Mapping[str, object],
 def render_docx(template: Path, context: Mapping[str, object], out: Path,
                 filters: Mapping[str, Callable] | None = None) -> Path:
     """A .docx from a docxtpl template, written atomically (temporary file, then rename)."""
+    from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate  # heavy import: only when a document is wanted
 
     template, out = Path(template), Path(out)
@@ -119,7 +121,8 @@ def render_docx(template: Path, context: Mapping[str, object], out: Path,
         doc.render(_clean(dict(context)), environment(filters, text=False), autoescape=True)
     except jinja2.TemplateError as e:
         raise _template_error(template, e) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as e:  # lxml errors are SyntaxErrors
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError,  # lxml errors are SyntaxErrors
+            PackageNotFoundError, OSError) as e:  # a text file, an empty file or a folder by that name
         raise UsageError(
             f"模板 {template.name} 不是有效的 Word 文档（{type(e).__name__}）。请在 Word 中另存为 .docx，"
             f"或删除「{OVERRIDE_DIR}」文件夹中的 {template.name} 以使用自带模板。"
@@ -128,6 +131,7 @@ def render_docx(template: Path, context: Mapping[str, object], out: Path,
     os.close(fd)
     try:
         doc.save(tmp)
+        os.chmod(tmp, default_file_mode())  # mkstemp's 0600 would keep colleagues out
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

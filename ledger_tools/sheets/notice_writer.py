@@ -28,13 +28,15 @@ import xlsxwriter
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
+from xlsxwriter.exceptions import FileCreateError
 
-from ledger_tools.errors import UsageError
-from ledger_tools.sheets.ledger_file import owner_files
+from ledger_tools.errors import LedgerBusy, UsageError, os_reason
+from ledger_tools.sheets.ledger_file import default_file_mode, owner_files
 from ledger_tools.sheets.styles import FONT_NAME, HEADER
 from ledger_tools.sheets.templates import OVERRIDE_DIR
 
-__all__ = ["Column", "ListSheet", "Staging", "ensure_dir", "render_docx", "safe_filename", "write_list_workbook"]
+__all__ = ["Column", "ListSheet", "Staging", "check_not_open", "ensure_dir", "output_workbook", "publish_mode",
+           "render_docx", "safe_filename", "write_list_workbook"]
 
 # Characters XML 1.0 cannot hold; a vertical tab pasted from Word is the usual one.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -47,16 +49,73 @@ def safe_filename(text: str, limit: int = 80) -> str:
     return cleaned[:limit]
 
 
-def ensure_dir(out_dir: Path, what: str) -> Path:
-    """The output folder, created if needed; a file in its place is the user's mistake."""
+def ensure_dir(out_dir: Path, what: str, *, create: bool = True) -> Path:
+    """The output folder, created if needed; a file in its place is the user's mistake.
+
+    ``create=False`` only checks, so that a run refused later (a missing ledger) leaves no
+    empty folder behind.
+    """
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} 是一个文件，不是文件夹。请用 --out 指定存放{what}的文件夹。")
+    if not create:
+        return out_dir
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UsageError(f"无法创建文件夹 {out_dir}（{e.strerror or e}）。请检查路径和权限。") from None
+        raise UsageError(f"无法创建文件夹 {out_dir}（{os_reason(e)}）。请检查路径和权限。") from None
     return out_dir
+
+
+def publish_mode(path: Path) -> None:
+    """Give a finished output the mode of an ordinary new file (mkstemp makes it 0600).
+
+    Notices, lists and scoring workbooks are for colleagues on the shared folder as well.
+    """
+    try:
+        os.chmod(path, default_file_mode())
+    except OSError:
+        pass
+
+
+def _same_file(a: Path, b: Path | None) -> bool:
+    try:
+        return b is not None and a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _is_a_ledger(path: Path) -> bool:
+    """Whether ``path`` is some ledger workbook (it has the hidden _系统 sheet): never overwritten."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return 'name="_系统"' in z.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+
+
+def output_workbook(out: Path, *, ledger: Path | None, what: str, example: str) -> Path:
+    """Where a command's one output workbook goes, refusing the clerk's mistakes that destroy files.
+
+    No suffix gets .xlsx; another suffix, a folder, the ledger itself or any other ledger, and a
+    workbook open in Excel/WPS are refused before anything is read or written. An older output
+    of the same name is replaced, as a re-run should.
+    """
+    out = Path(out)
+    if out.suffix == "" and not out.is_dir():
+        out = out.with_name(out.name + ".xlsx")
+    if out.is_dir():
+        raise UsageError(f"{out} 是文件夹。--out 须是{what}的文件名，例如 --out {out / example}。")
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{what}须保存为 .xlsx 工作簿，「{out.name}」不是。例如 --out {out.with_suffix('.xlsx')}。")
+    if _same_file(out, ledger):
+        raise UsageError(f"--out 不能是台账本身（{out}），否则台账会被覆盖。请换一个文件名，例如 --out {out.parent / example}。")
+    if out.exists() and _is_a_ledger(out):
+        raise UsageError(f"{out} 是一个台账，不能用作输出文件（会被覆盖）。请换一个文件名，例如 --out {out.parent / example}。")
+    if out.parent.exists() and not out.parent.is_dir():
+        raise UsageError(f"{out.parent} 是一个文件，不是文件夹。请检查 --out 的路径。")
+    check_not_open(out)
+    return out  # the folder is made when the workbook is written, after the ledger was read
 
 
 class Staging:
@@ -85,7 +144,7 @@ class Staging:
     def check(self) -> None:
         """Refuse before anything is saved when a file to be replaced is open in Word/Excel/WPS."""
         for staged in self.dir.iterdir():
-            _check_not_open(self.out_dir / staged.name)
+            check_not_open(self.out_dir / staged.name)
 
     def publish(self) -> list[Path]:
         """Move every staged file into the output folder (replacing files of the same name)."""
@@ -121,21 +180,27 @@ def _template_error(template: Path, e: Exception) -> UsageError:
     )
 
 
-def _unwritable(path: Path, e: OSError) -> UsageError:
+def _unwritable(path: Path, e: Exception) -> UsageError:
+    reason = os_reason(e)
+    if path.is_dir() or not path.exists():  # nothing there to be open elsewhere: the folder refused
+        folder = path if path.is_dir() else path.parent
+        return UsageError(f"无法在文件夹 {folder} 中写入文件（{reason}）。请检查文件夹是否只读、权限是否足够，或换一个文件夹。")
     return UsageError(
-        f"无法写入 {path}（{e.strerror or e}）。如该文件正在 Word/Excel/WPS 中打开，请先关闭；并检查文件夹权限。"
+        f"无法写入 {path}（{reason}）。如该文件正在 Word/Excel/WPS 中打开，请先关闭；并检查文件夹权限。"
     )
 
 
-def _check_not_open(path: Path) -> None:
+def check_not_open(path: Path) -> None:
+    """An output that Word/Excel/WPS holds open would be overwritten under it: busy, retry later."""
     if owner_files(path):
-        raise UsageError(f"{path.name} 正在 Word/Excel/WPS 中打开，请先关闭后再生成。")
+        raise LedgerBusy(f"{path} 正在 Word/Excel/WPS 中打开（发现 {owner_files(path)[0].name}）。"
+                         "请先关闭该文件，再重新运行本命令。")
 
 
 def render_docx(template: Path, context: Mapping[str, object], out: Path) -> Path:
     """Fill a Word template and save it atomically to ``out``."""
     template, out = Path(template), Path(out)
-    _check_not_open(out)
+    check_not_open(out)
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         doc = DocxTemplate(str(template))
@@ -155,6 +220,7 @@ def render_docx(template: Path, context: Mapping[str, object], out: Path) -> Pat
     tmp = Path(tmp_name)
     try:
         doc.save(str(tmp))
+        publish_mode(tmp)
         os.replace(tmp, out)
     except OSError as e:
         tmp.unlink(missing_ok=True)
@@ -263,8 +329,9 @@ def write_list_workbook(path: Path, sheet: ListSheet, *, title: str, notes: Sequ
                         author: str = "") -> Path:
     """A list sheet (header row 1, frozen, filtered, print-ready) and a 说明 sheet after it."""
     path = Path(path)
-    _check_not_open(path)
+    check_not_open(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".~list-", suffix=".xlsx", dir=path.parent)
         os.close(fd)
     except OSError as e:
@@ -278,8 +345,9 @@ def write_list_workbook(path: Path, sheet: ListSheet, *, title: str, notes: Sequ
         _list_sheet(wb, fm, sheet)
         _notes_sheet(wb, fm, title, notes)
         wb.close()
+        publish_mode(tmp)
         os.replace(tmp, path)
-    except OSError as e:
+    except (OSError, FileCreateError) as e:
         tmp.unlink(missing_ok=True)
         raise _unwritable(path, e) from None
     except BaseException:

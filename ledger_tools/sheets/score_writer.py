@@ -13,9 +13,12 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from xlsxwriter.exceptions import FileCreateError
+
 from ledger_tools.core import scoring
 from ledger_tools.core.briefing import cn_date
 from ledger_tools.core.model import Item, Settings
+from ledger_tools.errors import UsageError, os_reason
 from ledger_tools.sheets.brief_writer import (
     EVIDENCE_COLS,
     SUMMARY_COLS,
@@ -27,6 +30,7 @@ from ledger_tools.sheets.brief_writer import (
     write_deduction_summary,
     write_note,
 )
+from ledger_tools.sheets.notice_writer import publish_mode
 
 __all__ = ["SHEET_EVIDENCE", "SHEET_SUMMARY", "write_scores"]
 
@@ -46,8 +50,13 @@ def write_scores(path: Path, *, year: int, as_of: dt.date, settings: Settings,
                  items: dict[str, Item]) -> Path:
     """``items`` (id → item) are already redacted when confidential content must stay out."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
+        os.close(fd)
+    except OSError as e:
+        raise UsageError(f"无法在文件夹 {path.parent} 中写入扣分意见（{os_reason(e)}）。"
+                         "请检查文件夹是否只读、权限是否足够，或用 --out 换一个位置。") from None
     try:
         wb = new_workbook(Path(tmp))
         wb.set_properties({"title": f"{year}年度扣分意见", "author": settings.office_name})
@@ -73,7 +82,11 @@ def write_scores(path: Path, *, year: int, as_of: dt.date, settings: Settings,
         ws.freeze_panes(3, 0)
         page_setup(ws, 2)
         wb.close()
+        publish_mode(Path(tmp))
         os.replace(tmp, path)
+    except (OSError, FileCreateError) as e:
+        raise UsageError(f"无法写入 {path}（{os_reason(e)}）。如该文件正在 Excel/WPS 中打开，请先关闭；"
+                         "并检查文件夹权限和磁盘空间。") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path

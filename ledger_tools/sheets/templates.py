@@ -27,6 +27,6 @@ def template_path(name: str, ledger: Path | None = None) -> Path:
     """The staff's copy in 模板/ beside the ledger if there is one, else the bundled one."""
     if ledger is not None:
         own = Path(ledger).parent / OVERRIDE_DIR / name
-        if own.exists():
+        if own.is_file():
             return own
     return bundled_template(name)

@@ -32,10 +32,19 @@ def _rows(path: Path) -> list[list[object]]:
         raise UsageError(f"单位名单 {path.name} 无法读取（{type(e).__name__}）。请提供 .xlsx、.xls、.ods 或 .csv 文件。") from None
 
 
-def read_units(path: Path) -> list[Unit]:
-    """Units from the first sheet (or a sheet named 单位) whose row 1 holds the 单位 headers."""
+def read_units(path: Path, notes: list[str] | None = None) -> list[Unit]:
+    """Units from the first sheet (or a sheet named 单位) whose row 1 holds the 单位 headers.
+
+    What is left out (a repeated name, an unknown 单位类别) is told in ``notes``: the clerk
+    should not find out months later that a unit was never registered.
+    """
+    notes = [] if notes is None else notes
     if not path.exists():
-        raise UsageError(f"找不到单位名单文件：{path}")
+        raise UsageError(f"找不到单位名单文件：{path}。请检查 --units 的路径。")
+    if path.is_dir():
+        raise UsageError(f"{path} 是文件夹。--units 须是单位名单文件（.xlsx、.xls、.ods 或 .csv）。")
+    if path.stat().st_size == 0:
+        raise UsageError(f"单位名单 {path.name} 是空文件（0 字节）。请重新保存单位名单后再试。")
     rows = _rows(path)
     if not rows:
         raise UsageError(f"单位名单 {path.name} 是空的。")
@@ -49,12 +58,18 @@ def read_units(path: Path) -> list[Unit]:
         return clean_text(row[i]) if i is not None and i < len(row) else None
 
     units, seen = [], set()
-    for row in rows[1:]:
+    for number, row in enumerate(rows[1:], start=2):
         name = get(row, "name")
-        if not name or name in seen:
+        if not name:
+            continue
+        if name in seen:
+            notes.append(f"单位名单 {path.name} 第 {number} 行：「{name}」重复，只登记第一次出现的一行。")
             continue
         seen.add(name)
         category = get(row, "category")
+        if category and not UnitCategory.parse(category):
+            notes.append(f"单位名单 {path.name} 第 {number} 行：单位类别「{category}」不是 "
+                         f"{'、'.join(UnitCategory.values())} 之一，已留空，请在「单位」表中补填。")
         units.append(Unit(
             name=name,
             aliases=split_list(get(row, "aliases")),

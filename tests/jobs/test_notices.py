@@ -123,7 +123,7 @@ def test_ambiguous_or_unknown_source_lists_candidates_and_changes_nothing(ledger
     assert "市人民政府2026年第11次常务会议" in str(e.value) and "市人民政府2026年第12次常务会议" in str(e.value)
     with pytest.raises(UsageError, match="没有来源名称包含「专题」"):
         notices.run(ledger, "专题", tmp_path / "out", DATE)
-    assert sha(ledger) == digest and not any((tmp_path / "out").iterdir())
+    assert sha(ledger) == digest and not (tmp_path / "out").exists()  # not even an empty folder
 
 
 def test_notice_date_before_the_minutes_is_refused(ledger, tmp_path):

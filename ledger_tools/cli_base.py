@@ -1,0 +1,357 @@
+"""What every `ledger` command shares: click's own words in Chinese, option parsing, and the
+mapping of every error to a Chinese message and an exit code (SPEC §7).
+
+Kept apart from cli.py so that the commands read as a list: arguments in, one job, its result
+printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ledger_tools.core.findings import Finding, Severity
+from ledger_tools.errors import LedgerError, os_reason
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_BUSY, EXIT_LOSS = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# --- Chinese face for click's own words ------------------------------------------------------
+
+# click passes every message of its own through gettext (``_`` and ``ngettext`` in each of its
+# modules); supplying the catalogue there covers the messages the regexes of a post-processor
+# would miss, and a message click adds later falls back to English instead of to garbage.
+_CLICK_TEXT = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "required": "必填",
+    "default: {default}": "默认：{default}",
+    "(dynamic)": "（动态）",
+    "env var: {var}": "环境变量：{var}",
+    "Show the version and exit.": "显示版本并退出。",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Aborted!": "已取消。",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "可用 {command} {option} 查看说明。",
+    "Missing command.": "缺少命令。可用 ledger -h 查看全部命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Invalid value for {param_hint}: {message}": "参数 {param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "No such option {name!r}.": "没有这个选项：{name}。",
+    "No such command {name!r}.": "没有这个命令：{name}。可用 ledger -h 查看全部命令。",
+    "Did you mean {possibility}?": "是不是要写 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是要写其中之一：{possibilities}？）",
+    "Got unexpected extra argument ({args})": "多余的参数：{args}。如路径中有空格，请用引号括起来。",
+    "Got unexpected extra arguments ({args})": "多余的参数：{args}。如路径中有空格，请用引号括起来。",
+    "Option {name!r} requires an argument.": "选项 {name} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name} 需要 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name} 不需要值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name} 需要 {nargs} 个值。",
+    "{value!r} is not a valid {number_type}.": "「{value}」不是有效的数字。",
+    "{value} is not in the range {range}.": "{value} 不在允许的范围（{range}）内。",
+    "{value!r} is not {choice}.": "「{value}」不是 {choice}。",
+    "{value!r} is not one of {choices}.": "「{value}」不是以下之一：{choices}。",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "{name} {filename!r} does not exist.": "{name}「{filename}」不存在。",
+    "{name} {filename!r} is a file.": "{name}「{filename}」是文件。",
+    "{name} {filename!r} is a directory.": "{name}「{filename}」是文件夹。",
+    "{name} {filename!r} is not readable.": "{name}「{filename}」无法读取。",
+    "{name} {filename!r} is not writable.": "{name}「{filename}」无法写入。",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+}
+
+
+def _gettext(message: str) -> str:
+    return _CLICK_TEXT.get(message, message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _gettext(singular if n == 1 else plural)
+
+
+for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
+                click.types):
+    if hasattr(_module, "_"):
+        _module._ = _gettext
+    if hasattr(_module, "ngettext"):
+        _module.ngettext = _ngettext
+
+_QUOTED = re.compile(r"'([^'\s]+)'")
+
+
+def _tidy(message: str) -> str:
+    """Drop click's ASCII quotes around option names and end a Chinese sentence in 。"""
+    message = _QUOTED.sub(r"\1", message.strip()).replace("。 ", "。")
+    return message[:-1] + "。" if message.endswith(".") else message
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+click.Context.formatter_class = ChineseHelpFormatter
+
+
+def _chinese_help_option(self, ctx):
+    option = click.Command.get_help_option(self, ctx)
+    if option is not None:
+        option.help = "显示本帮助并退出。"
+    return option
+
+
+class ChineseCommand(click.Command):
+    get_help_option = _chinese_help_option
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class ChineseGroup(click.Group):
+    """The ``ledger`` group: Chinese usage, and click's own errors as Chinese text with exit codes.
+
+    The error handling lives in ``main`` (not only in the console-script function) so that
+    ``CliRunner`` in the tests sees exactly what a clerk sees.
+    """
+
+    command_class = ChineseCommand
+    get_help_option = _chinese_help_option
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as e:
+            click.echo(e.ctx.get_help())
+            sys.exit(EXIT_OK)
+        except click.UsageError as e:
+            hint = f"\n{e.ctx.get_usage()}\n可用 -h 查看说明。" if e.ctx else ""
+            err_console.print(f"[bold red]用法错误：[/]{escape(_tidy(e.format_message()) + hint)}")
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as e:
+            err_console.print(f"[bold red]错误：[/]{escape(_tidy(e.format_message()))}")
+            sys.exit(e.exit_code)
+        except click.exceptions.Abort:
+            err_console.print("已取消。")
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+# --- shared pieces -------------------------------------------------------------------------
+
+
+YEARS = (2000, 2100)  # dates and years outside are typing mistakes (0206, 2206), not plans
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
+_INT = re.compile(r"[+-]?\d+")
+
+
+def _ascii(value: str) -> str:
+    """Full-width digits and punctuation typed with a Chinese input method, as ASCII."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def _in_years(year: int, value: str) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise click.BadParameter(f"「{value}」的年份不在 {YEARS[0]}–{YEARS[1]} 年之间，请检查是否输错。")
+
+
+def parse_date_option(ctx, param, value: str | None) -> dt.date:
+    """YYYY-MM-DD; 2026/3/5, 2026.3.5, 2026年3月5日 and full-width digits are read as well."""
+    if value is None:
+        return dt.date.today()
+    m = _DATE.fullmatch(_ascii(value))
+    try:
+        day = dt.date(*map(int, m.groups())) if m else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise click.BadParameter(f"「{value}」不是有效日期，请写成 YYYY-MM-DD，例如 2026-03-05。")
+    _in_years(day.year, value)
+    return day
+
+
+def parse_month_option(ctx, param, value: str | None) -> str | None:
+    """YYYY-MM; 2026/3, 2026.3, 2026年3月 and full-width digits are read as well."""
+    if value is None:
+        return None
+    m = _MONTH.fullmatch(_ascii(value))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise click.BadParameter(f"「{value}」不是有效月份，请写成 YYYY-MM，例如 2026-03。")
+    _in_years(int(m.group(1)), value)
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def parse_year_option(ctx, param, value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = _ascii(value).removesuffix("年")
+    if not re.fullmatch(r"\d{4}", text):
+        raise click.BadParameter(f"「{value}」不是有效年度，请写四位年份，例如 2026。")
+    _in_years(int(text), value)
+    return int(text)
+
+
+def _integer(value: str, what: str, example: str) -> int:
+    text = _ascii(value)
+    if not _INT.fullmatch(text):
+        raise click.BadParameter(f"「{value}」不是整数。{what}，例如 {example}。")
+    return int(text)
+
+
+def parse_count_option(ctx, param, value: str | None) -> int | None:
+    if value is None:
+        return None
+    n = _integer(value, "须为正整数", "5")
+    if n < 1:
+        raise click.BadParameter(f"「{value}」不是正整数。须至少为 1，例如 5。")
+    return n
+
+
+def parse_seed_option(ctx, param, value: str | None) -> int | None:
+    return None if value is None else _integer(value, "随机种子须为整数", "2026")
+
+
+def parse_text_option(ctx, param, value: str | None) -> str | None:
+    """Text an option cannot do without: blanks are a mistake, not a wildcard."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("不能为空。")
+    return value.strip()
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", callback=parse_date_option, metavar="YYYY-MM-DD",
+    help="按哪一天计算（默认今天）。",
+)
+ledger_argument = click.argument("ledger", metavar="台账文件", type=click.Path(path_type=Path))
+
+
+def _os_error_message(e: OSError) -> str:
+    """A file the system refused us (read-only, full disk, share gone) named in Chinese.
+
+    Our own temporary files (``.name.xxxx.tmp.xlsx``, ``.~…``) mean nothing to the user: the
+    folder they were to be written in is what to check.
+    """
+    names = [Path(str(n)) for n in (e.filename2, e.filename) if n]
+    shown = []
+    for name in names:
+        hidden = name.name.startswith((".~", ".")) and (".tmp" in name.name or name.name.startswith(".~"))
+        shown.append(f"文件夹 {name.parent}" if hidden else str(name))
+    where = shown[0] if shown else "文件"
+    reason = os_reason(e)
+    return (f"无法读写 {where}（{reason}）。请检查该文件或文件夹是否只读、是否正在被其他程序打开，"
+            "以及磁盘空间和权限，然后重新运行。")
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (``ledger validate 台账.xlsx | head``): stop quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def guarded(fn):
+    """Map our errors to exit codes with a Chinese message; hide tracebacks of internal bugs.
+
+    The ledger is saved in one atomic step, so whatever stops a command (an error, Ctrl-C) leaves
+    it either as it was or completely saved: the messages say no more than that.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            code = fn(*args, **kwargs)
+        except LedgerError as e:
+            err_console.print(f"[bold red]错误：[/]{escape(str(e))}")
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
+            err_console.print("已中断（Ctrl-C）。台账要么保持原样，要么已完整保存，不会损坏；"
+                              "输出文件可能只生成了一部分，请重新运行本命令。")
+            sys.exit(EXIT_INTERRUPTED)
+        except click.exceptions.Exit:
+            raise
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(EXIT_REJECTED)
+        except OSError as e:  # the system refused a file: read-only, disk full, share gone ...
+            if os.environ.get("LEDGER_DEBUG"):
+                raise
+            err_console.print(f"[bold red]错误：[/]{escape(_os_error_message(e))}")
+            sys.exit(EXIT_USAGE)
+        except Exception as e:  # a bug of ours, not the user's: say so plainly
+            if os.environ.get("LEDGER_DEBUG"):
+                raise
+            err_console.print(
+                f"[bold red]程序内部错误[/]（{escape(type(e).__name__)}: {escape(str(e))}）。台账的保存是一次完成的，不会因此损坏。"
+                "请将本信息和所用文件发给维护人员；设置环境变量 LEDGER_DEBUG=1 可看到详细信息。"
+            )
+            sys.exit(EXIT_REJECTED)
+        sys.exit(code or EXIT_OK)
+
+    return wrapper
+
+
+def print_findings(findings: list[Finding], *, as_json: bool = False, limit: int = 200) -> None:
+    if as_json:
+        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2, default=str))
+        return
+    if not findings:
+        console.print("[green]未发现问题。[/]")
+        return
+    table = Table(show_lines=False, header_style="bold")
+    for h in ("级别", "代码", "文件", "工作表", "单元格", "事项编号", "说明"):
+        table.add_column(h, overflow="fold")
+    colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    for f in findings[:limit]:
+        table.add_row(f"[{colour[f.severity]}]{f.severity.label}[/]", f.code, f.file or "", f.sheet or "",
+                      f.cell or "", f.item or "", f.message)
+    console.print(table)
+    if len(findings) > limit:
+        console.print(f"……另有 {len(findings) - limit} 条未显示，可用 --json 或 --report 查看全部。")
+    errors = sum(f.is_error for f in findings)
+    console.print(f"共 {len(findings)} 条：错误 {errors} 条，其他 {len(findings) - errors} 条。")
+
+
+def warn_unconfirmed(years) -> None:
+    for y in years:
+        err_console.print(
+            f"[yellow]注意：[/]{y} 年的节假日调休安排尚未确认（调休安排未确认），按周末与固定节日计算；"
+            "如已公布，请在「工作日历」中登记。"
+        )
