@@ -27,6 +27,19 @@ Decisions worth knowing:
   date it names (2027年6月, 2027-06-30, 2027年底 ...) must lie within the cycle. A month named
   without a day counts from its first day and a bare year from 1 January, so only targets
   clearly beyond it are refused.
+- **A deleted row** (``check_missing``): `_meta` lists every item the form was made with; an
+  item missing from the returned rows is judged like a blank row: R103 when the item is obliged
+  in the form's period (and still this unit's and open), nothing otherwise. The finding has no
+  cell, since the row is gone; it names the item.
+- **Confidential items** (SPEC §3): findings travel further than the unit's own form (the
+  ``--report`` workbook lists every unit's problems, the console and JSON are read by staff),
+  so a message never quotes a confidential item's content, locked or typed: R102, R103, R105
+  and W201 say 「涉密事项，内容不显示」 instead. A quote for any other row is withheld too when
+  it carries a confidential item's text (two item numbers swapped move one row's content under
+  the other's number).
+- **Superseded forms** (``superseded``): SPEC says the later-made form wins. The same holds
+  across runs: a report from a form made earlier than one already merged for the same item and
+  period is logged (办理记录, 导入记录) but does not change the 台账 row, with W205.
 - **F006** (``check_period``): a form is accepted for the month of --as-of and for the month
   before (a late return still counts for its own period); any other period is refused, and so
   is a form whose unit already had a form of a *later* period merged (it has been superseded).
@@ -40,9 +53,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import rules
+from ledger_tools.core.confidential import TEXT_FIELDS
 from ledger_tools.core.model import FINAL_STATUSES, Item, Settings, UnitReportStatus
 
 __all__ = [
@@ -55,15 +70,18 @@ __all__ = [
     "COL_STATUS",
     "FormContext",
     "FormEntry",
+    "HIDDEN",
     "MAX_TEXT",
     "RowOutcome",
     "add_months",
     "check_contact",
+    "check_missing",
     "check_period",
     "check_rows",
     "dates_in_text",
     "formula_like",
     "is_perfunctory",
+    "superseded",
 ]
 
 SHEET = "反馈表"
@@ -77,6 +95,12 @@ COL_EXT_REASON = "延期原因"
 COL_EXT_TO = "申请延期至"
 COL_PROBLEMS = "存在问题及建议"
 INPUTS = (COL_STATUS, COL_PROGRESS, COL_DONE, COL_STAGE, COL_EXT_REASON, COL_EXT_TO, COL_PROBLEMS)
+
+HIDDEN = "涉密事项，内容不显示"
+STATUS_HINT = "请从下拉列表选择：推进中、已办结、申请延期。"
+# Locked columns that carry an item's content (the others are numbers, dates and unit names).
+CONTENT_COLUMNS = ("来源名称", "议定事项", "办理要求", COL_LAST)
+MIN_SECRET = 4  # shorter texts are too common to withhold a quote for
 
 MAX_TEXT = 2000
 MIN_PROGRESS = 10  # characters, punctuation and spaces not counted
@@ -137,6 +161,32 @@ class FormContext:
     first_reports: Mapping[str, dt.date] = field(default_factory=dict)  # item id → first report
     sheet: str = SHEET
 
+    @cached_property
+    def secret_texts(self) -> frozenset[str]:
+        """The content of this form's confidential items (as on the form and in the ledger) that
+        no other item of the form shares: a quote containing one is withheld."""
+        secret: set[str] = set()
+        public: set[str] = set()
+        for item_id, values in self.meta_locked.items():
+            item = self.items.get(item_id)
+            texts = {(values.get(h) or "").strip() for h in CONTENT_COLUMNS}
+            texts |= {str(getattr(item, f, None) or "").strip() for f in TEXT_FIELDS}
+            if item is not None and item.confidential:
+                secret |= texts
+            else:
+                public |= texts
+        return frozenset(t for t in secret - public if len(t) >= MIN_SECRET)
+
+    def carries_secret(self, text: object) -> bool:
+        whole = "" if text is None else str(text)
+        return any(s in whole for s in self.secret_texts)
+
+    def quote(self, text: object, secret: bool, limit: int = 40) -> str | None:
+        """``text`` shortened for a message, or None when it must not be shown (see above)."""
+        if secret or self.carries_secret(text):
+            return None
+        return _short(text, limit)
+
 
 REPORT, BLANK, IGNORED = "report", "blank", "ignored"
 
@@ -150,6 +200,7 @@ class RowOutcome:
     action: str  # REPORT (store it when it has no error) · BLANK (nothing) · IGNORED (W203)
     status: UnitReportStatus | None = None
     findings: list[fnd.Finding] = field(default_factory=list)
+    secret: bool = False  # the row shows a confidential item's content: messages do not quote it
 
     @property
     def ok(self) -> bool:
@@ -206,18 +257,21 @@ def _letters(text: str) -> str:
     return _NOT_LETTERS.sub("", unicodedata.normalize("NFKC", text))
 
 
-def is_perfunctory(progress: str, last: str | None = None) -> str | None:
-    """Why a progress text says too little (W201 detail), or None when it is fine."""
+def is_perfunctory(progress: str, last: str | None = None, *, quote: bool = True) -> str | None:
+    """Why a progress text says too little (W201 detail), or None when it is fine.
+
+    ``quote=False`` leaves the text out of the detail (a confidential item's progress)."""
     letters = _letters(progress)
     if last and letters and letters == _letters(last):
         return "与上期进展完全相同"
+    shown = f"「{_short(progress)}」" if quote else HIDDEN
     if len(letters) < MIN_PROGRESS:
-        return f"过于简略（「{progress}」）"
+        return f"过于简略（{shown}）"
     rest = letters
     for phrase in _STOCK:
         rest = rest.replace(phrase, "")
     if not rest:
-        return f"只有套话（「{_short(progress)}」）"
+        return f"只有套话（{shown}）"
     return None
 
 
@@ -301,6 +355,49 @@ def check_rows(entries: Iterable[FormEntry], ctx: FormContext) -> list[RowOutcom
     return outcomes
 
 
+def check_missing(outcomes: Iterable[RowOutcome], ctx: FormContext) -> list[fnd.Finding]:
+    """R103 for every item `_meta` lists whose row is gone although it must be reported now."""
+    found = {o.entry.item_id for o in outcomes if o.entry.item_id}
+    out: list[fnd.Finding] = []
+    for item_id in ctx.meta_locked:
+        item = ctx.items.get(item_id)
+        if item_id in found or item is None or item.status is None or item.status in FINAL_STATUSES:
+            continue
+        if ctx.unit_names.get(item.lead_unit or "", item.lead_unit) != ctx.unit:
+            continue  # moved to another unit since the form was made: not this unit's to report
+        if rules.is_obliged(item, ctx.period):
+            out.append(fnd.make(
+                "R103", file=ctx.file, sheet=ctx.sheet, item=item_id,
+                detail=f"事项 {item_id} 本期必须报送，但它所在的行已从「{ctx.sheet}」中删除。"
+                       "请恢复该行（可从督查室下发的原表中整行复制），填写「办理状态」和「本期进展情况」后重新报送。"))
+    return out
+
+
+Claim = tuple[object, str, str, dt.datetime | None]  # (form, item id, period, form made at)
+
+
+def superseded(claims: Iterable[Claim], merged: Mapping[tuple[str, str], dt.datetime]
+               ) -> dict[object, dict[str, dt.datetime]]:
+    """Reports that a later-made form overrides: form → item id → when that later form was made.
+
+    ``claims`` are the reports about to be merged; ``merged`` the newest form already merged per
+    (item id, period). Only a strictly later-made form wins: the same form filled in again (a
+    correction) is not older than itself, and the later of the two merges decides.
+    """
+    claims = list(claims)
+    newest = dict(merged)
+    for _form, item_id, period, made in claims:
+        key = (item_id, period)
+        if made is not None and (key not in newest or made > newest[key]):
+            newest[key] = made
+    out: dict[object, dict[str, dt.datetime]] = {}
+    for form, item_id, period, made in claims:
+        top = newest.get((item_id, period))
+        if made is not None and top is not None and made < top:
+            out.setdefault(form, {})[item_id] = top
+    return out
+
+
 def _check_row(entry: FormEntry, ctx: FormContext, seen: dict[str, int]) -> RowOutcome:
     item_id = entry.item_id
     out = RowOutcome(entry, None, BLANK)
@@ -331,14 +428,17 @@ def _check_row(entry: FormEntry, ctx: FormContext, seen: dict[str, int]) -> RowO
         make("R101", detail=f"事项 {item_id} 不是「{ctx.unit}」主责的事项{named}")
         return out
     out.item = item
+    out.secret = item.confidential or any(ctx.carries_secret(v) for v in entry.locked.values())
 
     expected = ctx.meta_locked[item_id]
     for header, actual in entry.locked.items():
         if header == COL_ID or header not in expected:
             continue
         if (actual or "") != (expected[header] or ""):
-            make("R102", header, column=header, expected=_short(expected[header]) or "（空）",
-                 actual=_short(actual) or "（空）")
+            was, now = ctx.quote(expected[header], out.secret), ctx.quote(actual, out.secret)
+            detail = (f"锁定内容被改动（{HIDDEN}）" if was is None or now is None
+                      else f"原为「{was or '（空）'}」，被改为「{now or '（空）'}」")
+            make("R102", header, column=header, detail=detail)
 
     if item.status in FINAL_STATUSES:
         if not entry.blank:
@@ -347,7 +447,7 @@ def _check_row(entry: FormEntry, ctx: FormContext, seen: dict[str, int]) -> RowO
         return out
     if entry.blank:
         if item.status is not None and rules.is_obliged(item, ctx.period):
-            make("R103", COL_STATUS, detail="未填写（本事项本期必须报送）")
+            make("R103", COL_STATUS, detail=f"「办理状态」未填写（本事项本期必须报送）。{STATUS_HINT}")
             make("R104", COL_PROGRESS)
         return out
 
@@ -380,20 +480,25 @@ def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutco
     status = UnitReportStatus.parse(status_text)
     out.status = status
     if not status_text:
-        make("R103", COL_STATUS, detail="未填写")
+        make("R103", COL_STATUS, detail=f"「办理状态」未填写。{STATUS_HINT}")
     elif status is None:
-        make("R103", COL_STATUS, detail=f"填写的「{_short(status_text, 20)}」不是可选值")
+        shown = ctx.quote(status_text, out.secret, 20)
+        what = f"「{shown}」" if shown is not None else f"的内容（{HIDDEN}）"
+        make("R103", COL_STATUS, detail=f"「办理状态」填写{what}不是可选值。{STATUS_HINT}")
 
     progress = entry.text(COL_PROGRESS)
     if not progress:
         make("R104", COL_PROGRESS)
     elif COL_PROGRESS not in too_long:
-        why = is_perfunctory(progress, entry.locked.get(COL_LAST))
+        why = is_perfunctory(progress, entry.locked.get(COL_LAST),
+                             quote=ctx.quote(progress, out.secret) is not None)
         if why:
             make("W201", COL_PROGRESS, detail=why)
 
     for header, raw in entry.bad_dates.items():
-        make("R105", header, column=header, actual=_short(raw, 30))
+        shown = ctx.quote(raw, out.secret, 30)
+        make("R105", header, column=header,
+             detail=f"的「{shown}」" if shown is not None else f"填写的内容（{HIDDEN}）")
 
     if status is UnitReportStatus.DONE:
         _check_done(entry, item, ctx, make)

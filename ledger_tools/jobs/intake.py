@@ -21,6 +21,13 @@ Decisions worth knowing:
   long-term item's first report. A blank on the form never blanks the ledger. 办理记录 keeps
   the fields that belong to the chosen status (办结日期 for 已办结, 延期原因 and 申请延期至 for
   申请延期) plus 阶段性目标 and 存在问题及建议 as given.
+- **Later-made forms win, across runs too.** A report from a form made before another form
+  already merged (or merged in the same run) for the same item and period goes to 办理记录
+  and 导入记录 but leaves the 台账 row alone, with W205. Across runs this needs to know when
+  the merged forms were made: 导入记录 keeps it in a column 表格生成时间 (``form_made``), which
+  a ledger made before the column existed gains at its first merge.
+- **The header block is compared with `_meta`** (报送期次, 截止日期, like 填报单位): a validly
+  signed `_meta` pasted in from another month's form is F005, not a report for that month.
 - **Checking against the present.** 办理状态 and 当前时限 are derived (rules) from the ledger
   and 延期记录 before the rules run, so an extension approved or an item struck off since the
   last refresh is already taken into account.
@@ -37,14 +44,14 @@ from ledger_tools.core import form_checks as fc
 from ledger_tools.core import rules
 from ledger_tools.core.findings import Finding, has_errors, make
 from ledger_tools.core.model import Extension, Report, Status, UnitReportStatus
-from ledger_tools.errors import UsageError
+from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import refresh
 from ledger_tools.sheets import annotate as ann
 from ledger_tools.sheets import form_layout as fl
 from ledger_tools.sheets import schema as sc
 from ledger_tools.sheets.cells import BadValue, clean_text, parse_date
 from ledger_tools.sheets.findings_report import check_target, write_report
-from ledger_tools.sheets.form_reader import parse_form
+from ledger_tools.sheets.form_reader import header_block, parse_form
 from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger_file import LedgerFile
 from ledger_tools.sheets.returned import (
@@ -53,6 +60,7 @@ from ledger_tools.sheets.returned import (
     fingerprint,
     read_returned,
 )
+from ledger_tools.sheets.tables import Table
 
 __all__ = ["FileOutcome", "IntakeResult", "check", "collect_inputs", "merge"]
 
@@ -60,6 +68,15 @@ FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MERGED, REJECTED, DUPLICATE = "已合并", "已退回", "重复跳过"
 CAN_MERGE, MUST_RETURN = "可合并", "需退回"  # what `check` says a merge would do
 _SKIP_PREFIXES = ("~$", ".", ann.PREFIX)  # office owner files, hidden files, our copies
+FORM_MADE = "form_made"  # 导入记录: when the file's form was made (its `_meta` generation time)
+
+
+def _imports(data: LedgerData, *, for_writing: bool = False) -> Table:
+    """导入记录; a ledger made before 表格生成时间 existed gains that header when written to."""
+    table = data.table(sc.IMPORTS)
+    if for_writing:
+        table.add_column(FORM_MADE)
+    return table
 
 
 @dataclass
@@ -82,6 +99,7 @@ class FileOutcome:
     result: str = ""
     returned: ReturnedWorkbook | None = None
     annotated: Path | None = None
+    superseded: dict[str, dt.datetime] = field(default_factory=dict)  # item id → newer form made
 
     @property
     def name(self) -> str:
@@ -166,6 +184,8 @@ def collect_inputs(inputs: list[Path], ledger: Path | None = None) -> list[Path]
                 c for c in p.iterdir()
                 if c.is_file() and c.suffix.lower() in FORM_SUFFIXES and not c.name.startswith(_SKIP_PREFIXES)
             )
+        elif own is not None and p.resolve() == own:
+            raise UsageError(f"{p} 是台账本身，不是单位报回的反馈表。请写反馈表文件或所在的文件夹。")
         else:
             found = [p]
         for c in found:
@@ -196,21 +216,30 @@ class _LedgerIndex:
                 item.status = rules.derive_status(item, mine)
                 item.current_deadline = rules.current_deadline(item, mine)[0]
         self.items = data.items_by_id()
+        self.merged_shas: dict[str, str] = {}
+        self.merged_periods: dict[str, set[str]] = defaultdict(set)
+        made_by_sha: dict[str, dt.datetime] = {}
+        for row in _imports(data).rows():
+            if row.get("result") != MERGED:
+                continue
+            sha = str(row.get("fingerprint") or "").strip().lower()
+            if sha:
+                self.merged_shas[sha] = row.get("file") or ""
+                if isinstance(row.get(FORM_MADE), dt.datetime):
+                    made_by_sha[sha] = row.get(FORM_MADE)
+            period = rules.normalize_period(row.get("period"))
+            if row.get("unit") and period:
+                self.merged_periods[self.unit(row.get("unit"))].add(period)
         self.first_reports: dict[str, dt.date] = {}
+        self.newest_made: dict[tuple[str, str], dt.datetime] = {}  # (item, period) → form made
         for r in data.reports:
             d = r.recorded_date
             if r.item_id and d and (r.item_id not in self.first_reports or d < self.first_reports[r.item_id]):
                 self.first_reports[r.item_id] = d
-        self.merged_shas: dict[str, str] = {}
-        self.merged_periods: dict[str, set[str]] = defaultdict(set)
-        for row in data.table(sc.IMPORTS).rows():
-            if row.get("result") != MERGED:
-                continue
-            if row.get("fingerprint"):
-                self.merged_shas[str(row.get("fingerprint")).strip().lower()] = row.get("file") or ""
-            period = rules.normalize_period(row.get("period"))
-            if row.get("unit") and period:
-                self.merged_periods[self.unit(row.get("unit"))].add(period)
+            made = made_by_sha.get(str(r.fingerprint or "").strip().lower())
+            key = (r.item_id or "", rules.normalize_period(r.period) or "")
+            if made and all(key) and made > self.newest_made.get(key, dt.datetime.min):
+                self.newest_made[key] = made
 
     def unit(self, name: object) -> str | None:
         text = clean_text(name)
@@ -269,7 +298,7 @@ def _entry(row: fl.FormRow, raw_meta: dict[str, str], meta: dict[str, str | None
 _LOCKED = frozenset(fl.LOCKED_COLUMNS)
 
 
-def _examine(data: LedgerData, paths: list[Path], as_of: dt.date) -> list[FileOutcome]:
+def _examine(data: LedgerData, paths: list[Path], as_of: dt.date, partial: bool = False) -> list[FileOutcome]:
     index = _LedgerIndex(data, as_of)
     seen: dict[str, str] = {}
     outcomes = []
@@ -277,6 +306,7 @@ def _examine(data: LedgerData, paths: list[Path], as_of: dt.date) -> list[FileOu
         o = FileOutcome(path, order)
         _examine_file(o, index, seen)
         outcomes.append(o)
+    _supersede(outcomes, index, partial)
     return outcomes
 
 
@@ -302,6 +332,7 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
         if wb.has_macros:
             o.add(make("F008", file=name))
         form = parse_form(wb, data.signing_key, ledger_id=data.ledger_id)
+        block = header_block(wb)
     except ReturnedFileError as e:
         o.add(e.finding(file=name))
         return
@@ -317,9 +348,12 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
     if form.unit_cell is not None and shown != o.unit:
         o.add(make("F005", file=name, sheet=sheet, cell=form.unit_cell.ref,
                    detail=f"填报单位由「{meta.unit}」被改为「{shown or '（空）'}」"))
+    for cell, detail in _shown_against_meta(block, meta):
+        o.add(make("F005", file=name, sheet=sheet, cell=cell, detail=detail))
     stale = fc.check_period(o.period, index.as_of, index.merged_periods.get(o.unit or "", ()))
     if stale:
-        o.add(make("F006", file=name, sheet=sheet, detail=stale))
+        shown_period = block.get(fl.LABEL_PERIOD)
+        o.add(make("F006", file=name, sheet=sheet, cell=shown_period.ref if shown_period else None, detail=stale))
     canonical = {i: {h: _canon(v) for h, v in vals.items()} for i, vals in meta.locked.items()}
     ctx = fc.FormContext(
         file=name, unit=o.unit or "", period=o.period, as_of=index.as_of, meta_locked=canonical,
@@ -339,6 +373,49 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
     for row in o.rows:
         for f in row.findings:
             o.add(f, whole_file=False)
+    for f in fc.check_missing(o.rows, ctx):
+        o.add(f, whole_file=False)
+
+
+def _shown_against_meta(block: dict[str, fl.FormCell], meta: fl.FormMeta) -> list[tuple[str, str]]:
+    """(cell, F005 detail) for every header value the form shows that `_meta` does not sign."""
+    out = []
+    cell = block.get(fl.LABEL_PERIOD)
+    if cell is not None and rules.normalize_period(cell.value) != rules.normalize_period(meta.period):
+        out.append((cell.ref, f"表中「{fl.LABEL_PERIOD}」为「{_text(fl.locked_text(cell.value)) or '（空）'}」，"
+                              f"隐藏信息中为「{meta.period}」"))
+    cell = block.get(fl.LABEL_DUE)
+    if cell is not None:
+        try:
+            shown = parse_date(cell.value)
+        except BadValue:
+            shown = None
+        if shown != meta.due:
+            out.append((cell.ref, f"表中「{fl.LABEL_DUE}」为「{_text(fl.locked_text(cell.value)) or '（空）'}」，"
+                                  f"隐藏信息中为「{meta.due.isoformat()}」"))
+    return out
+
+
+def _supersede(outcomes: list[FileOutcome], index: _LedgerIndex, partial: bool) -> None:
+    """W205 for reports a later-made form overrides (this run or merged before); see above."""
+    claims = [(o.order, row.item.id, o.period or "", o.generated)
+              for o in outcomes for row in o.accepted(partial)]
+    beaten = fc.superseded(claims, index.newest_made)
+    for o in outcomes:
+        o.superseded = beaten.get(o.order, {})
+        if not o.superseded:
+            continue
+        ids = sorted(o.superseded)
+        listed = "、".join(ids[:10]) + (f" 等 {len(ids)} 项" if len(ids) > 10 else "")
+        detail = (f"本表生成于 {_minute(o.generated)}，本单位 {o.period} 期另有一份生成时间更晚"
+                  f"（{_minute(max(o.superseded.values()))}）的反馈表已经合并或在本次一并报送。"
+                  f"事项 {listed} 的台账信息以较晚生成的反馈表为准，本表的报送只记入「办理记录」。"
+                  "如需更正，请在最新下发的反馈表上填写后重新报送。")
+        o.add(make("W205", file=o.name, item=ids[0] if len(ids) == 1 else None, detail=detail))
+
+
+def _minute(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "（未知）"
 
 
 # --- merging -------------------------------------------------------------------------------
@@ -357,7 +434,8 @@ def _apply(data: LedgerData, outcomes: list[FileOutcome], as_of: dt.date, stamp:
             report = _report(o, row, stamp)
             reports.append({f: v for f in _REPORT_FIELDS if (v := getattr(report, f)) is not None})
             data.reports.append(report)
-            winners[row.item.id] = (o, row)
+            if row.item.id not in o.superseded:
+                winners[row.item.id] = (o, row)
             result.reports_merged += 1
     pending = {(x.item_id, x.requested_to) for x in data.extensions if x.pending}
     for o, row in winners.values():
@@ -415,10 +493,11 @@ def _update_item(data: LedgerData, items, extensions, pending: set, o: FileOutco
 
 
 def _log_imports(data: LedgerData, outcomes: list[FileOutcome], stamp: dt.datetime) -> None:
-    table = data.table(sc.IMPORTS)
+    table = _imports(data, for_writing=True)
     for o in outcomes:
         table.append({"time": stamp, "file": o.name, "fingerprint": o.sha256, "unit": o.unit,
-                      "period": o.period, "result": o.result, "items": o.reports, "problems": o.problems})
+                      "period": o.period, "result": o.result, "items": o.reports, "problems": o.problems,
+                      FORM_MADE: o.generated})
 
 
 # --- the commands --------------------------------------------------------------------------
@@ -427,9 +506,7 @@ def _log_imports(data: LedgerData, outcomes: list[FileOutcome], stamp: dt.dateti
 def check(ledger: Path, inputs: list[Path], as_of: dt.date, *, report: Path | None = None,
           annotate: Path | None = None) -> IntakeResult:
     """Check returned files against the ledger; nothing in the ledger changes."""
-    if report is not None:
-        check_target(report)  # before any work, not after it
-    paths = collect_inputs(inputs, Path(ledger))
+    paths = _before_any_work(ledger, inputs, report, annotate)
     with LedgerFile(ledger) as lf:
         data = read_ledger(lf)
         require_clean(data)
@@ -448,16 +525,14 @@ def merge(ledger: Path, inputs: list[Path], as_of: dt.date, *, partial: bool = F
 
     ``now`` fixes the clock time of 记录时间/导入时间 (the date is always ``as_of``).
     """
-    if report is not None:
-        check_target(report)  # before any work, not after it
-    paths = collect_inputs(inputs, Path(ledger))
+    paths = _before_any_work(ledger, inputs, report, annotate)
     clock = (now or dt.datetime.now()).time().replace(microsecond=0)
     stamp = dt.datetime.combine(as_of, clock)
     result = IntakeResult(as_of=as_of)
     with LedgerFile(ledger, writable=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        result.files = _examine(data, paths, as_of)
+        result.files = _examine(data, paths, as_of, partial)
         _apply(data, result.files, as_of, stamp, partial, result)
         if result.reports_merged:
             _log_imports(data, result.files, stamp)
@@ -468,6 +543,17 @@ def merge(ledger: Path, inputs: list[Path], as_of: dt.date, *, partial: bool = F
             result.saved = True
     _outputs(result, report, annotate)
     return result
+
+
+def _before_any_work(ledger: Path, inputs: list[Path], report: Path | None, annotate: Path | None) -> list[Path]:
+    """Refuse the output mistakes (the ledger as --report, an output open in Excel) up front."""
+    if report is not None:
+        check_target(report, Path(ledger))
+    if annotate is not None and Path(annotate).is_dir():
+        for owner in Path(annotate).glob(f"~${ann.PREFIX}*"):
+            raise LedgerBusy(f"{Path(annotate) / owner.name[2:]} 正在 Excel/WPS 中打开（发现 {owner.name}）。"
+                             "请先关闭该文件，再重新运行本命令。")
+    return collect_inputs(inputs, Path(ledger))
 
 
 def _outputs(result: IntakeResult, report: Path | None, annotate: Path | None) -> None:

@@ -17,6 +17,7 @@ import xlsxwriter
 from ledger_tools.core.findings import FINDING_COLUMNS, Finding, Severity, as_row
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.notice_writer import output_workbook
 
 __all__ = ["SHEET_FINDINGS", "SHEET_FILES", "FILE_COLUMNS", "check_target", "write_report"]
 
@@ -57,11 +58,9 @@ def write_report(
     return path
 
 
-def check_target(path: Path) -> Path:
-    """Refuse a report path that cannot be written, before any work is done."""
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"问题清单文件 {path.name} 须以 .xlsx 结尾。")
+def check_target(path: Path, ledger: Path | None = None) -> Path:
+    """Refuse a report path that cannot or must not be written, before any work is done."""
+    path = output_workbook(path, ledger=ledger, what="问题清单", example="问题清单.xlsx")
     if not path.parent.is_dir():
         raise UsageError(f"找不到文件夹 {path.parent}，无法写入问题清单。请先创建该文件夹。")
     return path

@@ -5,6 +5,10 @@ hands every row of the table, raw, to the checks. It finds the table by its head
 by position, because units insert rows above it, and WPS or LibreOffice may save it as xls or
 ods. What it cannot read at all becomes a ``ReturnedFileError``: F004 when the file is not a
 form of ours (no or foreign `_meta`), F009 when the form's sheet or a header is gone.
+
+``header_block`` hands out the block above the table (填报单位, 报送期次, 截止日期 ...) as shown,
+so that the checks can compare what the unit sees with what `_meta` signs: a validly signed
+`_meta` pasted in from another form is only caught there.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from ledger_tools.sheets.a1 import a1
 from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.returned import ReturnedFileError, ReturnedSheet, ReturnedWorkbook
 
-__all__ = ["parse_form", "read_meta"]
+__all__ = ["header_block", "parse_form", "read_meta"]
 
 HEADER_SEARCH_ROWS = 200  # how far down the table header may have been pushed
 MIN_HEADER_MATCHES = 3
@@ -174,6 +178,13 @@ def _header_block(sheet: ReturnedSheet, header_idx: int) -> dict[str, fl.FormCel
             if k in labels and k not in found:
                 found[k] = fl.FormCell(sheet.value(r, c + 1), a1(r, c + 1))
     return found
+
+
+def header_block(wb: ReturnedWorkbook) -> dict[str, fl.FormCell]:
+    """The header block's value cells by label, as the unit's file shows them."""
+    sheet = _form_sheet(wb)
+    header_idx, _columns = _find_header(sheet)
+    return _header_block(sheet, header_idx)
 
 
 def _rows(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> list[fl.FormRow]:

@@ -179,6 +179,7 @@ IMPORTS = Sheet(
         _c("结果", "result", owner="T", width=10),
         _c("事项数", "items", "int", owner="T", width=8),
         _c("问题数", "problems", "int", owner="T", width=8),
+        _c("表格生成时间", "form_made", "datetime", owner="T", width=18, required=False),
     ),
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl.cell.cell import Cell
@@ -39,12 +40,17 @@ class Row:
 _CHOICES: dict[type, dict[str, _Choice]] = {}
 
 
-def _choice(choices: type[_Choice], text: str) -> _Choice | None:
-    """``choices.parse`` through a value index: a ledger has tens of thousands of choice cells."""
+def _choice_index(choices: type[_Choice]) -> dict[str, _Choice]:
+    """Each member by its exact value (what ``choices.parse`` returns for that text)."""
     index = _CHOICES.get(choices)
     if index is None:
         index = _CHOICES[choices] = {member.value: member for member in choices}
-    member = index.get(text)
+    return index
+
+
+def _choice(choices: type[_Choice], text: str) -> _Choice | None:
+    """``choices.parse`` through a value index: a ledger has tens of thousands of choice cells."""
+    member = _choice_index(choices).get(text)
     return member if member is not None else choices.parse(text)
 
 
@@ -175,7 +181,12 @@ class Table:
         found = self.ws._cells  # (row, column) → Cell; reading it creates nothing
         row_values = getattr(self.ws, "row_values", None)  # a ValueSheet hands out whole rows
         columns = [p for _, p in present]
-        readers = [(c.field, [] if c.kind == "list" else None, _reader(c)) for c, _ in present]
+        # (field, value for a blank, converter, choice index or None, whether plain text): text
+        # and choice cells, most of a ledger, are converted inline for the common shapes, with
+        # exactly the result of the converter, which handles everything else.
+        readers = [(c.field, [] if c.kind == "list" else None, _reader(c),
+                    _choice_index(c.choices) if c.kind == "choice" else None, c.kind == "text")
+                   for c, _ in present]
         last = 1
         for r in range(2, self.ws.max_row + 1):
             if row_values is not None:
@@ -190,10 +201,19 @@ class Table:
             last = r
             row = Row(r)
             converted = row.values
-            for (f, empty, reader), v in zip(readers, values):
+            for (f, empty, reader, index, plain), v in zip(readers, values):
                 if v is None:
                     converted[f] = empty
                     continue
+                if v.__class__ is str:
+                    if plain:
+                        converted[f] = v.strip(_STRIP) or None
+                        continue
+                    if index is not None:
+                        member = index.get(v)
+                        if member is not None:
+                            converted[f] = member
+                            continue
                 try:
                     converted[f] = reader(v)
                 except cells.BadValue:
@@ -232,6 +252,20 @@ class Table:
             pass
         write(cell, new, col.kind)
         return True
+
+    def add_column(self, field: str) -> None:
+        """Give a sheet made by an older version a tool-owned column it lacks, after the last
+        header, styled like its neighbour; staff's columns are not moved."""
+        if field in self.positions:
+            return
+        col = self._columns[field]
+        position = self.ws.max_column + 1
+        header = self.ws.cell(1, position)
+        write(header, col.header)
+        header._style = copy(self.ws.cell(1, position - 1)._style)
+        self.ws.column_dimensions[header.column_letter].width = col.width
+        self.positions[field] = position
+        self.missing = [c for c in self.missing if c.field != field]
 
     def append(self, values: dict[str, object]) -> int:
         """Append a row after the last row that has data in our columns; its number."""

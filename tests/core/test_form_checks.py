@@ -238,3 +238,57 @@ def test_text_limits_and_formula_warnings():
     assert [f.code for f in out.findings] == ["R110"]  # not also W201
     (out,) = fc.check_rows([report(**{fc.COL_PROBLEMS: "=1+1 资金缺口", fc.COL_STAGE: "@目标"})], c)
     assert sorted(f.code for f in out.findings) == ["W202", "W202"] and out.ok
+
+
+# --- rows gone, confidential rows, superseded forms -------------------------------------------
+
+
+def test_a_deleted_row_is_judged_like_a_blank_one():
+    obliged, fresh = regular("A"), regular("B", assigned=D(2026, 11, 5))
+    closed, moved = regular("C", status=Status.CLOSED), regular("E", lead_unit="西山县人民政府")
+    c = ctx(obliged, fresh, closed, moved, regular("K"))
+    outs = fc.check_rows([report("K")], c)
+    (f,) = fc.check_missing(outs, c)
+    assert (f.code, f.item, f.cell, f.sheet) == ("R103", "A", None, "反馈表") and "删除" in f.message
+    assert fc.check_missing(fc.check_rows([entry("A"), report("K", row=7)], c), c) == []  # blank: R103 there
+
+
+def test_a_confidential_rows_content_is_never_quoted():
+    secret = regular("S", confidential=True, matter="某涉密项目的具体内容")
+    c = ctx(regular(), secret)
+    c.meta_locked["S"] = {**LOCKED, "事项编号": "S", "议定事项": "某涉密项目的具体内容", "上期进展": "涉密进展的具体内容"}
+    edited = report("S", locked={**c.meta_locked["S"], "议定事项": "改了"},
+                    **{fc.COL_STATUS: "差不多", fc.COL_PROGRESS: "正在推进", fc.COL_DONE: "下周"})
+    edited.bad_dates = {fc.COL_DONE: "下周"}
+    (out,) = fc.check_rows([edited], c)
+    assert sorted(f.code for f in out.findings) == ["R102", "R103", "R105", "W201"] and out.secret
+    for f in out.findings:
+        assert fc.HIDDEN in f.message and not any(t in f.message for t in ("改了", "差不多", "正在推进", "下周"))
+    # its content moved under a public item's number (numbers swapped) is withheld as well
+    moved = report("A", locked={**c.meta_locked["S"], "事项编号": "A"})
+    (out,) = fc.check_rows([moved], c)
+    assert {f.code for f in out.findings} == {"R102"} and out.secret
+    assert all("具体内容" not in f.message for f in out.findings)
+    # a public row is quoted as before
+    (out,) = fc.check_rows([report(locked={**LOCKED, "议定事项": "改了"})], c)
+    assert "原为「加快推进老旧小区改造」，被改为「改了」" in out.findings[0].message and not out.secret
+
+
+def test_text_shared_with_a_public_item_is_not_treated_as_secret():
+    secret = regular("S", confidential=True, source_name="市人民政府2026年第12次常务会议")
+    c = ctx(regular(), secret)
+    shared = {"来源名称": "市人民政府2026年第12次常务会议"}
+    c.meta_locked["A"].update(shared)
+    c.meta_locked["S"].update(shared)
+    assert "市人民政府2026年第12次常务会议" not in c.secret_texts
+
+
+def test_the_later_made_form_wins_across_runs():
+    t = dt.datetime
+    merged = {("A", "2026-11"): t(2026, 11, 5, 9)}
+    claims = [("old", "A", "2026-11", t(2026, 11, 2, 9)), ("old", "B", "2026-11", t(2026, 11, 2, 9)),
+              ("same", "A", "2026-11", t(2026, 11, 5, 9)), ("oct", "A", "2026-10", t(2026, 10, 2, 9))]
+    assert fc.superseded(claims, merged) == {"old": {"A": t(2026, 11, 5, 9)}}
+    assert fc.superseded(claims[:2], {}) == {}
+    newer = ("new", "B", "2026-11", t(2026, 11, 9, 9))
+    assert fc.superseded([*claims[:2], newer], merged) == {"old": {"A": t(2026, 11, 5, 9), "B": t(2026, 11, 9, 9)}}

@@ -392,16 +392,14 @@ def _meta_other_unit(w, out):
     return [fill(w.form(), out / "反馈表.xlsx", edit=_copy_meta_from(w.form(WEST)))]
 
 
-@case("meta-copied-from-last-month", "R101")
+@case("meta-copied-from-last-month", "F005")
 def _meta_last_month(w, out):
-    """_meta pasted in from last month's form (which lacks the item assigned this month)."""
+    """_meta pasted in from last month's form (which lacks the item assigned this month): the
+    报送期次 and 截止日期 shown no longer match it."""
     return [fill(w.form(), out / "反馈表.xlsx", edit=_copy_meta_from(w.form(EAST, "2026-10")))]
 
 
-@case("meta-copied-from-last-month-same-items", "F005", xfail=(
-    "a form showing 报送期次 2026-11 whose _meta was pasted in from last month's form (validly "
-    "signed, same items) is merged as a report for 2026-10: only 填报单位 is compared with "
-    "_meta, not 报送期次, so the unit's November report is booked to October"))
+@case("meta-copied-from-last-month-same-items", "F005")
 def _meta_last_month_same_items(w, out):
     """The west county pasted last month's _meta into this month's form (same single item)."""
     return [fill(w.form(WEST), out / "反馈表.xlsx", {OTHER: GOOD}, edit=_copy_meta_from(w.form(WEST, "2026-10")))]
@@ -599,10 +597,7 @@ def _row_new_deleted(w, out):
     return [fill(w.form(), out / "反馈表.xlsx", edit=edit)]
 
 
-@case("row-of-a-due-item-deleted", "R103", xfail=(
-    "deleting the row of an item that must be reported this period passes unnoticed (the "
-    "file merges and the item silently stays unreported), while the same row left blank is "
-    "refused with R103/R104: the rows of `_meta` are never compared with the rows found"))
+@case("row-of-a-due-item-deleted", "R103")
 def _row_due_deleted(w, out):
     """The row of an item due this period deleted (instead of reporting on it)."""
     def edit(wb, ws, cols, ids):

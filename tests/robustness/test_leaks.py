@@ -207,10 +207,6 @@ def test_no_circulated_file_carries_a_confidential_items_content(scene):
     assert found == [], "\n".join(found[:30])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the findings report of `check --report` quotes locked values in R102 messages "
-    "(「议定事项」原为「…」), so a unit that edits a confidential row puts the item's content "
-    "into a workbook that lists every unit's problems"))
 def test_the_findings_report_carries_no_confidential_content(scene):
     work = scene["work"]
     report = work / REPORT
