@@ -8,6 +8,7 @@ any other but their text is replaced before anything is kept (``include_confiden
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -374,6 +375,16 @@ def _by_item(records) -> dict[str, list]:
 # -- the computation --------------------------------------------------------------------
 
 
+def _under(item: Item, unit: str) -> Item:
+    """The item with 主责单位 ``unit``; a copy only when that changes it (the caller's items stay as
+    they were, and most are already under their registered name)."""
+    if item.lead_unit == unit:
+        return item
+    other = copy.copy(item)
+    other.lead_unit = unit
+    return other
+
+
 def compute(
     *,
     month: str,
@@ -392,7 +403,7 @@ def compute(
     start, due = rules.period_start(month), rules.report_due(month, settings)
     reports, extensions, reminders = list(reports), list(extensions), list(reminders)
     # Lead units under their registered names, so a unit written by alias is one row.
-    items = [replace(i, lead_unit=unit_of(i.lead_unit) or scoring.NO_UNIT) for i in items]
+    items = [_under(i, unit_of(i.lead_unit) or scoring.NO_UNIT) for i in items]
     shown = {id(i): s for i, s in zip(items, for_circulation(items, include_confidential))}
 
     def show(i: Item) -> Item:

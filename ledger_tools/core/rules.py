@@ -164,7 +164,12 @@ def normalize_period(value: object) -> str | None:
         return None
     if isinstance(value, dt.date):
         return period_of(value)
-    text = str(value).strip()
+    return _normalize_text(str(value))
+
+
+@lru_cache(maxsize=4096)  # a ledger repeats a few dozen periods across its report rows
+def _normalize_text(text: str) -> str | None:
+    text = text.strip()
     if not text:
         return None
     try:

@@ -289,7 +289,8 @@ def propose(
             reason = Reason.FALSE_REPORT if item.verification is Verification.FALSE_REPORT else Reason.INEFFECTIVE
             day, basis = _checked(item, chased, as_of)
             add(reason, day, f"核查结果为「{item.verification.value}」（{basis}）")
-    out.sort(key=lambda d: (d.unit, list(Reason).index(d.reason), d.item_id, d.period or ""))
+    order = {r: n for n, r in enumerate(Reason)}
+    out.sort(key=lambda d: (d.unit, order[d.reason], d.item_id, d.period or ""))
     return out
 
 
