@@ -4,8 +4,9 @@ Everything is computed as of the cut-off date on the ledger's values refreshed i
 (``refresh.apply(write=False)``): the refreshed tool columns are *not* saved (that is
 ``refresh``'s job and the staff's call); the one change written to the ledger is the month's
 row in 月度快照. The ledger is opened writable (locked, refused while open in Excel) but read
-with calamine; the full openpyxl load and save, four fifths of the time at 10,000 items, happen
-only when that row really changes, and straight away when the month has no row yet. Both
+with calamine, and that row is written into the 月度快照 part alone (``sheet_patch``), so the
+full openpyxl load and save (four fifths of the time at 10,000 items) happen only for a
+ledger with formulas or a package the patch does not handle. Both
 documents are rendered to temporary files first, so a broken template leaves neither the
 ledger nor the output folder half-changed; they are moved into place after the ledger is saved.
 """
@@ -27,17 +28,17 @@ from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.findings import Finding
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets import brief_writer, docx_render
+from ledger_tools.sheets import brief_writer, docx_render, sheet_patch
 from ledger_tools.sheets import schema as sc
 from ledger_tools.sheets.ledger_data import read_ledger, require_clean
 from ledger_tools.sheets.ledger_file import LedgerFile, default_file_mode, owner_files
-from ledger_tools.sheets.tables import Table
+from ledger_tools.sheets.tables import DATE_FORMAT, Table, cell_value
 from ledger_tools.sheets.templates import template_path
-from ledger_tools.sheets.value_book import ValueBook
 
 __all__ = ["BriefResult", "NARRATIVE_TEMPLATE", "DOCX_TEMPLATE", "FILTERS", "run", "resolve_as_of"]
 
 NARRATIVE_TEMPLATE = "通报正文.j2"
+RATE_FORMAT = "0.0%"
 DOCX_TEMPLATE = "通报.docx"
 
 
@@ -95,20 +96,45 @@ def _snapshots(table: Table) -> dict[str, tuple[int, core.Snapshot]]:
     return out
 
 
-def _upsert_snapshot(table: Table, existing: dict[str, tuple[int, core.Snapshot]], snap: core.Snapshot) -> bool:
-    values = {"month": snap.month, "as_of": snap.as_of, "total": snap.total, "closed": snap.closed,
-              "done": snap.done, "in_progress": snap.in_progress, "long_term": snap.long_term,
-              "overdue": snap.overdue, "due_soon": snap.due_soon, "completion_rate": snap.completion_rate}
+def _snapshot_values(snap: core.Snapshot) -> dict[str, object]:
+    return {"month": snap.month, "as_of": snap.as_of, "total": snap.total, "closed": snap.closed,
+            "done": snap.done, "in_progress": snap.in_progress, "long_term": snap.long_term,
+            "overdue": snap.overdue, "due_soon": snap.due_soon, "completion_rate": snap.completion_rate}
+
+
+def _upsert_snapshot(table: Table, existing: dict[str, tuple[int, core.Snapshot]], snap: core.Snapshot) -> int | None:
+    """Put the month's row in 月度快照; its row number, or None when it was there already."""
+    values = _snapshot_values(snap)
     if snap.month in existing:
         row = existing[snap.month][0]
         changed = [table.set(row, f, v) for f, v in values.items()]
         if not any(changed):
-            return False
+            return None
     else:
         row = table.append(values)
     if "completion_rate" in table.positions:
-        table.cell(row, "completion_rate").number_format = "0.0%"
-    return True
+        table.cell(row, "completion_rate").number_format = RATE_FORMAT
+    return row
+
+
+def _save_snapshot(lf: LedgerFile, table: Table, row: int, snap: core.Snapshot) -> Path | None:
+    """Save the month's row (already put in ``table``); the backup's path.
+
+    On a values view the row is written into the 月度快照 part alone (``sheet_patch``), a
+    fraction of a second where loading and saving the whole ledger with openpyxl takes as long
+    as a bare round trip; a package the patch does not handle goes the openpyxl way.
+    """
+    if not lf.editable:
+        cells = {table.positions[f]: cell_value(table.spec.column(f), v)
+                 for f, v in _snapshot_values(snap).items() if f in table.positions}
+        formats = {table.positions[f]: code for f, code in (("as_of", DATE_FORMAT), ("completion_rate", RATE_FORMAT))
+                   if f in table.positions}
+        try:
+            return lf.save_cells(sc.SNAPSHOTS.name, {row: cells}, formats)
+        except sheet_patch.Unsupported:
+            table = Table(lf.make_editable()[sc.SNAPSHOTS.name], sc.SNAPSHOTS)
+            _upsert_snapshot(table, _snapshots(table), snap)
+    return lf.save()
 
 
 def _docx_context(b: core.Briefing, paragraphs: list[str]) -> dict:
@@ -170,7 +196,7 @@ def run(path: Path, month: str, out_dir: Path, as_of: dt.date | None = None, *,
         if owner_files(target):
             raise LedgerBusy(f"{target.name} 正在被 Excel/WPS/Word 打开。请先关闭它，再重新生成通报。")
 
-    with LedgerFile(path, writable=True, values_first=_month_recorded(path, month)) as lf:
+    with LedgerFile(path, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
         cal = WorkCalendar(data.overrides)
@@ -192,14 +218,9 @@ def run(path: Path, month: str, out_dir: Path, as_of: dt.date | None = None, *,
                 brief_writer.write_brief(temps[0], b, paragraphs)
             result = BriefResult(month, as_of, targets[0], targets[1], b,
                                  unconfirmed_years=sorted(cal.unconfirmed_years), problems=stats.problems)
-            # On a values view the upsert only tells whether the row would change (nothing of it
-            # is saved); then the same upsert is made on the workbook that is saved.
-            changed = _upsert_snapshot(table, existing, b.snapshot)
-            if changed and not lf.editable:
-                table = Table(lf.make_editable()[sc.SNAPSHOTS.name], sc.SNAPSHOTS)
-                changed = _upsert_snapshot(table, _snapshots(table), b.snapshot)
-            if changed:
-                result.backup = lf.save()
+            row = _upsert_snapshot(table, existing, b.snapshot)
+            if row is not None:
+                result.backup = _save_snapshot(lf, table, row, b.snapshot)
                 result.snapshot_changed = True
             mode = default_file_mode()
             for temp, target in zip(temps, targets):
@@ -259,24 +280,3 @@ def _call_and_send(send, fn, *args) -> None:
     except Exception:  # an error that cannot travel goes as its text
         send.send(RuntimeError(repr(outcome)))
     send.close()
-
-
-def _month_recorded(path: Path, month: str) -> bool:
-    """Whether 月度快照 has a row for ``month`` already, from a quick look at that sheet alone.
-
-    Without one the snapshot will certainly be written, so the ledger is loaded with openpyxl
-    from the start rather than read twice. Any doubt answers False: that is the old, full path.
-    """
-    try:
-        book = ValueBook(path)
-        if sc.SNAPSHOTS.name not in book:
-            return False
-        sheet = book[sc.SNAPSHOTS.name]
-        header = [v.strip() if isinstance(v, str) else v for v in sheet.row_values(1, list(range(1, sheet.max_column + 1)))]
-        column = header.index(sc.SNAPSHOTS.column("month").header) + 1
-        return any(rules.normalize_period(v) == month
-                   for r in range(2, sheet.max_row + 1) for v in sheet.row_values(r, [column]))
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # calamine's errors (a Rust panic is a BaseException), a missing header ...
-        return False

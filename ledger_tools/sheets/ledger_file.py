@@ -32,14 +32,16 @@ import time
 import warnings
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
+from ledger_tools.sheets import sheet_patch
 from ledger_tools.sheets.fast_openpyxl import faster_openpyxl_load
-from ledger_tools.sheets.schema import SHEETS
+from ledger_tools.sheets.schema import ITEMS, SHEETS
 from ledger_tools.sheets.value_book import ValueBook, plain_values
 
 __all__ = ["LedgerFile", "default_file_mode", "inventory", "owner_files", "BACKUP_DIR", "KEEP_BACKUPS"]
@@ -93,8 +95,8 @@ _XML_SIGNALS: tuple[tuple[str, str, re.Pattern], ...] = (
 )
 
 
-def inventory(path: Path) -> Counter:
-    """How many of each kind of content the package at ``path`` holds.
+def inventory(path: Path, parts: set[str] | None = None) -> Counter:
+    """How many of each kind of content the package at ``path`` holds (in ``parts``, if given).
 
     Each part is decompressed at most once: the worksheets of a 10,000-item ledger are tens of
     megabytes of XML, and the save check reads both the old and the new package.
@@ -103,6 +105,8 @@ def inventory(path: Path) -> Counter:
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             name = info.filename
+            if parts is not None and name not in parts:
+                continue
             for kind, pattern in _PART_KINDS:
                 if pattern.search(name):
                     found[kind] += 1
@@ -307,9 +311,7 @@ class LedgerFile:
             if not plain_values(self.path):
                 return False
             book = ValueBook(self.path)
-            for name in SHEET_NAMES:
-                if name in book.sheetnames:
-                    book[name]  # read now, inside this guard
+            book.preload([ITEMS.name, *SHEET_NAMES])  # read now, inside this guard
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # calamine's (a Rust panic is a BaseException) and zipfile's alike
@@ -321,6 +323,19 @@ class LedgerFile:
     def save(self) -> Path | None:
         """Save atomically after a backup; refuse if anything would be lost. The backup's path."""
         assert self.writable and self.editable, "ledger opened read-only, or values_first without make_editable"
+        return self._commit(self.wb.save)
+
+    def save_cells(self, sheet: str, rows: dict[int, dict[int, object]], formats: dict[int, str]) -> Path | None:
+        """Save a change of a few cells of one small sheet without openpyxl: that sheet's part is
+        rewritten and every other part carried over (``sheet_patch``). Same backup, atomic
+        rename and checks as ``save``; ``sheet_patch.Unsupported`` (nothing written) when the
+        package is one to save through openpyxl instead."""
+        assert self.writable, "ledger opened read-only"
+        return self._commit(lambda tmp: sheet_patch.patch_cells(self.path, tmp, sheet, rows, formats))
+
+    def _commit(self, write: Callable[[Path], set[str] | None]) -> Path | None:
+        """Write the new package with ``write`` (which returns the parts it changed, when it
+        carried all others over byte for byte: only those need the loss check), then replace."""
         self._refuse_if_changed()
         self._check_owner_files()
         folder = self.path.parent
@@ -328,9 +343,9 @@ class LedgerFile:
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            self.wb.save(tmp)
+            changed = write(tmp)
             os.chmod(tmp, self._mode())
-            self._refuse_losses(tmp)
+            self._refuse_losses(tmp, changed)
             backup = self._backup()
             with open(tmp, "rb+") as f:
                 f.flush()
@@ -357,8 +372,8 @@ class LedgerFile:
         except OSError:
             return default_file_mode()
 
-    def _refuse_losses(self, new: Path) -> None:
-        old_inv, new_inv = inventory(self.path), inventory(new)
+    def _refuse_losses(self, new: Path, parts: set[str] | None = None) -> None:
+        old_inv, new_inv = inventory(self.path, parts), inventory(new, parts)
         lost = [f"{kind}（原有 {n} 处，保存后 {new_inv.get(kind, 0)} 处）"
                 for kind, n in sorted(old_inv.items()) if new_inv.get(kind, 0) < n]
         lost += [f"{x}（读取时无法保留）" for x in self.load_losses]

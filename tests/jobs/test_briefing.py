@@ -491,18 +491,53 @@ def plain_ledger(tmp_path):
     ], reports=[_report("2026-CW12-01", MONTH, D(2026, 11, 18))])
 
 
-def test_openpyxl_loads_the_ledger_only_when_the_snapshot_row_changes(plain_ledger, tmp_path, openpyxl_loads):
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def test_the_snapshot_row_is_saved_without_loading_the_ledger_into_openpyxl(plain_ledger, tmp_path, openpyxl_loads):
     ledger = plain_ledger
-    first = briefing.run(ledger, MONTH, tmp_path, D(2026, 11, 20))  # no row yet: loaded once, saved
-    assert first.snapshot_changed and len(openpyxl_loads) == 1
+    before = _parts(ledger)
+    first = briefing.run(ledger, MONTH, tmp_path, D(2026, 11, 20))  # no row yet: written, saved
+    assert first.snapshot_changed and first.backup.exists() and openpyxl_loads == []
+    after = _parts(ledger)
+    changed = {n for n in before if before[n] != after.get(n)}
+    assert after.keys() == before.keys() and changed == {"xl/worksheets/sheet10.xml", "xl/styles.xml"}
     digest = sha(ledger)
-    again = briefing.run(ledger, MONTH, tmp_path, D(2026, 11, 20))  # same numbers: values only
-    assert not again.snapshot_changed and len(openpyxl_loads) == 1 and sha(ledger) == digest
+    again = briefing.run(ledger, MONTH, tmp_path, D(2026, 11, 20))  # same numbers: nothing saved
+    assert not again.snapshot_changed and sha(ledger) == digest
     assert again.briefing == first.briefing
-    later = briefing.run(ledger, MONTH, tmp_path, AS_OF)  # the row changes: loaded, updated, saved
-    assert later.snapshot_changed and len(openpyxl_loads) == 2
-    rows = _cells(ledger)["月度快照"][1:]
+    later = briefing.run(ledger, MONTH, tmp_path, AS_OF)  # the row changes: updated in place
+    assert later.snapshot_changed and openpyxl_loads == []
+    wb = openpyxl.load_workbook(ledger)
+    rows = [[c.value for c in r] for r in wb["月度快照"].iter_rows(min_row=2)]
     assert [(r[0], r[1].date(), r[2]) for r in rows] == [(MONTH, AS_OF, later.briefing.totals.total)]
+    assert wb["月度快照"]["B2"].number_format == "yyyy-mm-dd" and wb["月度快照"]["J2"].number_format == "0.0%"
+
+
+def test_a_ledger_with_formulas_is_saved_through_openpyxl(tmp_path, openpyxl_loads):
+    ledger = make_ledger(tmp_path / "台账.xlsx", [item(事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15))])
+    wb = openpyxl.load_workbook(ledger)
+    wb["台账"]["AZ2"] = "=1+1"  # staff's own formula column
+    wb.save(ledger)
+    result = briefing.run(ledger, MONTH, tmp_path / "out", AS_OF)
+    assert result.snapshot_changed and len(openpyxl_loads) == 1
+    wb = openpyxl.load_workbook(ledger)
+    assert wb["台账"]["AZ2"].value == "=1+1" and wb["月度快照"]["A2"].value == MONTH
+
+
+def test_a_package_the_patch_does_not_handle_is_saved_through_openpyxl(plain_ledger, tmp_path, openpyxl_loads,
+                                                                      monkeypatch):
+    def unsupported(*args):
+        raise briefing.sheet_patch.Unsupported("1904 date system")
+
+    monkeypatch.setattr(briefing.sheet_patch, "patch_cells", unsupported)
+    result = briefing.run(plain_ledger, MONTH, tmp_path / "out", AS_OF)
+    assert result.snapshot_changed and len(openpyxl_loads) == 1 and len(list(result.backup.parent.iterdir())) == 1
+    ws = openpyxl.load_workbook(plain_ledger)["月度快照"]
+    assert (ws["A2"].value, ws["B2"].value.date(), ws["J2"].number_format) == (MONTH, AS_OF, "0.0%")
+    assert not list(plain_ledger.parent.glob(".台账.*.tmp.xlsx"))  # no temporary file left
 
 
 def test_a_ledger_changed_while_the_brief_was_written_is_not_overwritten(plain_ledger, tmp_path, monkeypatch):
