@@ -130,14 +130,17 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         if not sheet.columns:
             continue
         if sheet.name not in wb.sheetnames:
-            problems.append(fnd.make("L311", file=file, sheet=sheet.name, column="（整个工作表）"))
+            problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=(
+                f"台账缺少工作表「{sheet.name}」（被删除或改名）。请把它改回原名，或从「台账备份」中最近的备份里"
+                "复制回来。")))
             rows[sheet.name] = []
             continue
         t = Table(wb[sheet.name], sheet)
         tables[sheet.name] = t
         for col in t.missing:
             if col.required:
-                problems.append(fnd.make("L311", file=file, sheet=sheet.name, column=col.header))
+                problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=(
+                    f"工作表「{sheet.name}」缺少表头「{col.header}」。请恢复该列表头（第 1 行）。")))
         rows[sheet.name] = list(t.rows())
         for r in rows[sheet.name]:
             problems.extend(_finding_for_bad(sheet, t, r, file))

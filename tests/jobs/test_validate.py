@@ -56,3 +56,16 @@ def test_text_dates_in_every_shape_are_accepted(tmp_path):
 def test_aliases_count_as_registered_units(tmp_path):
     path = make_ledger(tmp_path / "t.xlsx", [item(主责单位="东城区", 协办单位="西山县")])
     assert [f for f in validate.run(path).findings if f.code == "L303"] == []
+
+
+def test_a_deleted_sheet_or_header_is_named_with_how_to_restore_it(tmp_path):
+    import openpyxl
+
+    path = make_ledger(tmp_path / "t.xlsx", [item(事项编号="2026-CW12-01")])
+    wb = openpyxl.load_workbook(path)
+    del wb["月度快照"]
+    wb["催办记录"]["A1"] = "日期"  # the header 催办日期 renamed
+    wb.save(path)
+    found = {f.sheet: f for f in validate.run(path).findings if f.code == "L311"}
+    assert "缺少工作表「月度快照」" in found["月度快照"].message and "备份" in found["月度快照"].message
+    assert "缺少表头「催办日期」" in found["催办记录"].message
