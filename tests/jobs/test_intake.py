@@ -329,19 +329,7 @@ def test_f005_meta_edited_or_copied_from_another_unit(env):
     rejected_unchanged(env, fill(env.form(), env.returned("改meta.xlsx"), edit=edit_meta), "F005",
                        sheet=fl.SHEET_META, cell=None)
 
-    west_meta = openpyxl.load_workbook(env.form(WEST))[fl.SHEET_META]
-
-    def swap_meta(wb, ws, cols, ids):
-        target = wb[fl.SHEET_META]
-        for row in target.iter_rows():
-            for c in row:
-                c.value = None
-        for row in west_meta.iter_rows():
-            for c in row:
-                target.cell(c.row, c.column).value = c.value
-                target.cell(c.row, c.column).data_type = "s"
-
-    f = rejected_unchanged(env, fill(env.form(), env.returned("借用meta.xlsx"), edit=swap_meta), "F005",
+    f = rejected_unchanged(env, fill(env.form(), env.returned("借用meta.xlsx"), edit=copy_meta_from(env.form(WEST))), "F005",
                            sheet="反馈表", cell="D2")
     assert "填报单位" in f.message
 

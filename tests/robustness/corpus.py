@@ -46,6 +46,7 @@ from tests.jobs.test_intake import (
     SECRET,
     WEST,
     _table,
+    copy_meta_from,
     fill,
 )
 from tests.sheets.test_returned import PNG, patch_central_sizes
@@ -370,39 +371,23 @@ def _meta_edited(w, out):
     return [fill(w.form(), out / "反馈表.xlsx", edit=_set_meta("period", "2026-10"))]
 
 
-def _copy_meta_from(source: Path):
-    src = openpyxl.load_workbook(source)[fl.SHEET_META]
-
-    def edit(wb, ws, cols, ids):
-        target = wb[fl.SHEET_META]
-        for row in target.iter_rows():
-            for c in row:
-                c.value = None
-        for row in src.iter_rows():
-            for c in row:
-                target.cell(c.row, c.column).value = c.value
-                target.cell(c.row, c.column).data_type = "s"
-
-    return edit
-
-
 @case("meta-copied-from-another-unit", "F005")
 def _meta_other_unit(w, out):
     """_meta pasted in from the west county's form."""
-    return [fill(w.form(), out / "反馈表.xlsx", edit=_copy_meta_from(w.form(WEST)))]
+    return [fill(w.form(), out / "反馈表.xlsx", edit=copy_meta_from(w.form(WEST)))]
 
 
 @case("meta-copied-from-last-month", "F005")
 def _meta_last_month(w, out):
     """_meta pasted in from last month's form (which lacks the item assigned this month): the
     报送期次 and 截止日期 shown no longer match it."""
-    return [fill(w.form(), out / "反馈表.xlsx", edit=_copy_meta_from(w.form(EAST, "2026-10")))]
+    return [fill(w.form(), out / "反馈表.xlsx", edit=copy_meta_from(w.form(EAST, "2026-10")))]
 
 
 @case("meta-copied-from-last-month-same-items", "F005")
 def _meta_last_month_same_items(w, out):
     """The west county pasted last month's _meta into this month's form (same single item)."""
-    return [fill(w.form(WEST), out / "反馈表.xlsx", {OTHER: GOOD}, edit=_copy_meta_from(w.form(WEST, "2026-10")))]
+    return [fill(w.form(WEST), out / "反馈表.xlsx", {OTHER: GOOD}, edit=copy_meta_from(w.form(WEST, "2026-10")))]
 
 
 @case("unit-name-edited", "F005")
