@@ -33,9 +33,9 @@ from pathlib import Path
 import openpyxl
 
 from ledger_tools.core import model as m
-from ledger_tools.sheets import form_layout as fl
-from ledger_tools.sheets import schema as sc
-from ledger_tools.sheets.ledger_new import new_ledger
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.new import new_ledger
 
 GENERATOR_VERSION = 1
 OUT = Path(__file__).resolve().parent / "out"

@@ -149,10 +149,10 @@ def inproc_check(ledger: Path, forms: list[Path], as_of: dt.date, rounds: int = 
     """
     started = time.perf_counter()
     from ledger_tools.jobs import intake
-    from ledger_tools.sheets.form_reader import parse_form
-    from ledger_tools.sheets.ledger_data import read_ledger
-    from ledger_tools.sheets.ledger_file import LedgerFile
-    from ledger_tools.sheets.returned import read_returned
+    from ledger_tools.sheets.forms.reader import parse_form
+    from ledger_tools.sheets.ledger.data import read_ledger
+    from ledger_tools.sheets.ledger.file import LedgerFile
+    from ledger_tools.sheets.returned.workbook import read_returned
 
     imports = time.perf_counter() - started
     one, many = forms[:1], forms

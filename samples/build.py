@@ -9,7 +9,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ledger_tools.sample_ledger import REFERENCE_DATE, build_sample
+from ledger_tools.demo.sample import REFERENCE_DATE, build_sample
 
 if __name__ == "__main__":
     ref = dt.date.fromisoformat(sys.argv[1]) if len(sys.argv) > 1 else REFERENCE_DATE

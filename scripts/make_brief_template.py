@@ -1,4 +1,4 @@
-"""Build the Word template of the monthly briefing: ledger_tools/templates/通报.docx.
+"""Build the Word template of the monthly briefing: templates/通报.docx.
 
 The generated file is committed; run this script again only to start the layout over
 (``python scripts/make_brief_template.py``). Staff may restyle the template in Word (fonts,
@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-TARGET = Path(__file__).resolve().parent.parent / "ledger_tools" / "templates" / "通报.docx"
+TARGET = Path(__file__).resolve().parent.parent / "templates" / "通报.docx"
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 

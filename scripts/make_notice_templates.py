@@ -1,6 +1,6 @@
 """Build the Word templates of the assignment notice and the reminder notice.
 
-Writes ledger_tools/templates/督查检查办理事项通知.docx and ledger_tools/templates/催办通知.docx.
+Writes templates/督查检查办理事项通知.docx and templates/催办通知.docx.
 The generated files are committed; run ``python scripts/make_notice_templates.py`` again only
 to start the layout over. Staff may restyle the templates in Word (fonts, spacing, a red
 header, the 落款) as long as the {{ }} and {%p %} placeholders stay intact; a copy in a 模板
@@ -36,7 +36,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "ledger_tools" / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NOTICE = TEMPLATES / "督查检查办理事项通知.docx"
 REMINDER = TEMPLATES / "催办通知.docx"
 

@@ -1,6 +1,6 @@
 """Building test ledgers in code, the way staff fill them: by header text, with plain openpyxl.
 
-Deliberately independent of ledger_tools.sheets.tables, so the reading code is tested against
+Deliberately independent of ledger_tools.sheets.ledger.tables, so the reading code is tested against
 files it did not write itself.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import openpyxl
 
-from ledger_tools.sample_ledger import SAMPLE_UNITS
-from ledger_tools.sheets.ledger_new import new_ledger
+from ledger_tools.demo.sample import SAMPLE_UNITS
+from ledger_tools.sheets.ledger.new import new_ledger
 
 UNITS = SAMPLE_UNITS[:5]
 

@@ -28,12 +28,14 @@ from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.findings import Finding
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets import brief_writer, docx_render, sheet_patch
-from ledger_tools.sheets import schema as sc
-from ledger_tools.sheets.ledger_data import read_ledger, require_clean
-from ledger_tools.sheets.ledger_file import LedgerFile, default_file_mode, owner_files
-from ledger_tools.sheets.tables import DATE_FORMAT, Table, cell_value
-from ledger_tools.sheets.templates import template_path
+from ledger_tools.sheets.documents import briefing as brief_writer
+from ledger_tools.sheets.documents import word as docx_render
+from ledger_tools.sheets.ledger import sheet_patch
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.data import read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile, default_file_mode, owner_files
+from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Table, cell_value
+from ledger_tools.sheets.documents.templates import template_path
 
 __all__ = ["BriefResult", "NARRATIVE_TEMPLATE", "DOCX_TEMPLATE", "FILTERS", "run", "resolve_as_of"]
 

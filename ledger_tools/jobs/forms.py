@@ -25,10 +25,10 @@ from ledger_tools.core import rules
 from ledger_tools.core.model import OPEN_STATUSES, Item, Unit
 from ledger_tools.errors import InputRejected, UsageError
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets import form_layout as fl
-from ledger_tools.sheets.form_writer import CoItem, FormContent, write_form
-from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
-from ledger_tools.sheets.ledger_file import LedgerFile
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.forms.writer import CoItem, FormContent, write_form
+from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
 
 __all__ = ["FormFile", "FormsResult", "plan", "run", "write_forms"]
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger_tools.errors import UsageError, os_reason
-from ledger_tools.sheets.ledger_new import new_ledger
-from ledger_tools.sheets.units_import import read_units
+from ledger_tools.sheets.ledger.new import new_ledger
+from ledger_tools.sheets.ledger.units_file import read_units
 
 
 @dataclass

@@ -46,21 +46,21 @@ from ledger_tools.core.findings import Finding, has_errors, make
 from ledger_tools.core.model import Extension, Report, Status, UnitReportStatus
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets import annotate as ann
-from ledger_tools.sheets import form_layout as fl
-from ledger_tools.sheets import schema as sc
+from ledger_tools.sheets.forms import annotate as ann
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.cells import BadValue, clean_text, parse_date
-from ledger_tools.sheets.findings_report import check_target, write_report
-from ledger_tools.sheets.form_reader import header_block, parse_form
-from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
-from ledger_tools.sheets.ledger_file import LedgerFile
-from ledger_tools.sheets.returned import (
+from ledger_tools.sheets.documents.findings import check_target, write_report
+from ledger_tools.sheets.forms.reader import header_block, parse_form
+from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.returned.workbook import (
     ReturnedFileError,
     ReturnedWorkbook,
     fingerprint,
     read_returned,
 )
-from ledger_tools.sheets.tables import Table
+from ledger_tools.sheets.ledger.tables import Table
 
 __all__ = ["FileOutcome", "IntakeResult", "check", "collect_inputs", "merge"]
 

@@ -20,11 +20,11 @@ from ledger_tools.core import notices as cn
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets import schema as sc
-from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
-from ledger_tools.sheets.ledger_file import LedgerFile
-from ledger_tools.sheets.notice_writer import Staging, ensure_dir, render_docx, safe_filename
-from ledger_tools.sheets.templates import template_path
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.documents.notices import Staging, ensure_dir, render_docx, safe_filename
+from ledger_tools.sheets.documents.templates import template_path
 
 __all__ = ["TEMPLATE", "NoticeFile", "NoticesResult", "run"]
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.findings import Finding
-from ledger_tools.sheets import schema as sc
-from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
-from ledger_tools.sheets.ledger_file import LedgerFile
-from ledger_tools.sheets.ledger_new import AS_OF_LABEL
-from ledger_tools.sheets.tables import DATE_FORMAT
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.ledger.new import AS_OF_LABEL
+from ledger_tools.sheets.ledger.tables import DATE_FORMAT
 
 _COMPUTED_FIELDS = ("status", "current_deadline", "extensions", "reminders", "workdays_left", "alert", "period_flag")
 

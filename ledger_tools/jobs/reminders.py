@@ -22,10 +22,10 @@ from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Alert, Reminder, ReminderMethod, Settings, Unit
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets import schema as sc
-from ledger_tools.sheets.ledger_data import LedgerData, read_ledger, require_clean
-from ledger_tools.sheets.ledger_file import LedgerFile
-from ledger_tools.sheets.notice_writer import (
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.documents.notices import (
     Column,
     ListSheet,
     Staging,
@@ -34,7 +34,7 @@ from ledger_tools.sheets.notice_writer import (
     safe_filename,
     write_list_workbook,
 )
-from ledger_tools.sheets.templates import template_path
+from ledger_tools.sheets.documents.templates import template_path
 
 __all__ = ["CHECKLIST", "PHONE_COLUMNS", "TEMPLATE", "RemindResult", "UnitReminder", "counts", "run"]
 

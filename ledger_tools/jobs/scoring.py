@@ -15,10 +15,10 @@ from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import for_circulation
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets import score_writer
-from ledger_tools.sheets.ledger_data import read_ledger, require_clean
-from ledger_tools.sheets.ledger_file import LedgerFile
-from ledger_tools.sheets.notice_writer import output_workbook
+from ledger_tools.sheets.documents import scores as score_writer
+from ledger_tools.sheets.ledger.data import read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.documents.notices import output_workbook
 
 __all__ = ["ScoreResult", "resolve_as_of", "run"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
 from ledger_tools.core.rules import ID_PATTERN
-from ledger_tools.sheets import schema as sc
-from ledger_tools.sheets.ledger_data import LedgerData, read_ledger
-from ledger_tools.sheets.ledger_file import LedgerFile
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.data import LedgerData, read_ledger
+from ledger_tools.sheets.ledger.file import LedgerFile
 
 _ALWAYS_REQUIRED = ("source_type", "source_name", "issued", "matter", "lead_unit", "kind")
 

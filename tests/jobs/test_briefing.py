@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli import cli
+from ledger_tools.cli.commands import cli
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import briefing, refresh
-from ledger_tools.sample_ledger import build_sample
+from ledger_tools.demo.sample import build_sample
 from tests.builders import item, make_ledger, sha
 
 MONTH = "2026-11"
@@ -468,7 +468,7 @@ def test_default_cut_off_and_cli(ledger, tmp_path):
 @pytest.fixture
 def openpyxl_loads(monkeypatch):
     """How many times the ledger was loaded with openpyxl (the slow, full load a save needs)."""
-    from ledger_tools.sheets.ledger_file import LedgerFile
+    from ledger_tools.sheets.ledger.file import LedgerFile
 
     calls = []
     original = LedgerFile._load_workbook

@@ -13,17 +13,17 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli import cli
+from ledger_tools.cli.commands import cli
 from ledger_tools.core.model import OPEN_STATUSES, Item, Status
 from ledger_tools.errors import InputRejected, UsageError
 from ledger_tools.jobs import forms
-from ledger_tools.sample_ledger import build_sample
-from ledger_tools.sheets import form_layout as fl
-from ledger_tools.sheets.form_reader import parse_form
-from ledger_tools.sheets.form_writer import FormContent
-from ledger_tools.sheets.ledger_data import read_ledger
-from ledger_tools.sheets.ledger_file import LedgerFile
-from ledger_tools.sheets.returned import read_returned
+from ledger_tools.demo.sample import build_sample
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.forms.reader import parse_form
+from ledger_tools.sheets.forms.writer import FormContent
+from ledger_tools.sheets.ledger.data import read_ledger
+from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.returned.workbook import read_returned
 from tests.builders import UNITS, item, make_ledger, sha
 
 AS_OF = dt.date(2026, 11, 20)

@@ -3,7 +3,7 @@ import pytest
 
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import init
-from ledger_tools.sheets import schema as sc
+from ledger_tools.sheets.ledger import schema as sc
 from tests.builders import sha
 
 

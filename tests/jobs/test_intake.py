@@ -20,14 +20,14 @@ import pytest
 from click.testing import CliRunner
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from ledger_tools.cli import cli
+from ledger_tools.cli.commands import cli
 from ledger_tools.core.findings import make
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import forms, intake, refresh
-from ledger_tools.sheets import form_layout as fl
-from ledger_tools.sheets.annotate import annotate
-from ledger_tools.sheets.ledger_file import BACKUP_DIR
-from ledger_tools.sheets.returned import ReturnedSheet, ReturnedWorkbook
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.forms.annotate import annotate
+from ledger_tools.sheets.ledger.file import BACKUP_DIR
+from ledger_tools.sheets.returned.workbook import ReturnedSheet, ReturnedWorkbook
 from tests.builders import item, make_ledger, sha
 
 AS_OF = dt.date(2026, 11, 20)

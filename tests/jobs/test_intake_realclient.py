@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from ledger_tools.jobs import forms, intake, refresh
-from ledger_tools.sheets import form_layout as fl
+from ledger_tools.sheets.forms import layout as fl
 from tests.builders import make_ledger
 from tests.jobs.test_intake import (
     AS_OF,

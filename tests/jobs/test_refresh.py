@@ -105,8 +105,8 @@ def test_staff_columns_are_never_written(tmp_path):
 
 
 def test_apply_without_writing_gives_the_same_items_and_leaves_every_cell_alone(tmp_path):
-    from ledger_tools.sheets.ledger_data import read_ledger
-    from ledger_tools.sheets.ledger_file import LedgerFile
+    from ledger_tools.sheets.ledger.data import read_ledger
+    from ledger_tools.sheets.ledger.file import LedgerFile
 
     path = make_ledger(tmp_path / "t.xlsx", [
         item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10)),

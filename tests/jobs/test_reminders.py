@@ -7,11 +7,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli import cli
+from ledger_tools.cli.commands import cli
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.jobs import refresh, reminders
-from ledger_tools.sheets.ledger_data import read_ledger
-from ledger_tools.sheets.ledger_file import LedgerFile
+from ledger_tools.sheets.ledger.data import read_ledger
+from ledger_tools.sheets.ledger.file import LedgerFile
 from tests.builders import column_values, item, make_ledger, sha
 
 AS_OF = dt.date(2026, 11, 20)

@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli import cli
+from ledger_tools.cli.commands import cli
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import sampling
-from ledger_tools.sample_ledger import build_sample
+from ledger_tools.demo.sample import build_sample
 from tests.builders import item, make_ledger, sha
 
 

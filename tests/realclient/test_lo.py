@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from ledger_tools.sheets.returned import read_returned
+from ledger_tools.sheets.returned.workbook import read_returned
 
 from . import lo
 

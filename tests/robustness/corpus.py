@@ -28,7 +28,7 @@ from docx import Document
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from ledger_tools.jobs import forms, refresh
-from ledger_tools.sheets import form_layout as fl
+from ledger_tools.sheets.forms import layout as fl
 from tests.builders import make_ledger
 from tests.jobs.test_intake import (
     AS_OF,
@@ -49,7 +49,7 @@ from tests.jobs.test_intake import (
     copy_meta_from,
     fill,
 )
-from tests.sheets.test_returned import PNG, patch_central_sizes
+from tests.sheets.returned.test_workbook import PNG, patch_central_sizes
 
 __all__ = ["ACCEPTED", "AS_OF", "CASES", "Case", "Workshop", "ledger_cell", "rezip"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner, Result
 
-from ledger_tools.cli import cli
-from ledger_tools.sheets import schema as sc
-from ledger_tools.sheets.ledger_file import BACKUP_DIR
+from ledger_tools.cli.commands import cli
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.file import BACKUP_DIR
 
 __all__ = ["backups", "invoke", "ledger_command", "sheet_values", "state"]
 

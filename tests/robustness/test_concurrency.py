@@ -16,7 +16,7 @@ import time
 import pytest
 
 from ledger_tools.jobs import intake
-from ledger_tools.sheets.ledger_file import LedgerFile
+from ledger_tools.sheets.ledger.file import LedgerFile
 from tests.builders import sha
 from tests.jobs.test_intake import GOOD, OTHER, PERIOD, WEST, fill
 from tests.robustness.corpus import AS_OF

@@ -32,10 +32,10 @@ import openpyxl
 import pytest
 
 from ledger_tools.jobs import forms, intake, refresh
-from ledger_tools.sample_ledger import REFERENCE_DATE, build_sample
-from ledger_tools.sheets import form_layout as fl
-from ledger_tools.sheets.ledger_data import read_ledger
-from ledger_tools.sheets.ledger_file import LedgerFile
+from ledger_tools.demo.sample import REFERENCE_DATE, build_sample
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.ledger.data import read_ledger
+from ledger_tools.sheets.ledger.file import LedgerFile
 from tests.builders import sha
 from tests.jobs.test_intake import _table
 from tests.robustness.helpers import backups, ledger_command, state

@@ -20,13 +20,13 @@ import pytest
 import python_calamine
 import xlsxwriter
 
-from ledger_tools.sheets import schema as sc
-from ledger_tools.sheets.ledger_file import inventory
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.file import inventory
 from tests.builders import sha
 from tests.jobs.test_intake import EAST, PERIOD, fill
 from tests.robustness.corpus import AS_OF, Workshop, rezip
 from tests.robustness.helpers import backups, invoke
-from tests.sheets.test_returned import PNG
+from tests.sheets.returned.test_workbook import PNG
 
 IMAGE, DATA_BAR, EXTENSION = "图片", "数据条", "扩展内容"
 # A chart as LibreOffice writes one inserted before its data were chosen: no plot in the area.

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from ledger_tools.errors import LedgerError
 from ledger_tools.jobs import intake
-from ledger_tools.sheets import form_layout as fl
-from ledger_tools.sheets import schema as sc
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.cells import clean_text
 from tests.builders import sha
 from tests.jobs.test_intake import EAST, GOOD_ROWS, OTHER, _table

@@ -1,0 +1,198 @@
+"""Reading a returned feedback form into ``ParsedForm`` (SPEC §4, §5).
+
+The reader decides nothing about the content: it finds the metadata, checks the signature and
+hands every row of the table, raw, to the checks. It finds the table by its header text, not
+by position, because units insert rows above it, and WPS or LibreOffice may save it as xls or
+ods. What it cannot read at all becomes a ``ReturnedFileError``: F004 when the file is not a
+form of ours (no or foreign `_meta`), F009 when the form's sheet or a header is gone.
+
+``header_block`` hands out the block above the table (填报单位, 报送期次, 截止日期 ...) as shown,
+so that the checks can compare what the unit sees with what `_meta` signs: a validly signed
+`_meta` pasted in from another form is only caught there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ledger_tools.core import signing
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.a1 import a1
+from ledger_tools.sheets.cells import clean_text
+from ledger_tools.sheets.returned.workbook import ReturnedFileError, ReturnedSheet, ReturnedWorkbook
+
+__all__ = ["header_block", "parse_form", "read_meta"]
+
+HEADER_SEARCH_ROWS = 200  # how far down the table header may have been pushed
+MIN_HEADER_MATCHES = 3
+
+
+def parse_form(wb: ReturnedWorkbook, key: str, *, ledger_id: str | None = None) -> fl.ParsedForm:
+    """Parse a returned form. ``ledger_id``, when given, rejects another ledger's form (F004)."""
+    meta, signature = read_meta(wb)
+    if ledger_id and meta.ledger_id != ledger_id:
+        raise ReturnedFileError("F004", "这份反馈表是另一本台账下发的，不属于本台账")
+    sheet = _form_sheet(wb)
+    header_idx, columns = _find_header(sheet)
+    block = _header_block(sheet, header_idx)
+    return fl.ParsedForm(
+        path_name=wb.path.name,
+        sha256=wb.sha256,
+        kind=wb.kind,
+        has_macros=wb.has_macros,
+        meta=meta,
+        signature_ok=signing.verify(meta, key, signature),
+        unit_cell=block.get(fl.LABEL_UNIT),
+        contact=block.get(fl.LABEL_CONTACT),
+        phone=block.get(fl.LABEL_PHONE),
+        rows=_rows(sheet, header_idx, columns),
+        header_row=header_idx + 1,
+        signature=signature,
+    )
+
+
+# --- _meta -------------------------------------------------------------------------------------
+
+
+# `_meta` holds text cells; one that a client turned into a number or date reads back as text.
+_meta_text = fl.locked_text
+
+
+def read_meta(wb: ReturnedWorkbook) -> tuple[fl.FormMeta, str]:
+    """The form's metadata and the signature found beside it; F004 when absent or not ours."""
+    sheet = wb.sheet(fl.SHEET_META)
+    if sheet is None:
+        raise ReturnedFileError(
+            "F004", f"文件中没有反馈表的隐藏信息（工作表 {fl.SHEET_META}），不是督查室下发的反馈表"
+        )
+    values: dict[str, str] = {}
+    locked_idx = None
+    for r, row in enumerate(sheet.rows):
+        k = _meta_text(row[0] if row else None).strip()
+        if k == fl.META_LOCKED:
+            locked_idx = r
+            break
+        if k and k not in values:
+            values[k] = _meta_text(row[1] if len(row) > 1 else None).strip()
+    if values.get(fl.META_FORMAT) != fl.META_FORMAT_VALUE:
+        raise ReturnedFileError("F004", f"隐藏信息（工作表 {fl.SHEET_META}）不是本工具生成的")
+    if values.get("version") != fl.FORM_VERSION:
+        raise ReturnedFileError(
+            "F004", f"反馈表模板版本「{values.get('version') or '空'}」不受支持（应为 {fl.FORM_VERSION}）"
+        )
+    missing = [k for k in (*fl.META_KEYS, fl.META_SIGNATURE) if not values.get(k)]
+    if missing or locked_idx is None:
+        what = "、".join(missing) if missing else fl.META_LOCKED
+        raise ReturnedFileError("F004", f"隐藏信息（工作表 {fl.SHEET_META}）不完整，缺少 {what}")
+    try:
+        due = dt.date.fromisoformat(values["due"])
+        generated = dt.datetime.fromisoformat(values["generated"])
+    except ValueError:
+        raise ReturnedFileError("F004", f"隐藏信息（工作表 {fl.SHEET_META}）中的日期无法识别") from None
+    meta = fl.FormMeta(
+        version=values["version"], ledger_id=values["ledger_id"], unit=values["unit"],
+        period=values["period"], due=due, generated=generated,
+        locked=_locked_table(sheet, locked_idx),
+    )
+    return meta, values[fl.META_SIGNATURE]
+
+
+def _locked_table(sheet: ReturnedSheet, locked_idx: int) -> dict[str, dict[str, str]]:
+    header = sheet.rows[locked_idx]
+    columns = {_meta_text(v).strip(): c for c, v in enumerate(header) if c > 0 and v is not None}
+    missing = [h for h in fl.LOCKED_COLUMNS if h not in columns]
+    if missing:
+        raise ReturnedFileError(
+            "F004", f"隐藏信息（工作表 {fl.SHEET_META}）不完整，缺少 {'、'.join(missing)}"
+        )
+    locked: dict[str, dict[str, str]] = {}
+    for row in sheet.rows[locked_idx + 1:]:
+        item_id = _meta_text(row[0] if row else None).strip()
+        if not item_id:
+            break
+        locked[item_id] = {
+            h: _meta_text(row[c] if c < len(row) else None) for h, c in columns.items()
+            if h in fl.LOCKED_COLUMNS
+        }
+    return locked
+
+
+# --- 反馈表 ------------------------------------------------------------------------------------
+
+
+def _form_sheet(wb: ReturnedWorkbook) -> ReturnedSheet:
+    sheet = wb.sheet(fl.SHEET_FORM)
+    if sheet is None:
+        sheet = next((s for s in wb.sheets if s.name.strip() == fl.SHEET_FORM), None)
+    if sheet is None:
+        names = "、".join(f"「{n}」" for n in wb.sheet_names if n != fl.SHEET_META) or "无"
+        raise ReturnedFileError(
+            "F009", f"找不到工作表「{fl.SHEET_FORM}」（文件中的工作表：{names}）"
+        )
+    return sheet
+
+
+def _header_map(row: list[object]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for c, v in enumerate(row):
+        if isinstance(v, str):
+            k = fl.header_key(v)
+            if k in fl.FORM_COLUMNS and k not in found:
+                found[k] = c
+    return found
+
+
+def _find_header(sheet: ReturnedSheet) -> tuple[int, dict[str, int]]:
+    """The row holding the most table headers; every FORM_COLUMNS header must be in it."""
+    best_idx, best = -1, {}
+    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        found = _header_map(row)
+        if len(found) > len(best):
+            best_idx, best = r, found
+            if len(found) == len(fl.FORM_COLUMNS):
+                break
+    if len(best) < MIN_HEADER_MATCHES:
+        raise ReturnedFileError(
+            "F009", f"工作表「{sheet.name}」中找不到事项表的表头（事项编号、办理状态、本期进展情况等）"
+        )
+    missing = [h for h in fl.FORM_COLUMNS if h not in best]
+    if missing:
+        raise ReturnedFileError(
+            "F009",
+            f"工作表「{sheet.name}」第 {best_idx + 1} 行的事项表缺少表头"
+            + "、".join(f"「{h}」" for h in missing),
+        )
+    return best_idx, best
+
+
+def _header_block(sheet: ReturnedSheet, header_idx: int) -> dict[str, fl.FormCell]:
+    """填报单位, 联系人, 联系电话 (and the other labels): the cell right of each label."""
+    labels = (fl.LABEL_ORG, fl.LABEL_UNIT, fl.LABEL_PERIOD, fl.LABEL_DUE, fl.LABEL_CONTACT, fl.LABEL_PHONE)
+    found: dict[str, fl.FormCell] = {}
+    for r in range(header_idx):
+        row = sheet.rows[r]
+        for c, v in enumerate(row):
+            if not isinstance(v, str):
+                continue
+            k = fl.header_key(v).rstrip(":：")
+            if k in labels and k not in found:
+                found[k] = fl.FormCell(sheet.value(r, c + 1), a1(r, c + 1))
+    return found
+
+
+def header_block(wb: ReturnedWorkbook) -> dict[str, fl.FormCell]:
+    """The header block's value cells by label, as the unit's file shows them."""
+    sheet = _form_sheet(wb)
+    header_idx, _columns = _find_header(sheet)
+    return _header_block(sheet, header_idx)
+
+
+def _rows(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> list[fl.FormRow]:
+    out: list[fl.FormRow] = []
+    for r in range(header_idx + 1, len(sheet.rows)):
+        cells = {h: fl.FormCell(sheet.value(r, c), a1(r, c)) for h, c in columns.items()}
+        if all(cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
+               for cell in cells.values()):
+            continue
+        out.append(fl.FormRow(number=r + 1, item_id=clean_text(cells["事项编号"].value), cells=cells))
+    return out

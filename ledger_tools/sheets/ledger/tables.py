@@ -1,0 +1,289 @@
+"""A ledger sheet as a table found by header text, over an openpyxl worksheet.
+
+Columns are located by their header in row 1, wherever staff moved them; staff's own columns
+are never read or written. Values are converted by the column's kind on the way in, and only
+cells whose value really changes are written on the way out, so a second run with the same
+inputs writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from copy import copy
+from dataclasses import dataclass, field
+
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ledger_tools.core.model import _Choice
+from ledger_tools.sheets import cells
+from ledger_tools.sheets.ledger.schema import Column, Sheet
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+
+
+@dataclass
+class Row:
+    """One data row. ``values`` holds converted values; ``bad`` the raw text that failed."""
+
+    number: int
+    values: dict[str, object] = field(default_factory=dict)
+    bad: dict[str, object] = field(default_factory=dict)
+
+    def get(self, name: str, default=None):
+        return self.values.get(name, default)
+
+
+_CHOICES: dict[type, dict[str, _Choice]] = {}
+
+
+def _choice_index(choices: type[_Choice]) -> dict[str, _Choice]:
+    """Each member by its exact value (what ``choices.parse`` returns for that text)."""
+    index = _CHOICES.get(choices)
+    if index is None:
+        index = _CHOICES[choices] = {member.value: member for member in choices}
+    return index
+
+
+def _choice(choices: type[_Choice], text: str) -> _Choice | None:
+    """``choices.parse`` through a value index: a ledger has tens of thousands of choice cells."""
+    member = _choice_index(choices).get(text)
+    return member if member is not None else choices.parse(text)
+
+
+def read_value(col: Column, raw: object) -> object:
+    """Convert a raw cell value to the column's kind; raises cells.BadValue."""
+    if raw is None:
+        return [] if col.kind == "list" else None
+    if col.kind == "date":
+        return cells.parse_date(raw)
+    if col.kind == "datetime":
+        return cells.parse_datetime(raw)
+    if col.kind == "int":
+        return cells.parse_int(raw)
+    if col.kind == "number":
+        return cells.parse_number(raw)
+    if col.kind == "list":
+        return cells.split_list(raw)
+    text = cells.clean_text(raw)
+    if col.kind == "choice" and text is not None:
+        member = _choice(col.choices, text)
+        if member is None:
+            raise cells.BadValue(raw)
+        return member
+    return text
+
+
+_STRIP = " \t\r\n" + cells._SPACES
+
+
+def _text(raw: object) -> str | None:
+    """cells.clean_text, with the common case (a str) inline."""
+    if raw.__class__ is str:
+        return raw.strip(_STRIP) or None
+    return cells.clean_text(raw)
+
+
+def _reader(col: Column):
+    """The converter ``read_value`` uses for this column, for a value that is not None."""
+    if col.kind in _KIND_READERS:
+        return _KIND_READERS[col.kind]
+    if col.kind == "choice":
+        choices = col.choices
+
+        def choice(raw: object) -> object:
+            text = _text(raw)
+            if text is None:
+                return None
+            member = _choice(choices, text)
+            if member is None:
+                raise cells.BadValue(raw)
+            return member
+        return choice
+    return _text
+
+
+_KIND_READERS = {
+    "date": cells.parse_date, "datetime": cells.parse_datetime, "int": cells.parse_int,
+    "number": cells.parse_number, "list": cells.split_list,
+}
+
+
+def _same(col: Column, current: object, new: object) -> bool:
+    """A shortcut for ``cell_value(col, read_value(col, current)) == new`` in the usual cases.
+
+    True only where the full comparison is certainly true too: refresh compares some 70,000
+    cells of a 10,000-item ledger and almost all of them are unchanged.
+    """
+    if current is None or new is None:
+        return False
+    kind = current.__class__
+    if kind is str:
+        return new.__class__ is str and current == new and col.kind in ("text", "choice") \
+            and new == new.strip(_STRIP) and (col.kind == "text" or _choice(col.choices, new) is not None)
+    if kind is int:
+        return new.__class__ is int and current == new and col.kind == "int"
+    if kind is dt.datetime:
+        return new.__class__ is dt.date and col.kind == "date" and current.date() == new
+    return False
+
+
+def cell_value(col: Column, value: object) -> object:
+    """The value to store in a cell for a model value."""
+    if value is None or value == []:
+        return None
+    if col.kind == "list":
+        return "、".join(value)
+    if isinstance(value, _Choice):
+        return value.value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if col.kind == "date" and isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+class Table:
+    """The header map of one sheet and access to its rows."""
+
+    def __init__(self, ws: Worksheet, spec: Sheet):
+        self.ws = ws
+        self.spec = spec
+        self.positions: dict[str, int] = {}  # field → 1-based column
+        headers: dict[str, int] = {}
+        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+            text = cells.clean_text(cell.value)
+            if text and text not in headers:
+                headers[text] = cell.column
+        for col in spec.columns:
+            if col.header in headers:
+                self.positions[col.field] = headers[col.header]
+        self.missing = [c for c in spec.columns if c.field not in self.positions]
+        self._columns = {c.field: c for c in spec.columns}
+        self._last_row: int | None = None
+
+    def ref(self, row: int, field: str) -> str:
+        return f"{get_column_letter(self.positions[field])}{row}"
+
+    def rows(self) -> Iterator[Row]:
+        """Every row below the header that has a value in one of our columns.
+
+        Cells are looked up in the worksheet's own cell map rather than through ``iter_rows``,
+        which would create (and keep) an empty cell object for every blank position; each
+        column's converter is chosen once, not per cell (a ledger has half a million cells).
+        """
+        present = [(c, self.positions[c.field]) for c in self.spec.columns if c.field in self.positions]
+        if not present:
+            return
+        found = self.ws._cells  # (row, column) → Cell; reading it creates nothing
+        row_values = getattr(self.ws, "row_values", None)  # a ValueSheet hands out whole rows
+        columns = [p for _, p in present]
+        # (field, value for a blank, converter, choice index or None, whether plain text): text
+        # and choice cells, most of a ledger, are converted inline for the common shapes, with
+        # exactly the result of the converter, which handles everything else.
+        readers = [(c.field, [] if c.kind == "list" else None, _reader(c),
+                    _choice_index(c.choices) if c.kind == "choice" else None, c.kind == "text")
+                   for c, _ in present]
+        last = 1
+        for r in range(2, self.ws.max_row + 1):
+            if row_values is not None:
+                values = row_values(r, columns)
+            else:
+                values = []
+                for p in columns:
+                    cell = found.get((r, p))
+                    values.append(None if cell is None else cell.value)
+            if all(v is None or (v.__class__ is str and not v.strip()) for v in values):
+                continue
+            last = r
+            row = Row(r)
+            converted = row.values
+            for (f, empty, reader, index, plain), v in zip(readers, values):
+                if v is None:
+                    converted[f] = empty
+                    continue
+                if v.__class__ is str:
+                    if plain:
+                        converted[f] = v.strip(_STRIP) or None
+                        continue
+                    if index is not None:
+                        member = index.get(v)
+                        if member is not None:
+                            converted[f] = member
+                            continue
+                try:
+                    converted[f] = reader(v)
+                except cells.BadValue:
+                    converted[f] = None
+                    row.bad[f] = v
+            yield row
+        self._last_row = last
+
+    def last_row(self) -> int:
+        if self._last_row is None:
+            for _ in self.rows():
+                pass
+        return self._last_row or 1
+
+    def cell(self, row: int, field: str) -> Cell:
+        return self.ws.cell(row=row, column=self.positions[field])
+
+    def set(self, row: int, field: str, value: object) -> bool:
+        """Write ``value`` if it differs from what the cell holds; True when written."""
+        position = self.positions.get(field)
+        if position is None:
+            return False
+        col = self._columns[field]
+        new = cell_value(col, value)
+        cell = self.ws._cells.get((row, position))
+        if cell is None:  # a blank position: nothing to compare, and nothing to write for a blank
+            if new is None:
+                return False
+            cell = self.ws.cell(row=row, column=position)
+        if _same(col, cell.value, new):
+            return False
+        try:
+            if cell_value(col, read_value(col, cell.value)) == new:
+                return False
+        except cells.BadValue:
+            pass
+        write(cell, new, col.kind)
+        return True
+
+    def add_column(self, field: str) -> None:
+        """Give a sheet made by an older version a tool-owned column it lacks, after the last
+        header, styled like its neighbour; staff's columns are not moved."""
+        if field in self.positions:
+            return
+        col = self._columns[field]
+        position = self.ws.max_column + 1
+        header = self.ws.cell(1, position)
+        write(header, col.header)
+        header._style = copy(self.ws.cell(1, position - 1)._style)
+        self.ws.column_dimensions[header.column_letter].width = col.width
+        self.positions[field] = position
+        self.missing = [c for c in self.missing if c.field != field]
+
+    def append(self, values: dict[str, object]) -> int:
+        """Append a row after the last row that has data in our columns; its number."""
+        row = self.last_row() + 1
+        for f, v in values.items():
+            if f in self.positions:
+                col = self._columns[f]
+                write(self.cell(row, f), cell_value(col, v), col.kind)
+        self._last_row = row
+        return row
+
+
+def write(cell: Cell, value: object, kind: str = "text") -> None:
+    """Store a value; text is always text, never a formula or an error code."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif kind == "date" and value is not None:
+        cell.number_format = DATE_FORMAT
+    elif kind == "datetime" and value is not None:
+        cell.number_format = DATETIME_FORMAT

@@ -1,0 +1,231 @@
+"""Safe saving (SPEC §8): lock, owner files, changed-on-disk, loss guard, atomic save, backups."""
+
+import datetime as dt
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.file import BACKUP_DIR, KEEP_BACKUPS, LedgerFile, inventory
+from tests.builders import item, make_ledger, sha
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    return make_ledger(tmp_path / "台账.xlsx", [item()])
+
+
+def _touch_and_save(path, **kw):
+    with LedgerFile(path, writable=True, **kw) as lf:
+        lf.wb["台账"]["AZ1"] = "staff"
+        return lf.save()
+
+
+def test_save_is_atomic_and_backed_up(ledger):
+    before = ledger.read_bytes()
+    backup = _touch_and_save(ledger)
+    assert backup.parent.name == BACKUP_DIR and backup.read_bytes() == before
+    assert openpyxl.load_workbook(ledger)["台账"]["AZ1"].value == "staff"
+    leftovers = [p.name for p in ledger.parent.iterdir() if p.name.endswith(".tmp.xlsx")]
+    assert leftovers == []
+
+
+def test_only_the_last_backups_are_kept(ledger):
+    for _ in range(KEEP_BACKUPS + 3):
+        _touch_and_save(ledger)
+    assert len(list((ledger.parent / BACKUP_DIR).iterdir())) == KEEP_BACKUPS
+
+
+@pytest.mark.parametrize("owner", ["~$台账.xlsx", ".~lock.台账.xlsx#"])
+def test_open_in_excel_or_libreoffice_is_busy(ledger, owner):
+    (ledger.parent / owner).write_text("x")
+    digest = sha(ledger)
+    with pytest.raises(LedgerBusy):
+        _touch_and_save(ledger)
+    assert sha(ledger) == digest
+
+
+def test_changed_on_disk_is_not_overwritten(ledger):
+    with LedgerFile(ledger, writable=True) as lf:
+        other = openpyxl.load_workbook(ledger)
+        other["台账"]["AY1"] = "typed meanwhile"
+        other.save(ledger)
+        digest = sha(ledger)
+        lf.wb["台账"]["AZ1"] = "ours"
+        with pytest.raises(LedgerBusy):
+            lf.save()
+    assert sha(ledger) == digest
+
+
+def test_a_second_run_waits_for_the_lock_then_gives_up(ledger):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from ledger_tools.sheets.ledger.file import LedgerFile
+            with LedgerFile({str(ledger)!r}, writable=True):
+                print("held", flush=True)
+                time.sleep(5)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LedgerBusy):
+            _touch_and_save(ledger, lock_wait=0.3)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_missing_and_foreign_files(tmp_path):
+    with pytest.raises(UsageError):
+        LedgerFile(tmp_path / "nope.xlsx").__enter__()
+    bogus = tmp_path / "bogus.xlsx"
+    bogus.write_text("not a zip")
+    with pytest.raises(NotALedger):
+        LedgerFile(bogus).__enter__()
+
+
+def _ledger_by_xlsxwriter(path, decorate):
+    """A ledger written by XlsxWriter (another program), with something openpyxl cannot keep."""
+    wb = xlsxwriter.Workbook(str(path))
+    for sheet in sc.SHEETS:
+        ws = wb.add_worksheet(sheet.name)
+        ws.write_row(0, 0, sheet.headers)
+        if sheet is sc.SYSTEM:
+            ws.very_hidden()
+            ws.write_row(1, 0, ["ledger_id", "abc"])
+            ws.write_row(2, 0, ["signing_key", "00" * 32])
+        if sheet is sc.ITEMS:
+            row = item()
+            date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
+            for c, header in enumerate(sheet.headers):
+                value = row.get(header)
+                if hasattr(value, "year"):
+                    ws.write_datetime(1, c, dt.datetime.combine(value, dt.time()), date_format)
+                elif value is not None:
+                    ws.write(1, c, value)
+            decorate(wb, ws)
+    wb.close()
+    return path
+
+
+def _data_bar(wb, ws):
+    ws.write_column(1, 26, [1, 2, 3])
+    ws.conditional_format("AA2:AA4", {"type": "data_bar", "data_bar_2010": True})
+
+
+def _image(wb, ws):
+    import base64
+    import io
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    ws.insert_image("AF2", "dot.png", {"image_data": io.BytesIO(png)})
+
+
+@pytest.mark.parametrize("decorate, what", [(_data_bar, "数据条"), (_image, "图片")])
+def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
+    path = _ledger_by_xlsxwriter(tmp_path / "台账.xlsx", decorate)
+    digest = sha(path)
+    with pytest.raises(WouldLoseData) as e:
+        _touch_and_save(path)
+    assert sha(path) == digest
+    assert not (tmp_path / BACKUP_DIR).exists() or not any((tmp_path / BACKUP_DIR).iterdir())
+    assert "拒绝保存" in str(e.value)
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == ["台账.xlsx"]
+
+
+def test_inventory_counts_parts_and_features(tmp_path):
+    path = _ledger_by_xlsxwriter(tmp_path / "x.xlsx", _data_bar)
+    inv = inventory(path)
+    assert inv["工作表"] == len(sc.SHEETS)
+    assert inv["扩展内容（数据条、图标集、新式数据验证或迷你图等）"] >= 1
+    with zipfile.ZipFile(path) as z:
+        assert "xl/workbook.xml" in z.namelist()
+
+
+def test_lock_file_is_beside_the_ledger_and_not_a_workbook(ledger):
+    _touch_and_save(ledger)
+    names = os.listdir(ledger.parent)
+    assert f".{ledger.name}.ledger-lock" in names
+
+
+# --- file mode: a saved ledger is as shared as it was -------------------------------------------
+
+
+@pytest.fixture
+def umask():
+    """Run with a chosen umask, restored afterwards (the tests in one process share it)."""
+    saved = os.umask(0o022)
+    os.umask(saved)
+
+    def use(mask: int) -> None:
+        os.umask(mask)
+
+    yield use
+    os.umask(saved)
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.parametrize("mode", [0o664, 0o640, 0o600])
+def test_a_saved_ledger_keeps_the_mode_it_had(ledger, umask, mode):
+    umask(0o077)  # the strictest umask must not narrow a shared ledger either
+    os.chmod(ledger, mode)
+    _touch_and_save(ledger)
+    assert _mode(ledger) == mode
+    assert openpyxl.load_workbook(ledger)["台账"]["AZ1"].value == "staff"
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_ledger_gets_the_mode_of_any_new_file(tmp_path, umask, mask, mode):
+    umask(mask)
+    ledger = make_ledger(tmp_path / "台账.xlsx", [item()])
+    assert _mode(ledger) == mode == 0o666 & ~mask
+    (tmp_path / "plain.txt").write_text("x")  # what the clerk's other files get
+    assert _mode(tmp_path / "plain.txt") == mode
+
+
+# --- values first: a writable open that may not need openpyxl at all ----------------------------
+
+
+def test_values_first_reads_values_under_the_lock_and_loads_openpyxl_only_when_asked(ledger):
+    with LedgerFile(ledger, writable=True, values_first=True) as lf:
+        assert not lf.editable and lf.wb["台账"].cell(row=1, column=1).value == "事项编号"
+        with pytest.raises(LedgerBusy):  # the lock is held as for any writable open
+            LedgerFile(ledger, writable=True, lock_wait=0.2).__enter__()
+        with pytest.raises(AssertionError):
+            lf.save()  # values cannot be saved
+        wb = lf.make_editable()
+        assert lf.editable and wb is lf.wb and lf.make_editable() is wb
+        wb["台账"]["AZ1"] = "staff"
+        assert lf.save() is not None
+    assert openpyxl.load_workbook(ledger)["台账"]["AZ1"].value == "staff"
+
+
+def test_values_first_refuses_to_edit_a_ledger_changed_since_it_was_read(ledger):
+    with LedgerFile(ledger, writable=True, values_first=True) as lf:
+        other = openpyxl.load_workbook(ledger)
+        other["台账"]["AY1"] = "typed meanwhile"
+        other.save(ledger)
+        digest = sha(ledger)
+        with pytest.raises(LedgerBusy, match="修改过"):
+            lf.make_editable()
+    assert sha(ledger) == digest
+
+
+def test_values_first_still_refuses_a_ledger_open_in_excel(ledger):
+    (ledger.parent / f"~${ledger.name}").write_text("x")
+    with pytest.raises(LedgerBusy):
+        LedgerFile(ledger, writable=True, values_first=True).__enter__()
