@@ -53,31 +53,90 @@ N_UNITS = 100
 _FIRST = "东西南北青白金石龙凤安宁平和清云永长兴华"
 _SECOND = "山河湖川江阳林泉城桥源溪岭州丰"
 DEPARTMENTS = (
-    ("发展和改革委员会", "发改委"), ("教育局", None), ("科学技术局", "科技局"),
-    ("工业和信息化局", "工信局"), ("公安局", None), ("民政局", None), ("司法局", None),
-    ("财政局", None), ("人力资源和社会保障局", "人社局"), ("自然资源和规划局", "自然资源局"),
-    ("生态环境局", "环境局"), ("住房和城乡建设局", "住建局"), ("交通运输局", "交通局"),
-    ("水务局", None), ("农业农村局", "农业局"), ("商务局", None), ("文化和旅游局", "文旅局"),
-    ("卫生健康委员会", "卫健委"), ("退役军人事务局", "退役军人局"), ("应急管理局", "应急局"),
-    ("审计局", None), ("国有资产监督管理委员会", "国资委"), ("市场监督管理局", "市场监管局"),
-    ("统计局", None), ("医疗保障局", "医保局"), ("林业和草原局", "林草局"),
-    ("城市管理局", "城管局"), ("行政审批局", None), ("信访局", None), ("乡村振兴局", None),
-    ("能源局", None), ("投资促进局", "投促局"), ("大数据管理局", "数据局"),
-    ("机关事务管理局", "机关事务局"), ("体育局", None), ("粮食和物资储备局", "粮储局"),
-    ("气象局", None), ("消防救援支队", "消防支队"), ("民族宗教事务委员会", "民宗委"),
-    ("外事办公室", "外办"), ("金融工作办公室", "金融办"), ("人民防空办公室", "人防办"),
-    ("地方志办公室", "方志办"), ("档案馆", None), ("公共资源交易中心", "交易中心"),
-    ("住房公积金管理中心", "公积金中心"), ("政务服务管理局", "政务服务局"), ("水文局", None),
-    ("城市建设投资集团有限公司", "城投集团"), ("交通建设投资集团有限公司", "交投集团"),
-    ("水务集团有限公司", "水务集团"), ("文化旅游投资集团有限公司", "文旅集团"),
-    ("产业发展集团有限公司", "产投集团"), ("供电局", None), ("税务局", None),
-    ("邮政管理局", None), ("通信发展管理办公室", "通信办"), ("红十字会", None),
-    ("残疾人联合会", "残联"), ("总工会", None),
+    ("发展和改革委员会", "发改委"),
+    ("教育局", None),
+    ("科学技术局", "科技局"),
+    ("工业和信息化局", "工信局"),
+    ("公安局", None),
+    ("民政局", None),
+    ("司法局", None),
+    ("财政局", None),
+    ("人力资源和社会保障局", "人社局"),
+    ("自然资源和规划局", "自然资源局"),
+    ("生态环境局", "环境局"),
+    ("住房和城乡建设局", "住建局"),
+    ("交通运输局", "交通局"),
+    ("水务局", None),
+    ("农业农村局", "农业局"),
+    ("商务局", None),
+    ("文化和旅游局", "文旅局"),
+    ("卫生健康委员会", "卫健委"),
+    ("退役军人事务局", "退役军人局"),
+    ("应急管理局", "应急局"),
+    ("审计局", None),
+    ("国有资产监督管理委员会", "国资委"),
+    ("市场监督管理局", "市场监管局"),
+    ("统计局", None),
+    ("医疗保障局", "医保局"),
+    ("林业和草原局", "林草局"),
+    ("城市管理局", "城管局"),
+    ("行政审批局", None),
+    ("信访局", None),
+    ("乡村振兴局", None),
+    ("能源局", None),
+    ("投资促进局", "投促局"),
+    ("大数据管理局", "数据局"),
+    ("机关事务管理局", "机关事务局"),
+    ("体育局", None),
+    ("粮食和物资储备局", "粮储局"),
+    ("气象局", None),
+    ("消防救援支队", "消防支队"),
+    ("民族宗教事务委员会", "民宗委"),
+    ("外事办公室", "外办"),
+    ("金融工作办公室", "金融办"),
+    ("人民防空办公室", "人防办"),
+    ("地方志办公室", "方志办"),
+    ("档案馆", None),
+    ("公共资源交易中心", "交易中心"),
+    ("住房公积金管理中心", "公积金中心"),
+    ("政务服务管理局", "政务服务局"),
+    ("水文局", None),
+    ("城市建设投资集团有限公司", "城投集团"),
+    ("交通建设投资集团有限公司", "交投集团"),
+    ("水务集团有限公司", "水务集团"),
+    ("文化旅游投资集团有限公司", "文旅集团"),
+    ("产业发展集团有限公司", "产投集团"),
+    ("供电局", None),
+    ("税务局", None),
+    ("邮政管理局", None),
+    ("通信发展管理办公室", "通信办"),
+    ("红十字会", None),
+    ("残疾人联合会", "残联"),
+    ("总工会", None),
 )
 SECTIONS = ("综合一科", "综合二科", "经济科", "城建科", "社会科", "督查一科", "督查二科")
 LEADERS = ("张副市长", "王副市长", "李副市长", "赵常务副市长", "刘秘书长", "陈副市长", "周副市长")
 SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ("明", "芳", "伟", "洋", "静", "帆", "磊", "敏", "强", "娟", "刚", "丽", "超", "琳", "斌", "军", "华", "燕")
+GIVEN = (
+    "明",
+    "芳",
+    "伟",
+    "洋",
+    "静",
+    "帆",
+    "磊",
+    "敏",
+    "强",
+    "娟",
+    "刚",
+    "丽",
+    "超",
+    "琳",
+    "斌",
+    "军",
+    "华",
+    "燕",
+)
 
 
 def make_units(rng: random.Random) -> list[m.Unit]:
@@ -89,18 +148,35 @@ def make_units(rng: random.Random) -> list[m.Unit]:
         place = places[i]
         kind = ("县", "区", "市")[i % 3]
         aliases = [f"{place}{kind}", f"{place}{kind}政府"]
-        units.append(m.Unit(f"{place}{kind}人民政府", aliases, "县市区", SECTIONS[i % 2],
-                            *_contact(rng, len(units))))
+        units.append(
+            m.Unit(
+                f"{place}{kind}人民政府",
+                aliases,
+                "县市区",
+                SECTIONS[i % 2],
+                *_contact(rng, len(units)),
+            )
+        )
     for i in range(10):
         place = places[30 + i]
-        name, alias = ((f"{place}经济技术开发区管委会", f"{place}开发区") if i % 2 == 0
-                       else (f"{place}工业园区管委会", f"{place}园区"))
+        name, alias = (
+            (f"{place}经济技术开发区管委会", f"{place}开发区")
+            if i % 2 == 0
+            else (f"{place}工业园区管委会", f"{place}园区")
+        )
         units.append(m.Unit(name, [alias], "园区", "经济科", *_contact(rng, len(units))))
-    for i, (name, alias) in enumerate(DEPARTMENTS[:N_UNITS - 40]):
+    for i, (name, alias) in enumerate(DEPARTMENTS[: N_UNITS - 40]):
         # A few units have no contact on file: their forms leave the cells for the unit.
         contact = _contact(rng, len(units)) if i % 17 else (None, None)
-        units.append(m.Unit(f"市{name}", [f"市{alias}"] if alias else [], "市直部门",
-                            SECTIONS[2 + i % 5], *contact))
+        units.append(
+            m.Unit(
+                f"市{name}",
+                [f"市{alias}"] if alias else [],
+                "市直部门",
+                SECTIONS[2 + i % 5],
+                *contact,
+            )
+        )
     assert len(units) == N_UNITS
     return units
 
@@ -159,9 +235,15 @@ def make_sources(ref: dt.date) -> list[Source]:
     year, month = START.year, START.month
     counters: dict[tuple[int, m.SourceType], int] = {}
     while (year, month) <= (ref.year, ref.month):
-        plan = ((m.SourceType.EXECUTIVE, 8), (m.SourceType.EXECUTIVE, 22), (m.SourceType.TOPICAL, 15),
-                (m.SourceType.INSTRUCTION, 4), (m.SourceType.INSTRUCTION, 11),
-                (m.SourceType.INSTRUCTION, 18), (m.SourceType.INSTRUCTION, 25))
+        plan = (
+            (m.SourceType.EXECUTIVE, 8),
+            (m.SourceType.EXECUTIVE, 22),
+            (m.SourceType.TOPICAL, 15),
+            (m.SourceType.INSTRUCTION, 4),
+            (m.SourceType.INSTRUCTION, 11),
+            (m.SourceType.INSTRUCTION, 18),
+            (m.SourceType.INSTRUCTION, 25),
+        )
         for kind, day in plan:
             issued = dt.date(year, month, day)
             if issued >= ref:
@@ -213,8 +295,10 @@ def _periods_before(ref: dt.date, n: int) -> list[str]:
 def build_rows(n_items: int, units: list[m.Unit], rng: random.Random, ref: dt.date = REF) -> Built:
     """Every sheet's rows as field → value; the first 100 items are open, one per unit."""
     sources = make_sources(ref)
-    weights = [3 if s.type is m.SourceType.EXECUTIVE else 1.5 if s.type is m.SourceType.TOPICAL else 0.5
-               for s in sources]
+    weights = [
+        3 if s.type is m.SourceType.EXECUTIVE else 1.5 if s.type is m.SourceType.TOPICAL else 0.5
+        for s in sources
+    ]
     recent = [s for s in sources if 20 <= (ref - s.issued).days <= 120]
     unit_weights = [1 + (i * 7919) % 3 for i in range(len(units))]
     history = _periods_before(ref, HISTORY_MONTHS)
@@ -228,7 +312,11 @@ def build_rows(n_items: int, units: list[m.Unit], rng: random.Random, ref: dt.da
         unit = units[i] if forced else rng.choices(units, weights=unit_weights)[0]
         long_term = not forced and rng.random() < 0.12
         age = (ref - src.issued).days
-        deadline = None if long_term else _days(src.issued, rng.choice((30, 45, 60, 90, 120, 180, 240, 365)))
+        deadline = (
+            None
+            if long_term
+            else _days(src.issued, rng.choice((30, 45, 60, 90, 120, 180, 240, 365)))
+        )
         if forced and deadline is not None and deadline <= ref:
             deadline = _days(ref, 40 + i % 60)
         assigned = None
@@ -244,13 +332,21 @@ def build_rows(n_items: int, units: list[m.Unit], rng: random.Random, ref: dt.da
         if assigned:
             notice += 1
         row: dict = {
-            "id": item_id, "source_type": src.type.value, "source_name": src.name, "issued": src.issued,
+            "id": item_id,
+            "source_type": src.type.value,
+            "source_name": src.name,
+            "issued": src.issued,
             "matter": matter.format(u=unit.aliases[0] if unit.aliases else unit.name),
-            "requirement": requirement, "leader": rng.choice(LEADERS), "section": unit.section,
-            "lead_unit": rng.choice(unit.aliases) if unit.aliases and rng.random() < 0.2 else unit.name,
+            "requirement": requirement,
+            "leader": rng.choice(LEADERS),
+            "section": unit.section,
+            "lead_unit": rng.choice(unit.aliases)
+            if unit.aliases and rng.random() < 0.2
+            else unit.name,
             "co_units": "、".join(co) or None,
             "kind": (m.ItemKind.LONG_TERM if long_term else m.ItemKind.REGULAR).value,
-            "deadline": deadline, "assigned": assigned,
+            "deadline": deadline,
+            "assigned": assigned,
             "notice_no": f"督查通〔{assigned.year}〕{notice}号" if assigned else None,
             "confidential": "是" if rng.random() < 0.02 else None,
         }
@@ -265,36 +361,74 @@ def build_rows(n_items: int, units: list[m.Unit], rng: random.Random, ref: dt.da
             row["status"] = m.Status.DONE.value
             if fate == "closed":
                 closed = min(_days(done, rng.randint(3, 20)), ref)
-                row.update(status=m.Status.CLOSED.value, closed_date=closed, closed_by="督查室 " + rng.choice(SURNAMES) + "华",
-                           verification=rng.choices(["属实", "报送不实", "措施不力"], weights=(50, 1, 1))[0])
+                row.update(
+                    status=m.Status.CLOSED.value,
+                    closed_date=closed,
+                    closed_by="督查室 " + rng.choice(SURNAMES) + "华",
+                    verification=rng.choices(["属实", "报送不实", "措施不力"], weights=(50, 1, 1))[
+                        0
+                    ],
+                )
         elif fate == "terminated":
             row.update(status=m.Status.TERMINATED.value, note="因政策调整，经分管领导同意终止办理")
         elif assigned and deadline and not long_term:
             roll = rng.random()
             if roll < 0.05:
                 row["status"] = m.Status.EXTENSION_REQUESTED.value
-                b.extensions.append({"item_id": item_id, "requested": _days(ref, -rng.randint(2, 15)),
-                                     "unit": unit.name, "old_deadline": deadline,
-                                     "requested_to": _days(max(deadline, ref), rng.randint(30, 90)),
-                                     "reason": "受征地拆迁影响，施工进度滞后"})
+                b.extensions.append(
+                    {
+                        "item_id": item_id,
+                        "requested": _days(ref, -rng.randint(2, 15)),
+                        "unit": unit.name,
+                        "old_deadline": deadline,
+                        "requested_to": _days(max(deadline, ref), rng.randint(30, 90)),
+                        "reason": "受征地拆迁影响，施工进度滞后",
+                    }
+                )
             elif roll < 0.13:
                 granted = _days(max(deadline, ref), rng.randint(20, 120))
                 approved = max(min(_days(deadline, -3), _days(ref, -1)), assigned)
-                b.extensions.append({"item_id": item_id, "requested": _days(approved, -5), "unit": unit.name,
-                                     "old_deadline": deadline, "requested_to": granted, "reason": "资金到位较晚",
-                                     "approver": row["leader"], "approved_on": approved, "result": "同意",
-                                     "granted_to": granted})
+                b.extensions.append(
+                    {
+                        "item_id": item_id,
+                        "requested": _days(approved, -5),
+                        "unit": unit.name,
+                        "old_deadline": deadline,
+                        "requested_to": granted,
+                        "reason": "资金到位较晚",
+                        "approver": row["leader"],
+                        "approved_on": approved,
+                        "result": "同意",
+                        "granted_to": granted,
+                    }
+                )
             elif roll < 0.16:
                 approved = max(min(_days(deadline, -2), _days(ref, -1)), assigned)
-                b.extensions.append({"item_id": item_id, "requested": _days(approved, -4), "unit": unit.name,
-                                     "old_deadline": deadline, "requested_to": _days(deadline, 90),
-                                     "reason": "项目审批手续复杂", "approver": row["leader"],
-                                     "approved_on": approved, "result": "不同意"})
+                b.extensions.append(
+                    {
+                        "item_id": item_id,
+                        "requested": _days(approved, -4),
+                        "unit": unit.name,
+                        "old_deadline": deadline,
+                        "requested_to": _days(deadline, 90),
+                        "reason": "项目审批手续复杂",
+                        "approver": row["leader"],
+                        "approved_on": approved,
+                        "result": "不同意",
+                    }
+                )
             if deadline < ref and roll > 0.5:
                 for k in range(1 + int(roll * 10) % 3):
-                    b.reminders.append({"date": _days(ref, -30 + 9 * k), "item_id": item_id, "unit": unit.name,
-                                        "method": ("书面督办", "电话督办")[k % 2],
-                                        "content": "请加快办理进度，按时限办结并报送办理情况。", "clerk": "督查室 李华"})
+                    b.reminders.append(
+                        {
+                            "date": _days(ref, -30 + 9 * k),
+                            "item_id": item_id,
+                            "unit": unit.name,
+                            "method": ("书面督办", "电话督办")[k % 2],
+                            "content": "请加快办理进度，按时限办结并报送办理情况。",
+                            "clerk": "督查室 李华",
+                        }
+                    )
         if assigned:
             _history(b, rng, row, unit, history, done, long_term)
         b.items.append(row)
@@ -314,7 +448,9 @@ def _fate(rng: random.Random, deadline, ref: dt.date, long_term: bool, age: int)
     return "open"
 
 
-def _history(b: Built, rng: random.Random, row: dict, unit: m.Unit, periods: list[str], done, long_term) -> None:
+def _history(
+    b: Built, rng: random.Random, row: dict, unit: m.Unit, periods: list[str], done, long_term
+) -> None:
     """Reports of the last months while the item was open, and the report of its completion."""
     assigned = row["assigned"]
     last = None
@@ -323,20 +459,40 @@ def _history(b: Built, rng: random.Random, row: dict, unit: m.Unit, periods: lis
         start = dt.date(year, month, 1)
         if start <= assigned or (done and done < start) or rng.random() < 0.15:
             continue
-        recorded = dt.datetime.combine(dt.date(year, month, rng.randint(8, 27)), dt.time(rng.randint(8, 17), 30))
-        last = {"recorded": recorded, "item_id": row["id"], "unit": unit.name, "period": period,
-                "status": "推进中", "progress": _progress(rng, f"{month}月："),
-                "stage_target": "2027年6月底前完成主体工程" if long_term and not row.get("stage_target") else None,
-                "contact": unit.contact, "phone": unit.phone, "source_file": f"反馈表-{period}-{unit.name}.xlsx"}
+        recorded = dt.datetime.combine(
+            dt.date(year, month, rng.randint(8, 27)), dt.time(rng.randint(8, 17), 30)
+        )
+        last = {
+            "recorded": recorded,
+            "item_id": row["id"],
+            "unit": unit.name,
+            "period": period,
+            "status": "推进中",
+            "progress": _progress(rng, f"{month}月："),
+            "stage_target": "2027年6月底前完成主体工程"
+            if long_term and not row.get("stage_target")
+            else None,
+            "contact": unit.contact,
+            "phone": unit.phone,
+            "source_file": f"反馈表-{period}-{unit.name}.xlsx",
+        }
         if last["stage_target"]:
             row["stage_target"] = last["stage_target"]
         b.reports.append(last)
     if done:
         period = f"{done.year}-{done.month:02d}"
-        last = {"recorded": dt.datetime.combine(min(_days(done, 3), REF), dt.time(10, 0)), "item_id": row["id"],
-                "unit": unit.name, "period": period, "status": "已办结", "done_date": done,
-                "progress": "已按要求完成全部任务，经验收合格。", "contact": unit.contact, "phone": unit.phone,
-                "source_file": f"反馈表-{period}-{unit.name}.xlsx"}
+        last = {
+            "recorded": dt.datetime.combine(min(_days(done, 3), REF), dt.time(10, 0)),
+            "item_id": row["id"],
+            "unit": unit.name,
+            "period": period,
+            "status": "已办结",
+            "done_date": done,
+            "progress": "已按要求完成全部任务，经验收合格。",
+            "contact": unit.contact,
+            "phone": unit.phone,
+            "source_file": f"反馈表-{period}-{unit.name}.xlsx",
+        }
         b.reports.append(last)
     if last:
         row["latest_progress"] = last["progress"]
@@ -347,8 +503,12 @@ def write_ledger(path: Path, units: list[m.Unit], built: Built) -> None:
     """A new ledger (``new_ledger``), then every row appended in one pass per sheet."""
     new_ledger(path, units, today=REF)
     wb = openpyxl.load_workbook(path)
-    for sheet, rows in ((sc.ITEMS, built.items), (sc.REPORTS, built.reports),
-                        (sc.EXTENSIONS, built.extensions), (sc.REMINDERS, built.reminders)):
+    for sheet, rows in (
+        (sc.ITEMS, built.items),
+        (sc.REPORTS, built.reports),
+        (sc.EXTENSIONS, built.extensions),
+        (sc.REMINDERS, built.reminders),
+    ):
         ws = wb[sheet.name]
         header = {c.value: c.column for c in ws[1] if c.value}
         order = [(header[c.header] - 1, c.field) for c in sheet.columns]
@@ -368,14 +528,23 @@ DATE_SHAPES = (
     lambda d: f"{d.year}/{d.month:02d}/{d.day:02d}",
     lambda d: f"{d.year}年{d.month}月{d.day}日",
     lambda d: f"{d.year}.{d.month}.{d.day}",
-    lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}".translate(str.maketrans("0123456789-", "０１２３４５６７８９－")),
+    lambda d: f"{d.year}-{d.month:02d}-{d.day:02d}".translate(
+        str.maketrans("0123456789-", "０１２３４５６７８９－")
+    ),
     lambda d: f"{d.isoformat()} ",
     lambda d: d,  # a real date cell
 )
 
 
-def fill_form(src: Path, dst: Path, rng: random.Random, assigned: dict[str, dt.date], *, current: bool,
-              broken: bool) -> dict:
+def fill_form(
+    src: Path,
+    dst: Path,
+    rng: random.Random,
+    assigned: dict[str, dt.date],
+    *,
+    current: bool,
+    broken: bool,
+) -> dict:
     """Fill the unlocked cells of one form as a unit would, save it to ``dst``; what was filled."""
     wb = openpyxl.load_workbook(src)
     ws = wb[fl.SHEET_FORM]
@@ -421,7 +590,10 @@ def fill_form(src: Path, dst: Path, rng: random.Random, assigned: dict[str, dt.d
         elif current and roll < 0.17 and kind == "一般" and deadline is not None:
             status = "申请延期"
             put("延期原因", "受汛期影响，施工进度滞后，需延期完成。")
-            put("申请延期至", rng.choice(DATE_SHAPES)(_days(max(deadline, WORK_AS_OF), item_rng.randint(30, 90))))
+            put(
+                "申请延期至",
+                rng.choice(DATE_SHAPES)(_days(max(deadline, WORK_AS_OF), item_rng.randint(30, 90))),
+            )
         if kind == "长期" and not last:
             put("阶段性目标", "2027年6月底前完成主体工程，年底前全面投用。")
         if item_rng.random() < 0.08:
@@ -473,14 +645,22 @@ def ledger_cmd(*args: str, log: Path) -> float:
     """Run ``ledger ARGS`` as users do; its wall time. Output goes to ``log``."""
     started = time.perf_counter()
     with open(log, "ab") as out:
-        done = subprocess.run([sys.executable, "-m", "ledger_tools", *args], stdout=out, stderr=subprocess.STDOUT)
+        done = subprocess.run(
+            [sys.executable, "-m", "ledger_tools", *args], stdout=out, stderr=subprocess.STDOUT
+        )
     if done.returncode not in (0, 1):
         raise SystemExit(f"ledger {' '.join(args)} failed with exit {done.returncode}; see {log}")
     return time.perf_counter() - started
 
 
-def generate(n_items: int = 10_000, n_forms: int = 200, seed: int = 2026, out: Path = OUT,
-             force: bool = False, say=print) -> Dataset:
+def generate(
+    n_items: int = 10_000,
+    n_forms: int = 200,
+    seed: int = 2026,
+    out: Path = OUT,
+    force: bool = False,
+    say=print,
+) -> Dataset:
     """Build (or reuse from the cache) the ledger and the returned forms."""
     folder = Path(out) / key(n_items, n_forms, seed)
     manifest_path = folder / "manifest.json"
@@ -499,8 +679,10 @@ def generate(n_items: int = 10_000, n_forms: int = 200, seed: int = 2026, out: P
     ledger = folder / "ledger.xlsx"
     write_ledger(ledger, units, built)
     timings["build"] = time.perf_counter() - started
-    say(f"台账：{n_items} 个事项，{len(built.reports)} 条办理记录，{len(built.extensions)} 条延期记录，"
-        f"{len(built.reminders)} 条催办记录（{timings['build']:.1f} 秒）")
+    say(
+        f"台账：{n_items} 个事项，{len(built.reports)} 条办理记录，{len(built.extensions)} 条延期记录，"
+        f"{len(built.reminders)} 条催办记录（{timings['build']:.1f} 秒）"
+    )
 
     timings["refresh"] = ledger_cmd("refresh", str(ledger), "--as-of", REF.isoformat(), log=log)
     shutil.rmtree(folder / "台账备份", ignore_errors=True)
@@ -508,13 +690,27 @@ def generate(n_items: int = 10_000, n_forms: int = 200, seed: int = 2026, out: P
     forms: dict[str, Path] = {}
     for period in periods:
         forms[period] = folder / "forms" / period
-        timings[f"forms {period}"] = ledger_cmd("forms", str(ledger), "--period", period, "--out", str(forms[period]),
-                                                "--as-of", REF.isoformat(), log=log)
-    say(f"refresh {timings['refresh']:.1f} 秒；forms " + "、".join(f"{timings['forms ' + p]:.1f} 秒" for p in periods))
+        timings[f"forms {period}"] = ledger_cmd(
+            "forms",
+            str(ledger),
+            "--period",
+            period,
+            "--out",
+            str(forms[period]),
+            "--as-of",
+            REF.isoformat(),
+            log=log,
+        )
+    say(
+        f"refresh {timings['refresh']:.1f} 秒；forms "
+        + "、".join(f"{timings['forms ' + p]:.1f} 秒" for p in periods)
+    )
 
     issued = [p for period in periods for p in sorted(forms[period].glob("反馈表-*.xlsx"))]
     if len(issued) < n_forms:
-        say(f"注意：只有 {len(issued)} 份反馈表可填（{len(periods)} 期 × 单位数），按 {len(issued)} 份生成。")
+        say(
+            f"注意：只有 {len(issued)} 份反馈表可填（{len(periods)} 期 × 单位数），按 {len(issued)} 份生成。"
+        )
     returned = folder / "returned"
     returned.mkdir()
     started = time.perf_counter()
@@ -526,37 +722,59 @@ def generate(n_items: int = 10_000, n_forms: int = 200, seed: int = 2026, out: P
         broken = index % 25 == 7
         if broken:
             broken_names.add(src.name)
-        counts = fill_form(src, returned / src.name, rng, assigned, current=PERIOD in src.name, broken=broken)
+        counts = fill_form(
+            src, returned / src.name, rng, assigned, current=PERIOD in src.name, broken=broken
+        )
         for k, v in counts.items():
             totals[k] += v
         totals["broken_forms"] += broken
     timings["fill"] = time.perf_counter() - started
     # `check` is timed on the largest clean form of the current period.
-    biggest = max((p for p in chosen if PERIOD in p.name and p.name not in broken_names),
-                  key=lambda p: p.stat().st_size)
+    biggest = max(
+        (p for p in chosen if PERIOD in p.name and p.name not in broken_names),
+        key=lambda p: p.stat().st_size,
+    )
     manifest = {
-        "items": n_items, "forms": len(chosen), "seed": seed, "units": N_UNITS,
-        "generator_version": GENERATOR_VERSION, "ref": REF.isoformat(), "as_of": WORK_AS_OF.isoformat(),
-        "period": PERIOD, "periods": periods, "reports": len(built.reports),
-        "extensions": len(built.extensions), "reminders": len(built.reminders),
-        "ledger_bytes": ledger.stat().st_size, "filled": totals, "one_form": biggest.name,
+        "items": n_items,
+        "forms": len(chosen),
+        "seed": seed,
+        "units": N_UNITS,
+        "generator_version": GENERATOR_VERSION,
+        "ref": REF.isoformat(),
+        "as_of": WORK_AS_OF.isoformat(),
+        "period": PERIOD,
+        "periods": periods,
+        "reports": len(built.reports),
+        "extensions": len(built.extensions),
+        "reminders": len(built.reminders),
+        "ledger_bytes": ledger.stat().st_size,
+        "filled": totals,
+        "one_form": biggest.name,
         "broken": sorted(broken_names),
         "timings": {k: round(v, 2) for k, v in timings.items()},
     }
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    say(f"已填写 {len(chosen)} 份反馈表（{totals['rows']} 行；其中 {totals['broken_forms']} 份有错误，应退回），"
-        f"保存在 {returned}（{timings['fill']:.1f} 秒）")
+    say(
+        f"已填写 {len(chosen)} 份反馈表（{totals['rows']} 行；其中 {totals['broken_forms']} 份有错误，应退回），"
+        f"保存在 {returned}（{timings['fill']:.1f} 秒）"
+    )
     return _dataset(folder, manifest)
 
 
 def _dataset(folder: Path, manifest: dict) -> Dataset:
-    return Dataset(folder=folder, ledger=folder / "ledger.xlsx",
-                   forms={p: folder / "forms" / p for p in manifest["periods"]},
-                   returned=folder / "returned", manifest=manifest)
+    return Dataset(
+        folder=folder,
+        ledger=folder / "ledger.xlsx",
+        forms={p: folder / "forms" / p for p in manifest["periods"]},
+        returned=folder / "returned",
+        manifest=manifest,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="生成基准测试用的台账与已填写的反馈表（结果缓存在 benchmarks/out/）。")
+    ap = argparse.ArgumentParser(
+        description="生成基准测试用的台账与已填写的反馈表（结果缓存在 benchmarks/out/）。"
+    )
     ap.add_argument("--items", type=int, default=10_000, help="事项数（默认 10000）")
     ap.add_argument("--forms", type=int, default=200, help="报回的反馈表份数（默认 200）")
     ap.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")

@@ -87,11 +87,18 @@ def timed_process(argv: list[str], log: Path) -> Sample:
     """Wall time and peak RSS of one child process (Linux ru_maxrss is in KiB)."""
     with open(log, "ab") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, maxrss_kib=usage.ru_maxrss, exit=proc.returncode)
+    return Sample(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        maxrss_kib=usage.ru_maxrss,
+        exit=proc.returncode,
+    )
 
 
 def has_command(module: str) -> bool:
@@ -112,7 +119,9 @@ def plan(ds: Dataset, work: Path) -> list[tuple[Measure, callable]]:
     def ledger_cmd(*args: str) -> list[str]:
         return [py, "-m", "ledger_tools", *args]
 
-    brief = ledger_cmd("brief", str(ledger), "--month", PERIOD, "--out", str(work / "brief"), "--as-of", as_of)
+    brief = ledger_cmd(
+        "brief", str(ledger), "--month", PERIOD, "--out", str(work / "brief"), "--as-of", as_of
+    )
 
     def briefed() -> None:
         """A fresh copy whose 月度快照 already holds this month's figures (brief run once)."""
@@ -120,16 +129,60 @@ def plan(ds: Dataset, work: Path) -> list[tuple[Measure, callable]]:
         subprocess.run(brief, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     measures = [
-        (Measure("floor", "openpyxl 读入并保存同一台账（基线）", [py, "-c", FLOOR_SCRIPT, str(ledger), str(work / "copy.xlsx")]), fresh),
-        (Measure("merge", f"合并 {ds.manifest['forms']} 份反馈表并重算（一次保存）",
-                 ledger_cmd("merge", str(ledger), str(ds.returned), "--as-of", as_of), ok_exits=(0, 1)), fresh),
-        (Measure("refresh", "仅重算（refresh）", ledger_cmd("refresh", str(ledger), "--as-of", as_of)), fresh),
-        (Measure("forms", f"为全部 {ds.manifest['units']} 个单位生成反馈表",
-                 ledger_cmd("forms", str(ledger), "--period", PERIOD, "--out", str(work / "forms"), "--as-of", as_of)), fresh),
-        (Measure("brief", "生成月度通报（xlsx + docx），首次：写入月度快照并保存台账", brief), fresh),
+        (
+            Measure(
+                "floor",
+                "openpyxl 读入并保存同一台账（基线）",
+                [py, "-c", FLOOR_SCRIPT, str(ledger), str(work / "copy.xlsx")],
+            ),
+            fresh,
+        ),
+        (
+            Measure(
+                "merge",
+                f"合并 {ds.manifest['forms']} 份反馈表并重算（一次保存）",
+                ledger_cmd("merge", str(ledger), str(ds.returned), "--as-of", as_of),
+                ok_exits=(0, 1),
+            ),
+            fresh,
+        ),
+        (
+            Measure(
+                "refresh", "仅重算（refresh）", ledger_cmd("refresh", str(ledger), "--as-of", as_of)
+            ),
+            fresh,
+        ),
+        (
+            Measure(
+                "forms",
+                f"为全部 {ds.manifest['units']} 个单位生成反馈表",
+                ledger_cmd(
+                    "forms",
+                    str(ledger),
+                    "--period",
+                    PERIOD,
+                    "--out",
+                    str(work / "forms"),
+                    "--as-of",
+                    as_of,
+                ),
+            ),
+            fresh,
+        ),
+        (
+            Measure("brief", "生成月度通报（xlsx + docx），首次：写入月度快照并保存台账", brief),
+            fresh,
+        ),
         (Measure("brief2", "再次生成同月通报：快照未变，台账不保存", brief), briefed),
-        (Measure("check", "检查一份反馈表（进程总计）",
-                 ledger_cmd("check", str(ledger), str(ds.one_form), "--as-of", as_of), ok_exits=(0, 1)), fresh),
+        (
+            Measure(
+                "check",
+                "检查一份反馈表（进程总计）",
+                ledger_cmd("check", str(ledger), str(ds.one_form), "--as-of", as_of),
+                ok_exits=(0, 1),
+            ),
+            fresh,
+        ),
     ]
     for m, _ in measures:
         if m.name in ("brief", "brief2") and not has_command("briefing"):
@@ -156,7 +209,9 @@ def inproc_check(ledger: Path, forms: list[Path], as_of: dt.date, rounds: int = 
 
     imports = time.perf_counter() - started
     one, many = forms[:1], forms
-    intake.check(ledger, one, as_of)  # warm-up: imports done, caches (calendar years, regexes) filled
+    intake.check(
+        ledger, one, as_of
+    )  # warm-up: imports done, caches (calendar years, regexes) filled
 
     def clock(fn) -> tuple[float, float]:
         t, c = time.perf_counter(), time.process_time()
@@ -173,19 +228,25 @@ def inproc_check(ledger: Path, forms: list[Path], as_of: dt.date, rounds: int = 
         batches.append(clock(lambda: intake.check(ledger, many, as_of)))
         opens.append(clock(open_ledger))
     data = open_ledger()
-    parse = [clock(lambda: parse_form(read_returned(one[0]), data.signing_key, ledger_id=data.ledger_id))
-             for _ in range(rounds)]
+    parse = [
+        clock(lambda: parse_form(read_returned(one[0]), data.signing_key, ledger_id=data.ledger_id))
+        for _ in range(rounds)
+    ]
 
     def med(samples, i):
         return statistics.median(s[i] for s in samples)
 
     k = len(many)
     return {
-        "imports": imports, "check_total": med(singles, 0), "check_total_cpu": med(singles, 1),
-        "ledger_open": med(opens, 0), "forms_in_batch": k,
+        "imports": imports,
+        "check_total": med(singles, 0),
+        "check_total_cpu": med(singles, 1),
+        "ledger_open": med(opens, 0),
+        "forms_in_batch": k,
         "form_work": max((med(batches, 0) - med(singles, 0)) / (k - 1), 0.0),
         "form_work_cpu": max((med(batches, 1) - med(singles, 1)) / (k - 1), 0.0),
-        "form_read_parse": med(parse, 0), "rounds": rounds,
+        "form_read_parse": med(parse, 0),
+        "rounds": rounds,
     }
 
 
@@ -200,8 +261,16 @@ def check_forms(ds: Dataset, k: int = 21) -> list[Path]:
 # --- the run --------------------------------------------------------------------------------
 
 
-def run(n_items: int = 10_000, n_forms: int = 200, seed: int = 2026, repeat: int = 1,
-        only: list[str] | None = None, json_path: Path | None = None, judge: str = "wall", say=print) -> dict:
+def run(
+    n_items: int = 10_000,
+    n_forms: int = 200,
+    seed: int = 2026,
+    repeat: int = 1,
+    only: list[str] | None = None,
+    json_path: Path | None = None,
+    judge: str = "wall",
+    say=print,
+) -> dict:
     """Generate (or reuse) the data set, measure everything, print the table; the results."""
     load_before = round(os.getloadavg()[0], 2)
     ds = generate(n_items, n_forms, seed, say=say)
@@ -226,14 +295,25 @@ def run(n_items: int = 10_000, n_forms: int = 200, seed: int = 2026, repeat: int
         for m, prepare in chosen:
             prepare()
             m.samples.append(timed_process(m.argv, logs / f"{m.name}.log"))
-            say(f"  第 {round_} 轮 {m.name}: {m.samples[-1].wall:.2f} 秒（CPU {m.samples[-1].cpu:.2f} 秒），"
-                f"峰值 {m.samples[-1].maxrss_kib / 1024:.0f} MiB，退出码 {m.samples[-1].exit}")
+            say(
+                f"  第 {round_} 轮 {m.name}: {m.samples[-1].wall:.2f} 秒（CPU {m.samples[-1].cpu:.2f} 秒），"
+                f"峰值 {m.samples[-1].maxrss_kib / 1024:.0f} MiB，退出码 {m.samples[-1].exit}"
+            )
     inproc = None
     if not only or "check" in only:
         shutil.copy2(ds.ledger, work / "ledger.xlsx")
-        argv = [sys.executable, "-m", "benchmarks.run", "--inproc-check", str(work / "ledger.xlsx"),
-                WORK_AS_OF.isoformat(), *map(str, check_forms(ds))]
-        done = subprocess.run(argv, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+        argv = [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--inproc-check",
+            str(work / "ledger.xlsx"),
+            WORK_AS_OF.isoformat(),
+            *map(str, check_forms(ds)),
+        ]
+        done = subprocess.run(
+            argv, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent
+        )
         if done.returncode == 0:
             inproc = json.loads(done.stdout.strip().splitlines()[-1])
         else:
@@ -246,18 +326,32 @@ def run(n_items: int = 10_000, n_forms: int = 200, seed: int = 2026, repeat: int
     return results
 
 
-def _results(ds: Dataset, measures: list[Measure], inproc: dict | None, repeat: int, judge: str,
-             load_before: float) -> dict:
+def _results(
+    ds: Dataset,
+    measures: list[Measure],
+    inproc: dict | None,
+    repeat: int,
+    judge: str,
+    load_before: float,
+) -> dict:
     floor = next((m for m in measures if m.name == "floor" and m.samples), None)
     rows = []
     for m in measures:
         row = {"name": m.name, "what": m.what, "skipped": m.skipped}
         if m.samples:
-            row.update(wall=round(m.wall, 3), cpu=round(m.cpu, 3), peak_mib=round(m.peak_mib, 1), failed=m.failed,
-                       samples=[asdict(s) for s in m.samples])
+            row.update(
+                wall=round(m.wall, 3),
+                cpu=round(m.cpu, 3),
+                peak_mib=round(m.peak_mib, 1),
+                failed=m.failed,
+                samples=[asdict(s) for s in m.samples],
+            )
             if floor:
-                row.update(wall_ratio=round(m.wall / floor.wall, 2), cpu_ratio=round(m.cpu / floor.cpu, 2),
-                           mem_ratio=round(m.peak_mib / floor.peak_mib, 2))
+                row.update(
+                    wall_ratio=round(m.wall / floor.wall, 2),
+                    cpu_ratio=round(m.cpu / floor.cpu, 2),
+                    mem_ratio=round(m.peak_mib / floor.peak_mib, 2),
+                )
         rows.append(row)
     by = {r["name"]: r for r in rows}
     n = ds.manifest["items"]
@@ -269,27 +363,60 @@ def _results(ds: Dataset, measures: list[Measure], inproc: dict | None, repeat: 
 
     if f"{clock}_ratio" in by.get("merge", {}):
         ratio = by["merge"][f"{clock}_ratio"]
-        target(f"merge（含重算）≤ {MERGE_RATIO}× 基线", f"{MERGE_RATIO}×", f"{ratio}×", ratio <= MERGE_RATIO)
+        target(
+            f"merge（含重算）≤ {MERGE_RATIO}× 基线",
+            f"{MERGE_RATIO}×",
+            f"{ratio}×",
+            ratio <= MERGE_RATIO,
+        )
     if n <= 10_000:  # the absolute targets are set for the city-scale ledger
-        for name, limit, label in (("brief", BRIEF_SECONDS, "brief（首次，写入月度快照）"),
-                                   ("brief2", BRIEF_SECONDS, "brief（再次，快照未变）"),
-                                   ("forms", FORMS_SECONDS, f"forms（{ds.manifest['units']} 个单位）")):
+        for name, limit, label in (
+            ("brief", BRIEF_SECONDS, "brief（首次，写入月度快照）"),
+            ("brief2", BRIEF_SECONDS, "brief（再次，快照未变）"),
+            ("forms", FORMS_SECONDS, f"forms（{ds.manifest['units']} 个单位）"),
+        ):
             if by.get(name, {}).get(clock) is not None:
                 value = by[name][clock]
                 target(f"{label} ≤ {limit:g} 秒", f"{limit:g} s", f"{value:.2f} s", value <= limit)
         if inproc:
             work = inproc["form_work" if clock == "wall" else "form_work_cpu"]
-            target(f"check 一份反馈表的工作量 ≤ {CHECK_WORK_SECONDS * 1000:g} ms",
-                   f"{CHECK_WORK_SECONDS * 1000:g} ms", f"{work * 1000:.0f} ms", work <= CHECK_WORK_SECONDS)
+            target(
+                f"check 一份反馈表的工作量 ≤ {CHECK_WORK_SECONDS * 1000:g} ms",
+                f"{CHECK_WORK_SECONDS * 1000:g} ms",
+                f"{work * 1000:.0f} ms",
+                work <= CHECK_WORK_SECONDS,
+            )
         peaks = [r["peak_mib"] for r in rows if "peak_mib" in r]
         if peaks:
-            target(f"每个进程峰值内存 ≤ {PEAK_MIB} MiB", f"{PEAK_MIB} MiB", f"{max(peaks):.0f} MiB", max(peaks) <= PEAK_MIB)
+            target(
+                f"每个进程峰值内存 ≤ {PEAK_MIB} MiB",
+                f"{PEAK_MIB} MiB",
+                f"{max(peaks):.0f} MiB",
+                max(peaks) <= PEAK_MIB,
+            )
     return {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_before": load_before},
-        "dataset": {k: ds.manifest[k] for k in ("items", "forms", "units", "seed", "reports", "extensions",
-                                                 "reminders", "ledger_bytes", "as_of", "period")},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_before": load_before,
+        },
+        "dataset": {
+            k: ds.manifest[k]
+            for k in (
+                "items",
+                "forms",
+                "units",
+                "seed",
+                "reports",
+                "extensions",
+                "reminders",
+                "ledger_bytes",
+                "as_of",
+                "period",
+            )
+        },
         "repeat": repeat,
         "judged_on": clock,
         "measures": rows,
@@ -301,24 +428,34 @@ def _results(ds: Dataset, measures: list[Measure], inproc: dict | None, repeat: 
 def print_table(results: dict, say=print) -> None:
     d = results["dataset"]
     say("")
-    say(f"台账 {d['items']} 个事项（{d['reports']} 条办理记录，文件 {d['ledger_bytes'] / MiB:.1f} MiB），"
+    say(
+        f"台账 {d['items']} 个事项（{d['reports']} 条办理记录，文件 {d['ledger_bytes'] / MiB:.1f} MiB），"
         f"{d['units']} 个单位，{d['forms']} 份反馈表；{results['machine']['cpus']} 核，"
-        f"每项取 {results['repeat']} 次中最快一次")
-    say(f"{'命令':<7} {'墙钟 s':>8} {'CPU s':>8} {'墙钟比':>7} {'CPU比':>7} {'峰值 MiB':>9} {'内存比':>6}  说明")
+        f"每项取 {results['repeat']} 次中最快一次"
+    )
+    say(
+        f"{'命令':<7} {'墙钟 s':>8} {'CPU s':>8} {'墙钟比':>7} {'CPU比':>7} {'峰值 MiB':>9} {'内存比':>6}  说明"
+    )
     say("-" * 86)
     for r in results["measures"]:
         if r.get("skipped"):
-            say(f"{r['name']:<8} {'—':>8} {'—':>8} {'—':>7} {'—':>7} {'—':>9} {'—':>6}  {r['skipped']}")
+            say(
+                f"{r['name']:<8} {'—':>8} {'—':>8} {'—':>7} {'—':>7} {'—':>9} {'—':>6}  {r['skipped']}"
+            )
             continue
         flag = "  ← 退出码异常" if r.get("failed") else ""
-        say(f"{r['name']:<8} {r['wall']:>8.2f} {r['cpu']:>8.2f} {r.get('wall_ratio', 0):>6.2f}× "
-            f"{r.get('cpu_ratio', 0):>6.2f}× {r['peak_mib']:>9.0f} {r.get('mem_ratio', 0):>5.2f}×  {r['what']}{flag}")
+        say(
+            f"{r['name']:<8} {r['wall']:>8.2f} {r['cpu']:>8.2f} {r.get('wall_ratio', 0):>6.2f}× "
+            f"{r.get('cpu_ratio', 0):>6.2f}× {r['peak_mib']:>9.0f} {r.get('mem_ratio', 0):>5.2f}×  {r['what']}{flag}"
+        )
     c = results.get("check_in_process")
     if c:
-        say(f"check（进程内，预热后中位数）：检查一份反馈表 intake.check 共 {c['check_total'] * 1000:.0f} ms，"
+        say(
+            f"check（进程内，预热后中位数）：检查一份反馈表 intake.check 共 {c['check_total'] * 1000:.0f} ms，"
             f"其中打开台账约 {c['ledger_open'] * 1000:.0f} ms；每多一份反馈表 {c['form_work'] * 1000:.0f} ms"
             f"（CPU {c['form_work_cpu'] * 1000:.0f} ms，由 1 份与 {c['forms_in_batch']} 份之差求得；"
-            f"读取并解析 {c['form_read_parse'] * 1000:.0f} ms）；导入模块 {c['imports'] * 1000:.0f} ms")
+            f"读取并解析 {c['form_read_parse'] * 1000:.0f} ms）；导入模块 {c['imports'] * 1000:.0f} ms"
+        )
     if results["targets"]:
         say("")
         clock = "墙钟时间" if results["judged_on"] == "wall" else "CPU 时间"
@@ -330,18 +467,30 @@ def print_table(results: dict, say=print) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--inproc-check"]:
-        ledger, as_of, forms = Path(argv[1]), dt.date.fromisoformat(argv[2]), [Path(f) for f in argv[3:]]
+        ledger, as_of, forms = (
+            Path(argv[1]),
+            dt.date.fromisoformat(argv[2]),
+            [Path(f) for f in argv[3:]],
+        )
         print(json.dumps(inproc_check(ledger, forms, as_of)))
         return
-    ap = argparse.ArgumentParser(description="台账工具速度基准：每个命令单独一个进程，与 openpyxl 读写基线比较。")
+    ap = argparse.ArgumentParser(
+        description="台账工具速度基准：每个命令单独一个进程，与 openpyxl 读写基线比较。"
+    )
     ap.add_argument("--items", type=int, default=10_000, help="事项数（默认 10000）")
     ap.add_argument("--forms", type=int, default=200, help="报回的反馈表份数（默认 200）")
     ap.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
     ap.add_argument("--repeat", type=int, default=1, help="每项重复次数，取最快一次（默认 1）")
     ap.add_argument("--only", help="只测这些命令（逗号分隔，如 merge,refresh；基线总会测）")
-    ap.add_argument("--judge", choices=("wall", "cpu"), default="wall",
-                    help="按墙钟时间还是进程 CPU 时间判断是否达标（机器被其他任务占用时用 cpu；默认 wall）")
-    ap.add_argument("--json", type=Path, help="结果 JSON 的路径（默认 benchmarks/out/results-….json）")
+    ap.add_argument(
+        "--judge",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="按墙钟时间还是进程 CPU 时间判断是否达标（机器被其他任务占用时用 cpu；默认 wall）",
+    )
+    ap.add_argument(
+        "--json", type=Path, help="结果 JSON 的路径（默认 benchmarks/out/results-….json）"
+    )
     args = ap.parse_args(argv)
     only = [x.strip() for x in args.only.split(",")] if args.only else None
     run(args.items, args.forms, args.seed, max(args.repeat, 1), only, args.json, args.judge)

@@ -42,8 +42,18 @@ def _east_asian(style_or_run, name: str) -> None:
         fonts.set(qn(attr), name)
 
 
-def _para(doc, text: str = "", *, size: float = 14, bold: bool = False, align=None, font: str = BODY_FONT,
-          indent: bool = False, before: float = 0, after: float = 0):
+def _para(
+    doc,
+    text: str = "",
+    *,
+    size: float = 14,
+    bold: bool = False,
+    align=None,
+    font: str = BODY_FONT,
+    indent: bool = False,
+    before: float = 0,
+    after: float = 0,
+):
     p = doc.add_paragraph()
     if align is not None:
         p.alignment = align
@@ -79,7 +89,9 @@ def _repeat_header(row) -> None:
     trpr.append(mark)
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, size: float = 10.5, center: bool = False) -> None:
+def _cell_text(
+    cell, text: str, *, bold: bool = False, size: float = 10.5, center: bool = False
+) -> None:
     p = cell.paragraphs[0]
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -89,7 +101,9 @@ def _cell_text(cell, text: str, *, bold: bool = False, size: float = 10.5, cente
     _east_asian(run, BODY_FONT)
 
 
-def _loop_table(doc, headers: list[tuple[str, float]], loop: str, fields: list[str], centered: set[str]):
+def _loop_table(
+    doc, headers: list[tuple[str, float]], loop: str, fields: list[str], centered: set[str]
+):
     """Header row, a {%tr for %} row, the row repeated per record, a {%tr endfor %} row."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
@@ -129,7 +143,15 @@ def build(target: Path = TARGET) -> Path:
     _field(footer, "NUMPAGES")
     footer.add_run(" 页")
 
-    _para(doc, "{{ title }}", size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, after=6)
+    _para(
+        doc,
+        "{{ title }}",
+        size=22,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        font=TITLE_FONT,
+        after=6,
+    )
     _para(doc, "（截至{{ as_of_text }}）", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
     _para(doc, "{%p for p in paragraphs %}")
     _para(doc, "{{ p }}", indent=True)
@@ -138,9 +160,19 @@ def build(target: Path = TARGET) -> Path:
     _para(doc, "附表1　逾期事项（重点通报）", size=14, bold=True, before=12, after=6)
     _loop_table(
         doc,
-        [("序号", 1.1), ("事项编号", 3.0), ("主责单位", 3.2), ("责任领导", 1.9), ("议定事项", 4.6),
-         ("当前时限", 2.6), ("逾期工作日", 1.6), ("催办情况", 3.4), ("最新进展", 3.9)],
-        "overdue", ["no", "id", "unit", "leader", "matter", "deadline", "days", "reminders", "progress"],
+        [
+            ("序号", 1.1),
+            ("事项编号", 3.0),
+            ("主责单位", 3.2),
+            ("责任领导", 1.9),
+            ("议定事项", 4.6),
+            ("当前时限", 2.6),
+            ("逾期工作日", 1.6),
+            ("催办情况", 3.4),
+            ("最新进展", 3.9),
+        ],
+        "overdue",
+        ["no", "id", "unit", "leader", "matter", "deadline", "days", "reminders", "progress"],
         {"no", "deadline", "days"},
     )
     _para(doc, "{%p if not overdue %}")
@@ -150,18 +182,35 @@ def build(target: Path = TARGET) -> Path:
     _para(doc, "附表2　分单位办理情况", size=14, bold=True, before=12, after=6)
     _loop_table(
         doc,
-        [("排名", 1.4), ("单位名称", 6.0), ("事项总数", 2.2), ("已办结（含销号）", 2.8), ("在办", 2.0),
-         ("逾期", 2.0), ("未按时报送", 2.4), ("办结率", 2.2), ("年度拟扣分", 2.4)],
-        "units", ["rank", "unit", "total", "finished", "open", "overdue", "not_on_time", "rate", "points"],
+        [
+            ("排名", 1.4),
+            ("单位名称", 6.0),
+            ("事项总数", 2.2),
+            ("已办结（含销号）", 2.8),
+            ("在办", 2.0),
+            ("逾期", 2.0),
+            ("未按时报送", 2.4),
+            ("办结率", 2.2),
+            ("年度拟扣分", 2.4),
+        ],
+        "units",
+        ["rank", "unit", "total", "finished", "open", "overdue", "not_on_time", "rate", "points"],
         {"rank", "total", "finished", "open", "overdue", "not_on_time", "rate", "points"},
     )
 
     _para(doc, "附表3　扣分意见（{{ year }}年度累计）", size=14, bold=True, before=12, after=6)
     _loop_table(
         doc,
-        [("单位名称", 7.0), ("逾期未落实（件）", 3.2), ("未按时报送（次）", 3.2), ("报送不实（件）", 3.2),
-         ("措施不力（件）", 3.2), ("拟扣分合计", 3.2)],
-        "scores", ["unit", "overdue", "missed", "false_report", "ineffective", "total"],
+        [
+            ("单位名称", 7.0),
+            ("逾期未落实（件）", 3.2),
+            ("未按时报送（次）", 3.2),
+            ("报送不实（件）", 3.2),
+            ("措施不力（件）", 3.2),
+            ("拟扣分合计", 3.2),
+        ],
+        "scores",
+        ["unit", "overdue", "missed", "false_report", "ineffective", "total"],
         {"overdue", "missed", "false_report", "ineffective", "total"},
     )
     _para(doc, "{%p if not scores %}")

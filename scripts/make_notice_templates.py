@@ -47,7 +47,12 @@ HEADING2_FONT = "楷体_GB2312"
 PAGE_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 # Fonts an office PC may lack, and what Word should use instead (fontTable w:altName).
-SUBSTITUTES = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", HEADING2_FONT: "楷体", HEADING1_FONT: "SimHei"}
+SUBSTITUTES = {
+    TITLE_FONT: "宋体",
+    BODY_FONT: "仿宋",
+    HEADING2_FONT: "楷体",
+    HEADING1_FONT: "SimHei",
+}
 LINE = Pt(28.95)  # 22 lines on the type area of GB/T 9704
 FIXED_DATE = dt.datetime(2026, 1, 1)  # reproducible core properties
 
@@ -67,10 +72,24 @@ def _fonts(style, east_asian: str, latin: str = LATIN_FONT) -> None:
     fonts.set(qn("w:cs"), latin)
 
 
-def _style(doc, name: str, font: str, size: float, *, bold: bool = False, align=None,
-           indent: bool = True, latin: str = LATIN_FONT, before: float = 0):
+def _style(
+    doc,
+    name: str,
+    font: str,
+    size: float,
+    *,
+    bold: bool = False,
+    align=None,
+    indent: bool = True,
+    latin: str = LATIN_FONT,
+    before: float = 0,
+):
     styles = doc.styles
-    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style = (
+        styles[name]
+        if name in [s.name for s in styles]
+        else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    )
     style.base_style = styles["Normal"]
     style.font.size = Pt(size)
     style.font.bold = bold
@@ -107,7 +126,13 @@ def _page_number(doc) -> None:
     p = footer.paragraphs[0]
     p.style = doc.styles["公文页码"]
     p.add_run("— ")
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, " PAGE "),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
         run = p.add_run()
         if kind is not None:
             fld = OxmlElement("w:fldChar")
@@ -150,7 +175,15 @@ def _document(title: str):
     _style(doc, "公文二级标题", HEADING2_FONT, 16, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     sign = _style(doc, "公文落款", BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     sign.paragraph_format.right_indent = Pt(64)  # 右空四字
-    _style(doc, "公文页码", PAGE_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, latin=PAGE_FONT)
+    _style(
+        doc,
+        "公文页码",
+        PAGE_FONT,
+        14,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        latin=PAGE_FONT,
+    )
     _page_setup(doc)
     _page_number(doc)
     _font_table(doc)
@@ -173,8 +206,11 @@ def _save(doc, target: Path) -> Path:
         parts = [(info.filename, z.read(info)) for info in z.infolist()]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts:
-            z.writestr(zipfile.ZipInfo(name, date_time=FIXED_DATE.timetuple()[:6]), data,
-                       compress_type=zipfile.ZIP_DEFLATED)
+            z.writestr(
+                zipfile.ZipInfo(name, date_time=FIXED_DATE.timetuple()[:6]),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return target
 
 

@@ -92,8 +92,15 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return _gettext(singular if n == 1 else plural)
 
 
-for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
-                click.types):
+for _module in (
+    click.core,
+    click.decorators,
+    click.exceptions,
+    click.formatting,
+    click.parser,
+    click.termui,
+    click.types,
+):
     if hasattr(_module, "_"):
         _module._ = _gettext
     if hasattr(_module, "ngettext"):
@@ -186,7 +193,9 @@ def _ascii(value: str) -> str:
 
 def _in_years(year: int, value: str) -> None:
     if not YEARS[0] <= year <= YEARS[1]:
-        raise click.BadParameter(f"「{value}」的年份不在 {YEARS[0]}–{YEARS[1]} 年之间，请检查是否输错。")
+        raise click.BadParameter(
+            f"「{value}」的年份不在 {YEARS[0]}–{YEARS[1]} 年之间，请检查是否输错。"
+        )
 
 
 def parse_date_option(ctx, param, value: str | None) -> dt.date:
@@ -255,7 +264,10 @@ def parse_text_option(ctx, param, value: str | None) -> str | None:
 
 
 as_of_option = click.option(
-    "--as-of", "as_of", callback=parse_date_option, metavar="YYYY-MM-DD",
+    "--as-of",
+    "as_of",
+    callback=parse_date_option,
+    metavar="YYYY-MM-DD",
     help="按哪一天计算（默认今天）。",
 )
 ledger_argument = click.argument("ledger", metavar="台账文件", type=click.Path(path_type=Path))
@@ -270,12 +282,16 @@ def _os_error_message(e: OSError) -> str:
     names = [Path(str(n)) for n in (e.filename2, e.filename) if n]
     shown = []
     for name in names:
-        hidden = name.name.startswith((".~", ".")) and (".tmp" in name.name or name.name.startswith(".~"))
+        hidden = name.name.startswith((".~", ".")) and (
+            ".tmp" in name.name or name.name.startswith(".~")
+        )
         shown.append(f"文件夹 {name.parent}" if hidden else str(name))
     where = shown[0] if shown else "文件"
     reason = os_reason(e)
-    return (f"无法读写 {where}（{reason}）。请检查该文件或文件夹是否只读、是否正在被其他程序打开，"
-            "以及磁盘空间和权限，然后重新运行。")
+    return (
+        f"无法读写 {where}（{reason}）。请检查该文件或文件夹是否只读、是否正在被其他程序打开，"
+        "以及磁盘空间和权限，然后重新运行。"
+    )
 
 
 def _quiet_stdout() -> None:
@@ -302,8 +318,10 @@ def guarded(fn):
             err_console.print(f"[bold red]错误：[/]{escape(str(e))}")
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
-            err_console.print("已中断（Ctrl-C）。台账要么保持原样，要么已完整保存，不会损坏；"
-                              "输出文件可能只生成了一部分，请重新运行本命令。")
+            err_console.print(
+                "已中断（Ctrl-C）。台账要么保持原样，要么已完整保存，不会损坏；"
+                "输出文件可能只生成了一部分，请重新运行本命令。"
+            )
             sys.exit(EXIT_INTERRUPTED)
         except click.exceptions.Exit:
             raise
@@ -330,7 +348,9 @@ def guarded(fn):
 
 def print_findings(findings: list[Finding], *, as_json: bool = False, limit: int = 200) -> None:
     if as_json:
-        click.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2, default=str))
+        click.echo(
+            json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2, default=str)
+        )
         return
     if not findings:
         console.print("[green]未发现问题。[/]")
@@ -340,11 +360,20 @@ def print_findings(findings: list[Finding], *, as_json: bool = False, limit: int
         table.add_column(h, overflow="fold")
     colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
     for f in findings[:limit]:
-        table.add_row(f"[{colour[f.severity]}]{f.severity.label}[/]", f.code, f.file or "", f.sheet or "",
-                      f.cell or "", f.item or "", f.message)
+        table.add_row(
+            f"[{colour[f.severity]}]{f.severity.label}[/]",
+            f.code,
+            f.file or "",
+            f.sheet or "",
+            f.cell or "",
+            f.item or "",
+            f.message,
+        )
     console.print(table)
     if len(findings) > limit:
-        console.print(f"……另有 {len(findings) - limit} 条未显示，可用 --json 或 --report 查看全部。")
+        console.print(
+            f"……另有 {len(findings) - limit} 条未显示，可用 --json 或 --report 查看全部。"
+        )
     errors = sum(f.is_error for f in findings)
     console.print(f"共 {len(findings)} 条：错误 {errors} 条，其他 {len(findings) - errors} 条。")
 

@@ -36,7 +36,9 @@ from ledger_tools.cli.base import (
 
 
 @click.group("ledger", cls=ChineseGroup, context_settings=CONTEXT)
-@click.version_option(package_name="ledger_tools", message="ledger %(version)s", help="显示版本并退出。")
+@click.version_option(
+    package_name="ledger_tools", message="ledger %(version)s", help="显示版本并退出。"
+)
 def cli():
     """市政府常务会议议定事项督查台账工具。
 
@@ -47,7 +49,13 @@ def cli():
 
 @cli.command("init", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--units", "units_file", metavar="文件", type=click.Path(path_type=Path), help="单位名单（xlsx/xls/ods/csv，表头同「单位」表）。")
+@click.option(
+    "--units",
+    "units_file",
+    metavar="文件",
+    type=click.Path(path_type=Path),
+    help="单位名单（xlsx/xls/ods/csv，表头同「单位」表）。",
+)
 @guarded
 def init_cmd(ledger: Path, units_file: Path | None):
     """新建一个空台账（台账文件已存在则拒绝）。"""
@@ -56,7 +64,9 @@ def init_cmd(ledger: Path, units_file: Path | None):
     result = init.run(ledger, units_file)
     for note in result.notes:
         console.print(f"[yellow]注意：[/]{escape(note)}")
-    console.print(f"已创建台账 {result.path}（登记单位 {result.units} 个）。请在 Excel 中打开「台账」工作表录入事项。")
+    console.print(
+        f"已创建台账 {result.path}（登记单位 {result.units} 个）。请在 Excel 中打开「台账」工作表录入事项。"
+    )
 
 
 @cli.command("validate", context_settings=CONTEXT)
@@ -85,14 +95,20 @@ def refresh_cmd(ledger: Path, as_of: dt.date):
     stats = refresh.run(ledger, as_of)
     warn_unconfirmed(stats.unconfirmed_years)
     if stats.ids_assigned:
-        console.print(f"新编号 {len(stats.ids_assigned)} 个：{'、'.join(stats.ids_assigned[:10])}"
-                      + ("……" if len(stats.ids_assigned) > 10 else ""))
+        console.print(
+            f"新编号 {len(stats.ids_assigned)} 个：{'、'.join(stats.ids_assigned[:10])}"
+            + ("……" if len(stats.ids_assigned) > 10 else "")
+        )
     errors = [f for f in stats.problems if f.is_error]
     if errors:
-        console.print(f"[yellow]台账中有 {len(errors)} 处问题（如无法识别的日期），相关事项按可读部分计算。"
-                      "运行 ledger validate 查看详情。[/]")
+        console.print(
+            f"[yellow]台账中有 {len(errors)} 处问题（如无法识别的日期），相关事项按可读部分计算。"
+            "运行 ledger validate 查看详情。[/]"
+        )
     if stats.saved:
-        console.print(f"已按 {as_of} 重算 {stats.items} 个事项，更新 {stats.cells_changed} 个单元格（备份：{stats.backup.name}）。")
+        console.print(
+            f"已按 {as_of} 重算 {stats.items} 个事项，更新 {stats.cells_changed} 个单元格（备份：{stats.backup.name}）。"
+        )
     else:
         console.print(f"已按 {as_of} 重算 {stats.items} 个事项，没有需要更新的内容，台账未改动。")
 
@@ -109,8 +125,21 @@ def demo_cmd(directory: Path):
 
 @cli.command("forms", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--period", required=True, callback=parse_month_option, metavar="YYYY-MM", help="报送期次，如 2026-03。")
-@click.option("--out", "out_dir", required=True, metavar="文件夹", type=click.Path(path_type=Path), help="反馈表存放的文件夹。")
+@click.option(
+    "--period",
+    required=True,
+    callback=parse_month_option,
+    metavar="YYYY-MM",
+    help="报送期次，如 2026-03。",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    help="反馈表存放的文件夹。",
+)
 @as_of_option
 @guarded
 def forms_cmd(ledger: Path, period: str, out_dir: Path, as_of: dt.date):
@@ -128,18 +157,28 @@ def forms_cmd(ledger: Path, period: str, out_dir: Path, as_of: dt.date):
         for f in result.files:
             table.add_row(f.unit, str(f.items), str(f.confidential or ""), str(f.co_items or ""))
         console.print(table)
-        console.print(f"已生成 {len(result.files)} 份 {result.period} 期反馈表（共 {result.items} 个事项），"
-                      f"报送截止 {result.due}，保存在 {result.out_dir}（文件名：反馈表-{result.period}-单位名称.xlsx）。")
+        console.print(
+            f"已生成 {len(result.files)} 份 {result.period} 期反馈表（共 {result.items} 个事项），"
+            f"报送截止 {result.due}，保存在 {result.out_dir}（文件名：反馈表-{result.period}-单位名称.xlsx）。"
+        )
     if result.co_only_units:
-        console.print(f"[yellow]注意：[/]{'、'.join(result.co_only_units)} 只有协办事项，没有主责事项，未单独生成反馈表；"
-                      "请提醒其在办理时限内将办理情况或意见书面函告主责单位。")
+        console.print(
+            f"[yellow]注意：[/]{'、'.join(result.co_only_units)} 只有协办事项，没有主责事项，未单独生成反馈表；"
+            "请提醒其在办理时限内将办理情况或意见书面函告主责单位。"
+        )
     for unit in result.unregistered:
-        console.print(f"[yellow]注意：[/]主责单位「{unit}」未在「单位」表登记，反馈表按台账中的名称生成；建议先在「单位」表登记。")
+        console.print(
+            f"[yellow]注意：[/]主责单位「{unit}」未在「单位」表登记，反馈表按台账中的名称生成；建议先在「单位」表登记。"
+        )
     if result.no_contact:
-        console.print(f"[yellow]注意：[/]{'、'.join(result.no_contact)} 在「单位」表中没有联系人或联系电话，"
-                      "反馈表中这两项留空，由单位填写。")
+        console.print(
+            f"[yellow]注意：[/]{'、'.join(result.no_contact)} 在「单位」表中没有联系人或联系电话，"
+            "反馈表中这两项留空，由单位填写。"
+        )
     if result.without_id:
-        console.print(f"[yellow]注意：[/]{result.without_id} 个在办事项没有事项编号，未列入反馈表；请先运行 ledger refresh 编号。")
+        console.print(
+            f"[yellow]注意：[/]{result.without_id} 个在办事项没有事项编号，未列入反馈表；请先运行 ledger refresh 编号。"
+        )
 
 
 def _print_intake(result, as_json: bool) -> None:
@@ -152,20 +191,35 @@ def _print_intake(result, as_json: bool) -> None:
         table.add_column(h, overflow="fold")
     for o in result.files:
         colour = "green" if o.result in ("已合并", "可合并") else "red" if o.has_errors else "cyan"
-        table.add_row(o.name, o.unit or "", o.period or "", f"[{colour}]{o.result}[/]", str(o.reports), str(o.problems))
+        table.add_row(
+            o.name,
+            o.unit or "",
+            o.period or "",
+            f"[{colour}]{o.result}[/]",
+            str(o.reports),
+            str(o.problems),
+        )
     console.print(table)
     print_findings(result.findings)
     if result.report_path:
         console.print(f"问题清单已写入 {result.report_path}。")
     if result.annotated:
-        console.print(f"已为 {len(result.annotated)} 个需退回的文件生成标注副本（退回-…），保存在 {result.annotated[0].parent}。")
+        console.print(
+            f"已为 {len(result.annotated)} 个需退回的文件生成标注副本（退回-…），保存在 {result.annotated[0].parent}。"
+        )
 
 
-form_inputs_argument = click.argument("inputs", metavar="反馈表...", nargs=-1, required=True,
-                                      type=click.Path(path_type=Path))
+form_inputs_argument = click.argument(
+    "inputs", metavar="反馈表...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题清单。")
-annotate_option = click.option("--annotate", "annotate_dir", type=click.Path(path_type=Path), metavar="文件夹",
-                               help="为每个需退回的文件在该文件夹中生成标注副本「退回-原文件名」（问题单元格标红并附批注）。")
+annotate_option = click.option(
+    "--annotate",
+    "annotate_dir",
+    type=click.Path(path_type=Path),
+    metavar="文件夹",
+    help="为每个需退回的文件在该文件夹中生成标注副本「退回-原文件名」（问题单元格标红并附批注）。",
+)
 
 
 @cli.command("check", context_settings=CONTEXT)
@@ -173,20 +227,33 @@ annotate_option = click.option("--annotate", "annotate_dir", type=click.Path(pat
 @form_inputs_argument
 @as_of_option
 @json_option
-@click.option("--report", "report_file", type=click.Path(path_type=Path), metavar="文件.xlsx",
-              help="把问题清单写入该 Excel 工作簿。")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(path_type=Path),
+    metavar="文件.xlsx",
+    help="把问题清单写入该 Excel 工作簿。",
+)
 @annotate_option
 @guarded
-def check_cmd(ledger: Path, inputs: tuple[Path, ...], as_of: dt.date, as_json: bool,
-              report_file: Path | None, annotate_dir: Path | None):
+def check_cmd(
+    ledger: Path,
+    inputs: tuple[Path, ...],
+    as_of: dt.date,
+    as_json: bool,
+    report_file: Path | None,
+    annotate_dir: Path | None,
+):
     """检查单位报回的反馈表（文件或文件夹，可写多个），不修改台账。"""
     from ledger_tools.jobs import intake
 
     result = intake.check(ledger, list(inputs), as_of, report=report_file, annotate=annotate_dir)
     _print_intake(result, as_json)
     if not as_json:
-        console.print(f"共检查 {len(result.files)} 个文件：可合并 {result.count(intake.CAN_MERGE)} 个，"
-                      f"需退回 {result.count(intake.MUST_RETURN)} 个，重复跳过 {result.count(intake.DUPLICATE)} 个。")
+        console.print(
+            f"共检查 {len(result.files)} 个文件：可合并 {result.count(intake.CAN_MERGE)} 个，"
+            f"需退回 {result.count(intake.MUST_RETURN)} 个，重复跳过 {result.count(intake.DUPLICATE)} 个。"
+        )
     return result.exit_code
 
 
@@ -195,11 +262,19 @@ def check_cmd(ledger: Path, inputs: tuple[Path, ...], as_of: dt.date, as_json: b
 @form_inputs_argument
 @as_of_option
 @json_option
-@click.option("--partial", is_flag=True, help="有错误的文件也合并其中无误的事项，只退回有错误的行。")
+@click.option(
+    "--partial", is_flag=True, help="有错误的文件也合并其中无误的事项，只退回有错误的行。"
+)
 @annotate_option
 @guarded
-def merge_cmd(ledger: Path, inputs: tuple[Path, ...], as_of: dt.date, as_json: bool, partial: bool,
-              annotate_dir: Path | None):
+def merge_cmd(
+    ledger: Path,
+    inputs: tuple[Path, ...],
+    as_of: dt.date,
+    as_json: bool,
+    partial: bool,
+    annotate_dir: Path | None,
+):
     """检查并把无误的反馈表合并进台账，再按 --as-of 重算（一次保存）。"""
     from ledger_tools.jobs import intake
 
@@ -208,11 +283,15 @@ def merge_cmd(ledger: Path, inputs: tuple[Path, ...], as_of: dt.date, as_json: b
     if as_json:
         return result.exit_code
     warn_unconfirmed(result.unconfirmed_years)
-    console.print(f"共 {len(result.files)} 个文件：已合并 {result.count(intake.MERGED)} 个，"
-                  f"已退回 {result.count(intake.REJECTED)} 个，重复跳过 {result.count(intake.DUPLICATE)} 个。")
+    console.print(
+        f"共 {len(result.files)} 个文件：已合并 {result.count(intake.MERGED)} 个，"
+        f"已退回 {result.count(intake.REJECTED)} 个，重复跳过 {result.count(intake.DUPLICATE)} 个。"
+    )
     if result.saved:
-        console.print(f"已合并 {result.reports_merged} 条事项报送（延期申请 {result.extension_requests} 条），"
-                      f"并按 {as_of} 重算台账（备份：{result.backup.name}）。")
+        console.print(
+            f"已合并 {result.reports_merged} 条事项报送（延期申请 {result.extension_requests} 条），"
+            f"并按 {as_of} 重算台账（备份：{result.backup.name}）。"
+        )
     else:
         console.print("没有可合并的报送，台账未改动。")
     return result.exit_code
@@ -224,20 +303,41 @@ def _optional_date(ctx, param, value: str | None) -> dt.date | None:
 
 
 confidential_option = click.option(
-    "--include-confidential", is_flag=True,
+    "--include-confidential",
+    is_flag=True,
     help="写入涉密事项的内容（默认只显示「涉密事项」和事项编号）。仅限内部使用。",
 )
 
 
 @cli.command("brief", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--month", required=True, callback=parse_month_option, metavar="YYYY-MM", help="通报月份，如 2026-11。")
-@click.option("--out", "out_dir", required=True, metavar="文件夹", type=click.Path(path_type=Path), help="通报存放的文件夹。")
-@click.option("--as-of", "as_of", callback=_optional_date, metavar="YYYY-MM-DD",
-              help="截止日期（默认：该月已过去则为月末，否则为今天）。")
+@click.option(
+    "--month",
+    required=True,
+    callback=parse_month_option,
+    metavar="YYYY-MM",
+    help="通报月份，如 2026-11。",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    help="通报存放的文件夹。",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_optional_date,
+    metavar="YYYY-MM-DD",
+    help="截止日期（默认：该月已过去则为月末，否则为今天）。",
+)
 @confidential_option
 @guarded
-def brief_cmd(ledger: Path, month: str, out_dir: Path, as_of: dt.date | None, include_confidential: bool):
+def brief_cmd(
+    ledger: Path, month: str, out_dir: Path, as_of: dt.date | None, include_confidential: bool
+):
     """生成月度通报（Excel 与 Word），并在「月度快照」中记录本月数字（台账只改这一行）。"""
     from ledger_tools.jobs import briefing
 
@@ -245,12 +345,16 @@ def brief_cmd(ledger: Path, month: str, out_dir: Path, as_of: dt.date | None, in
     warn_unconfirmed(result.unconfirmed_years)
     errors = [f for f in result.problems if f.is_error]
     if errors:
-        console.print(f"[yellow]台账中有 {len(errors)} 处问题（如无法识别的日期），相关事项按可读部分统计。"
-                      "运行 ledger validate 查看详情。[/]")
+        console.print(
+            f"[yellow]台账中有 {len(errors)} 处问题（如无法识别的日期），相关事项按可读部分统计。"
+            "运行 ledger validate 查看详情。[/]"
+        )
     b = result.briefing
     t = b.totals
-    console.print(f"已生成 {month} 通报（截至 {result.as_of}）：事项 {t.total} 件，已销号 {t.closed} 件，"
-                  f"已办结待销号 {t.done} 件，逾期 {t.overdue} 件，临期 {t.due_soon} 件，办结率 {b.snapshot.completion_rate:.1%}。")
+    console.print(
+        f"已生成 {month} 通报（截至 {result.as_of}）：事项 {t.total} 件，已销号 {t.closed} 件，"
+        f"已办结待销号 {t.done} 件，逾期 {t.overdue} 件，临期 {t.due_soon} 件，办结率 {b.snapshot.completion_rate:.1%}。"
+    )
     console.print(f"  {result.xlsx}\n  {result.docx}")
     if include_confidential:
         console.print("[yellow]注意：[/]本次通报包含涉密事项内容，请按保密规定管理，不得外传。")
@@ -262,14 +366,29 @@ def brief_cmd(ledger: Path, month: str, out_dir: Path, as_of: dt.date | None, in
 
 @cli.command("score", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--year", required=True, callback=parse_year_option, metavar="YYYY", help="考评年度，如 2026。")
-@click.option("--out", "out_file", required=True, metavar="文件.xlsx", type=click.Path(path_type=Path),
-              help="输出的工作簿，如 扣分意见-2026.xlsx。")
-@click.option("--as-of", "as_of", callback=_optional_date, metavar="YYYY-MM-DD",
-              help="截止日期（默认：该年已过去则为 12 月 31 日，否则为今天）。")
+@click.option(
+    "--year", required=True, callback=parse_year_option, metavar="YYYY", help="考评年度，如 2026。"
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    metavar="文件.xlsx",
+    type=click.Path(path_type=Path),
+    help="输出的工作簿，如 扣分意见-2026.xlsx。",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    callback=_optional_date,
+    metavar="YYYY-MM-DD",
+    help="截止日期（默认：该年已过去则为 12 月 31 日，否则为今天）。",
+)
 @confidential_option
 @guarded
-def score_cmd(ledger: Path, year: int, out_file: Path, as_of: dt.date | None, include_confidential: bool):
+def score_cmd(
+    ledger: Path, year: int, out_file: Path, as_of: dt.date | None, include_confidential: bool
+):
     """按《办法》第九条生成年度综合考评扣分意见及依据（只读，不修改台账）。"""
     from ledger_tools.core.scoring import fmt_points
     from ledger_tools.jobs import scoring
@@ -285,8 +404,10 @@ def score_cmd(ledger: Path, year: int, out_file: Path, as_of: dt.date | None, in
     for s in result.scores:
         table.add_row(s.unit, *(str(n) for n in s.counts.values()), fmt_points(s.total))
     console.print(table)
-    console.print(f"{year} 年度截至 {result.as_of}：{len(result.scores)} 个单位，{len(result.deductions)} 条扣分意见，"
-                  f"合计 {fmt_points(result.total)} 分。已写入 {result.out}（含每条依据）。")
+    console.print(
+        f"{year} 年度截至 {result.as_of}：{len(result.scores)} 个单位，{len(result.deductions)} 条扣分意见，"
+        f"合计 {fmt_points(result.total)} 分。已写入 {result.out}（含每条依据）。"
+    )
 
 
 # --- notices, remind, sample (assignment notices, reminders and spot checks) ----------------
@@ -294,9 +415,28 @@ def score_cmd(ledger: Path, year: int, out_file: Path, as_of: dt.date | None, in
 
 @cli.command("notices", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--source", required=True, callback=parse_text_option, metavar="来源名称", help="来源名称（完整名称或其中独有的一部分），如「第12次常务会议」。")
-@click.option("--out", "out_dir", required=True, metavar="文件夹", type=click.Path(path_type=Path), help="通知存放的文件夹。")
-@click.option("--date", "date", callback=parse_date_option, metavar="YYYY-MM-DD", help="通知日期，即交办日期（默认今天）。")
+@click.option(
+    "--source",
+    required=True,
+    callback=parse_text_option,
+    metavar="来源名称",
+    help="来源名称（完整名称或其中独有的一部分），如「第12次常务会议」。",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    help="通知存放的文件夹。",
+)
+@click.option(
+    "--date",
+    "date",
+    callback=parse_date_option,
+    metavar="YYYY-MM-DD",
+    help="通知日期，即交办日期（默认今天）。",
+)
 @as_of_option
 @guarded
 def notices_cmd(ledger: Path, source: str, out_dir: Path, date: dt.date, as_of: dt.date):
@@ -315,44 +455,79 @@ def notices_cmd(ledger: Path, source: str, out_dir: Path, date: dt.date, as_of: 
             table.add_row(f.unit, f.number or "（无文号）", str(f.date), "、".join(f.item_ids))
         console.print(table)
     if result.reissue and result.files:
-        console.print(f"「{result.source}」的事项均已交办：已按原交办文号和交办日期重新生成 {len(result.files)} 份通知，"
-                      f"台账未改动。保存在 {result.out_dir}。")
+        console.print(
+            f"「{result.source}」的事项均已交办：已按原交办文号和交办日期重新生成 {len(result.files)} 份通知，"
+            f"台账未改动。保存在 {result.out_dir}。"
+        )
     elif result.saved:
-        console.print(f"已为「{result.source}」生成 {len(result.files)} 份通知（{result.items} 个事项），"
-                      f"并在台账中填写交办日期 {result.date} 和交办文号（备份：{result.backup.name}）。保存在 {result.out_dir}。")
+        console.print(
+            f"已为「{result.source}」生成 {len(result.files)} 份通知（{result.items} 个事项），"
+            f"并在台账中填写交办日期 {result.date} 和交办文号（备份：{result.backup.name}）。保存在 {result.out_dir}。"
+        )
     late: dict[dt.date, list[str]] = {}
     for item, due in result.late:
         late.setdefault(due, []).append(item)
     for due, items in sorted(late.items()):
-        console.print(f"[yellow]注意：[/]事项 {'、'.join(items)} 应于 {due} 前交办（纪要印发后 {result.assign_workdays} "
-                      f"个工作日内，《办法》第五条），通知日期 {result.date} 已超过交办时限。")
+        console.print(
+            f"[yellow]注意：[/]事项 {'、'.join(items)} 应于 {due} 前交办（纪要印发后 {result.assign_workdays} "
+            f"个工作日内，《办法》第五条），通知日期 {result.date} 已超过交办时限。"
+        )
     if result.no_issue_date:
-        console.print(f"[yellow]注意：[/]{'、'.join(result.no_issue_date)} 未填写「印发日期」，无法检查交办时限。")
+        console.print(
+            f"[yellow]注意：[/]{'、'.join(result.no_issue_date)} 未填写「印发日期」，无法检查交办时限。"
+        )
     if result.no_unit:
-        console.print(f"[yellow]注意：[/]{'、'.join(result.no_unit)} 未填写「主责单位」，未交办；请填写后重新运行。")
+        console.print(
+            f"[yellow]注意：[/]{'、'.join(result.no_unit)} 未填写「主责单位」，未交办；请填写后重新运行。"
+        )
     if result.ended:
         console.print(f"{'、'.join(result.ended)} 已销号或已终止，未交办。")
     for unit in result.unregistered:
-        console.print(f"[yellow]注意：[/]主送单位「{unit}」未在「单位」表登记，通知按台账中的名称生成。")
+        console.print(
+            f"[yellow]注意：[/]主送单位「{unit}」未在「单位」表登记，通知按台账中的名称生成。"
+        )
 
 
 @cli.command("remind", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--out", "out_dir", required=True, metavar="文件夹", type=click.Path(path_type=Path),
-              help="催办通知和电话督办清单存放的文件夹。")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    metavar="文件夹",
+    type=click.Path(path_type=Path),
+    help="催办通知和电话督办清单存放的文件夹。",
+)
 @as_of_option
-@click.option("--record", is_flag=True, help="同时在「催办记录」中登记本次书面督办（否则不修改台账）。")
+@click.option(
+    "--record", is_flag=True, help="同时在「催办记录」中登记本次书面督办（否则不修改台账）。"
+)
 @click.option("--clerk", metavar="姓名", help="登记到「催办记录」的经办人。")
-@click.option("--include-confidential", is_flag=True,
-              help="电话督办清单中写入涉密事项的内容（默认只显示「涉密事项」和事项编号）。仅限内部使用。")
+@click.option(
+    "--include-confidential",
+    is_flag=True,
+    help="电话督办清单中写入涉密事项的内容（默认只显示「涉密事项」和事项编号）。仅限内部使用。",
+)
 @guarded
-def remind_cmd(ledger: Path, out_dir: Path, as_of: dt.date, record: bool, clerk: str | None,
-               include_confidential: bool):
+def remind_cmd(
+    ledger: Path,
+    out_dir: Path,
+    as_of: dt.date,
+    record: bool,
+    clerk: str | None,
+    include_confidential: bool,
+):
     """对逾期、未按时报送、临期事项按单位生成催办通知和电话督办清单。"""
     from ledger_tools.jobs import reminders
 
-    result = reminders.run(ledger, out_dir, as_of, record=record, clerk=clerk,
-                           include_confidential=include_confidential)
+    result = reminders.run(
+        ledger,
+        out_dir,
+        as_of,
+        record=record,
+        clerk=clerk,
+        include_confidential=include_confidential,
+    )
     warn_unconfirmed(result.unconfirmed_years)
     if not result.units:
         console.print(f"截至 {as_of} 没有需要催办的事项（逾期、未按时报送、临期），未生成文件。")
@@ -362,35 +537,66 @@ def remind_cmd(ledger: Path, out_dir: Path, as_of: dt.date, record: bool, clerk:
     for h in ("单位", *labels, "联系人", "联系电话"):
         table.add_column(h, overflow="fold")
     for u in result.units:
-        table.add_row(u.unit, *(str(u.alerts.get(a, 0) or "") for a in reminders.counts(result)),
-                      u.contact or "", u.phone or "")
+        table.add_row(
+            u.unit,
+            *(str(u.alerts.get(a, 0) or "") for a in reminders.counts(result)),
+            u.contact or "",
+            u.phone or "",
+        )
     console.print(table)
     totals = "，".join(f"{a.value} {n} 件" for a, n in reminders.counts(result).items() if n)
-    console.print(f"截至 {as_of}：{len(result.units)} 个单位 {result.items} 个事项需要催办（{totals}）。"
-                  f"已生成催办通知和 {result.checklist.name}，保存在 {result.out_dir}。")
+    console.print(
+        f"截至 {as_of}：{len(result.units)} 个单位 {result.items} 个事项需要催办（{totals}）。"
+        f"已生成催办通知和 {result.checklist.name}，保存在 {result.out_dir}。"
+    )
     if result.no_contact:
-        console.print(f"[yellow]注意：[/]{'、'.join(result.no_contact)} 在「单位」表中没有联系人或联系电话，请补充。")
+        console.print(
+            f"[yellow]注意：[/]{'、'.join(result.no_contact)} 在「单位」表中没有联系人或联系电话，请补充。"
+        )
     if include_confidential:
         console.print("[yellow]注意：[/]电话督办清单包含涉密事项内容，请按保密规定管理。")
     if record:
         if result.saved:
-            console.print(f"已在「催办记录」登记 {result.recorded} 条书面督办（备份：{result.backup.name}）。")
+            console.print(
+                f"已在「催办记录」登记 {result.recorded} 条书面督办（备份：{result.backup.name}）。"
+            )
         if result.already_recorded:
-            console.print(f"{len(result.already_recorded)} 个事项今天已登记过书面督办，未重复登记。")
+            console.print(
+                f"{len(result.already_recorded)} 个事项今天已登记过书面督办，未重复登记。"
+            )
         if result.unnumbered:
-            console.print(f"[yellow]注意：[/]{result.unnumbered} 个事项没有事项编号，未登记；请先运行 ledger refresh。")
+            console.print(
+                f"[yellow]注意：[/]{result.unnumbered} 个事项没有事项编号，未登记；请先运行 ledger refresh。"
+            )
     else:
         console.print("台账未改动；如需登记催办次数，请加 --record 重新运行。")
 
 
 @cli.command("sample", context_settings=CONTEXT)
 @ledger_argument
-@click.option("--n", "n", required=True, callback=parse_count_option, metavar="数量", help="抽取的事项数。")
-@click.option("--seed", required=True, callback=parse_seed_option, metavar="整数", help="随机种子（整数）；同一种子抽取结果相同，便于复核。")
-@click.option("--out", "out_file", required=True, metavar="文件.xlsx", type=click.Path(path_type=Path),
-              help="输出的抽查清单，如 抽查清单.xlsx。")
-@click.option("--include-confidential", is_flag=True,
-              help="写入涉密事项的内容（默认只显示「涉密事项」和事项编号）。仅限内部使用。")
+@click.option(
+    "--n", "n", required=True, callback=parse_count_option, metavar="数量", help="抽取的事项数。"
+)
+@click.option(
+    "--seed",
+    required=True,
+    callback=parse_seed_option,
+    metavar="整数",
+    help="随机种子（整数）；同一种子抽取结果相同，便于复核。",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    metavar="文件.xlsx",
+    type=click.Path(path_type=Path),
+    help="输出的抽查清单，如 抽查清单.xlsx。",
+)
+@click.option(
+    "--include-confidential",
+    is_flag=True,
+    help="写入涉密事项的内容（默认只显示「涉密事项」和事项编号）。仅限内部使用。",
+)
 @guarded
 def sample_cmd(ledger: Path, n: int, seed: int, out_file: Path, include_confidential: bool):
     """从已办结待销号的事项中随机抽取，生成随机抽查/实地检查清单（只读，不修改台账）。"""
@@ -401,11 +607,17 @@ def sample_cmd(ledger: Path, n: int, seed: int, out_file: Path, include_confiden
         console.print(f"台账中没有已办结待销号的事项，抽查清单为空。已写入 {result.path}。")
         return
     if result.all_taken:
-        console.print(f"[yellow]注意：[/]要求抽取 {n} 个，但已办结待销号的事项只有 {result.candidates} 个，已全部列入。")
+        console.print(
+            f"[yellow]注意：[/]要求抽取 {n} 个，但已办结待销号的事项只有 {result.candidates} 个，已全部列入。"
+        )
     else:
-        console.print(f"从 {result.candidates} 个已办结待销号的事项中按随机种子 {seed} 抽取 {len(result.item_ids)} 个。")
+        console.print(
+            f"从 {result.candidates} 个已办结待销号的事项中按随机种子 {seed} 抽取 {len(result.item_ids)} 个。"
+        )
     console.print(f"抽中：{'、'.join(result.item_ids)}")
-    console.print(f"已写入 {result.path}。核查后请将核查结果填入台账「核查结果」列，并在「催办记录」登记核查。")
+    console.print(
+        f"已写入 {result.path}。核查后请将核查结果填入台账「核查结果」列，并在「催办记录」登记核查。"
+    )
 
 
 def main() -> None:

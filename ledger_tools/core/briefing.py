@@ -136,7 +136,9 @@ def tally(items: Iterable[Item]) -> Tally:
 
 
 RATE_RULE = "办结率 =（已销号 + 已办结待销号）÷（事项总数 − 已终止）"
-RANK_RULE = "排名按办结率从高到低；办结率相同的，逾期件数少者在前；再相同的，未按时报送件数少者在前。"
+RANK_RULE = (
+    "排名按办结率从高到低；办结率相同的，逾期件数少者在前；再相同的，未按时报送件数少者在前。"
+)
 
 # (label, Tally attribute) for the status table of the 通报 sheet, in the order staff read it.
 STATUS_ROWS = (
@@ -173,8 +175,18 @@ class Snapshot:
 
     @classmethod
     def of(cls, month: str, as_of: dt.date, t: Tally) -> Snapshot:
-        return cls(month, as_of, t.total, t.closed, t.done, t.in_progress, t.long_term, t.overdue,
-                   t.due_soon, t.completion_rate)
+        return cls(
+            month,
+            as_of,
+            t.total,
+            t.closed,
+            t.done,
+            t.in_progress,
+            t.long_term,
+            t.overdue,
+            t.due_soon,
+            t.completion_rate,
+        )
 
 
 # -- rows -------------------------------------------------------------------------------
@@ -301,7 +313,11 @@ class Briefing:
     @property
     def long_term_missed(self) -> list[LongTermRow]:
         """Missed the due day: reported late, or nothing once the due day has passed."""
-        return [r for r in self.long_term if r.label in (ReportFlag.REPORTED_LATE.value, ReportFlag.MISSING.value)]
+        return [
+            r
+            for r in self.long_term
+            if r.label in (ReportFlag.REPORTED_LATE.value, ReportFlag.MISSING.value)
+        ]
 
     @property
     def long_term_missed_by_unit(self) -> list[tuple[str, list[str]]]:
@@ -316,8 +332,15 @@ class Briefing:
     def units_total(self) -> UnitRow:
         """The 合计 row of 分单位: every item once, the units' reports and points added up."""
         rows = self.by_unit
-        return UnitRow("合计", self.totals, sum(r.obliged for r in rows), sum(r.on_time for r in rows),
-                       sum(r.late for r in rows), sum(r.missed for r in rows), self.total_points)
+        return UnitRow(
+            "合计",
+            self.totals,
+            sum(r.obliged for r in rows),
+            sum(r.on_time for r in rows),
+            sum(r.late for r in rows),
+            sum(r.missed for r in rows),
+            self.total_points,
+        )
 
     @property
     def total_points(self) -> float:
@@ -334,7 +357,9 @@ def _ids_by_unit(items: Iterable[Item]) -> list[tuple[str, list[str]]]:
     return sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
-def _grouped(items: Sequence[Item], key: Callable[[Item], str], order: Sequence[str] = ()) -> list[GroupRow]:
+def _grouped(
+    items: Sequence[Item], key: Callable[[Item], str], order: Sequence[str] = ()
+) -> list[GroupRow]:
     groups: dict[str, Tally] = {label: Tally() for label in order}
     for i in items:
         groups.setdefault(key(i), Tally()).add(i)
@@ -409,17 +434,32 @@ def compute(
     def show(i: Item) -> Item:
         return shown[id(i)]
 
-    deductions = scoring.propose(items, reports, reminders, year=start.year, as_of=as_of,
-                                 settings=settings, cal=cal, unit_of=lambda n: n)
+    deductions = scoring.propose(
+        items,
+        reports,
+        reminders,
+        year=start.year,
+        as_of=as_of,
+        settings=settings,
+        cal=cal,
+        unit_of=lambda n: n,
+    )
     overdue_ids = {d.item_id for d in deductions if d.reason is scoring.Reason.OVERDUE}
     reports_of, reminders_of = _by_item(reports), _by_item(reminders)
 
     def chased(i: Item) -> tuple[Reminder, ...]:
-        return tuple(scoring.sorted_reminders(r for r in reminders_of.get(i.id or "", ()) if not r.date or r.date <= as_of))
+        return tuple(
+            scoring.sorted_reminders(
+                r for r in reminders_of.get(i.id or "", ()) if not r.date or r.date <= as_of
+            )
+        )
 
     overdue = sorted(
-        (ItemRow(show(i), -(i.workdays_left or 0), chased(i), i.id in overdue_ids)
-         for i in items if i.alert is Alert.OVERDUE),
+        (
+            ItemRow(show(i), -(i.workdays_left or 0), chased(i), i.id in overdue_ids)
+            for i in items
+            if i.alert is Alert.OVERDUE
+        ),
         key=lambda r: (-(r.days or 0), r.item.id or ""),
     )
     due_soon = sorted(
@@ -440,10 +480,14 @@ def compute(
             row.on_time += flag is ReportFlag.REPORTED
             row.late += flag is ReportFlag.REPORTED_LATE
             row.missed += flag is ReportFlag.MISSING and as_of > due
-        if i.kind is ItemKind.LONG_TERM and (flag is not ReportFlag.NOT_REQUIRED or i.status in
-                                              (Status.LONG_TERM, Status.EXTENSION_REQUESTED)):
+        if i.kind is ItemKind.LONG_TERM and (
+            flag is not ReportFlag.NOT_REQUIRED
+            or i.status in (Status.LONG_TERM, Status.EXTENSION_REQUESTED)
+        ):
             label = "待报送" if flag is ReportFlag.MISSING and as_of <= due else flag.value
-            long_term.append(LongTermRow(show(i), flag, must, scoring.reported_on(own, month), label))
+            long_term.append(
+                LongTermRow(show(i), flag, must, scoring.reported_on(own, month), label)
+            )
     scores = scoring.summarise(deductions)
     points = {s.unit: s.total for s in scores}
     for r in unit_rows.values():
@@ -452,8 +496,11 @@ def compute(
     long_term.sort(key=lambda r: (order[r.label], r.item.id or ""))
 
     finished = sorted(
-        (ItemRow(show(i), label=_finish_label(i)) for i in items
-         if any(d and start <= d <= as_of for d in (i.done_date, i.closed_date))),
+        (
+            ItemRow(show(i), label=_finish_label(i))
+            for i in items
+            if any(d and start <= d <= as_of for d in (i.done_date, i.closed_date))
+        ),
         key=lambda r: (r.item.done_date or r.item.closed_date, r.item.id or ""),
     )
 
@@ -469,7 +516,9 @@ def compute(
             continue
         if item is not None and item.confidential and not include_confidential and e.reason:
             e = replace(e, reason=PLACEHOLDER)
-        ext_rows.append(ExtensionRow(e, show(item) if item else None, e.result.value if e.result else "待审批"))
+        ext_rows.append(
+            ExtensionRow(e, show(item) if item else None, e.result.value if e.result else "待审批")
+        )
 
     this = Snapshot.of(month, as_of, tally(items))
     trend = sorted([s for s in snapshots if s.month < month] + [this], key=lambda s: s.month)
@@ -480,8 +529,11 @@ def compute(
         settings=settings,
         due=due,
         totals=tally(items),
-        by_source=_grouped(items, lambda i: i.source_type.value if i.source_type else "（未填来源）",
-                           [s.value for s in SourceType]),
+        by_source=_grouped(
+            items,
+            lambda i: i.source_type.value if i.source_type else "（未填来源）",
+            [s.value for s in SourceType],
+        ),
         by_leader=_grouped(items, lambda i: i.leader or NO_LEADER),
         by_unit=_rank(list(unit_rows.values())),
         overdue=overdue,

@@ -14,7 +14,15 @@ __all__ = ["PLACEHOLDER", "TEXT_FIELDS", "redact", "for_circulation"]
 
 PLACEHOLDER = "涉密事项"
 # Every free-text field that could carry an item's content.
-TEXT_FIELDS = ("source_name", "matter", "requirement", "stage_target", "latest_progress", "note", "notice_no")
+TEXT_FIELDS = (
+    "source_name",
+    "matter",
+    "requirement",
+    "stage_target",
+    "latest_progress",
+    "note",
+    "notice_no",
+)
 
 
 def redact(item: Item) -> Item:

@@ -110,10 +110,35 @@ EARLIEST_YEAR = 2000
 # from a text leaves nothing when the text is only a string of them.
 _STOCK = sorted(
     (
-        "正在推进", "按计划推进", "推进中", "有序推进", "正常推进", "稳步推进", "持续推进",
-        "积极推进", "加快推进", "扎实推进", "按期推进", "全力推进", "正在办理", "办理中",
-        "正在落实", "抓紧落实", "进展顺利", "进展正常", "已完成", "已办结", "完成", "无进展",
-        "暂无进展", "同上期", "同上", "无", "正在", "按计划", "推进",
+        "正在推进",
+        "按计划推进",
+        "推进中",
+        "有序推进",
+        "正常推进",
+        "稳步推进",
+        "持续推进",
+        "积极推进",
+        "加快推进",
+        "扎实推进",
+        "按期推进",
+        "全力推进",
+        "正在办理",
+        "办理中",
+        "正在落实",
+        "抓紧落实",
+        "进展顺利",
+        "进展正常",
+        "已完成",
+        "已办结",
+        "完成",
+        "无进展",
+        "暂无进展",
+        "同上期",
+        "同上",
+        "无",
+        "正在",
+        "按计划",
+        "推进",
     ),
     key=len,
     reverse=True,
@@ -317,8 +342,10 @@ def check_period(period: str, as_of: dt.date, merged_periods: Iterable[str] = ()
     if period > current:
         return f"本表为 {period} 期反馈表，当前（{as_of}）为 {current} 期，尚未到该期报送时间"
     if period < previous:
-        return (f"本表为 {period} 期反馈表，已过报送期（当前为 {current} 期，"
-                f"只接收 {current} 期和 {previous} 期的反馈表）")
+        return (
+            f"本表为 {period} 期反馈表，已过报送期（当前为 {current} 期，"
+            f"只接收 {current} 期和 {previous} 期的反馈表）"
+        )
     later = sorted(p for p in merged_periods if p and p > period)
     if later:
         return f"本单位 {later[-1]} 期的反馈表已经合并，本表（{period} 期）已被替代"
@@ -366,18 +393,25 @@ def check_missing(outcomes: Iterable[RowOutcome], ctx: FormContext) -> list[fnd.
         if ctx.unit_names.get(item.lead_unit or "", item.lead_unit) != ctx.unit:
             continue  # moved to another unit since the form was made: not this unit's to report
         if rules.is_obliged(item, ctx.period):
-            out.append(fnd.make(
-                "R103", file=ctx.file, sheet=ctx.sheet, item=item_id,
-                detail=f"事项 {item_id} 本期必须报送，但它所在的行已从「{ctx.sheet}」中删除。"
-                       "请恢复该行（可从督查室下发的原表中整行复制），填写「办理状态」和「本期进展情况」后重新报送。"))
+            out.append(
+                fnd.make(
+                    "R103",
+                    file=ctx.file,
+                    sheet=ctx.sheet,
+                    item=item_id,
+                    detail=f"事项 {item_id} 本期必须报送，但它所在的行已从「{ctx.sheet}」中删除。"
+                    "请恢复该行（可从督查室下发的原表中整行复制），填写「办理状态」和「本期进展情况」后重新报送。",
+                )
+            )
     return out
 
 
 Claim = tuple[object, str, str, dt.datetime | None]  # (form, item id, period, form made at)
 
 
-def superseded(claims: Iterable[Claim], merged: Mapping[tuple[str, str], dt.datetime]
-               ) -> dict[object, dict[str, dt.datetime]]:
+def superseded(
+    claims: Iterable[Claim], merged: Mapping[tuple[str, str], dt.datetime]
+) -> dict[object, dict[str, dt.datetime]]:
     """Reports that a later-made form overrides: form → item id → when that later form was made.
 
     ``claims`` are the reports about to be merged; ``merged`` the newest form already merged per
@@ -404,8 +438,16 @@ def _check_row(entry: FormEntry, ctx: FormContext, seen: dict[str, int]) -> RowO
     add = out.findings.append
 
     def make(code: str, header: str | None = None, **values) -> None:
-        add(fnd.make(code, file=ctx.file, sheet=ctx.sheet, cell=entry.ref(header or COL_ID),
-                     item=item_id, **values))
+        add(
+            fnd.make(
+                code,
+                file=ctx.file,
+                sheet=ctx.sheet,
+                cell=entry.ref(header or COL_ID),
+                item=item_id,
+                **values,
+            )
+        )
 
     if not item_id:
         make("R101", detail=f"第 {entry.row} 行没有「事项编号」，不是反馈表原有的事项")
@@ -436,8 +478,11 @@ def _check_row(entry: FormEntry, ctx: FormContext, seen: dict[str, int]) -> RowO
             continue
         if (actual or "") != (expected[header] or ""):
             was, now = ctx.quote(expected[header], out.secret), ctx.quote(actual, out.secret)
-            detail = (f"锁定内容被改动（{HIDDEN}）" if was is None or now is None
-                      else f"原为「{was or '（空）'}」，被改为「{now or '（空）'}」")
+            detail = (
+                f"锁定内容被改动（{HIDDEN}）"
+                if was is None or now is None
+                else f"原为「{was or '（空）'}」，被改为「{now or '（空）'}」"
+            )
             make("R102", header, column=header, detail=detail)
 
     if item.status in FINAL_STATUSES:
@@ -447,7 +492,11 @@ def _check_row(entry: FormEntry, ctx: FormContext, seen: dict[str, int]) -> RowO
         return out
     if entry.blank:
         if item.status is not None and rules.is_obliged(item, ctx.period):
-            make("R103", COL_STATUS, detail=f"「办理状态」未填写（本事项本期必须报送）。{STATUS_HINT}")
+            make(
+                "R103",
+                COL_STATUS,
+                detail=f"「办理状态」未填写（本事项本期必须报送）。{STATUS_HINT}",
+            )
             make("R104", COL_PROGRESS)
         return out
 
@@ -490,15 +539,20 @@ def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutco
     if not progress:
         make("R104", COL_PROGRESS)
     elif COL_PROGRESS not in too_long:
-        why = is_perfunctory(progress, entry.locked.get(COL_LAST),
-                             quote=ctx.quote(progress, out.secret) is not None)
+        why = is_perfunctory(
+            progress, entry.locked.get(COL_LAST), quote=ctx.quote(progress, out.secret) is not None
+        )
         if why:
             make("W201", COL_PROGRESS, detail=why)
 
     for header, raw in entry.bad_dates.items():
         shown = ctx.quote(raw, out.secret, 30)
-        make("R105", header, column=header,
-             detail=f"的「{shown}」" if shown is not None else f"填写的内容（{HIDDEN}）")
+        make(
+            "R105",
+            header,
+            column=header,
+            detail=f"的「{shown}」" if shown is not None else f"填写的内容（{HIDDEN}）",
+        )
 
     if status is UnitReportStatus.DONE:
         _check_done(entry, item, ctx, make)
@@ -512,45 +566,74 @@ def _check_done(entry: FormEntry, item: Item, ctx: FormContext, make) -> None:
     done = entry.dates.get(COL_DONE)
     if done is None:
         if COL_DONE not in entry.bad_dates:
-            make("R106", COL_DONE, detail="办理状态为「已办结」，但未填写「办结日期」。请填写实际办结的日期。")
+            make(
+                "R106",
+                COL_DONE,
+                detail="办理状态为「已办结」，但未填写「办结日期」。请填写实际办结的日期。",
+            )
         return
     assigned = _day(item.assigned)
     if assigned is not None and done < assigned:
-        make("R106", COL_DONE, detail=f"「办结日期」{done} 早于交办日期 {assigned}。请核对办结日期。")
+        make(
+            "R106", COL_DONE, detail=f"「办结日期」{done} 早于交办日期 {assigned}。请核对办结日期。"
+        )
     if done > ctx.as_of:
-        make("R106", COL_DONE, detail=f"「办结日期」{done} 晚于报送核对日 {ctx.as_of}，尚未到来。"
-                                      "请填写实际办结的日期；尚未办结的请选择「推进中」。")
+        make(
+            "R106",
+            COL_DONE,
+            detail=f"「办结日期」{done} 晚于报送核对日 {ctx.as_of}，尚未到来。"
+            "请填写实际办结的日期；尚未办结的请选择「推进中」。",
+        )
 
 
 def _check_extension(entry: FormEntry, item: Item, make) -> None:
     if not entry.text(COL_EXT_REASON):
-        make("R107", COL_EXT_REASON, detail="办理状态为「申请延期」，但未填写「延期原因」。请说明难以按时办结的客观原因。")
+        make(
+            "R107",
+            COL_EXT_REASON,
+            detail="办理状态为「申请延期」，但未填写「延期原因」。请说明难以按时办结的客观原因。",
+        )
     wanted = entry.dates.get(COL_EXT_TO)
     if wanted is None:
         if COL_EXT_TO not in entry.bad_dates:
-            make("R107", COL_EXT_TO, detail="办理状态为「申请延期」，但未填写「申请延期至」。请填写申请延至的日期。")
+            make(
+                "R107",
+                COL_EXT_TO,
+                detail="办理状态为「申请延期」，但未填写「申请延期至」。请填写申请延至的日期。",
+            )
         return
     deadline = _day(item.current_deadline or item.deadline)
     if deadline is not None and wanted <= deadline:
-        make("R107", COL_EXT_TO, detail=f"「申请延期至」{wanted} 不晚于当前时限 {deadline}。"
-                                        "请填写当前时限之后的日期，或选择「推进中」。")
+        make(
+            "R107",
+            COL_EXT_TO,
+            detail=f"「申请延期至」{wanted} 不晚于当前时限 {deadline}。"
+            "请填写当前时限之后的日期，或选择「推进中」。",
+        )
 
 
 def _check_stage(entry: FormEntry, item: Item, status, ctx: FormContext, make) -> None:
     target = entry.text(COL_STAGE)
     if not target:
         if not item.stage_target and status is not UnitReportStatus.DONE:
-            make("R108", COL_STAGE, detail="本事项为长期事项，首次报送须填写「阶段性目标」"
-                                          "（目标任务及完成时间）。")
+            make(
+                "R108",
+                COL_STAGE,
+                detail="本事项为长期事项，首次报送须填写「阶段性目标」（目标任务及完成时间）。",
+            )
         return
     first = ctx.first_reports.get(item.id or "", ctx.as_of)
     months = int(ctx.settings.max_cycle_months)
     limit = _month_end(add_months(first, months))
     beyond = [d for d in dates_in_text(target) if d > limit]
     if beyond:
-        make("R108", COL_STAGE, detail=f"「阶段性目标」中的时间 {max(beyond)} 超出长期事项最长周期"
-                                      f"（自首次报送 {first} 起 {months} 个月，即 {limit} 前）。"
-                                      "请把目标分解为周期内可完成的阶段任务。")
+        make(
+            "R108",
+            COL_STAGE,
+            detail=f"「阶段性目标」中的时间 {max(beyond)} 超出长期事项最长周期"
+            f"（自首次报送 {first} 起 {months} 个月，即 {limit} 前）。"
+            "请把目标分解为周期内可完成的阶段任务。",
+        )
 
 
 def _month_end(d: dt.date) -> dt.date:

@@ -103,8 +103,20 @@ def _numbered(texts: Iterable[str]) -> list[str]:
 
 # -- choosing the source ----------------------------------------------------------------
 
-_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "【": "〔", "(": "〔", "（": "〔",
-                           "]": "〕", "］": "〕", "】": "〕", ")": "〕", "）": "〕"})
+_BRACKETS = str.maketrans(
+    {
+        "[": "〔",
+        "［": "〔",
+        "【": "〔",
+        "(": "〔",
+        "（": "〔",
+        "]": "〕",
+        "］": "〕",
+        "】": "〕",
+        ")": "〕",
+        "）": "〕",
+    }
+)
 
 
 def _norm(text: str) -> str:
@@ -209,8 +221,9 @@ class LateAssignment:
     due: dt.date
 
 
-def late_assignments(items: Iterable[Item], date: dt.date, cal: WorkCalendar,
-                     settings: Settings) -> list[LateAssignment]:
+def late_assignments(
+    items: Iterable[Item], date: dt.date, cal: WorkCalendar, settings: Settings
+) -> list[LateAssignment]:
     """Items whose notice dated ``date`` comes after add_workdays(印发日期, 交办时限工作日)."""
     out = []
     for item in items:
@@ -330,8 +343,10 @@ def notice_context(notice: Notice, settings: Settings, *, unit_of: UnitOf = lamb
     items = notice.items
     basis, called = _basis(items[0])
     office, org = settings.office_name, settings.org_name
-    intro = (f"根据{basis}，经{org}秘书长审签同意，现将需由你单位牵头办理的{len(items)}项{called}"
-             "交办如下，请认真抓好落实。")
+    intro = (
+        f"根据{basis}，经{org}秘书长审签同意，现将需由你单位牵头办理的{len(items)}项{called}"
+        "交办如下，请认真抓好落实。"
+    )
     lines = [
         {
             "heading": f"（{cn_number(k)}）{(i.matter or '（议定事项未填写）').strip()}",
@@ -345,18 +360,28 @@ def notice_context(notice: Notice, settings: Settings, *, unit_of: UnitOf = lamb
         }
         for k, i in enumerate(items, start=1)
     ]
-    asks = [f"请你单位按照办理要求，明确责任人和时间节点，认真抓好落实，并于完成时限前将办理情况书面报送{office}。"]
+    asks = [
+        f"请你单位按照办理要求，明确责任人和时间节点，认真抓好落实，并于完成时限前将办理情况书面报送{office}。"
+    ]
     if any(i.is_long_term for i in items):
-        asks.append(f"长期事项请于首次报送办理情况时明确阶段性目标任务（周期原则上不超过{settings.max_cycle_months}个月），"
-                    f"并于每月{settings.report_day}日前向{office}报送1次工作进展情况，直至办结。")
+        asks.append(
+            f"长期事项请于首次报送办理情况时明确阶段性目标任务（周期原则上不超过{settings.max_cycle_months}个月），"
+            f"并于每月{settings.report_day}日前向{office}报送1次工作进展情况，直至办结。"
+        )
     if any(line["co_units"] != "无" for line in lines):
-        asks.append("有协办单位的事项由你单位牵头办理，请加强沟通协调，按本通知明确的完成时限汇总上报办理情况；"
-                    "协办单位须在办理时限内提前将办理情况或意见书面函告你单位。")
-    asks.append(f"因客观原因难以按时限办结的，请在办结时限内作出情况说明，以书面形式报{office}；"
-                f"需重新明确办理时限的，须报经{org}分管领导审批同意。")
+        asks.append(
+            "有协办单位的事项由你单位牵头办理，请加强沟通协调，按本通知明确的完成时限汇总上报办理情况；"
+            "协办单位须在办理时限内提前将办理情况或意见书面函告你单位。"
+        )
+    asks.append(
+        f"因客观原因难以按时限办结的，请在办结时限内作出情况说明，以书面形式报{office}；"
+        f"需重新明确办理时限的，须报经{org}分管领导审批同意。"
+    )
     if any(i.confidential for i in items):
         asks.append("涉密事项按照有关保密规定办理并接受督查。")
-    asks.append(f"办理落实情况纳入市级综合考评。对落实不力、未按时报送或报送不实的，{office}将予以通报，并提出扣分意见。")
+    asks.append(
+        f"办理落实情况纳入市级综合考评。对落实不力、未按时报送或报送不实的，{office}将予以通报，并提出扣分意见。"
+    )
     return {
         "notice_no": notice.number,
         "unit": notice.unit,
@@ -389,8 +414,9 @@ def needs_reminder(item: Item) -> bool:
     return item.status in OPEN_STATUSES and item.alert in REMIND_ALERTS
 
 
-def plan_reminders(items: Iterable[Item], *, unit_of: UnitOf = lambda n: n,
-                   unit_order: Sequence[str] = ()) -> list[ReminderNotice]:
+def plan_reminders(
+    items: Iterable[Item], *, unit_of: UnitOf = lambda n: n, unit_order: Sequence[str] = ()
+) -> list[ReminderNotice]:
     """Items needing a reminder, by lead unit; within a unit the most urgent first."""
     groups: dict[str, list[Item]] = defaultdict(list)
     for item in items:
@@ -399,8 +425,14 @@ def plan_reminders(items: Iterable[Item], *, unit_of: UnitOf = lambda n: n,
     rank = {a: n for n, a in enumerate(REMIND_ALERTS)}
     out = []
     for unit in sorted(groups, key=_unit_key(unit_order)):
-        group = sorted(groups[unit], key=lambda i: (rank[i.alert], i.workdays_left if i.workdays_left is not None
-                                                    else 0, i.id or ""))
+        group = sorted(
+            groups[unit],
+            key=lambda i: (
+                rank[i.alert],
+                i.workdays_left if i.workdays_left is not None else 0,
+                i.id or "",
+            ),
+        )
         out.append(ReminderNotice(unit, group))
     return out
 
@@ -440,7 +472,9 @@ def reminder_content(item: Item, as_of: dt.date, settings: Settings) -> str:
 
 def _ask(item: Item, as_of: dt.date, settings: Settings, office: str) -> str:
     if item.alert is Alert.OVERDUE:
-        return f"该事项已超过办理时限，请立即组织力量抓紧办理，尽快办结并将办理情况书面报送{office}。"
+        return (
+            f"该事项已超过办理时限，请立即组织力量抓紧办理，尽快办结并将办理情况书面报送{office}。"
+        )
     if item.alert is Alert.REPORT_MISSING:
         period = rules.period_of(as_of)
         return f"请立即补报 {period} 期办理情况，此后每月{settings.report_day}日前按时报送。"
@@ -450,8 +484,9 @@ def _ask(item: Item, as_of: dt.date, settings: Settings, office: str) -> str:
     return f"请确保于{cn_date(deadline)}前办结，并及时报送办理情况。"
 
 
-def reminder_context(rn: ReminderNotice, as_of: dt.date, settings: Settings, *,
-                     counted: Iterable[str] = ()) -> dict:
+def reminder_context(
+    rn: ReminderNotice, as_of: dt.date, settings: Settings, *, counted: Iterable[str] = ()
+) -> dict:
     """Everything the 催办通知 template shows.
 
     ``reminders`` counts this reminder too, unless the item is in ``counted`` (already chased in
@@ -459,32 +494,45 @@ def reminder_context(rn: ReminderNotice, as_of: dt.date, settings: Settings, *,
     """
     counted = set(counted)
     office, org = settings.office_name, settings.org_name
-    parts = [f"{label}{n}项" for alert, label in ((Alert.OVERDUE, "逾期未办结"),
-                                                  (Alert.REPORT_MISSING, "未按时报送办理情况"),
-                                                  (Alert.DUE_SOON, "临近办理时限"))
-             if (n := rn.count(alert))]
-    intro = (f"截至{cn_date(as_of)}，你单位牵头办理的会议议定事项中，{'、'.join(parts)}。"
-             f"根据《{org}常务会议议定事项督查落实办法》第七条规定，现予书面督办。")
+    parts = [
+        f"{label}{n}项"
+        for alert, label in (
+            (Alert.OVERDUE, "逾期未办结"),
+            (Alert.REPORT_MISSING, "未按时报送办理情况"),
+            (Alert.DUE_SOON, "临近办理时限"),
+        )
+        if (n := rn.count(alert))
+    ]
+    intro = (
+        f"截至{cn_date(as_of)}，你单位牵头办理的会议议定事项中，{'、'.join(parts)}。"
+        f"根据《{org}常务会议议定事项督查落实办法》第七条规定，现予书面督办。"
+    )
     lines = []
     for k, i in enumerate(rn.items, start=1):
         done = (i.reminders or 0) + (0 if i.id and i.id in counted else 1)
-        lines.append({
-            "heading": f"（{cn_number(k)}）{(i.matter or '（议定事项未填写）').strip()}",
-            "id": i.id or UNNUMBERED,
-            "source": (i.source_name or "—").strip(),
-            "deadline": _deadline_line(i),
-            "state": i.alert.value if i.alert else "—",
-            "last_report": i.last_report.isoformat() if i.last_report else "无",
-            "reminders": f"{done}次（含本次）",
-            "ask": _ask(i, as_of, settings, office),
-            "confidential": i.confidential,
-        })
+        lines.append(
+            {
+                "heading": f"（{cn_number(k)}）{(i.matter or '（议定事项未填写）').strip()}",
+                "id": i.id or UNNUMBERED,
+                "source": (i.source_name or "—").strip(),
+                "deadline": _deadline_line(i),
+                "state": i.alert.value if i.alert else "—",
+                "last_report": i.last_report.isoformat() if i.last_report else "无",
+                "reminders": f"{done}次（含本次）",
+                "ask": _ask(i, as_of, settings, office),
+                "confidential": i.confidential,
+            }
+        )
     asks = [f"请你单位高度重视，逐项对照办理要求抓紧推进落实，并将办理情况书面报送{office}。"]
     if rn.count(Alert.OVERDUE):
-        asks.append(f"确因客观原因难以办结的，请书面说明情况；需重新明确办理时限的，报经{org}分管领导审批同意后反馈{office}。")
+        asks.append(
+            f"确因客观原因难以办结的，请书面说明情况；需重新明确办理时限的，报经{org}分管领导审批同意后反馈{office}。"
+        )
     if rn.count(Alert.REPORT_MISSING):
         asks.append(f"请于每月{settings.report_day}日前按时报送办理情况，不得迟报、漏报。")
-    asks.append(f"经多次催办仍不能落实的，{office}将予以通报批评，并按当年度综合考评办法提出扣分意见。")
+    asks.append(
+        f"经多次催办仍不能落实的，{office}将予以通报批评，并按当年度综合考评办法提出扣分意见。"
+    )
     return {
         "unit": rn.unit,
         "intro": intro,
@@ -502,8 +550,7 @@ def reminder_context(rn: ReminderNotice, as_of: dt.date, settings: Settings, *,
 
 def spot_check_candidates(items: Iterable[Item]) -> list[Item]:
     """Items a unit reported finished that the office has not struck off yet, by 事项编号."""
-    found = [i for i in items
-             if i.id and i.status is Status.DONE and i.closed_date is None]
+    found = [i for i in items if i.id and i.status is Status.DONE and i.closed_date is None]
     return sorted(found, key=lambda i: i.id)
 
 

@@ -113,9 +113,7 @@ def _cn(d: dt.date | None) -> str:
 
 def reminder_text(reminders: Iterable[Reminder]) -> str:
     """ "2026-10-31 书面督办、2026-11-07 电话督办" — the evidence of being chased."""
-    return "、".join(
-        f"{_cn(r.date)} {r.method.value if r.method else '催办'}" for r in reminders
-    )
+    return "、".join(f"{_cn(r.date)} {r.method.value if r.method else '催办'}" for r in reminders)
 
 
 def sorted_reminders(reminders: Iterable[Reminder]) -> list[Reminder]:
@@ -160,7 +158,9 @@ def obliged(item: Item, period: str, settings: Settings) -> bool:
     return status in OPEN_STATUSES and rules.is_obliged(_with_status(item, status), period)
 
 
-def report_flag(item: Item, reports: Sequence[Report], period: str, settings: Settings) -> ReportFlag:
+def report_flag(
+    item: Item, reports: Sequence[Report], period: str, settings: Settings
+) -> ReportFlag:
     """本期报送 for any period, judged by the status the item had on that period's due day.
 
     A report for a month the item did not have to report on (not yet assigned, already
@@ -179,15 +179,20 @@ def report_flag(item: Item, reports: Sequence[Report], period: str, settings: Se
 
 def reported_on(reports: Sequence[Report], period: str) -> dt.date | None:
     """The day the first report for ``period`` was recorded (None if none or undated)."""
-    days = [r.recorded_date for r in reports if rules.normalize_period(r.period) == period and r.recorded_date]
+    days = [
+        r.recorded_date
+        for r in reports
+        if rules.normalize_period(r.period) == period and r.recorded_date
+    ]
     return min(days) if days else None
 
 
 # -- the four grounds --------------------------------------------------------------------
 
 
-def _overdue(item: Item, reminders: list[Reminder], settings: Settings, cal: WorkCalendar,
-             as_of: dt.date) -> tuple[dt.date, str] | None:
+def _overdue(
+    item: Item, reminders: list[Reminder], settings: Settings, cal: WorkCalendar, as_of: dt.date
+) -> tuple[dt.date, str] | None:
     """The day an item was past its deadline with 催办升级次数 reminders, and what shows it."""
     deadline = item.current_deadline or item.deadline
     if deadline is None or item.status is Status.TERMINATED:
@@ -221,8 +226,11 @@ def _checked(item: Item, reminders: list[Reminder], as_of: dt.date) -> tuple[dt.
     if checks:
         last = checks[-1]
         return last.date, f"{last.date.isoformat()} {last.method.value}"
-    for label, day in (("办结日期", item.done_date), ("最近报送日期", item.last_report),
-                       ("交办日期", item.assigned)):
+    for label, day in (
+        ("办结日期", item.done_date),
+        ("最近报送日期", item.last_report),
+        ("交办日期", item.assigned),
+    ):
         if day is not None:
             return day, f"核查日期未登记，按{label} {day.isoformat()} 计入"
     return as_of, f"核查日期未登记，按 {as_of.isoformat()} 计入"
@@ -253,7 +261,9 @@ def propose(
         if r.item_id:
             by_item_reminders[r.item_id.strip()].append(r)
     last_month = as_of.month if as_of.year == year else 12
-    periods = [f"{year:04d}-{mo:02d}" for mo in range(1, last_month + 1)] if as_of.year >= year else []
+    periods = (
+        [f"{year:04d}-{mo:02d}" for mo in range(1, last_month + 1)] if as_of.year >= year else []
+    )
     periods = [p for p in periods if rules.report_due(p, settings) < as_of]
 
     out: list[Deduction] = []
@@ -263,11 +273,29 @@ def propose(
         unit = unit_of(item.lead_unit) or NO_UNIT
         chased = sorted_reminders(by_item_reminders.get(item.id, ()))
 
-        def add(reason: Reason, day: dt.date, evidence: str, period: str | None = None,
-                shown: Sequence[Reminder] = (), *, _item: Item = item, _unit: str = unit) -> None:
+        def add(
+            reason: Reason,
+            day: dt.date,
+            evidence: str,
+            period: str | None = None,
+            shown: Sequence[Reminder] = (),
+            *,
+            _item: Item = item,
+            _unit: str = unit,
+        ) -> None:
             if day.year == year and day <= as_of:
-                out.append(Deduction(_unit, reason, _item.id, day, reason.weight(settings), evidence,
-                                     period, tuple(shown)))
+                out.append(
+                    Deduction(
+                        _unit,
+                        reason,
+                        _item.id,
+                        day,
+                        reason.weight(settings),
+                        evidence,
+                        period,
+                        tuple(shown),
+                    )
+                )
 
         found = _overdue(item, chased, settings, cal, as_of)
         if found:
@@ -278,15 +306,27 @@ def propose(
             flag = report_flag(item, own, period, settings)
             due = rules.report_due(period, settings)
             if flag is ReportFlag.MISSING:
-                add(Reason.MISSED_REPORT, due, f"{period} 期应于 {due.isoformat()} 前报送，截至 "
-                    f"{as_of.isoformat()} 未报送", period)
+                add(
+                    Reason.MISSED_REPORT,
+                    due,
+                    f"{period} 期应于 {due.isoformat()} 前报送，截至 {as_of.isoformat()} 未报送",
+                    period,
+                )
             elif flag is ReportFlag.REPORTED_LATE:
                 got = reported_on(own, period)
-                add(Reason.MISSED_REPORT, due, f"{period} 期应于 {due.isoformat()} 前报送，"
-                    f"{_cn(got)} 才报送（逾期报送）", period)
+                add(
+                    Reason.MISSED_REPORT,
+                    due,
+                    f"{period} 期应于 {due.isoformat()} 前报送，{_cn(got)} 才报送（逾期报送）",
+                    period,
+                )
 
         if item.verification in (Verification.FALSE_REPORT, Verification.INEFFECTIVE):
-            reason = Reason.FALSE_REPORT if item.verification is Verification.FALSE_REPORT else Reason.INEFFECTIVE
+            reason = (
+                Reason.FALSE_REPORT
+                if item.verification is Verification.FALSE_REPORT
+                else Reason.INEFFECTIVE
+            )
             day, basis = _checked(item, chased, as_of)
             add(reason, day, f"核查结果为「{item.verification.value}」（{basis}）")
     order = {r: n for n, r in enumerate(Reason)}

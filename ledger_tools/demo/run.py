@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ledger_tools.core.rules import period_of
+from ledger_tools.demo.sample import REFERENCE_DATE, build_sample
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import (
     briefing,
@@ -30,7 +31,6 @@ from ledger_tools.jobs import (
     scoring,
     validate,
 )
-from ledger_tools.demo.sample import REFERENCE_DATE, build_sample
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.filling import FormRowView, OpenForm
 from ledger_tools.sheets.ledger.data import read_ledger
@@ -67,7 +67,9 @@ def prepare(directory: Path) -> Path:
             raise UsageError(f"{directory} 不是文件夹。")
         if any(directory.iterdir()):
             if not (directory / MARKER).exists():
-                raise UsageError(f"文件夹 {directory} 不是空的，为避免误删文件，演示不会使用它。请换一个新文件夹名。")
+                raise UsageError(
+                    f"文件夹 {directory} 不是空的，为避免误删文件，演示不会使用它。请换一个新文件夹名。"
+                )
             shutil.rmtree(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / MARKER).write_text("ledger demo output\n", encoding="utf-8")
@@ -88,58 +90,92 @@ def run(directory: Path, console: Console) -> Path:
     say(f"生成示例台账 {ledger.name}（15 个单位，约 100 个事项）。")
 
     result = validate.run(ledger)
-    say(f"校验台账：{result.items} 个事项，发现问题 {len(result.findings)} 条{_codes(result.findings)}。")
+    say(
+        f"校验台账：{result.items} 个事项，发现问题 {len(result.findings)} 条{_codes(result.findings)}。"
+    )
 
     stats = refresh.run(ledger, as_of)
-    say(f"按 {as_of} 重算：新编号 {len(stats.ids_assigned)} 个，更新 {stats.cells_changed} 个单元格。")
+    say(
+        f"按 {as_of} 重算：新编号 {len(stats.ids_assigned)} 个，更新 {stats.cells_changed} 个单元格。"
+    )
 
     sent = notices.run(ledger, INSTRUCTION, directory / "交办通知", as_of, as_of=as_of)
-    say(f"交办「{sent.source}」：{len(sent.files)} 份督查检查办理事项通知（{_names(sent.files)}）。")
+    say(
+        f"交办「{sent.source}」：{len(sent.files)} 份督查检查办理事项通知（{_names(sent.files)}）。"
+    )
     if sent.late:
-        console.print(f"   [yellow]超过 {sent.assign_workdays} 个工作日交办时限：[/]"
-                      + "、".join(f"{item}（应于 {due} 前）" for item, due in sorted(sent.late)))
+        console.print(
+            f"   [yellow]超过 {sent.assign_workdays} 个工作日交办时限：[/]"
+            + "、".join(f"{item}（应于 {due} 前）" for item, due in sorted(sent.late))
+        )
 
     made = forms.run(ledger, period, directory / "反馈表", as_of, console=console, now=morning)
-    say(f"生成 {period} 反馈表 {len(made.files)} 份，报送截止 {made.due}，保存在 {made.out_dir.name}/。")
+    say(
+        f"生成 {period} 反馈表 {len(made.files)} 份，报送截止 {made.due}，保存在 {made.out_dir.name}/。"
+    )
 
     returned, mistakes = _fill_like_units([f.path for f in made.files], directory / "报回")
-    say(f"模拟各单位填报：{len(returned)} 份报回，其中 {len(mistakes)} 份有常见错误："
-        + "；".join(f"{unit}（{what}）" for unit, what in mistakes.items()) + "。")
+    say(
+        f"模拟各单位填报：{len(returned)} 份报回，其中 {len(mistakes)} 份有常见错误："
+        + "；".join(f"{unit}（{what}）" for unit, what in mistakes.items())
+        + "。"
+    )
 
-    checked = intake.check(ledger, [directory / "报回"], as_of, report=directory / "问题清单.xlsx",
-                           annotate=directory / "退回")
+    checked = intake.check(
+        ledger,
+        [directory / "报回"],
+        as_of,
+        report=directory / "问题清单.xlsx",
+        annotate=directory / "退回",
+    )
     errors = [f for f in checked.findings if f.is_error]
-    say(f"检查报回文件：{sum(o.result == intake.CAN_MERGE for o in checked.files)} 份可合并，"
+    say(
+        f"检查报回文件：{sum(o.result == intake.CAN_MERGE for o in checked.files)} 份可合并，"
         f"{sum(o.result == intake.MUST_RETURN for o in checked.files)} 份需退回；"
-        f"错误 {len(errors)} 条{_codes(errors)}，提示 {len(checked.findings) - len(errors)} 条。")
+        f"错误 {len(errors)} 条{_codes(errors)}，提示 {len(checked.findings) - len(errors)} 条。"
+    )
     for f in errors[:6]:
         console.print(f"   [red]{f.code}[/] {Path(f.file).name} {f.sheet}!{f.cell} {f.message}")
-    console.print(f"   问题清单：{checked.report_path.name}；标注后的退回件：{len(checked.annotated)} 份，在 退回/。")
+    console.print(
+        f"   问题清单：{checked.report_path.name}；标注后的退回件：{len(checked.annotated)} 份，在 退回/。"
+    )
 
     merged = intake.merge(ledger, [directory / "报回"], as_of, now=morning.replace(hour=16))
-    say(f"合并：{sum(o.result == intake.MERGED for o in merged.files)} 份并入台账，"
+    say(
+        f"合并：{sum(o.result == intake.MERGED for o in merged.files)} 份并入台账，"
         f"{sum(o.result == intake.REJECTED for o in merged.files)} 份退回；新增进展 {merged.reports_merged} 条，"
-        f"延期申请 {merged.extension_requests} 条，台账保存一次（备份 {_name(merged.backup)}）。")
+        f"延期申请 {merged.extension_requests} 条，台账保存一次（备份 {_name(merged.backup)}）。"
+    )
 
     chased = reminders.run(ledger, directory / "催办", as_of, record=True, clerk="督查室 李华")
-    say(f"催办：{len(chased.units)} 个单位的催办通知和电话督办清单，已登记催办记录 {chased.recorded} 条。")
+    say(
+        f"催办：{len(chased.units)} 个单位的催办通知和电话督办清单，已登记催办记录 {chased.recorded} 条。"
+    )
 
     drawn = sampling.run(ledger, 5, SEED, directory / "抽查.xlsx", now=morning)
-    say(f"随机抽查：从 {drawn.candidates} 个已办结待销号事项中抽取 {len(drawn.item_ids)} 个（种子 {SEED}）。")
+    say(
+        f"随机抽查：从 {drawn.candidates} 个已办结待销号事项中抽取 {len(drawn.item_ids)} 个（种子 {SEED}）。"
+    )
 
     brief = briefing.run(ledger, period, directory / "通报", as_of)
     t = brief.briefing.totals
-    say(f"{period} 通报：事项 {t.total} 件，已销号 {t.closed} 件，逾期 {t.overdue} 件，"
-        f"办结率 {brief.briefing.snapshot.completion_rate:.1%}（{brief.xlsx.name}、{brief.docx.name}）。")
+    say(
+        f"{period} 通报：事项 {t.total} 件，已销号 {t.closed} 件，逾期 {t.overdue} 件，"
+        f"办结率 {brief.briefing.snapshot.completion_rate:.1%}（{brief.xlsx.name}、{brief.docx.name}）。"
+    )
 
     scored = scoring.run(ledger, year, directory / f"扣分意见-{year}.xlsx", as_of)
-    say(f"{year} 年度考评扣分意见：{len(scored.scores)} 个单位，{len(scored.deductions)} 条（{scored.out.name}）。")
+    say(
+        f"{year} 年度考评扣分意见：{len(scored.scores)} 个单位，{len(scored.deductions)} 条（{scored.out.name}）。"
+    )
 
     with LedgerFile(ledger) as lf:
         data = read_ledger(lf)
     _summary(console, data)
-    console.print(f"\n演示完成。所有文件在 {directory}；可用 Excel/WPS 打开 {ledger.name} 查看「台账」中的督办预警着色，"
-                  "打开 退回/ 中的文件查看给单位的标注。")
+    console.print(
+        f"\n演示完成。所有文件在 {directory}；可用 Excel/WPS 打开 {ledger.name} 查看「台账」中的督办预警着色，"
+        "打开 退回/ 中的文件查看给单位的标注。"
+    )
     return ledger
 
 
@@ -196,11 +232,19 @@ def _answer(form: OpenForm, row: FormRowView, rng: random.Random) -> None:
             form.put(row, "阶段性目标", STAGE_TARGET)
     elif deadline and deadline <= REFERENCE_DATE + dt.timedelta(days=20) and roll < 0.5:
         status, progress = "已办结", DONE_TEXT
-        form.put(row, "办结日期", rng.choice(DATE_SHAPES)(REFERENCE_DATE - dt.timedelta(days=rng.randint(1, 10))))
+        form.put(
+            row,
+            "办结日期",
+            rng.choice(DATE_SHAPES)(REFERENCE_DATE - dt.timedelta(days=rng.randint(1, 10))),
+        )
     elif deadline and roll > 0.9:
         status = "申请延期"
         form.put(row, "延期原因", EXTENSION_REASON)
-        form.put(row, "申请延期至", rng.choice(DATE_SHAPES)(max(deadline, REFERENCE_DATE) + dt.timedelta(days=60)))
+        form.put(
+            row,
+            "申请延期至",
+            rng.choice(DATE_SHAPES)(max(deadline, REFERENCE_DATE) + dt.timedelta(days=60)),
+        )
     form.put(row, "办理状态", status)
     form.put(row, "本期进展情况", progress)
 

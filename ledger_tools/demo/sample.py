@@ -32,11 +32,25 @@ SAMPLE_UNITS: tuple[m.Unit, ...] = tuple(
         ("南湖县人民政府", ["南湖县"], "县市区", "综合一科", "张伟", "0875-2101003"),
         ("北岭县人民政府", ["北岭县"], "县市区", "综合二科", "刘洋", "0875-2101004"),
         ("青河市人民政府", ["青河市"], "县市区", "综合二科", "陈静", "0875-2101005"),
-        ("高新技术产业开发区管委会", ["高新区", "高新区管委会"], "园区", "经济科", "杨帆", "0875-2101006"),
+        (
+            "高新技术产业开发区管委会",
+            ["高新区", "高新区管委会"],
+            "园区",
+            "经济科",
+            "杨帆",
+            "0875-2101006",
+        ),
         ("工业园区管委会", ["工业园区"], "园区", "经济科", "赵磊", "0875-2101007"),
         ("市发展和改革委员会", ["市发改委"], "市直部门", "经济科", "黄敏", "0875-2101008"),
         ("市财政局", [], "市直部门", "经济科", "周强", "0875-2101009"),
-        ("市自然资源和规划局", ["市自然资源局", "市自规局"], "市直部门", "城建科", "吴娟", "0875-2101010"),
+        (
+            "市自然资源和规划局",
+            ["市自然资源局", "市自规局"],
+            "市直部门",
+            "城建科",
+            "吴娟",
+            "0875-2101010",
+        ),
         ("市住房和城乡建设局", ["市住建局"], "市直部门", "城建科", "徐刚", "0875-2101011"),
         ("市交通运输局", ["市交通局"], "市直部门", "城建科", "孙丽", "0875-2101012"),
         ("市教育体育局", ["市教体局"], "市直部门", "社会科", "马超", "0875-2101013"),
@@ -87,10 +101,14 @@ def _meetings(ref: dt.date) -> list[tuple[str, str, dt.date]]:
             break
         out.append(("常务会议", f"市人民政府{year}年第{n}次常务会议", issued))
     for n, month in ((1, 3), (2, 6), (3, 9)):
-        out.append(("专题会议", f"市人民政府{year}年第{n}次专题会议（重点项目）", dt.date(year, month, 15)))
-    for title, day in (("关于做好防汛抗旱工作的批示", dt.date(year, 5, 20)),
-                       ("关于加快项目建设进度的批示", dt.date(year, 8, 12)),
-                       ("关于做好冬季安全生产工作的批示", ref - dt.timedelta(days=9))):
+        out.append(
+            ("专题会议", f"市人民政府{year}年第{n}次专题会议（重点项目）", dt.date(year, month, 15))
+        )
+    for title, day in (
+        ("关于做好防汛抗旱工作的批示", dt.date(year, 5, 20)),
+        ("关于加快项目建设进度的批示", dt.date(year, 8, 12)),
+        ("关于做好冬季安全生产工作的批示", ref - dt.timedelta(days=9)),
+    ):
         out.append(("领导批示", f"市政府主要领导{title}", day))
     return sorted(out, key=lambda x: x[2])
 
@@ -111,22 +129,40 @@ def build_sample(path: Path, ref: dt.date = REFERENCE_DATE, seed: int = 2026) ->
             for _ in range(count):
                 n += 1
                 unit = _unit(rng)
-                co = [u.name for u in rng.sample(SAMPLE_UNITS, rng.choice((0, 0, 1, 2))) if u is not unit]
+                co = [
+                    u.name
+                    for u in rng.sample(SAMPLE_UNITS, rng.choice((0, 0, 1, 2)))
+                    if u is not unit
+                ]
                 matter, req = rng.choice(MATTERS)
                 long_term = n % 6 == 0
                 age = (ref - issued).days
-                deadline = None if long_term else issued + dt.timedelta(days=rng.choice((30, 60, 90, 120, 180, 240)))
+                deadline = (
+                    None
+                    if long_term
+                    else issued + dt.timedelta(days=rng.choice((30, 60, 90, 120, 180, 240)))
+                )
                 late_assign = n % 17 == 0
-                assigned = None if age < 3 and src_type != "领导批示" else issued + dt.timedelta(days=5 if late_assign else 2)
+                assigned = (
+                    None
+                    if age < 3 and src_type != "领导批示"
+                    else issued + dt.timedelta(days=5 if late_assign else 2)
+                )
                 if src_type == "领导批示" and age < 12:
                     assigned = None  # the newest instruction waits for assignment (交办超时)
                 row = {
-                    "source_type": m.SourceType(src_type), "source_name": src_name, "issued": issued,
+                    "source_type": m.SourceType(src_type),
+                    "source_name": src_name,
+                    "issued": issued,
                     "matter": matter.format(u=unit.aliases[0] if unit.aliases else unit.name),
-                    "requirement": req, "leader": rng.choice(LEADERS), "section": unit.section or rng.choice(SECTIONS),
-                    "lead_unit": rng.choice([unit.name] + unit.aliases), "co_units": co,
+                    "requirement": req,
+                    "leader": rng.choice(LEADERS),
+                    "section": unit.section or rng.choice(SECTIONS),
+                    "lead_unit": rng.choice([unit.name] + unit.aliases),
+                    "co_units": co,
                     "kind": m.ItemKind.LONG_TERM if long_term else m.ItemKind.REGULAR,
-                    "deadline": deadline, "assigned": assigned,
+                    "deadline": deadline,
+                    "assigned": assigned,
                     "notice_no": f"督查通〔{issued.year}〕{n}号" if assigned else None,
                     "confidential": m.YesNo.YES if n % 23 == 0 else None,
                 }
@@ -139,17 +175,29 @@ def build_sample(path: Path, ref: dt.date = REFERENCE_DATE, seed: int = 2026) ->
                 item_id = row.get("id")
                 reports = list(_reports(rng, item_id, unit, assigned, ref, fate, long_term))
                 if reports:
-                    row.update(latest_progress=reports[-1]["progress"], last_report=reports[-1]["recorded"].date(),
-                               stage_target=reports[0]["stage_target"])
+                    row.update(
+                        latest_progress=reports[-1]["progress"],
+                        last_report=reports[-1]["recorded"].date(),
+                        stage_target=reports[0]["stage_target"],
+                    )
                 items_t.append(row)
                 for rep in reports:
                     reports_t.append(rep)
                 for ext in fate.get("extensions", []):
                     ext_t.append({"item_id": item_id, "unit": unit.name, **ext})
                 for k in range(fate.get("reminders", 0)):
-                    rem_t.append({"date": ref - dt.timedelta(days=20 - 7 * k), "item_id": item_id, "unit": unit.name,
-                                  "method": m.ReminderMethod.WRITTEN if k % 2 == 0 else m.ReminderMethod.PHONE,
-                                  "content": "请加快办理进度，按时限办结并报送办理情况。", "clerk": "督查室 李华"})
+                    rem_t.append(
+                        {
+                            "date": ref - dt.timedelta(days=20 - 7 * k),
+                            "item_id": item_id,
+                            "unit": unit.name,
+                            "method": m.ReminderMethod.WRITTEN
+                            if k % 2 == 0
+                            else m.ReminderMethod.PHONE,
+                            "content": "请加快办理进度，按时限办结并报送办理情况。",
+                            "clerk": "督查室 李华",
+                        }
+                    )
         lf.save()
     return path
 
@@ -164,31 +212,77 @@ def _fate(n: int, deadline, ref: dt.date, assigned) -> dict:
     if not assigned:
         return {}
     if n % 13 == 0:
-        return {"item": {"status": m.Status.TERMINATED, "note": "因政策调整，经分管领导同意终止办理"}}
+        return {
+            "item": {"status": m.Status.TERMINATED, "note": "因政策调整，经分管领导同意终止办理"}
+        }
     if n % 11 == 0 or (deadline and deadline < ref and n % 4 and n % 3 == 0):
         done = min(deadline or ref, ref) - dt.timedelta(days=12 + n % 9)
-        return {"item": {"status": m.Status.CLOSED, "done_date": done, "closed_date": done + dt.timedelta(days=6),
-                         "closed_by": "督查室 李华", "verification": m.Verification.TRUE}, "done": done}
+        return {
+            "item": {
+                "status": m.Status.CLOSED,
+                "done_date": done,
+                "closed_date": done + dt.timedelta(days=6),
+                "closed_by": "督查室 李华",
+                "verification": m.Verification.TRUE,
+            },
+            "done": done,
+        }
     if deadline and n % 9 == 0:
-        return {"item": {"status": m.Status.EXTENSION_REQUESTED},
-                "extensions": [{"requested": ref - dt.timedelta(days=4), "old_deadline": deadline,
-                                "requested_to": deadline + dt.timedelta(days=45), "reason": "受征地拆迁影响，施工进度滞后"}]}
+        return {
+            "item": {"status": m.Status.EXTENSION_REQUESTED},
+            "extensions": [
+                {
+                    "requested": ref - dt.timedelta(days=4),
+                    "old_deadline": deadline,
+                    "requested_to": deadline + dt.timedelta(days=45),
+                    "reason": "受征地拆迁影响，施工进度滞后",
+                }
+            ],
+        }
     if deadline and n % 10 == 0:
         granted = max(deadline, ref) + dt.timedelta(days=60)
-        return {"extensions": [{"requested": deadline - dt.timedelta(days=10), "old_deadline": deadline,
-                                "requested_to": granted, "reason": "资金到位较晚",
-                                "approver": "王副市长", "approved_on": deadline - dt.timedelta(days=5),
-                                "result": m.Approval.APPROVED, "granted_to": granted}]}
+        return {
+            "extensions": [
+                {
+                    "requested": deadline - dt.timedelta(days=10),
+                    "old_deadline": deadline,
+                    "requested_to": granted,
+                    "reason": "资金到位较晚",
+                    "approver": "王副市长",
+                    "approved_on": deadline - dt.timedelta(days=5),
+                    "result": m.Approval.APPROVED,
+                    "granted_to": granted,
+                }
+            ]
+        }
     if deadline and n % 8 == 0:
-        return {"extensions": [{"requested": deadline - dt.timedelta(days=8), "old_deadline": deadline,
-                                "requested_to": deadline + dt.timedelta(days=90), "reason": "项目审批手续复杂",
-                                "approver": "李副市长", "approved_on": deadline - dt.timedelta(days=3),
-                                "result": m.Approval.REFUSED}], "reminders": 2 if deadline < ref else 0}
+        return {
+            "extensions": [
+                {
+                    "requested": deadline - dt.timedelta(days=8),
+                    "old_deadline": deadline,
+                    "requested_to": deadline + dt.timedelta(days=90),
+                    "reason": "项目审批手续复杂",
+                    "approver": "李副市长",
+                    "approved_on": deadline - dt.timedelta(days=3),
+                    "result": m.Approval.REFUSED,
+                }
+            ],
+            "reminders": 2 if deadline < ref else 0,
+        }
     if deadline and (deadline < ref and n % 4 or n % 7 == 0):
-        done = min(deadline + dt.timedelta(days=4 if n % 5 == 0 else -6), ref - dt.timedelta(days=2))
-        verification = m.Verification.FALSE_REPORT if n % 14 == 0 else (
-            m.Verification.INEFFECTIVE if n % 15 == 0 else None)
-        return {"item": {"status": m.Status.DONE, "done_date": done, "verification": verification}, "done": done}
+        done = min(
+            deadline + dt.timedelta(days=4 if n % 5 == 0 else -6), ref - dt.timedelta(days=2)
+        )
+        verification = (
+            m.Verification.FALSE_REPORT
+            if n % 14 == 0
+            else (m.Verification.INEFFECTIVE if n % 15 == 0 else None)
+        )
+        return {
+            "item": {"status": m.Status.DONE, "done_date": done, "verification": verification},
+            "done": done,
+        }
     if deadline and deadline < ref:
         return {"reminders": 1 + n % 3}
     return {}
@@ -205,16 +299,27 @@ def _reports(rng, item_id, unit: m.Unit, assigned, ref: dt.date, fate: dict, lon
         period = f"{year}-{month:02}"
         due = dt.date(year, month, 25)
         skip = rng.random() < 0.12 or (year, month) == (ref.year, ref.month) and rng.random() < 0.5
-        if dt.date(year, month, 1) <= end and not skip and (dt.date(year, month, 1) > assigned or first):
+        if (
+            dt.date(year, month, 1) <= end
+            and not skip
+            and (dt.date(year, month, 1) > assigned or first)
+        ):
             late = rng.random() < 0.1
             recorded = min(due + dt.timedelta(days=3 if late else -rng.randint(1, 10)), ref)
             if recorded >= assigned:
                 yield {
-                    "recorded": dt.datetime.combine(recorded, dt.time(9, 30)), "item_id": item_id,
-                    "unit": unit.name, "period": period, "status": m.UnitReportStatus.ONGOING,
+                    "recorded": dt.datetime.combine(recorded, dt.time(9, 30)),
+                    "item_id": item_id,
+                    "unit": unit.name,
+                    "period": period,
+                    "status": m.UnitReportStatus.ONGOING,
                     "progress": rng.choice(PROGRESS),
-                    "stage_target": "年内完成主体工程，次年6月前全面投用" if long_term and first else None,
-                    "contact": unit.contact, "phone": unit.phone, "source_file": f"反馈表-{period}-{unit.name}.xlsx",
+                    "stage_target": "年内完成主体工程，次年6月前全面投用"
+                    if long_term and first
+                    else None,
+                    "contact": unit.contact,
+                    "phone": unit.phone,
+                    "source_file": f"反馈表-{period}-{unit.name}.xlsx",
                 }
                 first = False
         month += 1

@@ -30,12 +30,12 @@ from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import refresh
 from ledger_tools.sheets.documents import briefing as brief_writer
 from ledger_tools.sheets.documents import word as docx_render
-from ledger_tools.sheets.ledger import sheet_patch
+from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger import sheet_patch
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile, default_file_mode, owner_files
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Table, cell_value
-from ledger_tools.sheets.documents.templates import template_path
 
 __all__ = ["BriefResult", "NARRATIVE_TEMPLATE", "DOCX_TEMPLATE", "FILTERS", "run", "resolve_as_of"]
 
@@ -79,8 +79,10 @@ def resolve_as_of(month: str, as_of: dt.date | None, today: dt.date | None = Non
         raise UsageError(f"「{month}」不是有效月份，请写成 YYYY-MM，例如 2026-11。") from None
     as_of = as_of or core.default_as_of(month, today or dt.date.today())
     if as_of < start:
-        raise UsageError(f"截止日期 {as_of} 早于 {core.cn_month(month)}，无法生成该月通报。"
-                         f"请用 --as-of 指定 {start} 或之后的日期。")
+        raise UsageError(
+            f"截止日期 {as_of} 早于 {core.cn_month(month)}，无法生成该月通报。"
+            f"请用 --as-of 指定 {start} 或之后的日期。"
+        )
     return as_of
 
 
@@ -91,20 +93,37 @@ def _snapshots(table: Table) -> dict[str, tuple[int, core.Snapshot]]:
         month = rules.normalize_period(r.get("month"))
         if not month:
             continue
-        ints = {f: int(r.get(f) or 0) for f in ("total", "closed", "done", "in_progress", "long_term",
-                                                  "overdue", "due_soon")}
-        out[month] = (r.number, core.Snapshot(month, r.get("as_of"), completion_rate=float(r.get("completion_rate") or 0),
-                                               **ints))
+        ints = {
+            f: int(r.get(f) or 0)
+            for f in ("total", "closed", "done", "in_progress", "long_term", "overdue", "due_soon")
+        }
+        out[month] = (
+            r.number,
+            core.Snapshot(
+                month, r.get("as_of"), completion_rate=float(r.get("completion_rate") or 0), **ints
+            ),
+        )
     return out
 
 
 def _snapshot_values(snap: core.Snapshot) -> dict[str, object]:
-    return {"month": snap.month, "as_of": snap.as_of, "total": snap.total, "closed": snap.closed,
-            "done": snap.done, "in_progress": snap.in_progress, "long_term": snap.long_term,
-            "overdue": snap.overdue, "due_soon": snap.due_soon, "completion_rate": snap.completion_rate}
+    return {
+        "month": snap.month,
+        "as_of": snap.as_of,
+        "total": snap.total,
+        "closed": snap.closed,
+        "done": snap.done,
+        "in_progress": snap.in_progress,
+        "long_term": snap.long_term,
+        "overdue": snap.overdue,
+        "due_soon": snap.due_soon,
+        "completion_rate": snap.completion_rate,
+    }
 
 
-def _upsert_snapshot(table: Table, existing: dict[str, tuple[int, core.Snapshot]], snap: core.Snapshot) -> int | None:
+def _upsert_snapshot(
+    table: Table, existing: dict[str, tuple[int, core.Snapshot]], snap: core.Snapshot
+) -> int | None:
     """Put the month's row in 月度快照; its row number, or None when it was there already."""
     values = _snapshot_values(snap)
     if snap.month in existing:
@@ -127,10 +146,16 @@ def _save_snapshot(lf: LedgerFile, table: Table, row: int, snap: core.Snapshot) 
     as a bare round trip; a package the patch does not handle goes the openpyxl way.
     """
     if not lf.editable:
-        cells = {table.positions[f]: cell_value(table.spec.column(f), v)
-                 for f, v in _snapshot_values(snap).items() if f in table.positions}
-        formats = {table.positions[f]: code for f, code in (("as_of", DATE_FORMAT), ("completion_rate", RATE_FORMAT))
-                   if f in table.positions}
+        cells = {
+            table.positions[f]: cell_value(table.spec.column(f), v)
+            for f, v in _snapshot_values(snap).items()
+            if f in table.positions
+        }
+        formats = {
+            table.positions[f]: code
+            for f, code in (("as_of", DATE_FORMAT), ("completion_rate", RATE_FORMAT))
+            if f in table.positions
+        }
         try:
             return lf.save_cells(sc.SNAPSHOTS.name, {row: cells}, formats)
         except sheet_patch.Unsupported:
@@ -141,31 +166,58 @@ def _save_snapshot(lf: LedgerFile, table: Table, row: int, snap: core.Snapshot) 
 
 def _docx_context(b: core.Briefing, paragraphs: list[str]) -> dict:
     """Plain strings for the Word template, so staff's placeholders need no filters."""
+
     def d(x: dt.date | None) -> str:
         return x.isoformat() if x else ""
 
     return {
-        "title": b.title, "as_of_text": core.cn_date(b.as_of), "month_text": core.cn_month(b.month),
-        "office_name": b.settings.office_name, "org_name": b.settings.org_name, "year": b.year,
+        "title": b.title,
+        "as_of_text": core.cn_date(b.as_of),
+        "month_text": core.cn_month(b.month),
+        "office_name": b.settings.office_name,
+        "org_name": b.settings.org_name,
+        "year": b.year,
         "paragraphs": paragraphs,
-        "totals": [{"label": label, "count": getattr(b.totals, attr)} for label, attr in core.STATUS_ROWS],
+        "totals": [
+            {"label": label, "count": getattr(b.totals, attr)} for label, attr in core.STATUS_ROWS
+        ],
         "overdue": [
-            {"no": n, "id": r.item.id, "unit": r.item.lead_unit, "leader": r.item.leader or "",
-             "matter": r.item.matter or "", "deadline": d(r.item.current_deadline), "days": r.days,
-             "reminders": r.reminder_text or "未催办", "progress": r.item.latest_progress or ""}
+            {
+                "no": n,
+                "id": r.item.id,
+                "unit": r.item.lead_unit,
+                "leader": r.item.leader or "",
+                "matter": r.item.matter or "",
+                "deadline": d(r.item.current_deadline),
+                "days": r.days,
+                "reminders": r.reminder_text or "未催办",
+                "progress": r.item.latest_progress or "",
+            }
             for n, r in enumerate(b.overdue, start=1)
         ],
         "units": [
-            {"rank": u.rank, "unit": u.unit, "total": u.tally.total, "finished": u.tally.finished,
-             "open": u.tally.open, "overdue": u.tally.overdue, "not_on_time": u.not_on_time,
-             "rate": core.pct(u.tally.completion_rate), "points": scoring.fmt_points(u.points)}
+            {
+                "rank": u.rank,
+                "unit": u.unit,
+                "total": u.tally.total,
+                "finished": u.tally.finished,
+                "open": u.tally.open,
+                "overdue": u.tally.overdue,
+                "not_on_time": u.not_on_time,
+                "rate": core.pct(u.tally.completion_rate),
+                "points": scoring.fmt_points(u.points),
+            }
             for u in b.by_unit
         ],
         "scores": [
-            {"unit": s.unit, "overdue": s.counts[scoring.Reason.OVERDUE],
-             "missed": s.counts[scoring.Reason.MISSED_REPORT],
-             "false_report": s.counts[scoring.Reason.FALSE_REPORT],
-             "ineffective": s.counts[scoring.Reason.INEFFECTIVE], "total": scoring.fmt_points(s.total)}
+            {
+                "unit": s.unit,
+                "overdue": s.counts[scoring.Reason.OVERDUE],
+                "missed": s.counts[scoring.Reason.MISSED_REPORT],
+                "false_report": s.counts[scoring.Reason.FALSE_REPORT],
+                "ineffective": s.counts[scoring.Reason.INEFFECTIVE],
+                "total": scoring.fmt_points(s.total),
+            }
             for s in b.scores
         ],
         "weights_note": brief_writer.weights_note(b.settings),
@@ -173,7 +225,9 @@ def _docx_context(b: core.Briefing, paragraphs: list[str]) -> dict:
 
 
 def _temp_beside(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent
+    )
     os.close(fd)
     return Path(name)
 
@@ -189,14 +243,23 @@ def _out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
-def run(path: Path, month: str, out_dir: Path, as_of: dt.date | None = None, *,
-        include_confidential: bool = False, today: dt.date | None = None) -> BriefResult:
+def run(
+    path: Path,
+    month: str,
+    out_dir: Path,
+    as_of: dt.date | None = None,
+    *,
+    include_confidential: bool = False,
+    today: dt.date | None = None,
+) -> BriefResult:
     as_of = resolve_as_of(month, as_of, today)
     out_dir = _out_dir(out_dir)
     targets = (out_dir / f"通报-{month}.xlsx", out_dir / f"通报-{month}.docx")
     for target in targets:
         if owner_files(target):
-            raise LedgerBusy(f"{target.name} 正在被 Excel/WPS/Word 打开。请先关闭它，再重新生成通报。")
+            raise LedgerBusy(
+                f"{target.name} 正在被 Excel/WPS/Word 打开。请先关闭它，再重新生成通报。"
+            )
 
     with LedgerFile(path, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
@@ -206,20 +269,42 @@ def run(path: Path, month: str, out_dir: Path, as_of: dt.date | None = None, *,
         table = data.table(sc.SNAPSHOTS)
         existing = _snapshots(table)
         b = core.compute(
-            month=month, as_of=as_of, items=data.items, reports=data.reports,
-            extensions=data.extensions, reminders=data.reminders, settings=data.settings, cal=cal,
-            unit_of=data.canonical_unit, snapshots=[s for _, s in existing.values()],
+            month=month,
+            as_of=as_of,
+            items=data.items,
+            reports=data.reports,
+            extensions=data.extensions,
+            reminders=data.reminders,
+            settings=data.settings,
+            cal=cal,
+            unit_of=data.canonical_unit,
+            snapshots=[s for _, s in existing.values()],
             include_confidential=include_confidential,
         )
-        paragraphs = docx_render.render_paragraphs(template_path(NARRATIVE_TEMPLATE, path),
-                                                   {"b": b, "t": b.totals, "s": b.settings}, FILTERS)
+        paragraphs = docx_render.render_paragraphs(
+            template_path(NARRATIVE_TEMPLATE, path),
+            {"b": b, "t": b.totals, "s": b.settings},
+            FILTERS,
+        )
         temps = [_temp_beside(t) for t in targets]
         try:
-            with _beside(docx_render.render_docx, template_path(DOCX_TEMPLATE, path),
-                         _docx_context(b, paragraphs), temps[1], FILTERS):
+            with _beside(
+                docx_render.render_docx,
+                template_path(DOCX_TEMPLATE, path),
+                _docx_context(b, paragraphs),
+                temps[1],
+                FILTERS,
+            ):
                 brief_writer.write_brief(temps[0], b, paragraphs)
-            result = BriefResult(month, as_of, targets[0], targets[1], b,
-                                 unconfirmed_years=sorted(cal.unconfirmed_years), problems=stats.problems)
+            result = BriefResult(
+                month,
+                as_of,
+                targets[0],
+                targets[1],
+                b,
+                unconfirmed_years=sorted(cal.unconfirmed_years),
+                problems=stats.problems,
+            )
             row = _upsert_snapshot(table, existing, b.snapshot)
             if row is not None:
                 result.backup = _save_snapshot(lf, table, row, b.snapshot)

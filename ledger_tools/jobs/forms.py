@@ -68,8 +68,9 @@ def _is_due_for_form(item: Item, as_of: dt.date) -> bool:
     return item.status in OPEN_STATUSES and item.assigned is not None and item.assigned <= as_of
 
 
-def plan(data: LedgerData, period: str, as_of: dt.date, generated: dt.datetime) -> tuple[
-        list[FormContent], FormsResult]:
+def plan(
+    data: LedgerData, period: str, as_of: dt.date, generated: dt.datetime
+) -> tuple[list[FormContent], FormsResult]:
     """Decide every form's content from a ledger already refreshed as of ``as_of``."""
     due = rules.report_due(period, data.settings)
     result = FormsResult(period=period, as_of=as_of, due=due, out_dir=Path())
@@ -88,8 +89,11 @@ def plan(data: LedgerData, period: str, as_of: dt.date, generated: dt.datetime) 
     for original in open_items:
         # The form shows registered names: what the unit and the checks both recognise.
         lead = name(original.lead_unit)
-        item = replace(original, lead_unit=lead,
-                       co_units=list(dict.fromkeys(name(u) for u in original.co_units if u)))
+        item = replace(
+            original,
+            lead_unit=lead,
+            co_units=list(dict.fromkeys(name(u) for u in original.co_units if u)),
+        )
         leads[lead].append(item)
         for u in item.co_units:
             if u != lead:
@@ -103,14 +107,21 @@ def plan(data: LedgerData, period: str, as_of: dt.date, generated: dt.datetime) 
         contact, phone = (unit.contact, unit.phone) if unit else (None, None)
         if not contact or not phone:
             result.no_contact.append(lead)
-        co_items = [
-            CoItem(i, *(_contact(units.get(i.lead_unit)))) for i in co.get(lead, ())
-        ]
-        contents.append(FormContent(
-            ledger_id=data.ledger_id, unit=lead, period=period, due=due, generated=generated,
-            settings=data.settings, contact=contact, phone=phone,
-            items=list(leads[lead]), co_items=co_items,
-        ))
+        co_items = [CoItem(i, *(_contact(units.get(i.lead_unit)))) for i in co.get(lead, ())]
+        contents.append(
+            FormContent(
+                ledger_id=data.ledger_id,
+                unit=lead,
+                period=period,
+                due=due,
+                generated=generated,
+                settings=data.settings,
+                contact=contact,
+                phone=phone,
+                items=list(leads[lead]),
+                co_items=co_items,
+            )
+        )
     result.co_only_units = sorted((u for u in co if u not in leads), key=_unit_order(data.units))
     return contents, result
 
@@ -177,12 +188,20 @@ def run(
     return result
 
 
-def _write_all(contents: list[FormContent], result: FormsResult, key: str, console: Console | None) -> None:
+def _write_all(
+    contents: list[FormContent], result: FormsResult, key: str, console: Console | None
+) -> None:
     jobs = [(result.out_dir / fl.form_file_name(result.period, c.unit), c) for c in contents]
     progress = None
     if console is not None and len(contents) > PROGRESS_ABOVE:
-        progress = Progress(TextColumn("正在生成反馈表"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.description}"), console=console, transient=True)
+        progress = Progress(
+            TextColumn("正在生成反馈表"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=True,
+        )
     task = progress.add_task("", total=len(contents)) if progress else None
     started = []
 
@@ -204,8 +223,13 @@ def _write_all(contents: list[FormContent], result: FormsResult, key: str, conso
         if progress:
             progress.stop()
     result.files.extend(
-        FormFile(unit=c.unit, path=path, items=len(c.items), co_items=len(c.co_items),
-                 confidential=sum(1 for i in c.items if i.confidential))
+        FormFile(
+            unit=c.unit,
+            path=path,
+            items=len(c.items),
+            co_items=len(c.co_items),
+            confidential=sum(1 for i in c.items if i.confidential),
+        )
         for path, c in jobs
     )
 
@@ -222,8 +246,13 @@ def _workers(forms: int) -> int:
 # --- many forms --------------------------------------------------------------------------------
 
 
-def write_forms(jobs: Sequence[tuple[Path, FormContent]], key: str, *, workers: int = 1,
-                written: Callable[[int], None] | None = None) -> None:
+def write_forms(
+    jobs: Sequence[tuple[Path, FormContent]],
+    key: str,
+    *,
+    workers: int = 1,
+    written: Callable[[int], None] | None = None,
+) -> None:
     """Write every (path, content) job, in ``workers`` forked processes when more than one.
 
     Forms are independent files and writing them is most of ``ledger forms``: two cores write a
@@ -247,7 +276,9 @@ def write_forms(jobs: Sequence[tuple[Path, FormContent]], key: str, *, workers: 
     try:
         for n in range(min(workers, len(jobs))):
             receive, send = context.Pipe(duplex=False)
-            worker = context.Process(target=_form_worker, args=(jobs, key, n, workers, send), daemon=True)
+            worker = context.Process(
+                target=_form_worker, args=(jobs, key, n, workers, send), daemon=True
+            )
             worker.start()
             send.close()
             running[receive] = worker
@@ -259,7 +290,9 @@ def write_forms(jobs: Sequence[tuple[Path, FormContent]], key: str, *, workers: 
                     worker = running.pop(conn)
                     worker.join()
                     if worker.exitcode != 0:
-                        raise RuntimeError(f"form worker ended with exit code {worker.exitcode}") from None
+                        raise RuntimeError(
+                            f"form worker ended with exit code {worker.exitcode}"
+                        ) from None
                     continue
                 if message[0] == "written":
                     if written:
@@ -279,7 +312,9 @@ def _stop(signum, frame) -> None:
     raise SystemExit(1)  # unwinds write_form, which removes its temporary file
 
 
-def _form_worker(jobs: Sequence[tuple[Path, FormContent]], key: str, first: int, step: int, send) -> None:
+def _form_worker(
+    jobs: Sequence[tuple[Path, FormContent]], key: str, first: int, step: int, send
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
     signal.signal(signal.SIGTERM, _stop)
     try:

@@ -21,7 +21,9 @@ class InitResult:
 def run(path: Path, units_file: Path | None = None) -> InitResult:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"台账文件名应以 .xlsx 结尾：{path.name}。例如 ledger init {path.with_suffix('.xlsx').name}。")
+        raise UsageError(
+            f"台账文件名应以 .xlsx 结尾：{path.name}。例如 ledger init {path.with_suffix('.xlsx').name}。"
+        )
     if path.exists():
         raise UsageError(f"{path} 已存在，为避免覆盖已有台账，init 不会改写它。请换一个文件名。")
     if not path.parent.is_dir():
@@ -33,6 +35,8 @@ def run(path: Path, units_file: Path | None = None) -> InitResult:
     except FileExistsError:
         raise UsageError(f"{path} 已存在，init 不会改写它。") from None
     except OSError as e:
-        raise UsageError(f"无法在文件夹 {path.parent} 中创建台账（{os_reason(e)}）。"
-                         "请检查文件夹是否只读、权限是否足够，或换一个文件夹。") from None
+        raise UsageError(
+            f"无法在文件夹 {path.parent} 中创建台账（{os_reason(e)}）。"
+            "请检查文件夹是否只读、权限是否足够，或换一个文件夹。"
+        ) from None
     return InitResult(path, ledger_id, len(units), notes)

@@ -46,21 +46,21 @@ from ledger_tools.core.findings import Finding, has_errors, make
 from ledger_tools.core.model import Extension, Report, Status, UnitReportStatus
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets.forms import annotate as ann
-from ledger_tools.sheets.forms import layout as fl
-from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.cells import BadValue, clean_text, parse_date
 from ledger_tools.sheets.documents.findings import check_target, write_report
+from ledger_tools.sheets.forms import annotate as ann
+from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.reader import header_block, parse_form
+from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.ledger.tables import Table
 from ledger_tools.sheets.returned.workbook import (
     ReturnedFileError,
     ReturnedWorkbook,
     fingerprint,
     read_returned,
 )
-from ledger_tools.sheets.ledger.tables import Table
 
 __all__ = ["FileOutcome", "IntakeResult", "check", "collect_inputs", "merge"]
 
@@ -126,7 +126,14 @@ class FileOutcome:
         return sum(1 for f in self.findings if f.code != "F007")
 
     def summary(self) -> tuple:
-        return (self.name, self.unit or "", self.period or "", self.result, self.reports, self.problems)
+        return (
+            self.name,
+            self.unit or "",
+            self.period or "",
+            self.result,
+            self.reports,
+            self.problems,
+        )
 
     def add(self, finding: Finding, *, whole_file: bool = True) -> None:
         self.findings.append(finding)
@@ -181,11 +188,16 @@ def collect_inputs(inputs: list[Path], ledger: Path | None = None) -> list[Path]
             raise UsageError(f"找不到文件或文件夹：{p}。请检查路径。")
         if p.is_dir():
             found = sorted(
-                c for c in p.iterdir()
-                if c.is_file() and c.suffix.lower() in FORM_SUFFIXES and not c.name.startswith(_SKIP_PREFIXES)
+                c
+                for c in p.iterdir()
+                if c.is_file()
+                and c.suffix.lower() in FORM_SUFFIXES
+                and not c.name.startswith(_SKIP_PREFIXES)
             )
         elif own is not None and p.resolve() == own:
-            raise UsageError(f"{p} 是台账本身，不是单位报回的反馈表。请写反馈表文件或所在的文件夹。")
+            raise UsageError(
+                f"{p} 是台账本身，不是单位报回的反馈表。请写反馈表文件或所在的文件夹。"
+            )
         else:
             found = [p]
         for c in found:
@@ -234,7 +246,11 @@ class _LedgerIndex:
         self.newest_made: dict[tuple[str, str], dt.datetime] = {}  # (item, period) → form made
         for r in data.reports:
             d = r.recorded_date
-            if r.item_id and d and (r.item_id not in self.first_reports or d < self.first_reports[r.item_id]):
+            if (
+                r.item_id
+                and d
+                and (r.item_id not in self.first_reports or d < self.first_reports[r.item_id])
+            ):
                 self.first_reports[r.item_id] = d
             made = made_by_sha.get(str(r.fingerprint or "").strip().lower())
             key = (r.item_id or "", rules.normalize_period(r.period) or "")
@@ -298,7 +314,9 @@ def _entry(row: fl.FormRow, raw_meta: dict[str, str], meta: dict[str, str | None
 _LOCKED = frozenset(fl.LOCKED_COLUMNS)
 
 
-def _examine(data: LedgerData, paths: list[Path], as_of: dt.date, partial: bool = False) -> list[FileOutcome]:
+def _examine(
+    data: LedgerData, paths: list[Path], as_of: dt.date, partial: bool = False
+) -> list[FileOutcome]:
     index = _LedgerIndex(data, as_of)
     seen: dict[str, str] = {}
     outcomes = []
@@ -319,7 +337,13 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
         return
     if o.sha256 in index.merged_shas:
         o.duplicate = True
-        o.add(make("F007", file=name, detail=f"与已合并的 {index.merged_shas[o.sha256] or '文件'} 完全相同"))
+        o.add(
+            make(
+                "F007",
+                file=name,
+                detail=f"与已合并的 {index.merged_shas[o.sha256] or '文件'} 完全相同",
+            )
+        )
         return
     if o.sha256 in seen:
         o.duplicate = True
@@ -346,29 +370,57 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
         o.add(make("F005", file=name, sheet=fl.SHEET_META, detail="隐藏信息与签名不符"))
     shown = index.unit(form.unit_cell.value) if form.unit_cell else None
     if form.unit_cell is not None and shown != o.unit:
-        o.add(make("F005", file=name, sheet=sheet, cell=form.unit_cell.ref,
-                   detail=f"填报单位由「{meta.unit}」被改为「{shown or '（空）'}」"))
+        o.add(
+            make(
+                "F005",
+                file=name,
+                sheet=sheet,
+                cell=form.unit_cell.ref,
+                detail=f"填报单位由「{meta.unit}」被改为「{shown or '（空）'}」",
+            )
+        )
     for cell, detail in _shown_against_meta(block, meta):
         o.add(make("F005", file=name, sheet=sheet, cell=cell, detail=detail))
     stale = fc.check_period(o.period, index.as_of, index.merged_periods.get(o.unit or "", ()))
     if stale:
         shown_period = block.get(fl.LABEL_PERIOD)
-        o.add(make("F006", file=name, sheet=sheet, cell=shown_period.ref if shown_period else None, detail=stale))
+        o.add(
+            make(
+                "F006",
+                file=name,
+                sheet=sheet,
+                cell=shown_period.ref if shown_period else None,
+                detail=stale,
+            )
+        )
     canonical = {i: {h: _canon(v) for h, v in vals.items()} for i, vals in meta.locked.items()}
     ctx = fc.FormContext(
-        file=name, unit=o.unit or "", period=o.period, as_of=index.as_of, meta_locked=canonical,
-        items=index.items, unit_names=index.unit_names, settings=data.settings,
-        first_reports=index.first_reports, sheet=sheet,
+        file=name,
+        unit=o.unit or "",
+        period=o.period,
+        as_of=index.as_of,
+        meta_locked=canonical,
+        items=index.items,
+        unit_names=index.unit_names,
+        settings=data.settings,
+        first_reports=index.first_reports,
+        sheet=sheet,
     )
-    refs = {fl.LABEL_CONTACT: form.contact.ref if form.contact else None,
-            fl.LABEL_PHONE: form.phone.ref if form.phone else None}
+    refs = {
+        fl.LABEL_CONTACT: form.contact.ref if form.contact else None,
+        fl.LABEL_PHONE: form.phone.ref if form.phone else None,
+    }
     for f in fc.check_contact(o.contact, o.phone, refs, ctx):
         o.add(f)
     if o.file_error:
         return  # rows of a form that is not authentic or not current would only add noise
     no_meta: dict[str, str] = {}
-    entries = (_entry(r, meta.locked.get(r.item_id or "", no_meta), canonical.get(r.item_id or "", no_meta))
-               for r in form.rows)
+    entries = (
+        _entry(
+            r, meta.locked.get(r.item_id or "", no_meta), canonical.get(r.item_id or "", no_meta)
+        )
+        for r in form.rows
+    )
     o.rows = fc.check_rows(entries, ctx)
     for row in o.rows:
         for f in row.findings:
@@ -381,9 +433,16 @@ def _shown_against_meta(block: dict[str, fl.FormCell], meta: fl.FormMeta) -> lis
     """(cell, F005 detail) for every header value the form shows that `_meta` does not sign."""
     out = []
     cell = block.get(fl.LABEL_PERIOD)
-    if cell is not None and rules.normalize_period(cell.value) != rules.normalize_period(meta.period):
-        out.append((cell.ref, f"表中「{fl.LABEL_PERIOD}」为「{_text(fl.locked_text(cell.value)) or '（空）'}」，"
-                              f"隐藏信息中为「{meta.period}」"))
+    if cell is not None and rules.normalize_period(cell.value) != rules.normalize_period(
+        meta.period
+    ):
+        out.append(
+            (
+                cell.ref,
+                f"表中「{fl.LABEL_PERIOD}」为「{_text(fl.locked_text(cell.value)) or '（空）'}」，"
+                f"隐藏信息中为「{meta.period}」",
+            )
+        )
     cell = block.get(fl.LABEL_DUE)
     if cell is not None:
         try:
@@ -391,15 +450,23 @@ def _shown_against_meta(block: dict[str, fl.FormCell], meta: fl.FormMeta) -> lis
         except BadValue:
             shown = None
         if shown != meta.due:
-            out.append((cell.ref, f"表中「{fl.LABEL_DUE}」为「{_text(fl.locked_text(cell.value)) or '（空）'}」，"
-                                  f"隐藏信息中为「{meta.due.isoformat()}」"))
+            out.append(
+                (
+                    cell.ref,
+                    f"表中「{fl.LABEL_DUE}」为「{_text(fl.locked_text(cell.value)) or '（空）'}」，"
+                    f"隐藏信息中为「{meta.due.isoformat()}」",
+                )
+            )
     return out
 
 
 def _supersede(outcomes: list[FileOutcome], index: _LedgerIndex, partial: bool) -> None:
     """W205 for reports a later-made form overrides (this run or merged before); see above."""
-    claims = [(o.order, row.item.id, o.period or "", o.generated)
-              for o in outcomes for row in o.accepted(partial)]
+    claims = [
+        (o.order, row.item.id, o.period or "", o.generated)
+        for o in outcomes
+        for row in o.accepted(partial)
+    ]
     beaten = fc.superseded(claims, index.newest_made)
     for o in outcomes:
         o.superseded = beaten.get(o.order, {})
@@ -407,10 +474,12 @@ def _supersede(outcomes: list[FileOutcome], index: _LedgerIndex, partial: bool) 
             continue
         ids = sorted(o.superseded)
         listed = "、".join(ids[:10]) + (f" 等 {len(ids)} 项" if len(ids) > 10 else "")
-        detail = (f"本表生成于 {_minute(o.generated)}，本单位 {o.period} 期另有一份生成时间更晚"
-                  f"（{_minute(max(o.superseded.values()))}）的反馈表已经合并或在本次一并报送。"
-                  f"事项 {listed} 的台账信息以较晚生成的反馈表为准，本表的报送只记入「办理记录」。"
-                  "如需更正，请在最新下发的反馈表上填写后重新报送。")
+        detail = (
+            f"本表生成于 {_minute(o.generated)}，本单位 {o.period} 期另有一份生成时间更晚"
+            f"（{_minute(max(o.superseded.values()))}）的反馈表已经合并或在本次一并报送。"
+            f"事项 {listed} 的台账信息以较晚生成的反馈表为准，本表的报送只记入「办理记录」。"
+            "如需更正，请在最新下发的反馈表上填写后重新报送。"
+        )
         o.add(make("W205", file=o.name, item=ids[0] if len(ids) == 1 else None, detail=detail))
 
 
@@ -421,12 +490,24 @@ def _minute(value: dt.datetime | None) -> str:
 # --- merging -------------------------------------------------------------------------------
 
 
-def _apply(data: LedgerData, outcomes: list[FileOutcome], as_of: dt.date, stamp: dt.datetime,
-           partial: bool, result: IntakeResult) -> None:
+def _apply(
+    data: LedgerData,
+    outcomes: list[FileOutcome],
+    as_of: dt.date,
+    stamp: dt.datetime,
+    partial: bool,
+    result: IntakeResult,
+) -> None:
     """Append every accepted report and update the 台账 rows; sets each file's result."""
-    reports, extensions, items = data.table(sc.REPORTS), data.table(sc.EXTENSIONS), data.table(sc.ITEMS)
+    reports, extensions, items = (
+        data.table(sc.REPORTS),
+        data.table(sc.EXTENSIONS),
+        data.table(sc.ITEMS),
+    )
     winners: dict[str, tuple[FileOutcome, fc.RowOutcome]] = {}
-    ordered = sorted(outcomes, key=lambda o: (o.period or "", o.generated or dt.datetime.min, o.order))
+    ordered = sorted(
+        outcomes, key=lambda o: (o.period or "", o.generated or dt.datetime.min, o.order)
+    )
     for o in ordered:
         rows = o.accepted(partial)
         o.result = DUPLICATE if o.duplicate else MERGED if rows or not o.has_errors else REJECTED
@@ -450,19 +531,33 @@ def _report(o: FileOutcome, row: fc.RowOutcome, stamp: dt.datetime) -> Report:
     done = status is UnitReportStatus.DONE
     ext = status is UnitReportStatus.EXTENSION
     return Report(
-        recorded=stamp, item_id=row.item.id, unit=o.unit, period=o.period, status=status,
+        recorded=stamp,
+        item_id=row.item.id,
+        unit=o.unit,
+        period=o.period,
+        status=status,
         progress=e.text(fc.COL_PROGRESS),
         done_date=e.dates.get(fc.COL_DONE) if done else None,
         stage_target=e.text(fc.COL_STAGE),
         extension_reason=e.text(fc.COL_EXT_REASON) if ext else None,
         extension_to=e.dates.get(fc.COL_EXT_TO) if ext else None,
-        problems=e.text(fc.COL_PROBLEMS), contact=o.contact, phone=o.phone,
-        source_file=o.name, fingerprint=o.sha256,
+        problems=e.text(fc.COL_PROBLEMS),
+        contact=o.contact,
+        phone=o.phone,
+        source_file=o.name,
+        fingerprint=o.sha256,
     )
 
 
-def _update_item(data: LedgerData, items, extensions, pending: set, o: FileOutcome,
-                 row: fc.RowOutcome, as_of: dt.date) -> int:
+def _update_item(
+    data: LedgerData,
+    items,
+    extensions,
+    pending: set,
+    o: FileOutcome,
+    row: fc.RowOutcome,
+    as_of: dt.date,
+) -> int:
     """The 台账 row after its latest accepted report; 1 when an extension request was added."""
     item, e, status = row.item, row.entry, row.status
     items.set(item.row, "latest_progress", e.text(fc.COL_PROGRESS))
@@ -484,10 +579,20 @@ def _update_item(data: LedgerData, items, extensions, pending: set, o: FileOutco
     wanted = e.dates.get(fc.COL_EXT_TO)
     if (item.id, wanted) in pending:  # the same request, still waiting for approval
         return 0
-    ext = Extension(item_id=item.id, requested=as_of, unit=o.unit, old_deadline=item.current_deadline,
-                    requested_to=wanted, reason=e.text(fc.COL_EXT_REASON))
-    extensions.append({f: getattr(ext, f) for f in ("item_id", "requested", "unit", "old_deadline",
-                                                    "requested_to", "reason")})
+    ext = Extension(
+        item_id=item.id,
+        requested=as_of,
+        unit=o.unit,
+        old_deadline=item.current_deadline,
+        requested_to=wanted,
+        reason=e.text(fc.COL_EXT_REASON),
+    )
+    extensions.append(
+        {
+            f: getattr(ext, f)
+            for f in ("item_id", "requested", "unit", "old_deadline", "requested_to", "reason")
+        }
+    )
     data.extensions.append(ext)
     return 1
 
@@ -495,16 +600,32 @@ def _update_item(data: LedgerData, items, extensions, pending: set, o: FileOutco
 def _log_imports(data: LedgerData, outcomes: list[FileOutcome], stamp: dt.datetime) -> None:
     table = _imports(data, for_writing=True)
     for o in outcomes:
-        table.append({"time": stamp, "file": o.name, "fingerprint": o.sha256, "unit": o.unit,
-                      "period": o.period, "result": o.result, "items": o.reports, "problems": o.problems,
-                      FORM_MADE: o.generated})
+        table.append(
+            {
+                "time": stamp,
+                "file": o.name,
+                "fingerprint": o.sha256,
+                "unit": o.unit,
+                "period": o.period,
+                "result": o.result,
+                "items": o.reports,
+                "problems": o.problems,
+                FORM_MADE: o.generated,
+            }
+        )
 
 
 # --- the commands --------------------------------------------------------------------------
 
 
-def check(ledger: Path, inputs: list[Path], as_of: dt.date, *, report: Path | None = None,
-          annotate: Path | None = None) -> IntakeResult:
+def check(
+    ledger: Path,
+    inputs: list[Path],
+    as_of: dt.date,
+    *,
+    report: Path | None = None,
+    annotate: Path | None = None,
+) -> IntakeResult:
     """Check returned files against the ledger; nothing in the ledger changes."""
     paths = _before_any_work(ledger, inputs, report, annotate)
     with LedgerFile(ledger) as lf:
@@ -518,9 +639,16 @@ def check(ledger: Path, inputs: list[Path], as_of: dt.date, *, report: Path | No
     return result
 
 
-def merge(ledger: Path, inputs: list[Path], as_of: dt.date, *, partial: bool = False,
-          report: Path | None = None, annotate: Path | None = None,
-          now: dt.datetime | None = None) -> IntakeResult:
+def merge(
+    ledger: Path,
+    inputs: list[Path],
+    as_of: dt.date,
+    *,
+    partial: bool = False,
+    report: Path | None = None,
+    annotate: Path | None = None,
+    now: dt.datetime | None = None,
+) -> IntakeResult:
     """Check, merge what passed, refresh as of ``as_of``: one save, or none if nothing merged.
 
     ``now`` fixes the clock time of 记录时间/导入时间 (the date is always ``as_of``).
@@ -545,20 +673,26 @@ def merge(ledger: Path, inputs: list[Path], as_of: dt.date, *, partial: bool = F
     return result
 
 
-def _before_any_work(ledger: Path, inputs: list[Path], report: Path | None, annotate: Path | None) -> list[Path]:
+def _before_any_work(
+    ledger: Path, inputs: list[Path], report: Path | None, annotate: Path | None
+) -> list[Path]:
     """Refuse the output mistakes (the ledger as --report, an output open in Excel) up front."""
     if report is not None:
         check_target(report, Path(ledger))
     if annotate is not None and Path(annotate).is_dir():
         for owner in Path(annotate).glob(f"~${ann.PREFIX}*"):
-            raise LedgerBusy(f"{Path(annotate) / owner.name[2:]} 正在 Excel/WPS 中打开（发现 {owner.name}）。"
-                             "请先关闭该文件，再重新运行本命令。")
+            raise LedgerBusy(
+                f"{Path(annotate) / owner.name[2:]} 正在 Excel/WPS 中打开（发现 {owner.name}）。"
+                "请先关闭该文件，再重新运行本命令。"
+            )
     return collect_inputs(inputs, Path(ledger))
 
 
 def _outputs(result: IntakeResult, report: Path | None, annotate: Path | None) -> None:
     if report is not None:
-        result.report_path = write_report(Path(report), result.findings, [o.summary() for o in result.files])
+        result.report_path = write_report(
+            Path(report), result.findings, [o.summary() for o in result.files]
+        )
     if annotate is not None:
         for o in result.rejected:
             o.annotated = ann.annotate(o.path, o.kind, o.findings, Path(annotate), o.returned)

@@ -20,11 +20,11 @@ from ledger_tools.core import notices as cn
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import refresh
+from ledger_tools.sheets.documents.notices import Staging, ensure_dir, render_docx, safe_filename
+from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
-from ledger_tools.sheets.documents.notices import Staging, ensure_dir, render_docx, safe_filename
-from ledger_tools.sheets.documents.templates import template_path
 
 __all__ = ["TEMPLATE", "NoticeFile", "NoticesResult", "run"]
 
@@ -76,25 +76,41 @@ def _choose_source(data: LedgerData, query: str) -> str:
         return chosen
     if not candidates:
         known = list(dict.fromkeys(n for n in names if n))
-        shown = "\n".join(f"  - {n}" for n in known[-MAX_CANDIDATES_SHOWN:]) or "  （台账中还没有事项）"
-        raise UsageError(f"台账 {data.name} 中没有来源名称包含「{query}」的事项。台账中的来源名称（最近 {MAX_CANDIDATES_SHOWN} 个）：\n"
-                         f"{shown}\n请用 --source 写出完整名称或其中独有的一部分。")
+        shown = (
+            "\n".join(f"  - {n}" for n in known[-MAX_CANDIDATES_SHOWN:]) or "  （台账中还没有事项）"
+        )
+        raise UsageError(
+            f"台账 {data.name} 中没有来源名称包含「{query}」的事项。台账中的来源名称（最近 {MAX_CANDIDATES_SHOWN} 个）：\n"
+            f"{shown}\n请用 --source 写出完整名称或其中独有的一部分。"
+        )
     shown = "\n".join(f"  - {n}" for n in candidates[:MAX_CANDIDATES_SHOWN])
-    more = f"\n  ……另有 {len(candidates) - MAX_CANDIDATES_SHOWN} 个" if len(candidates) > MAX_CANDIDATES_SHOWN else ""
-    raise UsageError(f"台账 {data.name} 中有多个来源名称包含「{query}」：\n{shown}{more}\n"
-                     "请用 --source 写得更具体一些（完整名称或其中独有的一部分）。")
+    more = (
+        f"\n  ……另有 {len(candidates) - MAX_CANDIDATES_SHOWN} 个"
+        if len(candidates) > MAX_CANDIDATES_SHOWN
+        else ""
+    )
+    raise UsageError(
+        f"台账 {data.name} 中有多个来源名称包含「{query}」：\n{shown}{more}\n"
+        "请用 --source 写得更具体一些（完整名称或其中独有的一部分）。"
+    )
 
 
 def _plan(data: LedgerData, source: str, date: dt.date) -> cn.NoticePlan:
     mine = [i for i in data.items if i.source_name == source]
     try:
         return cn.plan_notices(
-            mine, date, data.settings, [i.notice_no for i in data.items],
-            unit_of=data.canonical_unit, unit_order=[u.name for u in data.units],
+            mine,
+            date,
+            data.settings,
+            [i.notice_no for i in data.items],
+            unit_of=data.canonical_unit,
+            unit_order=[u.name for u in data.units],
         )
     except cn.NoticeFormatError as e:
-        raise UsageError(f"「设置」中「交办文号格式」的值「{data.settings.notice_number_format}」无效：{e}。"
-                         "请改为如 督查通〔{年}〕{序号}号 的格式。") from None
+        raise UsageError(
+            f"「设置」中「交办文号格式」的值「{data.settings.notice_number_format}」无效：{e}。"
+            "请改为如 督查通〔{年}〕{序号}号 的格式。"
+        ) from None
 
 
 def _file_name(notice: cn.Notice) -> str:
@@ -129,9 +145,15 @@ def run(
         ensure_dir(out_dir, "通知")
         template = template_path(TEMPLATE, lf.path)
         plan = _plan(data, source, date)
-        result = NoticesResult(source=source, date=date, out_dir=out_dir, reissue=plan.reissue,
-                               assign_workdays=data.settings.assign_workdays,
-                               no_unit=[_label(i) for i in plan.no_unit], ended=[_label(i) for i in plan.ended])
+        result = NoticesResult(
+            source=source,
+            date=date,
+            out_dir=out_dir,
+            reissue=plan.reissue,
+            assign_workdays=data.settings.assign_workdays,
+            no_unit=[_label(i) for i in plan.no_unit],
+            ended=[_label(i) for i in plan.ended],
+        )
         cal = WorkCalendar(data.overrides)
         if not plan.reissue and plan.notices:
             refresh.apply(data, as_of, cal)  # numbers new rows, so the notices show their ids
@@ -140,8 +162,12 @@ def run(
             if early:
                 raise UsageError(
                     f"通知日期 {date} 早于纪要印发日期 {early[0].issued}（{'、'.join(_label(i) for i in early[:10])}）。"
-                    "请检查 --date 或台账中的「印发日期」。台账未被修改。")
-            result.late = [(_label(x.item), x.due) for x in cn.late_assignments(fresh, date, cal, data.settings)]
+                    "请检查 --date 或台账中的「印发日期」。台账未被修改。"
+                )
+            result.late = [
+                (_label(x.item), x.due)
+                for x in cn.late_assignments(fresh, date, cal, data.settings)
+            ]
             result.no_issue_date = [_label(i) for i in fresh if i.issued is None]
 
         registered = {u.name for u in data.units}
@@ -151,10 +177,16 @@ def run(
                 context = cn.notice_context(notice, data.settings, unit_of=data.canonical_unit)
                 name = _file_name(notice)
                 render_docx(template, context, staging.path(name))
-                result.files.append(NoticeFile(
-                    notice.unit, notice.number, notice.date, [_label(i) for i in notice.items],
-                    sum(1 for i in notice.items if i.confidential), out_dir / name,
-                ))
+                result.files.append(
+                    NoticeFile(
+                        notice.unit,
+                        notice.number,
+                        notice.date,
+                        [_label(i) for i in notice.items],
+                        sum(1 for i in notice.items if i.confidential),
+                        out_dir / name,
+                    )
+                )
             if not plan.reissue and plan.notices:
                 _record_assignment(data, plan, date)
                 stats = refresh.apply(data, as_of, cal)

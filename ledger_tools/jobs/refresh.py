@@ -21,7 +21,15 @@ from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.new import AS_OF_LABEL
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT
 
-_COMPUTED_FIELDS = ("status", "current_deadline", "extensions", "reminders", "workdays_left", "alert", "period_flag")
+_COMPUTED_FIELDS = (
+    "status",
+    "current_deadline",
+    "extensions",
+    "reminders",
+    "workdays_left",
+    "alert",
+    "period_flag",
+)
 
 
 @dataclass
@@ -44,8 +52,9 @@ def by_item(records) -> dict[str, list]:
     return grouped
 
 
-def apply(data: LedgerData, as_of: dt.date, cal: WorkCalendar | None = None, *,
-          write: bool = True) -> RefreshStats:
+def apply(
+    data: LedgerData, as_of: dt.date, cal: WorkCalendar | None = None, *, write: bool = True
+) -> RefreshStats:
     """Recompute the ledger in memory as of ``as_of``: the model objects, and the cells too.
 
     ``write=False`` updates only the model objects (``data.items``) and leaves every cell as
@@ -63,13 +72,22 @@ def apply(data: LedgerData, as_of: dt.date, cal: WorkCalendar | None = None, *,
         if table is not None:
             stats.cells_changed += table.set(item.row, "id", new_id)
 
-    extensions, reports, reminders = by_item(data.extensions), by_item(data.reports), by_item(data.reminders)
+    extensions, reports, reminders = (
+        by_item(data.extensions),
+        by_item(data.reports),
+        by_item(data.reminders),
+    )
     for item in data.items:
         if not item.id:
             continue
         computed = rules.recompute(
-            item, extensions.get(item.id, ()), reports.get(item.id, ()), reminders.get(item.id, ()),
-            as_of, cal, data.settings,
+            item,
+            extensions.get(item.id, ()),
+            reports.get(item.id, ()),
+            reminders.get(item.id, ()),
+            as_of,
+            cal,
+            data.settings,
         )
         for f in _COMPUTED_FIELDS:
             value = getattr(computed, f)

@@ -22,9 +22,6 @@ from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Alert, Reminder, ReminderMethod, Settings, Unit
 from ledger_tools.jobs import refresh
-from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
-from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.documents.notices import (
     Column,
     ListSheet,
@@ -35,18 +32,39 @@ from ledger_tools.sheets.documents.notices import (
     write_list_workbook,
 )
 from ledger_tools.sheets.documents.templates import template_path
+from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
 
-__all__ = ["CHECKLIST", "PHONE_COLUMNS", "TEMPLATE", "RemindResult", "UnitReminder", "counts", "run"]
+__all__ = [
+    "CHECKLIST",
+    "PHONE_COLUMNS",
+    "TEMPLATE",
+    "RemindResult",
+    "UnitReminder",
+    "counts",
+    "run",
+]
 
 TEMPLATE = "催办通知.docx"
 CHECKLIST = "电话督办清单.xlsx"
 METHOD = ReminderMethod.WRITTEN
 
 PHONE_COLUMNS = (
-    Column("序号", 6, "int"), Column("单位", 22), Column("联系人", 10), Column("联系电话", 15),
-    Column("事项编号", 15), Column("议定事项", 36), Column("督办预警", 10), Column("当前时限", 12, "date"),
-    Column("剩余工作日", 9, "int"), Column("本期报送", 10), Column("已催办次数", 9, "int"),
-    Column("通话时间", 14, blank=True), Column("接听人", 10, blank=True), Column("通话结果", 30, blank=True),
+    Column("序号", 6, "int"),
+    Column("单位", 22),
+    Column("联系人", 10),
+    Column("联系电话", 15),
+    Column("事项编号", 15),
+    Column("议定事项", 36),
+    Column("督办预警", 10),
+    Column("当前时限", 12, "date"),
+    Column("剩余工作日", 9, "int"),
+    Column("本期报送", 10),
+    Column("已催办次数", 9, "int"),
+    Column("通话时间", 14, blank=True),
+    Column("接听人", 10, blank=True),
+    Column("通话结果", 30, blank=True),
     Column("经办人", 10, blank=True),
 )
 
@@ -81,30 +99,42 @@ class RemindResult:
 
 
 def _chased_today(data: LedgerData, as_of: dt.date) -> set[str]:
-    return {r.item_id.strip() for r in data.reminders
-            if r.item_id and r.date == as_of and r.method is METHOD}
+    return {
+        r.item_id.strip()
+        for r in data.reminders
+        if r.item_id and r.date == as_of and r.method is METHOD
+    }
 
 
-def _phone_rows(plan: list[cn.ReminderNotice], units: dict[str, Unit],
-                include_confidential: bool) -> list[dict[str, object]]:
+def _phone_rows(
+    plan: list[cn.ReminderNotice], units: dict[str, Unit], include_confidential: bool
+) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for rn in plan:
         unit = units.get(rn.unit)
         for item in rn.items:
             shown = item if include_confidential else redact(item)
-            rows.append({
-                "序号": len(rows) + 1, "单位": rn.unit,
-                "联系人": unit.contact if unit else None, "联系电话": unit.phone if unit else None,
-                "事项编号": item.id or cn.UNNUMBERED, "议定事项": shown.matter,
-                "督办预警": item.alert.value if item.alert else None,
-                "当前时限": item.current_deadline or item.deadline, "剩余工作日": item.workdays_left,
-                "本期报送": item.period_flag.value if item.period_flag else None,
-                "已催办次数": item.reminders or 0,
-            })
+            rows.append(
+                {
+                    "序号": len(rows) + 1,
+                    "单位": rn.unit,
+                    "联系人": unit.contact if unit else None,
+                    "联系电话": unit.phone if unit else None,
+                    "事项编号": item.id or cn.UNNUMBERED,
+                    "议定事项": shown.matter,
+                    "督办预警": item.alert.value if item.alert else None,
+                    "当前时限": item.current_deadline or item.deadline,
+                    "剩余工作日": item.workdays_left,
+                    "本期报送": item.period_flag.value if item.period_flag else None,
+                    "已催办次数": item.reminders or 0,
+                }
+            )
     return rows
 
 
-def _phone_notes(as_of: dt.date, settings: Settings, rows: int, include_confidential: bool) -> list[str]:
+def _phone_notes(
+    as_of: dt.date, settings: Settings, rows: int, include_confidential: bool
+) -> list[str]:
     notes = [
         f"截至 {as_of}，需电话督办的事项共 {rows} 个（督办预警为逾期、未按时报送或临期），按单位排列。",
         "请逐一致电联系人，提醒其抓紧办理并按时报送办理情况；在黄色列中填写通话时间、接听人、通话结果和经办人。",
@@ -112,7 +142,9 @@ def _phone_notes(as_of: dt.date, settings: Settings, rows: int, include_confiden
         f"（催办达到 {settings.escalate_reminders} 次仍逾期的，计入逾期未落实扣分）。",
     ]
     if not include_confidential:
-        notes.append("本清单供工作人员传阅，涉密事项只显示「涉密事项」和事项编号，具体内容请查阅台账。")
+        notes.append(
+            "本清单供工作人员传阅，涉密事项只显示「涉密事项」和事项编号，具体内容请查阅台账。"
+        )
     return notes
 
 
@@ -141,8 +173,9 @@ def run(
             for item in unnumbered:  # not saved: never print an id the ledger does not hold
                 item.id = None
         chased = _chased_today(data, as_of)
-        plan = cn.plan_reminders(data.items, unit_of=data.canonical_unit,
-                                 unit_order=[u.name for u in data.units])
+        plan = cn.plan_reminders(
+            data.items, unit_of=data.canonical_unit, unit_order=[u.name for u in data.units]
+        )
         units = {u.name: u for u in data.units}
         with Staging(out_dir) as staging:
             for rn in plan:
@@ -153,13 +186,21 @@ def run(
                 contact, phone = (unit.contact, unit.phone) if unit else (None, None)
                 if not contact or not phone:
                     result.no_contact.append(rn.unit)
-                result.units.append(UnitReminder(
-                    rn.unit, [i.id or cn.UNNUMBERED for i in rn.items], Counter(i.alert for i in rn.items),
-                    contact, phone, out_dir / name))
+                result.units.append(
+                    UnitReminder(
+                        rn.unit,
+                        [i.id or cn.UNNUMBERED for i in rn.items],
+                        Counter(i.alert for i in rn.items),
+                        contact,
+                        phone,
+                        out_dir / name,
+                    )
+                )
             if plan:
                 rows = _phone_rows(plan, units, include_confidential)
                 write_list_workbook(
-                    staging.path(CHECKLIST), ListSheet("电话督办清单", PHONE_COLUMNS, rows),
+                    staging.path(CHECKLIST),
+                    ListSheet("电话督办清单", PHONE_COLUMNS, rows),
                     title=f"电话督办清单（截至 {as_of}）",
                     notes=_phone_notes(as_of, data.settings, len(rows), include_confidential),
                     author=data.settings.office_name,
@@ -180,8 +221,14 @@ def run(
     return result
 
 
-def _record(data: LedgerData, plan: list[cn.ReminderNotice], as_of: dt.date, clerk: str | None,
-            chased: set[str], result: RemindResult) -> None:
+def _record(
+    data: LedgerData,
+    plan: list[cn.ReminderNotice],
+    as_of: dt.date,
+    clerk: str | None,
+    chased: set[str],
+    result: RemindResult,
+) -> None:
     """Append one 书面督办 row per item to 催办记录 (in memory too, for the refresh after)."""
     table = data.table(sc.REMINDERS)
     for rn in plan:
@@ -191,9 +238,14 @@ def _record(data: LedgerData, plan: list[cn.ReminderNotice], as_of: dt.date, cle
             if item.id in chased:
                 result.already_recorded.append(item.id)
                 continue
-            values = {"date": as_of, "item_id": item.id, "unit": rn.unit, "method": METHOD,
-                      "content": cn.reminder_content(item, as_of, data.settings),
-                      "clerk": (clerk or "").strip() or None}
+            values = {
+                "date": as_of,
+                "item_id": item.id,
+                "unit": rn.unit,
+                "method": METHOD,
+                "content": cn.reminder_content(item, as_of, data.settings),
+                "clerk": (clerk or "").strip() or None,
+            }
             row = table.append(values)
             data.reminders.append(Reminder(row=row, **values))
             chased.add(item.id)

@@ -17,27 +17,38 @@ from ledger_tools.core import notices as cn
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Item, ReminderMethod, Verification
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
-from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.documents.notices import (
     Column,
     ListSheet,
     output_workbook,
     write_list_workbook,
 )
+from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
 
 __all__ = ["SAMPLE_COLUMNS", "SampleResult", "run"]
 
 CHECK_METHODS = (ReminderMethod.SPOT_CHECK.value, ReminderMethod.SITE_VISIT.value)
 
 SAMPLE_COLUMNS = (
-    Column("序号", 6, "int"), Column("事项编号", 15), Column("来源名称", 24), Column("议定事项", 34),
-    Column("办理要求", 28), Column("责任领导", 10), Column("主责单位", 20), Column("协办单位", 16),
-    Column("当前时限", 12, "date"), Column("办结日期", 12, "date"), Column("最近报送日期", 12, "date"),
-    Column("最新进展", 36), Column("已有核查结果", 10),
+    Column("序号", 6, "int"),
+    Column("事项编号", 15),
+    Column("来源名称", 24),
+    Column("议定事项", 34),
+    Column("办理要求", 28),
+    Column("责任领导", 10),
+    Column("主责单位", 20),
+    Column("协办单位", 16),
+    Column("当前时限", 12, "date"),
+    Column("办结日期", 12, "date"),
+    Column("最近报送日期", 12, "date"),
+    Column("最新进展", 36),
+    Column("已有核查结果", 10),
     Column("核查方式", 10, choices=CHECK_METHODS, blank=True),
     Column("核查结果", 11, choices=tuple(Verification.values()), blank=True),
-    Column("核查人", 10, blank=True), Column("核查日期", 12, "date", blank=True), Column("备注", 24, blank=True),
+    Column("核查人", 10, blank=True),
+    Column("核查日期", 12, "date", blank=True),
+    Column("备注", 24, blank=True),
 )
 
 
@@ -61,18 +72,30 @@ def _row(n: int, item: Item, data: LedgerData, include_confidential: bool) -> di
     lead = data.canonical_unit(item.lead_unit)
     co = [c for c in dict.fromkeys(data.canonical_unit(u) for u in item.co_units if u) if c != lead]
     return {
-        "序号": n, "事项编号": item.id, "来源名称": shown.source_name, "议定事项": shown.matter,
-        "办理要求": shown.requirement, "责任领导": item.leader, "主责单位": lead, "协办单位": "、".join(co),
-        "当前时限": item.current_deadline or item.deadline, "办结日期": item.done_date,
-        "最近报送日期": item.last_report, "最新进展": shown.latest_progress,
+        "序号": n,
+        "事项编号": item.id,
+        "来源名称": shown.source_name,
+        "议定事项": shown.matter,
+        "办理要求": shown.requirement,
+        "责任领导": item.leader,
+        "主责单位": lead,
+        "协办单位": "、".join(co),
+        "当前时限": item.current_deadline or item.deadline,
+        "办结日期": item.done_date,
+        "最近报送日期": item.last_report,
+        "最新进展": shown.latest_progress,
         "已有核查结果": item.verification.value if item.verification else None,
     }
 
 
-def _notes(result: SampleResult, ledger: Path, generated: dt.datetime, include_confidential: bool) -> list[str]:
+def _notes(
+    result: SampleResult, ledger: Path, generated: dt.datetime, include_confidential: bool
+) -> list[str]:
     if result.all_taken:
-        drawn = (f"要求抽取 {result.requested} 个，但已办结待销号的事项只有 {result.candidates} 个，"
-                 "已全部列入。")
+        drawn = (
+            f"要求抽取 {result.requested} 个，但已办结待销号的事项只有 {result.candidates} 个，"
+            "已全部列入。"
+        )
     else:
         drawn = f"从 {result.candidates} 个已办结待销号的事项中随机抽取 {len(result.item_ids)} 个。"
     notes = [
@@ -85,7 +108,9 @@ def _notes(result: SampleResult, ledger: Path, generated: dt.datetime, include_c
         "核查属实的事项，可填写「销号日期」和「销号经办人」予以销号。",
     ]
     if not include_confidential and result.confidential:
-        notes.append(f"其中 {result.confidential} 个涉密事项只显示「涉密事项」和事项编号，具体内容请查阅台账。")
+        notes.append(
+            f"其中 {result.confidential} 个涉密事项只显示「涉密事项」和事项编号，具体内容请查阅台账。"
+        )
     return notes
 
 
@@ -108,12 +133,19 @@ def run(
         require_clean(data)
     candidates = cn.spot_check_candidates(data.items)
     picked = cn.draw_sample(candidates, n, seed)
-    result = SampleResult(out, seed, n, len(candidates), [i.id for i in picked],
-                          sum(1 for i in picked if i.confidential))
+    result = SampleResult(
+        out,
+        seed,
+        n,
+        len(candidates),
+        [i.id for i in picked],
+        sum(1 for i in picked if i.confidential),
+    )
     rows = [_row(k, item, data, include_confidential) for k, item in enumerate(picked, start=1)]
     generated = now or dt.datetime.now()
     write_list_workbook(
-        out, ListSheet("抽查清单", SAMPLE_COLUMNS, rows),
+        out,
+        ListSheet("抽查清单", SAMPLE_COLUMNS, rows),
         title=f"随机抽查事项清单（随机种子 {seed}）",
         notes=_notes(result, ledger, generated, include_confidential),
         author=data.settings.office_name,

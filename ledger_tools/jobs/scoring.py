@@ -16,9 +16,9 @@ from ledger_tools.core.confidential import for_circulation
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import refresh
 from ledger_tools.sheets.documents import scores as score_writer
+from ledger_tools.sheets.documents.notices import output_workbook
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
-from ledger_tools.sheets.documents.notices import output_workbook
 
 __all__ = ["ScoreResult", "resolve_as_of", "run"]
 
@@ -44,12 +44,21 @@ def resolve_as_of(year: int, as_of: dt.date | None, today: dt.date | None = None
     end = dt.date(year, 12, 31)
     as_of = as_of or min(end, today or dt.date.today())
     if as_of < dt.date(year, 1, 1):
-        raise UsageError(f"截止日期 {as_of} 早于 {year} 年，无法计算该年度扣分意见。请用 --as-of 指定 {year} 年内的日期。")
+        raise UsageError(
+            f"截止日期 {as_of} 早于 {year} 年，无法计算该年度扣分意见。请用 --as-of 指定 {year} 年内的日期。"
+        )
     return as_of
 
 
-def run(path: Path, year: int, out: Path, as_of: dt.date | None = None, *,
-        include_confidential: bool = False, today: dt.date | None = None) -> ScoreResult:
+def run(
+    path: Path,
+    year: int,
+    out: Path,
+    as_of: dt.date | None = None,
+    *,
+    include_confidential: bool = False,
+    today: dt.date | None = None,
+) -> ScoreResult:
     as_of = resolve_as_of(year, as_of, today)
     out = output_workbook(out, ledger=Path(path), what="扣分意见", example=f"扣分意见-{year}.xlsx")
     with LedgerFile(path) as lf:
@@ -57,10 +66,25 @@ def run(path: Path, year: int, out: Path, as_of: dt.date | None = None, *,
         require_clean(data)
     cal = WorkCalendar(data.overrides)
     refresh.apply(data, as_of, cal)  # in memory only: the ledger was opened read-only
-    deductions = scoring.propose(data.items, data.reports, data.reminders, year=year, as_of=as_of,
-                                 settings=data.settings, cal=cal, unit_of=data.canonical_unit)
+    deductions = scoring.propose(
+        data.items,
+        data.reports,
+        data.reminders,
+        year=year,
+        as_of=as_of,
+        settings=data.settings,
+        cal=cal,
+        unit_of=data.canonical_unit,
+    )
     scores = scoring.summarise(deductions)
     shown = {i.id: i for i in for_circulation(data.items, include_confidential) if i.id}
-    score_writer.write_scores(out, year=year, as_of=as_of, settings=data.settings, scores=scores,
-                              deductions=deductions, items=shown)
+    score_writer.write_scores(
+        out,
+        year=year,
+        as_of=as_of,
+        settings=data.settings,
+        scores=scores,
+        deductions=deductions,
+        items=shown,
+    )
     return ScoreResult(year, as_of, out, scores, deductions, sorted(cal.unconfirmed_years))

@@ -64,34 +64,74 @@ def _items(data: LedgerData) -> Iterator[fnd.Finding]:
             if f in t.positions and getattr(item, f) in (None, "", []) and f not in row.bad:
                 detail = "（一般事项必须有完成时限）" if f == "deadline" else ""
                 yield at(item, f, "L304", column=sc.ITEMS.column(f).header, detail=detail)
-        for f, names in (("lead_unit", [item.lead_unit] if item.lead_unit else []), ("co_units", item.co_units)):
+        for f, names in (
+            ("lead_unit", [item.lead_unit] if item.lead_unit else []),
+            ("co_units", item.co_units),
+        ):
             for name in names:
                 if name not in known_units:
                     yield at(item, f, "L303", column=sc.ITEMS.column(f).header, actual=name)
         if item.closed_date and not item.done_date:
             yield at(item, "closed_date", "L306")
         if item.issued and item.deadline and item.deadline < item.issued:
-            yield at(item, "deadline", "L310", detail=f"完成时限 {item.deadline} 早于印发日期 {item.issued}，请核对。")
+            yield at(
+                item,
+                "deadline",
+                "L310",
+                detail=f"完成时限 {item.deadline} 早于印发日期 {item.issued}，请核对。",
+            )
         if item.issued and item.assigned and item.assigned < item.issued:
-            yield at(item, "assigned", "L310", detail=f"交办日期 {item.assigned} 早于印发日期 {item.issued}，请核对。")
+            yield at(
+                item,
+                "assigned",
+                "L310",
+                detail=f"交办日期 {item.assigned} 早于印发日期 {item.issued}，请核对。",
+            )
 
 
 def _records(data: LedgerData) -> Iterator[fnd.Finding]:
     if "id" not in data.table(sc.ITEMS).positions:
         return  # without 事项编号 on 台账 every record would look orphaned: L311 says what to fix
     ids = {i.id for i in data.items if i.id}
-    for spec, records in ((sc.REPORTS, data.reports), (sc.EXTENSIONS, data.extensions), (sc.REMINDERS, data.reminders)):
+    for spec, records in (
+        (sc.REPORTS, data.reports),
+        (sc.EXTENSIONS, data.extensions),
+        (sc.REMINDERS, data.reminders),
+    ):
         if spec.name not in data.tables:
             continue
         t = data.table(spec)
         for r in records:
             if r.item_id and r.item_id not in ids and "item_id" in t.positions:
-                yield fnd.make("L307", file=data.name, sheet=spec.name, cell=t.ref(r.row, "item_id"), item=r.item_id)
+                yield fnd.make(
+                    "L307",
+                    file=data.name,
+                    sheet=spec.name,
+                    cell=t.ref(r.row, "item_id"),
+                    item=r.item_id,
+                )
     if sc.EXTENSIONS.name in data.tables:
         t = data.table(sc.EXTENSIONS)
         for e in data.extensions:
             if e.result is m.Approval.APPROVED and not e.granted_to and "granted_to" in t.positions:
-                yield fnd.make("L308", file=data.name, sheet=sc.EXTENSIONS.name, cell=t.ref(e.row, "granted_to"), item=e.item_id)
-            elif e.result is m.Approval.APPROVED and e.old_deadline and e.granted_to and e.granted_to <= e.old_deadline:
-                yield fnd.make("L310", file=data.name, sheet=sc.EXTENSIONS.name, cell=t.ref(e.row, "granted_to"),
-                               item=e.item_id, detail=f"批准时限 {e.granted_to} 不晚于原时限 {e.old_deadline}，请核对。")
+                yield fnd.make(
+                    "L308",
+                    file=data.name,
+                    sheet=sc.EXTENSIONS.name,
+                    cell=t.ref(e.row, "granted_to"),
+                    item=e.item_id,
+                )
+            elif (
+                e.result is m.Approval.APPROVED
+                and e.old_deadline
+                and e.granted_to
+                and e.granted_to <= e.old_deadline
+            ):
+                yield fnd.make(
+                    "L310",
+                    file=data.name,
+                    sheet=sc.EXTENSIONS.name,
+                    cell=t.ref(e.row, "granted_to"),
+                    item=e.item_id,
+                    detail=f"批准时限 {e.granted_to} 不晚于原时限 {e.old_deadline}，请核对。",
+                )

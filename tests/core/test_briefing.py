@@ -32,9 +32,18 @@ MONTH, AS_OF = "2026-11", D(2026, 11, 30)
 
 
 def make_item(n: int, **over) -> Item:
-    base = dict(id=f"2026-CW12-{n:02d}", source_type=SourceType.EXECUTIVE, source_name="第12次常务会议",
-                issued=D(2026, 9, 18), matter=f"第{n}项工作", leader="张副市长", kind=ItemKind.REGULAR,
-                deadline=D(2026, 12, 31), assigned=D(2026, 9, 22), lead_unit="东城区人民政府")
+    base = dict(
+        id=f"2026-CW12-{n:02d}",
+        source_type=SourceType.EXECUTIVE,
+        source_name="第12次常务会议",
+        issued=D(2026, 9, 18),
+        matter=f"第{n}项工作",
+        leader="张副市长",
+        kind=ItemKind.REGULAR,
+        deadline=D(2026, 12, 31),
+        assigned=D(2026, 9, 22),
+        lead_unit="东城区人民政府",
+    )
     base.update(over)
     return Item(**base)
 
@@ -43,15 +52,38 @@ def compute(items, reports=(), extensions=(), reminders=(), **kw) -> briefing.Br
     """Refresh the items the way ``refresh`` does, then compute the briefing."""
     done = []
     for i in items:
-        c = rules.recompute(i, [e for e in extensions if e.item_id == i.id], [r for r in reports if r.item_id == i.id],
-                            [r for r in reminders if r.item_id == i.id], AS_OF, CAL, SET)
-        done.append(replace(i, status=c.status, current_deadline=c.current_deadline, extensions=c.extensions,
-                            reminders=c.reminders, workdays_left=c.workdays_left, alert=c.alert,
-                            period_flag=c.period_flag))
+        c = rules.recompute(
+            i,
+            [e for e in extensions if e.item_id == i.id],
+            [r for r in reports if r.item_id == i.id],
+            [r for r in reminders if r.item_id == i.id],
+            AS_OF,
+            CAL,
+            SET,
+        )
+        done.append(
+            replace(
+                i,
+                status=c.status,
+                current_deadline=c.current_deadline,
+                extensions=c.extensions,
+                reminders=c.reminders,
+                workdays_left=c.workdays_left,
+                alert=c.alert,
+                period_flag=c.period_flag,
+            )
+        )
     kw.setdefault("month", MONTH)
     kw.setdefault("as_of", AS_OF)
-    return briefing.compute(items=done, reports=reports, extensions=extensions, reminders=reminders,
-                            settings=SET, cal=CAL, **kw)
+    return briefing.compute(
+        items=done,
+        reports=reports,
+        extensions=extensions,
+        reminders=reminders,
+        settings=SET,
+        cal=CAL,
+        **kw,
+    )
 
 
 def nov(item_id: str, day: int = 20) -> Report:
@@ -66,20 +98,34 @@ def test_completion_rate_leaves_terminated_items_out():
 
 def test_totals_by_status_and_alert_and_source():
     items = [
-        make_item(1, deadline=D(2026, 11, 10)),                                         # overdue
-        make_item(2, deadline=D(2026, 12, 2)),                                          # due soon
+        make_item(1, deadline=D(2026, 11, 10)),  # overdue
+        make_item(2, deadline=D(2026, 12, 2)),  # due soon
         make_item(3, status=Status.DONE, done_date=D(2026, 11, 12)),
         make_item(4, closed_date=D(2026, 11, 20), done_date=D(2026, 11, 15)),
         make_item(5, status=Status.TERMINATED),
-        make_item(6, source_type=SourceType.INSTRUCTION, assigned=None, issued=D(2026, 11, 2), id=None),
+        make_item(
+            6, source_type=SourceType.INSTRUCTION, assigned=None, issued=D(2026, 11, 2), id=None
+        ),
         make_item(7, kind=ItemKind.LONG_TERM, deadline=None),
     ]
     b = compute(items, [nov(f"2026-CW12-{n:02d}") for n in range(1, 8)])
     t = b.totals
-    assert (t.total, t.in_progress, t.done, t.closed, t.terminated, t.pending, t.long_term) == (7, 2, 1, 1, 1, 1, 1)
+    assert (t.total, t.in_progress, t.done, t.closed, t.terminated, t.pending, t.long_term) == (
+        7,
+        2,
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
     assert (t.overdue, t.due_soon, t.assignment_late) == (1, 1, 1)
     assert t.completion_rate == round(2 / 6, 4)
-    assert [(g.label, g.tally.total) for g in b.by_source] == [("常务会议", 6), ("专题会议", 0), ("领导批示", 1)]
+    assert [(g.label, g.tally.total) for g in b.by_source] == [
+        ("常务会议", 6),
+        ("专题会议", 0),
+        ("领导批示", 1),
+    ]
     assert [r.item.id for r in b.finished] == ["2026-CW12-03", "2026-CW12-04"]
     assert [r.label for r in b.finished] == ["按期办结", "按期办结"]
     assert b.snapshot == Snapshot(MONTH, AS_OF, 7, 1, 1, 2, 1, 1, 1, t.completion_rate)
@@ -87,9 +133,11 @@ def test_totals_by_status_and_alert_and_source():
 
 def test_overdue_list_has_working_days_reminders_and_escalation():
     item = make_item(1, deadline=D(2026, 11, 10))
-    reminders = [Reminder(D(2026, 11, 12), "2026-CW12-01", method=ReminderMethod.WRITTEN),
-                 Reminder(D(2026, 11, 19), "2026-CW12-01", method=ReminderMethod.PHONE),
-                 Reminder(D(2026, 12, 3), "2026-CW12-01", method=ReminderMethod.PHONE)]  # after the cut-off
+    reminders = [
+        Reminder(D(2026, 11, 12), "2026-CW12-01", method=ReminderMethod.WRITTEN),
+        Reminder(D(2026, 11, 19), "2026-CW12-01", method=ReminderMethod.PHONE),
+        Reminder(D(2026, 12, 3), "2026-CW12-01", method=ReminderMethod.PHONE),
+    ]  # after the cut-off
     b = compute([item], [nov("2026-CW12-01")], reminders=reminders)
     (row,) = b.overdue
     assert row.days == CAL.workdays_left(D(2026, 11, 10), AS_OF) == 14
@@ -108,86 +156,152 @@ def test_units_ranked_by_rate_then_overdue_then_missed_reports_ties_share_a_rank
         make_item(6, lead_unit="C", deadline=D(2026, 11, 3)),
         make_item(7, lead_unit="D"),
     ]
-    reports = [nov("2026-CW12-02"), nov("2026-CW12-06"), nov("2026-CW12-07")]  # B's item 4 missed November
+    reports = [
+        nov("2026-CW12-02"),
+        nov("2026-CW12-06"),
+        nov("2026-CW12-07"),
+    ]  # B's item 4 missed November
     b = compute(items, reports)
     assert [(u.unit, u.rank) for u in b.by_unit] == [("A", 1), ("B", 2), ("C", 3), ("D", 4)]
     units = {u.unit: u for u in b.by_unit}
-    assert (units["B"].obliged, units["B"].on_time, units["B"].missed, units["B"].not_on_time) == (1, 0, 1, 1)
-    assert units["B"].points == 1.5  # the year so far: October for items 3 and 4, November for item 4
+    assert (units["B"].obliged, units["B"].on_time, units["B"].missed, units["B"].not_on_time) == (
+        1,
+        0,
+        1,
+        1,
+    )
+    assert (
+        units["B"].points == 1.5
+    )  # the year so far: October for items 3 and 4, November for item 4
 
-    tied = compute([make_item(1, lead_unit="乙"), make_item(2, lead_unit="甲")], [nov("2026-CW12-01"), nov("2026-CW12-02")])
+    tied = compute(
+        [make_item(1, lead_unit="乙"), make_item(2, lead_unit="甲")],
+        [nov("2026-CW12-01"), nov("2026-CW12-02")],
+    )
     assert [(u.unit, u.rank) for u in tied.by_unit] == [("乙", 1), ("甲", 1)]
 
 
 def test_aliases_are_counted_under_the_registered_unit():
     names = {"东城区": "东城区人民政府"}
-    b = compute([make_item(1, lead_unit="东城区"), make_item(2)], [nov("2026-CW12-01"), nov("2026-CW12-02")],
-                unit_of=lambda n: names.get(n, n))
+    b = compute(
+        [make_item(1, lead_unit="东城区"), make_item(2)],
+        [nov("2026-CW12-01"), nov("2026-CW12-02")],
+        unit_of=lambda n: names.get(n, n),
+    )
     assert [(u.unit, u.tally.total) for u in b.by_unit] == [("东城区人民政府", 2)]
 
 
 def test_long_term_reporting_reads_pending_before_the_due_day_and_missed_after():
-    items = [make_item(1, kind=ItemKind.LONG_TERM, deadline=None),
-             make_item(2, kind=ItemKind.LONG_TERM, deadline=None),
-             make_item(3, kind=ItemKind.LONG_TERM, deadline=None, assigned=D(2026, 11, 4))]
+    items = [
+        make_item(1, kind=ItemKind.LONG_TERM, deadline=None),
+        make_item(2, kind=ItemKind.LONG_TERM, deadline=None),
+        make_item(3, kind=ItemKind.LONG_TERM, deadline=None, assigned=D(2026, 11, 4)),
+    ]
     before = compute(items, as_of=D(2026, 11, 20))
     assert {r.item.id: r.label for r in before.long_term} == {
-        "2026-CW12-01": "待报送", "2026-CW12-02": "待报送", "2026-CW12-03": "无需报送"}
+        "2026-CW12-01": "待报送",
+        "2026-CW12-02": "待报送",
+        "2026-CW12-03": "无需报送",
+    }
     assert before.long_term_missed == [] and not before.due_passed
     after = compute(items, [nov("2026-CW12-02", 27)])
     assert [(r.item.id, r.label) for r in after.long_term] == [
-        ("2026-CW12-01", "未报送"), ("2026-CW12-02", "逾期报送"), ("2026-CW12-03", "无需报送")]
+        ("2026-CW12-01", "未报送"),
+        ("2026-CW12-02", "逾期报送"),
+        ("2026-CW12-03", "无需报送"),
+    ]
     assert len(after.long_term_obliged) == 2 and len(after.long_term_missed) == 2
     assert after.long_term_missed_by_unit == [("东城区人民政府", ["2026-CW12-01", "2026-CW12-02"])]
 
 
 def test_extension_rows_are_this_months_and_the_pending_ones():
     exts = [
-        Extension("2026-CW12-01", D(2026, 9, 1), result=Approval.APPROVED, approved_on=D(2026, 9, 5),
-                  granted_to=D(2027, 1, 31)),                                          # old business: out
-        Extension("2026-CW12-01", D(2026, 10, 20)),                                   # still pending: in
-        Extension("2026-CW12-02", D(2026, 11, 3), result=Approval.REFUSED, approved_on=D(2026, 11, 9)),
-        Extension("2026-CW12-02", D(2026, 12, 2)),                                    # after the cut-off
+        Extension(
+            "2026-CW12-01",
+            D(2026, 9, 1),
+            result=Approval.APPROVED,
+            approved_on=D(2026, 9, 5),
+            granted_to=D(2027, 1, 31),
+        ),  # old business: out
+        Extension("2026-CW12-01", D(2026, 10, 20)),  # still pending: in
+        Extension(
+            "2026-CW12-02", D(2026, 11, 3), result=Approval.REFUSED, approved_on=D(2026, 11, 9)
+        ),
+        Extension("2026-CW12-02", D(2026, 12, 2)),  # after the cut-off
     ]
     b = compute([make_item(1, status=Status.EXTENSION_REQUESTED), make_item(2)], extensions=exts)
-    assert [(r.ext.item_id, r.result) for r in b.extensions] == [("2026-CW12-01", "待审批"), ("2026-CW12-02", "不同意")]
+    assert [(r.ext.item_id, r.result) for r in b.extensions] == [
+        ("2026-CW12-01", "待审批"),
+        ("2026-CW12-02", "不同意"),
+    ]
 
 
 def test_confidential_items_are_counted_but_their_text_never_kept():
-    secret = make_item(1, deadline=D(2026, 11, 10), confidential=True, matter="绝密甲", requirement="绝密乙",
-                       latest_progress="绝密丙", source_name="绝密丁")
+    secret = make_item(
+        1,
+        deadline=D(2026, 11, 10),
+        confidential=True,
+        matter="绝密甲",
+        requirement="绝密乙",
+        latest_progress="绝密丙",
+        source_name="绝密丁",
+    )
     ext = Extension("2026-CW12-01", D(2026, 11, 3), reason="绝密戊")
     b = compute([secret, make_item(2)], [nov("2026-CW12-01")], [ext])
     assert b.totals.total == 2 and b.totals.overdue == 1
     shown = b.overdue[0].item
-    assert shown.id == "2026-CW12-01" and shown.matter == PLACEHOLDER and shown.latest_progress == PLACEHOLDER
-    assert b.extensions[0].ext.reason == PLACEHOLDER and b.items_by_id["2026-CW12-01"].matter == PLACEHOLDER
+    assert (
+        shown.id == "2026-CW12-01"
+        and shown.matter == PLACEHOLDER
+        and shown.latest_progress == PLACEHOLDER
+    )
+    assert (
+        b.extensions[0].ext.reason == PLACEHOLDER
+        and b.items_by_id["2026-CW12-01"].matter == PLACEHOLDER
+    )
     everything = repr(b)
-    assert not any(word in everything for word in ("绝密甲", "绝密乙", "绝密丙", "绝密丁", "绝密戊"))
-    opened = compute([secret, make_item(2)], [nov("2026-CW12-01")], [ext], include_confidential=True)
+    assert not any(
+        word in everything for word in ("绝密甲", "绝密乙", "绝密丙", "绝密丁", "绝密戊")
+    )
+    opened = compute(
+        [secret, make_item(2)], [nov("2026-CW12-01")], [ext], include_confidential=True
+    )
     assert opened.overdue[0].item.matter == "绝密甲" and opened.extensions[0].ext.reason == "绝密戊"
 
 
 def test_trend_takes_earlier_snapshots_and_replaces_this_months():
-    old = [Snapshot("2026-10", D(2026, 10, 31), 5, 1, 0, 4, 0, 0, 0, 0.2),
-           Snapshot("2026-11", D(2026, 11, 15), 99, 0, 0, 0, 0, 0, 0, 0.0),
-           Snapshot("2026-12", D(2026, 12, 31), 9, 0, 0, 0, 0, 0, 0, 0.0)]
+    old = [
+        Snapshot("2026-10", D(2026, 10, 31), 5, 1, 0, 4, 0, 0, 0, 0.2),
+        Snapshot("2026-11", D(2026, 11, 15), 99, 0, 0, 0, 0, 0, 0, 0.0),
+        Snapshot("2026-12", D(2026, 12, 31), 9, 0, 0, 0, 0, 0, 0, 0.0),
+    ]
     b = compute([make_item(1)], [nov("2026-CW12-01")], snapshots=old)
     assert [(s.month, s.total) for s in b.trend] == [("2026-10", 5), ("2026-11", 1)]
 
 
 def test_deductions_of_the_month_are_the_ones_dated_in_it():
     item = make_item(1, deadline=D(2026, 10, 15))
-    reminders = [Reminder(D(2026, 10, 20), "2026-CW12-01"), Reminder(D(2026, 11, 2), "2026-CW12-01")]
-    b = compute([item], [Report(item_id="2026-CW12-01", period="2026-10", recorded=D(2026, 10, 28))],
-                reminders=reminders)
+    reminders = [
+        Reminder(D(2026, 10, 20), "2026-CW12-01"),
+        Reminder(D(2026, 11, 2), "2026-CW12-01"),
+    ]
+    b = compute(
+        [item],
+        [Report(item_id="2026-CW12-01", period="2026-10", recorded=D(2026, 10, 28))],
+        reminders=reminders,
+    )
     assert [(d.reason.value, d.date) for d in b.deductions] == [
-        ("逾期未落实", D(2026, 11, 2)), ("未按时报送", D(2026, 10, 25)), ("未按时报送", D(2026, 11, 25))]
+        ("逾期未落实", D(2026, 11, 2)),
+        ("未按时报送", D(2026, 10, 25)),
+        ("未按时报送", D(2026, 11, 25)),
+    ]
     assert [d.date for d in b.month_deductions] == [D(2026, 11, 2), D(2026, 11, 25)]
     assert b.total_points == 2.0 and b.year == 2026
 
 
-@pytest.mark.parametrize(("today", "expected"), [(D(2026, 12, 3), D(2026, 11, 30)), (D(2026, 11, 20), D(2026, 11, 20))])
+@pytest.mark.parametrize(
+    ("today", "expected"), [(D(2026, 12, 3), D(2026, 11, 30)), (D(2026, 11, 20), D(2026, 11, 20))]
+)
 def test_default_cut_off_is_the_months_end_once_it_is_over(today, expected):
     assert briefing.default_as_of(MONTH, today) == expected
 

@@ -15,31 +15,59 @@ D = dt.date
 AS_OF = D(2026, 11, 20)
 UNIT = "东城区人民政府"
 NAMES = {UNIT: UNIT, "东城区": UNIT, "西山县人民政府": "西山县人民政府"}
-LOCKED = {"序号": "1", "事项编号": "A", "议定事项": "加快推进老旧小区改造", "当前时限": "2026-12-31",
-          "上期进展": "已完成前期调查摸底，形成问题清单。"}
+LOCKED = {
+    "序号": "1",
+    "事项编号": "A",
+    "议定事项": "加快推进老旧小区改造",
+    "当前时限": "2026-12-31",
+    "上期进展": "已完成前期调查摸底，形成问题清单。",
+}
 PROGRESS = "已完成项目招标，施工单位已进场，完成路基工程约40%。"
 
 
 def regular(item_id: str = "A", **over) -> Item:
-    values = dict(id=item_id, lead_unit="东城区", kind=ItemKind.REGULAR, status=Status.IN_PROGRESS,
-                  assigned=D(2026, 9, 22), deadline=D(2026, 12, 31), current_deadline=D(2026, 12, 31))
+    values = dict(
+        id=item_id,
+        lead_unit="东城区",
+        kind=ItemKind.REGULAR,
+        status=Status.IN_PROGRESS,
+        assigned=D(2026, 9, 22),
+        deadline=D(2026, 12, 31),
+        current_deadline=D(2026, 12, 31),
+    )
     values.update(over)
     return Item(**values)
 
 
 def ctx(*items: Item, **over) -> fc.FormContext:
-    values = dict(file="f.xlsx", unit=UNIT, period="2026-11", as_of=AS_OF,
-                  meta_locked={i.id: {**LOCKED, "事项编号": i.id} for i in items},
-                  items={i.id: i for i in items}, unit_names=NAMES, settings=Settings())
+    values = dict(
+        file="f.xlsx",
+        unit=UNIT,
+        period="2026-11",
+        as_of=AS_OF,
+        meta_locked={i.id: {**LOCKED, "事项编号": i.id} for i in items},
+        items={i.id: i for i in items},
+        unit_names=NAMES,
+        settings=Settings(),
+    )
     values.update(over)
     return fc.FormContext(**values)
 
 
-def entry(item_id: str = "A", row: int = 6, locked=None, dates=None, bad=None, **texts) -> fc.FormEntry:
+def entry(
+    item_id: str = "A", row: int = 6, locked=None, dates=None, bad=None, **texts
+) -> fc.FormEntry:
     headers = ("序号", "事项编号", "议定事项", "当前时限", "上期进展") + fc.INPUTS
     refs = {h: f"{chr(65 + n)}{row}" for n, h in enumerate(headers)}
-    return fc.FormEntry(row, item_id, refs, dict(locked or {**LOCKED, "事项编号": item_id}),
-                        {h: texts.get(h) for h in fc.INPUTS}, dict(dates or {}), dict(bad or {}))
+    return fc.FormEntry(
+        row,
+        item_id,
+        refs,
+        dict(locked or {**LOCKED, "事项编号": item_id}),
+        {h: texts.get(h) for h in fc.INPUTS},
+        dict(dates or {}),
+        dict(bad or {}),
+    )
 
 
 def report(item_id: str = "A", **texts) -> fc.FormEntry:
@@ -55,16 +83,19 @@ def found(outcomes) -> list[tuple[str, str | None]]:
 # --- helpers -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2027年6月30日前完成一期工程", [D(2027, 6, 30)]),
-    ("2027年6月底前完成", [D(2027, 6, 30)]),
-    ("2027年6月完成主体", [D(2027, 6, 1)]),
-    ("力争2027年底建成，2028年投用", [D(2027, 12, 31), D(2028, 1, 1)]),
-    ("２０２７－０３－０５前", [D(2027, 3, 5)]),
-    ("2027.3 完成验收", [D(2027, 3, 1)]),
-    ("完成 12 个项目", []),
-    ("2027年13月", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2027年6月30日前完成一期工程", [D(2027, 6, 30)]),
+        ("2027年6月底前完成", [D(2027, 6, 30)]),
+        ("2027年6月完成主体", [D(2027, 6, 1)]),
+        ("力争2027年底建成，2028年投用", [D(2027, 12, 31), D(2028, 1, 1)]),
+        ("２０２７－０３－０５前", [D(2027, 3, 5)]),
+        ("2027.3 完成验收", [D(2027, 3, 1)]),
+        ("完成 12 个项目", []),
+        ("2027年13月", []),
+    ],
+)
 def test_dates_in_a_stage_target(text, expected):
     assert fc.dates_in_text(text) == expected
 
@@ -80,13 +111,16 @@ def test_add_months_clamps_to_the_months_end():
     assert fc.add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
 
 
-@pytest.mark.parametrize(("text", "why"), [
-    ("正在推进", "过于简略"),
-    ("按计划推进中。", "过于简略"),
-    ("正在推进，按计划推进，有序推进！", "只有套话"),
-    ("已完成前期调查摸底，形成问题清单。", "与上期进展完全相同"),
-    (PROGRESS, None),
-])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("正在推进", "过于简略"),
+        ("按计划推进中。", "过于简略"),
+        ("正在推进，按计划推进，有序推进！", "只有套话"),
+        ("已完成前期调查摸底，形成问题清单。", "与上期进展完全相同"),
+        (PROGRESS, None),
+    ],
+)
 def test_perfunctory_progress(text, why):
     result = fc.is_perfunctory(text, LOCKED["上期进展"])
     assert (result is None) if why is None else (why in result)
@@ -97,14 +131,17 @@ def test_formula_like_text():
     assert not any(fc.formula_like(t) for t in ("完成=100%", "", None))
 
 
-@pytest.mark.parametrize(("period", "merged", "words"), [
-    ("2026-11", (), None),
-    ("2026-10", (), None),
-    ("2026-10", ("2026-10",), None),
-    ("2026-09", (), "已过报送期"),
-    ("2026-12", (), "尚未到该期"),
-    ("2026-10", ("2026-11",), "已被替代"),
-])
+@pytest.mark.parametrize(
+    ("period", "merged", "words"),
+    [
+        ("2026-11", (), None),
+        ("2026-10", (), None),
+        ("2026-10", ("2026-10",), None),
+        ("2026-09", (), "已过报送期"),
+        ("2026-12", (), "尚未到该期"),
+        ("2026-10", ("2026-11",), "已被替代"),
+    ],
+)
 def test_period_rule(period, merged, words):
     result = fc.check_period(period, AS_OF, merged)
     assert (result is None) if words is None else (words in result)
@@ -204,7 +241,9 @@ def test_completion_date_rules():
 
 def test_extension_must_be_after_the_current_deadline_not_the_original():
     extended = regular(current_deadline=D(2027, 1, 31))
-    e = report(**{fc.COL_STATUS: "申请延期", fc.COL_EXT_REASON: "资金未到位", fc.COL_EXT_TO: "2027-01-15"})
+    e = report(
+        **{fc.COL_STATUS: "申请延期", fc.COL_EXT_REASON: "资金未到位", fc.COL_EXT_TO: "2027-01-15"}
+    )
     e.dates = {fc.COL_EXT_TO: D(2027, 1, 15)}
     (out,) = fc.check_rows([e], ctx(extended))
     assert [f.code for f in out.findings] == ["R107"] and "2027-01-31" in out.findings[0].message
@@ -213,7 +252,9 @@ def test_extension_must_be_after_the_current_deadline_not_the_original():
 
 
 def test_long_term_target_rules():
-    long = regular(kind=ItemKind.LONG_TERM, status=Status.LONG_TERM, deadline=None, current_deadline=None)
+    long = regular(
+        kind=ItemKind.LONG_TERM, status=Status.LONG_TERM, deadline=None, current_deadline=None
+    )
     c = ctx(long)
     assert [f.code for f in fc.check_rows([report()], c)[0].findings] == ["R108"]
     done = report(**{fc.COL_STATUS: "已办结", fc.COL_DONE: "x"})
@@ -249,21 +290,38 @@ def test_a_deleted_row_is_judged_like_a_blank_one():
     c = ctx(obliged, fresh, closed, moved, regular("K"))
     outs = fc.check_rows([report("K")], c)
     (f,) = fc.check_missing(outs, c)
-    assert (f.code, f.item, f.cell, f.sheet) == ("R103", "A", None, "反馈表") and "删除" in f.message
-    assert fc.check_missing(fc.check_rows([entry("A"), report("K", row=7)], c), c) == []  # blank: R103 there
+    assert (f.code, f.item, f.cell, f.sheet) == (
+        "R103",
+        "A",
+        None,
+        "反馈表",
+    ) and "删除" in f.message
+    assert (
+        fc.check_missing(fc.check_rows([entry("A"), report("K", row=7)], c), c) == []
+    )  # blank: R103 there
 
 
 def test_a_confidential_rows_content_is_never_quoted():
     secret = regular("S", confidential=True, matter="某涉密项目的具体内容")
     c = ctx(regular(), secret)
-    c.meta_locked["S"] = {**LOCKED, "事项编号": "S", "议定事项": "某涉密项目的具体内容", "上期进展": "涉密进展的具体内容"}
-    edited = report("S", locked={**c.meta_locked["S"], "议定事项": "改了"},
-                    **{fc.COL_STATUS: "差不多", fc.COL_PROGRESS: "正在推进", fc.COL_DONE: "下周"})
+    c.meta_locked["S"] = {
+        **LOCKED,
+        "事项编号": "S",
+        "议定事项": "某涉密项目的具体内容",
+        "上期进展": "涉密进展的具体内容",
+    }
+    edited = report(
+        "S",
+        locked={**c.meta_locked["S"], "议定事项": "改了"},
+        **{fc.COL_STATUS: "差不多", fc.COL_PROGRESS: "正在推进", fc.COL_DONE: "下周"},
+    )
     edited.bad_dates = {fc.COL_DONE: "下周"}
     (out,) = fc.check_rows([edited], c)
     assert sorted(f.code for f in out.findings) == ["R102", "R103", "R105", "W201"] and out.secret
     for f in out.findings:
-        assert fc.HIDDEN in f.message and not any(t in f.message for t in ("改了", "差不多", "正在推进", "下周"))
+        assert fc.HIDDEN in f.message and not any(
+            t in f.message for t in ("改了", "差不多", "正在推进", "下周")
+        )
     # its content moved under a public item's number (numbers swapped) is withheld as well
     moved = report("A", locked={**c.meta_locked["S"], "事项编号": "A"})
     (out,) = fc.check_rows([moved], c)
@@ -271,7 +329,9 @@ def test_a_confidential_rows_content_is_never_quoted():
     assert all("具体内容" not in f.message for f in out.findings)
     # a public row is quoted as before
     (out,) = fc.check_rows([report(locked={**LOCKED, "议定事项": "改了"})], c)
-    assert "原为「加快推进老旧小区改造」，被改为「改了」" in out.findings[0].message and not out.secret
+    assert (
+        "原为「加快推进老旧小区改造」，被改为「改了」" in out.findings[0].message and not out.secret
+    )
 
 
 def test_text_shared_with_a_public_item_is_not_treated_as_secret():
@@ -286,9 +346,15 @@ def test_text_shared_with_a_public_item_is_not_treated_as_secret():
 def test_the_later_made_form_wins_across_runs():
     t = dt.datetime
     merged = {("A", "2026-11"): t(2026, 11, 5, 9)}
-    claims = [("old", "A", "2026-11", t(2026, 11, 2, 9)), ("old", "B", "2026-11", t(2026, 11, 2, 9)),
-              ("same", "A", "2026-11", t(2026, 11, 5, 9)), ("oct", "A", "2026-10", t(2026, 10, 2, 9))]
+    claims = [
+        ("old", "A", "2026-11", t(2026, 11, 2, 9)),
+        ("old", "B", "2026-11", t(2026, 11, 2, 9)),
+        ("same", "A", "2026-11", t(2026, 11, 5, 9)),
+        ("oct", "A", "2026-10", t(2026, 10, 2, 9)),
+    ]
     assert fc.superseded(claims, merged) == {"old": {"A": t(2026, 11, 5, 9)}}
     assert fc.superseded(claims[:2], {}) == {}
     newer = ("new", "B", "2026-11", t(2026, 11, 9, 9))
-    assert fc.superseded([*claims[:2], newer], merged) == {"old": {"A": t(2026, 11, 5, 9), "B": t(2026, 11, 9, 9)}}
+    assert fc.superseded([*claims[:2], newer], merged) == {
+        "old": {"A": t(2026, 11, 5, 9), "B": t(2026, 11, 9, 9)}
+    }

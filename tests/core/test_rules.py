@@ -619,7 +619,9 @@ def test_item_id_prefix(source_type, name, issued, expected):
 
 
 def test_meeting_numbers_beyond_99_widen_the_id():
-    item = make_item(source_type=SourceType.TOPICAL, source_name="2026年第105次专题会议", issued=D(2026, 9, 18))
+    item = make_item(
+        source_type=SourceType.TOPICAL, source_name="2026年第105次专题会议", issued=D(2026, 9, 18)
+    )
     assert rules.item_id_prefix(item) == "2026-ZT105-"
     assert rules.ID_PATTERN.match("2026-ZT105-01")
 

@@ -30,9 +30,17 @@ AS_OF = D(2026, 11, 30)
 
 def make_item(**over) -> Item:
     """An item as refresh leaves it (status and 当前时限 derived)."""
-    base = dict(id="2026-CW12-01", source_type=SourceType.EXECUTIVE, issued=D(2026, 9, 18),
-                kind=ItemKind.REGULAR, deadline=D(2026, 10, 15), current_deadline=D(2026, 10, 15),
-                assigned=D(2026, 9, 22), status=Status.IN_PROGRESS, lead_unit="东城区人民政府")
+    base = dict(
+        id="2026-CW12-01",
+        source_type=SourceType.EXECUTIVE,
+        issued=D(2026, 9, 18),
+        kind=ItemKind.REGULAR,
+        deadline=D(2026, 10, 15),
+        current_deadline=D(2026, 10, 15),
+        assigned=D(2026, 9, 22),
+        status=Status.IN_PROGRESS,
+        lead_unit="东城区人民政府",
+    )
     base.update(over)
     return Item(**base)
 
@@ -42,11 +50,15 @@ def chase(*days, item_id="2026-CW12-01", method=ReminderMethod.WRITTEN) -> list[
 
 
 def monthly(item_id="2026-CW12-01", months=range(10, 12), day=20) -> list[Report]:
-    return [Report(item_id=item_id, period=f"2026-{mo:02d}", recorded=D(2026, mo, day)) for mo in months]
+    return [
+        Report(item_id=item_id, period=f"2026-{mo:02d}", recorded=D(2026, mo, day)) for mo in months
+    ]
 
 
 def propose(items, reports=(), reminders=(), *, year=2026, as_of=AS_OF, settings=SET, **kw):
-    return scoring.propose(items, reports, reminders, year=year, as_of=as_of, settings=settings, cal=CAL, **kw)
+    return scoring.propose(
+        items, reports, reminders, year=year, as_of=as_of, settings=settings, cal=CAL, **kw
+    )
 
 
 def only(deductions, reason):
@@ -57,8 +69,10 @@ def only(deductions, reason):
 
 
 def test_overdue_after_the_escalation_reminder_counts_once_dated_by_that_reminder():
-    out = only(propose([make_item()], monthly(), chase(D(2026, 10, 20), D(2026, 10, 30), D(2026, 11, 10))),
-               Reason.OVERDUE)
+    out = only(
+        propose([make_item()], monthly(), chase(D(2026, 10, 20), D(2026, 10, 30), D(2026, 11, 10))),
+        Reason.OVERDUE,
+    )
     assert len(out) == 1
     d = out[0]
     assert d.date == D(2026, 10, 30) and d.points == 1.0 and d.unit == "东城区人民政府"
@@ -71,7 +85,9 @@ def test_overdue_with_too_few_reminders_is_not_a_deduction():
 
 
 def test_reminders_before_the_deadline_count_and_the_day_after_the_deadline_dates_it():
-    out = only(propose([make_item()], monthly(), chase(D(2026, 10, 1), D(2026, 10, 10))), Reason.OVERDUE)
+    out = only(
+        propose([make_item()], monthly(), chase(D(2026, 10, 1), D(2026, 10, 10))), Reason.OVERDUE
+    )
     assert [d.date for d in out] == [D(2026, 10, 16)]
 
 
@@ -86,26 +102,38 @@ def test_done_before_escalation_is_not_but_done_late_after_it_still_is():
 
 def test_an_approved_extension_moves_the_deadline_and_forgives():
     moved = make_item(current_deadline=D(2026, 12, 31))
-    assert not only(propose([moved], monthly(), chase(D(2026, 10, 20), D(2026, 10, 30))), Reason.OVERDUE)
+    assert not only(
+        propose([moved], monthly(), chase(D(2026, 10, 20), D(2026, 10, 30))), Reason.OVERDUE
+    )
 
 
 def test_overdue_belongs_to_the_year_the_escalation_happened():
-    item = make_item(deadline=D(2025, 12, 20), current_deadline=D(2025, 12, 20), assigned=D(2025, 11, 3))
+    item = make_item(
+        deadline=D(2025, 12, 20), current_deadline=D(2025, 12, 20), assigned=D(2025, 11, 3)
+    )
     reminders = chase(D(2025, 12, 26), D(2026, 1, 8))
-    assert not only(propose([item], reminders=reminders, year=2025, as_of=D(2025, 12, 31)), Reason.OVERDUE)
-    assert only(propose([item], reminders=reminders, year=2026), Reason.OVERDUE)[0].date == D(2026, 1, 8)
+    assert not only(
+        propose([item], reminders=reminders, year=2025, as_of=D(2025, 12, 31)), Reason.OVERDUE
+    )
+    assert only(propose([item], reminders=reminders, year=2026), Reason.OVERDUE)[0].date == D(
+        2026, 1, 8
+    )
 
 
 def test_the_escalation_threshold_and_weight_come_from_settings():
     settings = Settings(escalate_reminders=1, weight_overdue=3)
-    out = only(propose([make_item()], monthly(), chase(D(2026, 10, 20)), settings=settings), Reason.OVERDUE)
+    out = only(
+        propose([make_item()], monthly(), chase(D(2026, 10, 20)), settings=settings), Reason.OVERDUE
+    )
     assert len(out) == 1 and out[0].points == 3.0
 
 
 def test_terminated_and_long_term_items_are_never_overdue():
     reminders = chase(D(2026, 10, 20), D(2026, 10, 30))
     terminated = make_item(status=Status.TERMINATED)
-    long_term = make_item(kind=ItemKind.LONG_TERM, status=Status.LONG_TERM, deadline=None, current_deadline=None)
+    long_term = make_item(
+        kind=ItemKind.LONG_TERM, status=Status.LONG_TERM, deadline=None, current_deadline=None
+    )
     assert not only(propose([terminated, long_term], monthly(), reminders), Reason.OVERDUE)
 
 
@@ -114,17 +142,24 @@ def test_terminated_and_long_term_items_are_never_overdue():
 
 def test_every_missed_or_late_month_since_the_grace_month_counts():
     item = make_item(current_deadline=D(2026, 12, 31))  # assigned 09-22: first due month is October
-    reports = [Report(item_id=item.id, period="2026-09", recorded=D(2026, 9, 30)),  # grace month: fine
-               Report(item_id=item.id, period="2026-10", recorded=D(2026, 10, 26))]  # one day late
+    reports = [
+        Report(item_id=item.id, period="2026-09", recorded=D(2026, 9, 30)),  # grace month: fine
+        Report(item_id=item.id, period="2026-10", recorded=D(2026, 10, 26)),
+    ]  # one day late
     out = only(propose([item], reports), Reason.MISSED_REPORT)
-    assert [(d.period, d.date) for d in out] == [("2026-10", D(2026, 10, 25)), ("2026-11", D(2026, 11, 25))]
+    assert [(d.period, d.date) for d in out] == [
+        ("2026-10", D(2026, 10, 25)),
+        ("2026-11", D(2026, 11, 25)),
+    ]
     assert "2026-10-26 才报送" in out[0].evidence and "未报送" in out[1].evidence
     assert all(d.points == 0.5 for d in out)
 
 
 def test_the_due_day_is_inclusive_and_a_month_not_yet_due_is_not_counted():
     item = make_item(current_deadline=D(2026, 12, 31))
-    on_due_day = [Report(item_id=item.id, period="2026-10", recorded=dt.datetime(2026, 10, 25, 17, 30))]
+    on_due_day = [
+        Report(item_id=item.id, period="2026-10", recorded=dt.datetime(2026, 10, 25, 17, 30))
+    ]
     out = only(propose([item], on_due_day, as_of=D(2026, 11, 25)), Reason.MISSED_REPORT)
     assert out == []  # October on time; November's due day is today, still open
 
@@ -148,7 +183,9 @@ def test_terminated_items_owe_no_reports_since_their_end_is_unknown():
 
 
 def test_a_past_year_is_scored_for_all_twelve_months():
-    item = make_item(assigned=D(2025, 10, 10), deadline=D(2027, 6, 30), current_deadline=D(2027, 6, 30))
+    item = make_item(
+        assigned=D(2025, 10, 10), deadline=D(2027, 6, 30), current_deadline=D(2027, 6, 30)
+    )
     out = only(propose([item], [], year=2025, as_of=D(2026, 3, 1)), Reason.MISSED_REPORT)
     assert [d.period for d in out] == ["2025-11", "2025-12"]
 
@@ -157,7 +194,9 @@ def test_a_past_year_is_scored_for_all_twelve_months():
 
 
 def test_verification_results_are_dated_by_the_last_spot_check():
-    item = make_item(status=Status.DONE, done_date=D(2026, 10, 10), verification=Verification.FALSE_REPORT)
+    item = make_item(
+        status=Status.DONE, done_date=D(2026, 10, 10), verification=Verification.FALSE_REPORT
+    )
     checks = chase(D(2026, 11, 3), method=ReminderMethod.SPOT_CHECK)
     out = only(propose([item], monthly(months=[10]), checks), Reason.FALSE_REPORT)
     assert len(out) == 1 and out[0].points == 2.0 and out[0].date == D(2026, 11, 3)
@@ -165,8 +204,12 @@ def test_verification_results_are_dated_by_the_last_spot_check():
 
 
 def test_without_a_recorded_check_the_done_date_places_the_result():
-    item = make_item(status=Status.DONE, done_date=D(2025, 12, 10), verification=Verification.INEFFECTIVE)
-    assert only(propose([item], year=2025, as_of=D(2025, 12, 31)), Reason.INEFFECTIVE)[0].date == D(2025, 12, 10)
+    item = make_item(
+        status=Status.DONE, done_date=D(2025, 12, 10), verification=Verification.INEFFECTIVE
+    )
+    assert only(propose([item], year=2025, as_of=D(2025, 12, 31)), Reason.INEFFECTIVE)[0].date == D(
+        2025, 12, 10
+    )
     assert not only(propose([item]), Reason.INEFFECTIVE)  # not 2026's
 
 
@@ -174,8 +217,12 @@ def test_without_a_recorded_check_the_done_date_places_the_result():
 
 
 def test_units_are_added_up_under_their_registered_names_heaviest_first():
-    a = make_item(id="2026-CW12-01", lead_unit="东城区", verification=Verification.FALSE_REPORT,
-                  current_deadline=D(2026, 12, 31))
+    a = make_item(
+        id="2026-CW12-01",
+        lead_unit="东城区",
+        verification=Verification.FALSE_REPORT,
+        current_deadline=D(2026, 12, 31),
+    )
     b = make_item(id="2026-CW12-02", lead_unit="东城区人民政府", current_deadline=D(2026, 12, 31))
     c = make_item(id="2026-CW12-03", lead_unit="西山县人民政府", current_deadline=D(2026, 12, 31))
     reports = monthly("2026-CW12-01") + monthly("2026-CW12-03", months=[10])

@@ -18,13 +18,27 @@ OTHER_KEY = "a0" * 32
 
 def meta(**over) -> FormMeta:
     values = dict(
-        version="1", ledger_id="2c8efcc0dc1f4855a0cdce5be560692c", unit="东城区人民政府", period="2026-11",
-        due=dt.date(2026, 11, 25), generated=dt.datetime(2026, 11, 20, 9, 30, 5),
+        version="1",
+        ledger_id="2c8efcc0dc1f4855a0cdce5be560692c",
+        unit="东城区人民政府",
+        period="2026-11",
+        due=dt.date(2026, 11, 25),
+        generated=dt.datetime(2026, 11, 20, 9, 30, 5),
         locked={
-            "2026-CW12-01": {"序号": "1", "事项编号": "2026-CW12-01", "议定事项": "加快推进老旧小区改造",
-                             "当前时限": "2026-12-31", "上期进展": ""},
-            "2026-CW12-02": {"序号": "2（涉密）", "事项编号": "2026-CW12-02", "议定事项": "=SUM(A1)",
-                             "当前时限": "", "上期进展": "已完成\n第一阶段"},
+            "2026-CW12-01": {
+                "序号": "1",
+                "事项编号": "2026-CW12-01",
+                "议定事项": "加快推进老旧小区改造",
+                "当前时限": "2026-12-31",
+                "上期进展": "",
+            },
+            "2026-CW12-02": {
+                "序号": "2（涉密）",
+                "事项编号": "2026-CW12-02",
+                "议定事项": "=SUM(A1)",
+                "当前时限": "",
+                "上期进展": "已完成\n第一阶段",
+            },
         },
     )
     values.update(over)
@@ -63,8 +77,10 @@ def test_canonical_is_sorted_iso_and_unescaped():
 
 def test_canonical_ignores_dict_order_and_microseconds():
     m = meta()
-    reordered = meta(locked={k: dict(reversed(list(v.items()))) for k, v in reversed(list(m.locked.items()))},
-                     generated=m.generated.replace(microsecond=123456))
+    reordered = meta(
+        locked={k: dict(reversed(list(v.items()))) for k, v in reversed(list(m.locked.items()))},
+        generated=m.generated.replace(microsecond=123456),
+    )
     assert signing.canonical(reordered) == signing.canonical(m)
     assert signing.verify(reordered, KEY, signing.sign(m, KEY))
 
@@ -73,8 +89,12 @@ def test_every_field_is_covered():
     m = meta()
     sig = signing.sign(m, KEY)
     changes = dict(
-        version="2", ledger_id="0" * 32, unit="西山县人民政府", period="2026-12",
-        due=dt.date(2026, 11, 26), generated=dt.datetime(2026, 11, 20, 9, 30, 6),
+        version="2",
+        ledger_id="0" * 32,
+        unit="西山县人民政府",
+        period="2026-12",
+        due=dt.date(2026, 11, 26),
+        generated=dt.datetime(2026, 11, 20, 9, 30, 6),
     )
     for name, value in changes.items():
         assert not signing.verify(dataclasses.replace(m, **{name: value}), KEY, sig), name
@@ -94,7 +114,7 @@ def test_one_changed_character_of_any_locked_value_fails(data):
     old = m.locked[item_id][header]
     pos = data.draw(st.integers(0, len(old)))
     new_char = data.draw(st.characters(blacklist_categories=("Cs",)))
-    new = old[:pos] + new_char + old[pos + 1:]
+    new = old[:pos] + new_char + old[pos + 1 :]
     if new == old:
         return
     locked = {k: dict(v) for k, v in m.locked.items()}

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 from rich.console import Console
 
-from ledger_tools.jobs import validate
 from ledger_tools.demo import run as demo
 from ledger_tools.demo.sample import REFERENCE_DATE
+from ledger_tools.jobs import validate
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
@@ -46,14 +46,21 @@ def test_the_two_mistaken_forms_are_returned_annotated_and_the_rest_merged(cycle
         assert code in printed
     wb = openpyxl.load_workbook(out / "退回" / sorted(annotated)[0])
     assert wb.sheetnames[0] == "问题清单"
-    assert len(list(data.table(sc.IMPORTS).rows())) == len(issued)  # every file logged, merged or not
+    assert len(list(data.table(sc.IMPORTS).rows())) == len(
+        issued
+    )  # every file logged, merged or not
 
 
 def test_every_paper_of_the_month_is_written(cycle):
     out, _ledger, _data, _printed = cycle
     assert list((out / "交办通知").glob("督查检查办理事项通知-*.docx"))
-    assert list((out / "催办").glob("催办通知-*.docx")) and (out / "催办" / "电话督办清单.xlsx").exists()
-    assert (out / "通报" / f"通报-{PERIOD}.xlsx").exists() and (out / "通报" / f"通报-{PERIOD}.docx").exists()
+    assert (
+        list((out / "催办").glob("催办通知-*.docx"))
+        and (out / "催办" / "电话督办清单.xlsx").exists()
+    )
+    assert (out / "通报" / f"通报-{PERIOD}.xlsx").exists() and (
+        out / "通报" / f"通报-{PERIOD}.docx"
+    ).exists()
     assert (out / "抽查.xlsx").exists() and (out / f"扣分意见-{REFERENCE_DATE.year}.xlsx").exists()
     assert (out / "问题清单.xlsx").exists()
 

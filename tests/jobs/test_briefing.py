@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from ledger_tools.cli.commands import cli
+from ledger_tools.demo.sample import build_sample
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import briefing, refresh
-from ledger_tools.demo.sample import build_sample
 from tests.builders import item, make_ledger, sha
 
 MONTH = "2026-11"
@@ -28,65 +28,186 @@ D = dt.date
 
 # Text of confidential items: none of it may appear in a circulated file.
 SECRETS = {
-    "2026-CW12-20": ("涉密甲议定事项：某某专项工作", "涉密甲办理要求：限期完成", "涉密甲最新进展：已完成七成"),
-    "2026-CW12-21": ("涉密乙议定事项：长期专项", "涉密乙办理要求：每月报告", "涉密乙最新进展：稳步推进"),
-    "2026-CW12-22": ("涉密丙议定事项：延期专项", "涉密丙办理要求：年底完成", "涉密丙最新进展：申请延期中"),
-    "2026-CW12-23": ("涉密丁议定事项：本月办结专项", "涉密丁办理要求：尽快办结", "涉密丁最新进展：已全部完成"),
-    "2026-CW12-24": ("涉密戊议定事项：临期专项", "涉密戊办理要求：下月初完成", "涉密戊最新进展：进入收尾"),
+    "2026-CW12-20": (
+        "涉密甲议定事项：某某专项工作",
+        "涉密甲办理要求：限期完成",
+        "涉密甲最新进展：已完成七成",
+    ),
+    "2026-CW12-21": (
+        "涉密乙议定事项：长期专项",
+        "涉密乙办理要求：每月报告",
+        "涉密乙最新进展：稳步推进",
+    ),
+    "2026-CW12-22": (
+        "涉密丙议定事项：延期专项",
+        "涉密丙办理要求：年底完成",
+        "涉密丙最新进展：申请延期中",
+    ),
+    "2026-CW12-23": (
+        "涉密丁议定事项：本月办结专项",
+        "涉密丁办理要求：尽快办结",
+        "涉密丁最新进展：已全部完成",
+    ),
+    "2026-CW12-24": (
+        "涉密戊议定事项：临期专项",
+        "涉密戊办理要求：下月初完成",
+        "涉密戊最新进展：进入收尾",
+    ),
 }
 SECRET_REASON = "涉密丙延期原因：涉及保密审批"
 
 
 def _report(item_id, period, day, unit="东城区人民政府", status="推进中"):
-    return {"记录时间": dt.datetime.combine(day, dt.time(9, 30)), "事项编号": item_id, "报送单位": unit,
-            "报送期次": period, "办理状态": status, "进展情况": "按计划推进，已完成阶段任务。"}
+    return {
+        "记录时间": dt.datetime.combine(day, dt.time(9, 30)),
+        "事项编号": item_id,
+        "报送单位": unit,
+        "报送期次": period,
+        "办理状态": status,
+        "进展情况": "按计划推进，已完成阶段任务。",
+    }
 
 
 def scenario_ledger(path: Path) -> Path:
     """Every list of the briefing has rows, confidential items in each, as of 2026-11-30."""
     lt = dict(事项类型="长期", 完成时限=None)
     items = [
-        item(事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15), 最新进展="已完成主体工程的七成。"),  # overdue, chased twice
-        item(事项编号="2026-CW12-02", 主责单位="西山县", 完成时限=D(2026, 11, 10), 责任领导="王副市长",
-             议定事项="=HYPERLINK(\"http://x\")看起来像公式"),                                  # overdue, alias, formula-like
-        item(事项编号="2026-CW12-03", 主责单位="南湖县人民政府", 完成时限=D(2026, 12, 3)),            # due soon
-        item(事项编号="2026-CW12-04", 主责单位="北岭县人民政府", 阶段性目标="年内完成一期", **lt),      # reported late
-        item(事项编号="2026-CW12-05", 主责单位="青河市人民政府", 阶段性目标="次年完成", **lt),          # missed
-        item(事项编号="2026-CW12-06", 交办日期=D(2026, 11, 4), 印发日期=D(2026, 11, 2), **lt),        # grace month
-        item(事项编号="2026-CW12-07", 办理状态="已办结", 办结日期=D(2026, 11, 12)),                    # done in Nov
-        item(事项编号="2026-CW12-08", 主责单位="西山县人民政府", 办结日期=D(2026, 10, 28),
-             销号日期=D(2026, 11, 5), 销号经办人="李华", 核查结果="报送不实"),                           # closed in Nov
-        item(来源类型="领导批示", 来源名称="市长关于冬季安全生产的批示", 印发日期=D(2026, 11, 20),
-             交办日期=None, 责任领导="赵常务副市长"),                                                  # 交办超时
+        item(
+            事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15), 最新进展="已完成主体工程的七成。"
+        ),  # overdue, chased twice
+        item(
+            事项编号="2026-CW12-02",
+            主责单位="西山县",
+            完成时限=D(2026, 11, 10),
+            责任领导="王副市长",
+            议定事项='=HYPERLINK("http://x")看起来像公式',
+        ),  # overdue, alias, formula-like
+        item(
+            事项编号="2026-CW12-03", 主责单位="南湖县人民政府", 完成时限=D(2026, 12, 3)
+        ),  # due soon
+        item(
+            事项编号="2026-CW12-04", 主责单位="北岭县人民政府", 阶段性目标="年内完成一期", **lt
+        ),  # reported late
+        item(
+            事项编号="2026-CW12-05", 主责单位="青河市人民政府", 阶段性目标="次年完成", **lt
+        ),  # missed
+        item(
+            事项编号="2026-CW12-06", 交办日期=D(2026, 11, 4), 印发日期=D(2026, 11, 2), **lt
+        ),  # grace month
+        item(事项编号="2026-CW12-07", 办理状态="已办结", 办结日期=D(2026, 11, 12)),  # done in Nov
+        item(
+            事项编号="2026-CW12-08",
+            主责单位="西山县人民政府",
+            办结日期=D(2026, 10, 28),
+            销号日期=D(2026, 11, 5),
+            销号经办人="李华",
+            核查结果="报送不实",
+        ),  # closed in Nov
+        item(
+            来源类型="领导批示",
+            来源名称="市长关于冬季安全生产的批示",
+            印发日期=D(2026, 11, 20),
+            交办日期=None,
+            责任领导="赵常务副市长",
+        ),  # 交办超时
         item(事项编号="2026-CW12-10", 办理状态="已终止"),
-        item(事项编号="2026-CW12-11", 主责单位="南湖县人民政府", 办理状态="申请延期", 完成时限=D(2026, 12, 20)),
-        item(事项编号="2026-CW12-12", 完成时限=D(2026, 11, 5), 来源类型="专题会议",
-             来源名称="市人民政府2026年第12次专题会议"),                                               # extended in Nov
+        item(
+            事项编号="2026-CW12-11",
+            主责单位="南湖县人民政府",
+            办理状态="申请延期",
+            完成时限=D(2026, 12, 20),
+        ),
+        item(
+            事项编号="2026-CW12-12",
+            完成时限=D(2026, 11, 5),
+            来源类型="专题会议",
+            来源名称="市人民政府2026年第12次专题会议",
+        ),  # extended in Nov
     ]
     secret = dict(涉密="是")
     for n, (item_id, (matter, req, progress)) in enumerate(SECRETS.items()):
-        over = [dict(完成时限=D(2026, 10, 20)), dict(**lt), dict(办理状态="申请延期", 完成时限=D(2026, 12, 20)),
-                dict(办理状态="已办结", 办结日期=D(2026, 11, 16)), dict(完成时限=D(2026, 12, 2))][n]
-        items.append(item(事项编号=item_id, 议定事项=matter, 办理要求=req, 最新进展=progress, **secret, **over))
-    reports = [_report(i, "2026-10", D(2026, 10, 20)) for i in
-               ("2026-CW12-01", "2026-CW12-02", "2026-CW12-03", "2026-CW12-04", "2026-CW12-05", "2026-CW12-07",
-                "2026-CW12-11", "2026-CW12-12", *SECRETS)]
-    reports += [_report(i, MONTH, D(2026, 11, 18)) for i in
-                ("2026-CW12-01", "2026-CW12-03", "2026-CW12-07", "2026-CW12-11", "2026-CW12-12",
-                 "2026-CW12-20", "2026-CW12-22", "2026-CW12-23", "2026-CW12-24")]
+        over = [
+            dict(完成时限=D(2026, 10, 20)),
+            dict(**lt),
+            dict(办理状态="申请延期", 完成时限=D(2026, 12, 20)),
+            dict(办理状态="已办结", 办结日期=D(2026, 11, 16)),
+            dict(完成时限=D(2026, 12, 2)),
+        ][n]
+        items.append(
+            item(
+                事项编号=item_id, 议定事项=matter, 办理要求=req, 最新进展=progress, **secret, **over
+            )
+        )
+    reports = [
+        _report(i, "2026-10", D(2026, 10, 20))
+        for i in (
+            "2026-CW12-01",
+            "2026-CW12-02",
+            "2026-CW12-03",
+            "2026-CW12-04",
+            "2026-CW12-05",
+            "2026-CW12-07",
+            "2026-CW12-11",
+            "2026-CW12-12",
+            *SECRETS,
+        )
+    ]
+    reports += [
+        _report(i, MONTH, D(2026, 11, 18))
+        for i in (
+            "2026-CW12-01",
+            "2026-CW12-03",
+            "2026-CW12-07",
+            "2026-CW12-11",
+            "2026-CW12-12",
+            "2026-CW12-20",
+            "2026-CW12-22",
+            "2026-CW12-23",
+            "2026-CW12-24",
+        )
+    ]
     reports.append(_report("2026-CW12-04", MONTH, D(2026, 11, 27), unit="北岭县人民政府"))
-    reminders = [{"催办日期": d, "事项编号": i, "催办单位": "东城区人民政府", "催办方式": m, "催办内容": "请加快办理。"}
-                 for i in ("2026-CW12-01", "2026-CW12-20")
-                 for d, m in ((D(2026, 10, 22), "书面督办"), (D(2026, 11, 3), "电话督办"))]
-    reminders.append({"催办日期": D(2026, 11, 3), "事项编号": "2026-CW12-08", "催办方式": "随机抽查"})
+    reminders = [
+        {
+            "催办日期": d,
+            "事项编号": i,
+            "催办单位": "东城区人民政府",
+            "催办方式": m,
+            "催办内容": "请加快办理。",
+        }
+        for i in ("2026-CW12-01", "2026-CW12-20")
+        for d, m in ((D(2026, 10, 22), "书面督办"), (D(2026, 11, 3), "电话督办"))
+    ]
+    reminders.append(
+        {"催办日期": D(2026, 11, 3), "事项编号": "2026-CW12-08", "催办方式": "随机抽查"}
+    )
     extensions = [
-        {"事项编号": "2026-CW12-11", "申请日期": D(2026, 11, 18), "申请单位": "南湖县人民政府",
-         "原时限": D(2026, 12, 20), "申请延期至": D(2027, 3, 31), "延期原因": "受天气影响"},
-        {"事项编号": "2026-CW12-22", "申请日期": D(2026, 11, 19), "原时限": D(2026, 12, 20),
-         "申请延期至": D(2027, 2, 28), "延期原因": SECRET_REASON},
-        {"事项编号": "2026-CW12-12", "申请日期": D(2026, 10, 30), "原时限": D(2026, 11, 5),
-         "申请延期至": D(2027, 1, 31), "延期原因": "资金到位较晚", "审批领导": "王副市长",
-         "审批日期": D(2026, 11, 2), "审批结果": "同意", "批准时限": D(2027, 1, 31)},
+        {
+            "事项编号": "2026-CW12-11",
+            "申请日期": D(2026, 11, 18),
+            "申请单位": "南湖县人民政府",
+            "原时限": D(2026, 12, 20),
+            "申请延期至": D(2027, 3, 31),
+            "延期原因": "受天气影响",
+        },
+        {
+            "事项编号": "2026-CW12-22",
+            "申请日期": D(2026, 11, 19),
+            "原时限": D(2026, 12, 20),
+            "申请延期至": D(2027, 2, 28),
+            "延期原因": SECRET_REASON,
+        },
+        {
+            "事项编号": "2026-CW12-12",
+            "申请日期": D(2026, 10, 30),
+            "原时限": D(2026, 11, 5),
+            "申请延期至": D(2027, 1, 31),
+            "延期原因": "资金到位较晚",
+            "审批领导": "王副市长",
+            "审批日期": D(2026, 11, 2),
+            "审批结果": "同意",
+            "批准时限": D(2027, 1, 31),
+        },
     ]
     return make_ledger(path, items, reports=reports, reminders=reminders, extensions=extensions)
 
@@ -101,7 +222,9 @@ def sample_brief(tmp_path_factory):
     """The sample ledger briefed once for the module: (ledger copy, result)."""
     folder = tmp_path_factory.mktemp("sample")
     path = build_sample(folder / "台账.xlsx")
-    refresh.run(path, dt.date(2026, 11, 1))  # an earlier refresh: its tool columns must stay as they are
+    refresh.run(
+        path, dt.date(2026, 11, 1)
+    )  # an earlier refresh: its tool columns must stay as they are
     before = _cells(path)
     result = briefing.run(path, MONTH, folder / "通报", AS_OF)
     return path, result, before
@@ -118,9 +241,11 @@ def _cells(path: Path) -> dict[str, list[tuple]]:
 def _table(ws, header_row: int = 3, first: int = 1, last: int | None = None) -> list[dict]:
     """The data rows below ``header_row`` up to the first blank row, without the 合计 row."""
     last = last or ws.max_column
-    header = [c.value for c in ws[header_row][first - 1:last]]
+    header = [c.value for c in ws[header_row][first - 1 : last]]
     rows = []
-    for values in ws.iter_rows(min_row=header_row + 1, min_col=first, max_col=last, values_only=True):
+    for values in ws.iter_rows(
+        min_row=header_row + 1, min_col=first, max_col=last, values_only=True
+    ):
         if all(v is None for v in values):
             break
         row = dict(zip(header, values))
@@ -154,7 +279,12 @@ def _alias_map(units: pd.DataFrame) -> dict[str, str]:
 
 
 def _narrative(ws) -> str:
-    return "".join(c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("　　"))
+    return "".join(
+        c.value
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("　　")
+    )
 
 
 # -- (1) every count recomputed independently from the ledger ------------------------------
@@ -167,15 +297,29 @@ def test_every_count_of_every_sheet_matches_the_ledger(sample_brief):
     units = _alias_map(f["单位"])
     items["单位"] = items["主责单位"].map(lambda u: units.get(u, u))
     wb = openpyxl.load_workbook(result.xlsx)
-    assert wb.sheetnames == ["通报", "分领导", "分单位", "逾期事项", "临期事项", "长期事项报送", "延期事项",
-                             "本月办结", "扣分意见", "趋势"]
+    assert wb.sheetnames == [
+        "通报",
+        "分领导",
+        "分单位",
+        "逾期事项",
+        "临期事项",
+        "长期事项报送",
+        "延期事项",
+        "本月办结",
+        "扣分意见",
+        "趋势",
+    ]
 
     status = items["办理状态"].value_counts().to_dict()
     alert = items["督办预警"].value_counts().to_dict()
     cover = wb["通报"]
-    got_status = {r["办理状态"]: r["件数"] for r in _table(cover, 5, 1, 3) if r["办理状态"] != "事项总数"}
-    assert got_status == {s: status.get(s, 0) for s in ("已销号", "已办结待销号", "办理中", "长期推进", "申请延期",
-                                                        "待交办", "已终止")} | {"已办结待销号": status.get("已办结", 0)}
+    got_status = {
+        r["办理状态"]: r["件数"] for r in _table(cover, 5, 1, 3) if r["办理状态"] != "事项总数"
+    }
+    assert got_status == {
+        s: status.get(s, 0)
+        for s in ("已销号", "已办结待销号", "办理中", "长期推进", "申请延期", "待交办", "已终止")
+    } | {"已办结待销号": status.get("已办结", 0)}
     assert cover["B13"].value == len(items)  # 事项总数 row
     got_alert = {cover.cell(r, 5).value: cover.cell(r, 6).value for r in range(6, 10)}
     assert got_alert == {a: alert.get(a, 0) for a in ("逾期", "临期", "未按时报送", "交办超时")}
@@ -185,30 +329,44 @@ def test_every_count_of_every_sheet_matches_the_ledger(sample_brief):
 
     def tallies(group: pd.DataFrame) -> dict:
         s = group["办理状态"].value_counts()
-        return {"事项总数": len(group), "已销号": s.get("已销号", 0), "已办结待销号": s.get("已办结", 0),
-                "在办": s.get("办理中", 0) + s.get("长期推进", 0) + s.get("申请延期", 0),
-                "待交办": s.get("待交办", 0), "已终止": s.get("已终止", 0),
-                "逾期": int((group["督办预警"] == "逾期").sum()), "临期": int((group["督办预警"] == "临期").sum())}
+        return {
+            "事项总数": len(group),
+            "已销号": s.get("已销号", 0),
+            "已办结待销号": s.get("已办结", 0),
+            "在办": s.get("办理中", 0) + s.get("长期推进", 0) + s.get("申请延期", 0),
+            "待交办": s.get("待交办", 0),
+            "已终止": s.get("已终止", 0),
+            "逾期": int((group["督办预警"] == "逾期").sum()),
+            "临期": int((group["督办预警"] == "临期").sum()),
+        }
 
     src_rows = _table(cover, 16)
     by_source = {k: tallies(g) for k, g in items.groupby("来源类型")}
-    assert {r["来源类型"]: {k: r[k] for k in by_source["常务会议"]} for r in src_rows if r["事项总数"]} == by_source
+    assert {
+        r["来源类型"]: {k: r[k] for k in by_source["常务会议"]} for r in src_rows if r["事项总数"]
+    } == by_source
 
     leaders = {k: tallies(g) for k, g in items.groupby("责任领导")}
-    assert {r["责任领导"]: {k: r[k] for k in leaders[next(iter(leaders))]} for r in _table(wb["分领导"])} == leaders
+    assert {
+        r["责任领导"]: {k: r[k] for k in leaders[next(iter(leaders))]} for r in _table(wb["分领导"])
+    } == leaders
 
     unit_rows = {r["单位名称"]: r for r in _table(wb["分单位"])}
     month_start = D(2026, 11, 1)
     for name, g in items.groupby("单位"):
         row = unit_rows.pop(name)
         assert {k: row[k] for k in tallies(g)} == tallies(g), name
-        obliged = g[g["办理状态"].isin(["办理中", "长期推进", "申请延期"]) & (g["交办日期"] < month_start)]
+        obliged = g[
+            g["办理状态"].isin(["办理中", "长期推进", "申请延期"]) & (g["交办日期"] < month_start)
+        ]
         flags = obliged["本期报送"].value_counts()
         assert row["本月应报送"] == len(obliged)
         assert row["按时报送"] == flags.get("已报送", 0)
         assert row["未按时报送"] == flags.get("未报送", 0) + flags.get("逾期报送", 0), name
         t = tallies(g)
-        assert row["办结率"] == round((t["已销号"] + t["已办结待销号"]) / (t["事项总数"] - t["已终止"]), 4)
+        assert row["办结率"] == round(
+            (t["已销号"] + t["已办结待销号"]) / (t["事项总数"] - t["已终止"]), 4
+        )
     assert unit_rows == {}
     ranked = _table(wb["分单位"])
     keys = [(-r["办结率"], r["逾期"], r["未按时报送"]) for r in ranked]
@@ -219,39 +377,57 @@ def test_every_count_of_every_sheet_matches_the_ledger(sample_brief):
     assert got == dict(zip(overdue["事项编号"], -overdue["剩余工作日"]))
     reminders = f["催办记录"]["事项编号"].value_counts()
     assert all(r["催办次数"] == reminders.get(r["事项编号"], 0) for r in _table(wb["逾期事项"]))
-    assert {r["事项编号"] for r in _table(wb["临期事项"])} == set(items.loc[items["督办预警"] == "临期", "事项编号"])
+    assert {r["事项编号"] for r in _table(wb["临期事项"])} == set(
+        items.loc[items["督办预警"] == "临期", "事项编号"]
+    )
 
     in_month = lambda col: items[col].map(lambda d: pd.notna(d) and month_start <= d <= AS_OF)  # noqa: E731
-    assert {r["事项编号"] for r in _table(wb["本月办结"])} == set(items.loc[in_month("办结日期") | in_month("销号日期"), "事项编号"])
+    assert {r["事项编号"] for r in _table(wb["本月办结"])} == set(
+        items.loc[in_month("办结日期") | in_month("销号日期"), "事项编号"]
+    )
 
-    long_term = items[(items["事项类型"] == "长期") & ((items["本期报送"] != "无需报送")
-                                                      | items["办理状态"].isin(["长期推进", "申请延期"]))]
-    assert {r["事项编号"]: r["本月报送"] for r in _table(wb["长期事项报送"])} == dict(zip(long_term["事项编号"], long_term["本期报送"]))
+    long_term = items[
+        (items["事项类型"] == "长期")
+        & ((items["本期报送"] != "无需报送") | items["办理状态"].isin(["长期推进", "申请延期"]))
+    ]
+    assert {r["事项编号"]: r["本月报送"] for r in _table(wb["长期事项报送"])} == dict(
+        zip(long_term["事项编号"], long_term["本期报送"])
+    )
 
     ext = f["延期记录"]
     since = lambda col: ext[col].map(lambda d: pd.notna(d) and d >= month_start)  # noqa: E731
-    wanted = ext[ext["申请日期"].map(lambda d: pd.isna(d) or d <= AS_OF)
-                 & (ext["审批结果"].isna() | since("申请日期") | since("审批日期"))]
+    wanted = ext[
+        ext["申请日期"].map(lambda d: pd.isna(d) or d <= AS_OF)
+        & (ext["审批结果"].isna() | since("申请日期") | since("审批日期"))
+    ]
     assert sorted(r["事项编号"] for r in _table(wb["延期事项"])) == sorted(wanted["事项编号"])
 
     # 扣分意见: the month's column adds up the month's evidence; November's missed reports are 分单位's
     ws = wb["扣分意见"]
     summary = _table(ws)
-    evidence_top = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "本月新增扣分依据") + 1
+    evidence_top = (
+        next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "本月新增扣分依据") + 1
+    )
     evidence = _table(ws, evidence_top)
     assert evidence and all(e["发生日期"].date() >= month_start for e in evidence)
     weights = {"逾期未落实": 1, "未按时报送": 0.5, "报送不实": 2, "措施不力": 1}
     for row in summary:
         mine = [e for e in evidence if e["单位名称"] == row["单位名称"]]
         assert row["其中本月新增"] == pytest.approx(sum(weights[e["扣分事由"]] for e in mine))
-        assert row["拟扣分合计"] == pytest.approx(sum(weights[r.split("（")[0]] * row[r] for r in row if r and "（" in r))
+        assert row["拟扣分合计"] == pytest.approx(
+            sum(weights[r.split("（")[0]] * row[r] for r in row if r and "（" in r)
+        )
     november = [e for e in evidence if e["扣分事由"] == "未按时报送" and e["报送期次"] == MONTH]
     assert len(november) == sum(r["未按时报送"] for r in ranked)
     verified = items[items["核查结果"].isin(["报送不实", "措施不力"])]
     assert sum(r["报送不实（件）"] + r["措施不力（件）"] for r in summary) == len(verified)
 
     trend = _table(wb["趋势"])
-    assert trend[-1]["月份"] == MONTH and trend[-1]["事项总数"] == len(items) and trend[-1]["逾期"] == alert.get("逾期", 0)
+    assert (
+        trend[-1]["月份"] == MONTH
+        and trend[-1]["事项总数"] == len(items)
+        and trend[-1]["逾期"] == alert.get("逾期", 0)
+    )
 
 
 def test_narrative_numbers_equal_the_tables_in_the_workbook_and_the_document(sample_brief):
@@ -271,7 +447,9 @@ def test_narrative_numbers_equal_the_tables_in_the_workbook_and_the_document(sam
         assert n(label + r"(\d+)件") == status[label]
     assert n(r"办结率([\d.]+)%") == round(cover["F11"].value * 100, 1)
     assert n(r"逾期未办结事项(\d+)件") == len(_table(wb["逾期事项"]))
-    assert n(r"报告办结(\d+)件") == sum(1 for r in _table(wb["本月办结"]) if r["办结日期"] and r["办结日期"].month == 11)
+    assert n(r"报告办结(\d+)件") == sum(
+        1 for r in _table(wb["本月办结"]) if r["办结日期"] and r["办结日期"].month == 11
+    )
     lt = _table(wb["长期事项报送"])
     must = [r for r in lt if r["应报送"] == "是"]
     assert n(r"本月应报送(\d+)件") == len(must)
@@ -285,8 +463,12 @@ def test_narrative_numbers_equal_the_tables_in_the_workbook_and_the_document(sam
 
     doc = Document(str(result.docx))
     paragraphs = [p.text for p in doc.paragraphs]
-    narrative = [c.value[2:] for row in cover.iter_rows() for c in row
-                 if isinstance(c.value, str) and c.value.startswith("　　")]
+    narrative = [
+        c.value[2:]
+        for row in cover.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("　　")
+    ]
     assert narrative and all(p in paragraphs for p in narrative)
     overdue_table = doc.tables[0]
     assert len(overdue_table.rows) - 1 == len(_table(wb["逾期事项"]))
@@ -295,12 +477,23 @@ def test_narrative_numbers_equal_the_tables_in_the_workbook_and_the_document(sam
 def test_only_the_month_snapshot_is_saved_and_a_rerun_saves_nothing(sample_brief, tmp_path):
     path, result, before = sample_brief
     after = _cells(path)
-    assert {k: v for k, v in after.items() if k != "月度快照"} == {k: v for k, v in before.items() if k != "月度快照"}
+    assert {k: v for k, v in after.items() if k != "月度快照"} == {
+        k: v for k, v in before.items() if k != "月度快照"
+    }
     snap = after["月度快照"]
     assert snap[0][:3] == ("月份", "截止日期", "事项总数") and len(snap) == 2
     t = result.briefing.totals
     assert snap[1][0] == MONTH and snap[1][1].date() == AS_OF
-    assert snap[1][2:] == (t.total, t.closed, t.done, t.in_progress, t.long_term, t.overdue, t.due_soon, t.completion_rate)
+    assert snap[1][2:] == (
+        t.total,
+        t.closed,
+        t.done,
+        t.in_progress,
+        t.long_term,
+        t.overdue,
+        t.due_soon,
+        t.completion_rate,
+    )
     assert result.snapshot_changed and result.backup.exists()
 
     digest = sha(path)
@@ -324,7 +517,11 @@ def test_the_snapshot_row_is_updated_in_place_and_earlier_months_make_the_trend(
 
 def _xml_text(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
-        return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith((".xml", ".rels")))
+        return "".join(
+            z.read(n).decode("utf-8", "replace")
+            for n in z.namelist()
+            if n.endswith((".xml", ".rels"))
+        )
 
 
 def test_confidential_text_is_in_no_part_of_either_file_unless_included(ledger, tmp_path):
@@ -357,19 +554,37 @@ def test_scenario_lists_and_text_written_as_text(ledger, tmp_path):
     assert set(overdue) == {"2026-CW12-01", "2026-CW12-02", "2026-CW12-20"}
     assert overdue["2026-CW12-01"]["拟扣分"] == "是" and overdue["2026-CW12-02"]["拟扣分"] is None
     assert overdue["2026-CW12-01"]["催办情况"] == "2026-10-22 书面督办、2026-11-03 电话督办"
-    assert overdue["2026-CW12-02"]["主责单位"] == "西山县人民政府"  # the alias is shown as the registered name
+    assert (
+        overdue["2026-CW12-02"]["主责单位"] == "西山县人民政府"
+    )  # the alias is shown as the registered name
     assert overdue["2026-CW12-02"]["议定事项"].startswith("=HYPERLINK")
     with zipfile.ZipFile(result.xlsx) as z:
-        assert not any("<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+        assert not any(
+            "<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")
+        )
     lt = {r["事项编号"]: r["本月报送"] for r in _table(wb["长期事项报送"])}
-    assert lt == {"2026-CW12-04": "逾期报送", "2026-CW12-05": "未报送", "2026-CW12-21": "未报送",
-                  "2026-CW12-06": "无需报送"}
+    assert lt == {
+        "2026-CW12-04": "逾期报送",
+        "2026-CW12-05": "未报送",
+        "2026-CW12-21": "未报送",
+        "2026-CW12-06": "无需报送",
+    }
     ext = {r["事项编号"]: r["审批结果"] for r in _table(wb["延期事项"])}
     assert ext == {"2026-CW12-11": "待审批", "2026-CW12-22": "待审批", "2026-CW12-12": "同意"}
     done = {r["事项编号"]: r["办结情况"] for r in _table(wb["本月办结"])}
-    assert done == {"2026-CW12-07": "按期办结", "2026-CW12-08": "按期办结", "2026-CW12-23": "按期办结"}
-    reasons = {(r["单位名称"], r["扣分事由"], r["事项编号"]) for r in
-               _table(wb["扣分意见"], next(r for r in range(1, 99) if wb["扣分意见"].cell(r, 1).value == "本月新增扣分依据") + 1)}
+    assert done == {
+        "2026-CW12-07": "按期办结",
+        "2026-CW12-08": "按期办结",
+        "2026-CW12-23": "按期办结",
+    }
+    reasons = {
+        (r["单位名称"], r["扣分事由"], r["事项编号"])
+        for r in _table(
+            wb["扣分意见"],
+            next(r for r in range(1, 99) if wb["扣分意见"].cell(r, 1).value == "本月新增扣分依据")
+            + 1,
+        )
+    }
     assert ("东城区人民政府", "逾期未落实", "2026-CW12-01") in reasons
     assert ("西山县人民政府", "报送不实", "2026-CW12-08") in reasons
     assert ("青河市人民政府", "未按时报送", "2026-CW12-05") in reasons
@@ -382,14 +597,25 @@ def test_every_sheet_is_set_up_for_a4_landscape_printing(ledger, tmp_path):
     result = briefing.run(ledger, MONTH, tmp_path, AS_OF)
     with zipfile.ZipFile(result.xlsx) as z:
         workbook = z.read("xl/workbook.xml").decode()
-        sheets = [z.read(n).decode() for n in sorted(z.namelist()) if re.match(r"xl/worksheets/sheet\d+\.xml$", n)]
+        sheets = [
+            z.read(n).decode()
+            for n in sorted(z.namelist())
+            if re.match(r"xl/worksheets/sheet\d+\.xml$", n)
+        ]
     assert len(sheets) == 10
-    titles = re.findall(r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">([^<]+)<', workbook)
-    assert {int(i) for i, _ in titles} == set(range(1, 10))  # every list sheet repeats its header row
+    titles = re.findall(
+        r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">([^<]+)<', workbook
+    )
+    assert {int(i) for i, _ in titles} == set(
+        range(1, 10)
+    )  # every list sheet repeats its header row
     assert all(ref.endswith("!$3:$3") for _, ref in titles)
     for xml in sheets:
         assert '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>' in xml
-        assert "<headerFooter><oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter></headerFooter>" in xml
+        assert (
+            "<headerFooter><oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter></headerFooter>"
+            in xml
+        )
         assert '<pageSetUpPr fitToPage="1"/>' in xml
     with zipfile.ZipFile(result.xlsx) as z:
         assert "宋体" in z.read("xl/styles.xml").decode()
@@ -401,8 +627,10 @@ MEDIABOX = re.compile(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([
 
 
 def _page_sizes(pdf: Path) -> list[tuple[int, int]]:
-    return [(round(float(x1) - float(x0)), round(float(y1) - float(y0)))
-            for x0, y0, x1, y1 in MEDIABOX.findall(pdf.read_bytes())]
+    return [
+        (round(float(x1) - float(x0)), round(float(y1) - float(y0)))
+        for x0, y0, x1, y1 in MEDIABOX.findall(pdf.read_bytes())
+    ]
 
 
 @pytest.mark.slow
@@ -423,8 +651,10 @@ def test_libreoffice_prints_both_files_on_a4_landscape_pages(ledger, tmp_path):
 def test_a_staff_template_beside_the_ledger_is_used(ledger, tmp_path):
     own = ledger.parent / "模板"
     own.mkdir()
-    (own / "通报正文.j2").write_text("本月共{{ t.total }}件，逾期{{ b.overdue|length }}件。\n\n第二段{{ b.as_of|cn_date }}。",
-                                     encoding="utf-8")
+    (own / "通报正文.j2").write_text(
+        "本月共{{ t.total }}件，逾期{{ b.overdue|length }}件。\n\n第二段{{ b.as_of|cn_date }}。",
+        encoding="utf-8",
+    )
     result = briefing.run(ledger, MONTH, tmp_path, AS_OF)
     text = _narrative(openpyxl.load_workbook(result.xlsx)["通报"])
     assert text == "　　本月共17件，逾期3件。　　第二段2026年11月30日。"
@@ -435,8 +665,19 @@ def test_a_broken_template_changes_nothing_and_says_where(ledger, tmp_path):
     own.mkdir()
     (own / "通报正文.j2").write_text("第一行\n本月{{ t.totl }}件", encoding="utf-8")
     digest = sha(ledger)
-    r = CliRunner().invoke(cli, ["brief", str(ledger), "--month", MONTH, "--out", str(tmp_path / "out"),
-                                 "--as-of", "2026-11-30"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "brief",
+            str(ledger),
+            "--month",
+            MONTH,
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-30",
+        ],
+    )
     assert r.exit_code == 2 and "通报正文.j2" in r.output and "第 2 行" in r.output
     assert sha(ledger) == digest and list((tmp_path / "out").iterdir()) == []
 
@@ -456,10 +697,15 @@ def test_bad_month_or_a_cut_off_before_the_month_is_a_usage_error(ledger, tmp_pa
 def test_default_cut_off_and_cli(ledger, tmp_path):
     assert briefing.resolve_as_of(MONTH, None, today=D(2026, 12, 2)) == AS_OF
     assert briefing.resolve_as_of(MONTH, None, today=D(2026, 11, 26)) == D(2026, 11, 26)
-    r = CliRunner().invoke(cli, ["brief", str(ledger), "--month", MONTH, "--out", str(tmp_path), "--as-of", "2026-11-30"])
+    r = CliRunner().invoke(
+        cli,
+        ["brief", str(ledger), "--month", MONTH, "--out", str(tmp_path), "--as-of", "2026-11-30"],
+    )
     assert r.exit_code == 0, r.output
     assert "办结率" in r.output and (tmp_path / f"通报-{MONTH}.docx").exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".通报")] == []  # no temporary files left
+    assert [
+        p.name for p in tmp_path.iterdir() if p.name.startswith(".通报")
+    ] == []  # no temporary files left
 
 
 # -- (5) what the brief reads and saves, and how ------------------------------------------
@@ -484,11 +730,15 @@ def openpyxl_loads(monkeypatch):
 @pytest.fixture
 def plain_ledger(tmp_path):
     """Values only: a ledger with a formula anywhere is always read with openpyxl."""
-    return make_ledger(tmp_path / "台账.xlsx", [
-        item(事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15)),
-        item(事项编号="2026-CW12-02", 完成时限=D(2026, 11, 25)),
-        item(事项编号="2026-CW12-03", 办理状态="已办结", 办结日期=D(2026, 11, 12)),
-    ], reports=[_report("2026-CW12-01", MONTH, D(2026, 11, 18))])
+    return make_ledger(
+        tmp_path / "台账.xlsx",
+        [
+            item(事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15)),
+            item(事项编号="2026-CW12-02", 完成时限=D(2026, 11, 25)),
+            item(事项编号="2026-CW12-03", 办理状态="已办结", 办结日期=D(2026, 11, 12)),
+        ],
+        reports=[_report("2026-CW12-01", MONTH, D(2026, 11, 18))],
+    )
 
 
 def _parts(path: Path) -> dict[str, bytes]:
@@ -496,14 +746,19 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {i.filename: z.read(i) for i in z.infolist()}
 
 
-def test_the_snapshot_row_is_saved_without_loading_the_ledger_into_openpyxl(plain_ledger, tmp_path, openpyxl_loads):
+def test_the_snapshot_row_is_saved_without_loading_the_ledger_into_openpyxl(
+    plain_ledger, tmp_path, openpyxl_loads
+):
     ledger = plain_ledger
     before = _parts(ledger)
     first = briefing.run(ledger, MONTH, tmp_path, D(2026, 11, 20))  # no row yet: written, saved
     assert first.snapshot_changed and first.backup.exists() and openpyxl_loads == []
     after = _parts(ledger)
     changed = {n for n in before if before[n] != after.get(n)}
-    assert after.keys() == before.keys() and changed == {"xl/worksheets/sheet10.xml", "xl/styles.xml"}
+    assert after.keys() == before.keys() and changed == {
+        "xl/worksheets/sheet10.xml",
+        "xl/styles.xml",
+    }
     digest = sha(ledger)
     again = briefing.run(ledger, MONTH, tmp_path, D(2026, 11, 20))  # same numbers: nothing saved
     assert not again.snapshot_changed and sha(ledger) == digest
@@ -512,12 +767,19 @@ def test_the_snapshot_row_is_saved_without_loading_the_ledger_into_openpyxl(plai
     assert later.snapshot_changed and openpyxl_loads == []
     wb = openpyxl.load_workbook(ledger)
     rows = [[c.value for c in r] for r in wb["月度快照"].iter_rows(min_row=2)]
-    assert [(r[0], r[1].date(), r[2]) for r in rows] == [(MONTH, AS_OF, later.briefing.totals.total)]
-    assert wb["月度快照"]["B2"].number_format == "yyyy-mm-dd" and wb["月度快照"]["J2"].number_format == "0.0%"
+    assert [(r[0], r[1].date(), r[2]) for r in rows] == [
+        (MONTH, AS_OF, later.briefing.totals.total)
+    ]
+    assert (
+        wb["月度快照"]["B2"].number_format == "yyyy-mm-dd"
+        and wb["月度快照"]["J2"].number_format == "0.0%"
+    )
 
 
 def test_a_ledger_with_formulas_is_saved_through_openpyxl(tmp_path, openpyxl_loads):
-    ledger = make_ledger(tmp_path / "台账.xlsx", [item(事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15))])
+    ledger = make_ledger(
+        tmp_path / "台账.xlsx", [item(事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15))]
+    )
     wb = openpyxl.load_workbook(ledger)
     wb["台账"]["AZ2"] = "=1+1"  # staff's own formula column
     wb.save(ledger)
@@ -527,20 +789,27 @@ def test_a_ledger_with_formulas_is_saved_through_openpyxl(tmp_path, openpyxl_loa
     assert wb["台账"]["AZ2"].value == "=1+1" and wb["月度快照"]["A2"].value == MONTH
 
 
-def test_a_package_the_patch_does_not_handle_is_saved_through_openpyxl(plain_ledger, tmp_path, openpyxl_loads,
-                                                                      monkeypatch):
+def test_a_package_the_patch_does_not_handle_is_saved_through_openpyxl(
+    plain_ledger, tmp_path, openpyxl_loads, monkeypatch
+):
     def unsupported(*args):
         raise briefing.sheet_patch.Unsupported("1904 date system")
 
     monkeypatch.setattr(briefing.sheet_patch, "patch_cells", unsupported)
     result = briefing.run(plain_ledger, MONTH, tmp_path / "out", AS_OF)
-    assert result.snapshot_changed and len(openpyxl_loads) == 1 and len(list(result.backup.parent.iterdir())) == 1
+    assert (
+        result.snapshot_changed
+        and len(openpyxl_loads) == 1
+        and len(list(result.backup.parent.iterdir())) == 1
+    )
     ws = openpyxl.load_workbook(plain_ledger)["月度快照"]
     assert (ws["A2"].value, ws["B2"].value.date(), ws["J2"].number_format) == (MONTH, AS_OF, "0.0%")
     assert not list(plain_ledger.parent.glob(".台账.*.tmp.xlsx"))  # no temporary file left
 
 
-def test_a_ledger_changed_while_the_brief_was_written_is_not_overwritten(plain_ledger, tmp_path, monkeypatch):
+def test_a_ledger_changed_while_the_brief_was_written_is_not_overwritten(
+    plain_ledger, tmp_path, monkeypatch
+):
     ledger = plain_ledger
     briefing.run(ledger, MONTH, tmp_path / "first", D(2026, 11, 20))
     write_brief = briefing.brief_writer.write_brief
@@ -563,8 +832,19 @@ def test_a_broken_word_template_is_reported_from_the_document_writer(ledger, tmp
     own.mkdir()
     (own / "通报.docx").write_bytes(b"not a word document")
     digest = sha(ledger)
-    r = CliRunner().invoke(cli, ["brief", str(ledger), "--month", MONTH, "--out", str(tmp_path / "out"),
-                                 "--as-of", "2026-11-30"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "brief",
+            str(ledger),
+            "--month",
+            MONTH,
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-30",
+        ],
+    )
     assert r.exit_code == 2 and "通报.docx" in r.output and "Traceback" not in r.output, r.output
     assert sha(ledger) == digest and list((tmp_path / "out").iterdir()) == []
 

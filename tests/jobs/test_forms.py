@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from ledger_tools.cli.commands import cli
 from ledger_tools.core.model import OPEN_STATUSES, Item, Status
+from ledger_tools.demo.sample import build_sample
 from ledger_tools.errors import InputRejected, UsageError
 from ledger_tools.jobs import forms
-from ledger_tools.demo.sample import build_sample
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.reader import parse_form
 from ledger_tools.sheets.forms.writer import FormContent
@@ -37,25 +37,57 @@ DONGCHENG, XISHAN, NANHU, BEILING, QINGHE = (u.name for u in UNITS)
 
 def _items() -> list[dict]:
     return [
-        item(事项编号="2026-CW12-01", 主责单位="东城区", 协办单位="西山县"),  # alias → registered name
-        item(事项编号="2026-CW12-02", 涉密="是", 议定事项=SECRET_MATTER, 办理要求=SECRET_REQUIREMENT,
-             最新进展=SECRET_PROGRESS, 协办单位=f"{XISHAN}、{NANHU}"),
-        item(事项编号="2026-CW12-03", 主责单位=XISHAN, 事项类型="长期", 完成时限=None, 议定事项="西山县长期推进的工作"),
-        item(事项编号="2026-CW12-04", 主责单位=NANHU, 办理状态="已办结", 办结日期=dt.date(2026, 11, 2)),
+        item(
+            事项编号="2026-CW12-01", 主责单位="东城区", 协办单位="西山县"
+        ),  # alias → registered name
+        item(
+            事项编号="2026-CW12-02",
+            涉密="是",
+            议定事项=SECRET_MATTER,
+            办理要求=SECRET_REQUIREMENT,
+            最新进展=SECRET_PROGRESS,
+            协办单位=f"{XISHAN}、{NANHU}",
+        ),
+        item(
+            事项编号="2026-CW12-03",
+            主责单位=XISHAN,
+            事项类型="长期",
+            完成时限=None,
+            议定事项="西山县长期推进的工作",
+        ),
+        item(
+            事项编号="2026-CW12-04",
+            主责单位=NANHU,
+            办理状态="已办结",
+            办结日期=dt.date(2026, 11, 2),
+        ),
         item(事项编号="2026-CW12-05", 主责单位=BEILING, 交办日期=None),  # 待交办
         item(事项编号="2026-CW12-06", 主责单位=BEILING, 办理状态="已终止"),
-        item(事项编号="2026-CW12-07", 主责单位=QINGHE, 交办日期=dt.date(2026, 11, 24)),  # after as-of
+        item(
+            事项编号="2026-CW12-07", 主责单位=QINGHE, 交办日期=dt.date(2026, 11, 24)
+        ),  # after as-of
     ]
 
 
 @pytest.fixture
 def ledger(tmp_path) -> Path:
     return make_ledger(
-        tmp_path / "台账.xlsx", _items(),
-        extensions=[{"事项编号": "2026-CW12-01", "申请日期": dt.date(2026, 11, 1), "申请单位": DONGCHENG,
-                     "原时限": dt.date(2026, 12, 31), "申请延期至": dt.date(2027, 1, 31), "延期原因": "冬季停工",
-                     "审批领导": "张副市长", "审批日期": dt.date(2026, 11, 5), "审批结果": "同意",
-                     "批准时限": dt.date(2027, 1, 31)}],
+        tmp_path / "台账.xlsx",
+        _items(),
+        extensions=[
+            {
+                "事项编号": "2026-CW12-01",
+                "申请日期": dt.date(2026, 11, 1),
+                "申请单位": DONGCHENG,
+                "原时限": dt.date(2026, 12, 31),
+                "申请延期至": dt.date(2027, 1, 31),
+                "延期原因": "冬季停工",
+                "审批领导": "张副市长",
+                "审批日期": dt.date(2026, 11, 5),
+                "审批结果": "同意",
+                "批准时限": dt.date(2027, 1, 31),
+            }
+        ],
     )
 
 
@@ -79,9 +111,14 @@ def test_one_form_per_lead_unit_with_open_assigned_items(ledger):
     digest = sha(ledger)
     result = _run(ledger)
     assert [f.unit for f in result.files] == [DONGCHENG, XISHAN]
-    assert [f.path.name for f in result.files] == [f"反馈表-2026-11-{DONGCHENG}.xlsx", f"反馈表-2026-11-{XISHAN}.xlsx"]
+    assert [f.path.name for f in result.files] == [
+        f"反馈表-2026-11-{DONGCHENG}.xlsx",
+        f"反馈表-2026-11-{XISHAN}.xlsx",
+    ]
     assert [(f.items, f.confidential, f.co_items) for f in result.files] == [(2, 1, 0), (1, 0, 2)]
-    assert sorted(p.name for p in result.out_dir.iterdir()) == sorted(f.path.name for f in result.files)
+    assert sorted(p.name for p in result.out_dir.iterdir()) == sorted(
+        f.path.name for f in result.files
+    )
     # 南湖县 only co-handles an open item: no form, but the office is told
     assert result.co_only_units == [NANHU]
     assert result.due == dt.date(2026, 11, 25) and result.items == 3
@@ -96,7 +133,9 @@ def test_form_shows_items_as_refreshed_on_the_as_of_date(ledger):
     assert parsed.meta.due == dt.date(2026, 11, 25) and parsed.meta.generated == NOW
     assert [r.item_id for r in parsed.rows] == ["2026-CW12-01", "2026-CW12-02"]
     first = parsed.meta.locked["2026-CW12-01"]
-    assert first["当前时限"] == "2027-01-31"  # the approved extension, though the ledger was never refreshed
+    assert (
+        first["当前时限"] == "2027-01-31"
+    )  # the approved extension, though the ledger was never refreshed
     assert first["协办单位"] == XISHAN  # registered name, not the alias typed in the ledger
     assert parsed.meta.locked["2026-CW12-02"]["序号"] == "2（涉密）"
     assert parsed.meta.locked["2026-CW12-02"]["上期进展"] == SECRET_PROGRESS
@@ -109,7 +148,9 @@ def test_confidential_content_is_only_in_its_own_units_form(ledger):
     for f in result.files:
         with zipfile.ZipFile(f.path) as z:
             text = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
-        seen[f.unit] = [s for s in (SECRET_MATTER, SECRET_REQUIREMENT, SECRET_PROGRESS) if s in text]
+        seen[f.unit] = [
+            s for s in (SECRET_MATTER, SECRET_REQUIREMENT, SECRET_PROGRESS) if s in text
+        ]
     assert seen == {DONGCHENG: [SECRET_MATTER, SECRET_REQUIREMENT, SECRET_PROGRESS], XISHAN: []}
     ws = openpyxl.load_workbook(next(f.path for f in result.files if f.unit == XISHAN))[fl.SHEET_CO]
     rows = [[c for c in r if c] for r in ws.iter_rows(values_only=True)]
@@ -137,7 +178,10 @@ def test_units_without_contact_are_warned_not_refused(tmp_path):
 def test_an_unregistered_lead_unit_still_gets_a_form(tmp_path):
     path = make_ledger(tmp_path / "台账.xlsx", [item(主责单位="市新成立的局")])
     result = forms.run(path, "2026-11", tmp_path / "out", AS_OF)
-    assert result.unregistered == ["市新成立的局"] and result.files[0].path.name == "反馈表-2026-11-市新成立的局.xlsx"
+    assert (
+        result.unregistered == ["市新成立的局"]
+        and result.files[0].path.name == "反馈表-2026-11-市新成立的局.xlsx"
+    )
 
 
 def test_nothing_open_writes_nothing(tmp_path):
@@ -176,8 +220,11 @@ def test_sample_ledger_every_form_verifies_and_covers_every_open_item(tmp_path):
     with LedgerFile(path) as lf:
         data = read_ledger(lf)
         forms.refresh.apply(data, dt.date(2026, 11, 20))
-        expected = {i.id for i in data.items
-                    if i.status in OPEN_STATUSES and i.assigned and i.assigned <= dt.date(2026, 11, 20)}
+        expected = {
+            i.id
+            for i in data.items
+            if i.status in OPEN_STATUSES and i.assigned and i.assigned <= dt.date(2026, 11, 20)
+        }
         key, ledger_id = data.signing_key, data.ledger_id
     on_forms: set[str] = set()
     for f in result.files:
@@ -190,12 +237,25 @@ def test_sample_ledger_every_form_verifies_and_covers_every_open_item(tmp_path):
 
 
 def test_cli_forms(ledger):
-    r = CliRunner().invoke(cli, ["forms", str(ledger), "--period", "2026-11", "--out", str(ledger.parent / "out"),
-                                 "--as-of", "2026-11-20"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "forms",
+            str(ledger),
+            "--period",
+            "2026-11",
+            "--out",
+            str(ledger.parent / "out"),
+            "--as-of",
+            "2026-11-20",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "已生成 2 份 2026-11 期反馈表" in r.output and NANHU in r.output and "协办" in r.output
     assert (ledger.parent / "out" / f"反馈表-2026-11-{DONGCHENG}.xlsx").exists()
-    r = CliRunner().invoke(cli, ["forms", str(ledger), "--period", "11月", "--out", str(ledger.parent / "out")])
+    r = CliRunner().invoke(
+        cli, ["forms", str(ledger), "--period", "11月", "--out", str(ledger.parent / "out")]
+    )
     assert r.exit_code == 2
 
 
@@ -229,15 +289,21 @@ def test_libreoffice_user_typing_into_the_protected_form(ledger, tmp_path):
 
     require_soffice(uno=True)
     src = next(f.path for f in _run(ledger).files if f.unit == DONGCHENG)
-    edits = {fl.SHEET_FORM: {"K6": "已办结", "L6": "=已完成全部整改 ", "M6": "2026-11-15", "D3": "王五"}}
-    outputs = fill_and_save(src, edits, tmp_path / "filled", formats=("xlsx", "ods"))  # retries LO crashes
+    edits = {
+        fl.SHEET_FORM: {"K6": "已办结", "L6": "=已完成全部整改 ", "M6": "2026-11-15", "D3": "王五"}
+    }
+    outputs = fill_and_save(
+        src, edits, tmp_path / "filled", formats=("xlsx", "ods")
+    )  # retries LO crashes
     key, _ = _system(ledger)
     for fmt, path in outputs.items():
         parsed = parse_form(read_returned(path), key)
         cells = parsed.rows[0].cells
         assert parsed.signature_ok, fmt
         assert cells["办理状态"].value == "已办结"
-        assert cells["本期进展情况"].value == "=已完成全部整改 "  # the text cell format kept it text
+        assert (
+            cells["本期进展情况"].value == "=已完成全部整改 "
+        )  # the text cell format kept it text
         assert cells["办结日期"].value in (dt.date(2026, 11, 15), dt.datetime(2026, 11, 15))
         assert parsed.contact.value == "王五"
 
@@ -256,8 +322,9 @@ def test_forms_written_by_worker_processes_are_the_forms_written_here(tmp_path, 
     monkeypatch.setattr(forms, "PARALLEL_FROM", 1)  # a worker for every form, however few
     assert forms._workers(4) >= 2 or forms._workers(4) == os.cpu_count() == 1
     there = forms.run(path, "2026-11", tmp_path / "there", AS_OF, now=NOW)
-    assert [(f.unit, f.path.name, f.items, f.co_items) for f in there.files] == \
-           [(f.unit, f.path.name, f.items, f.co_items) for f in here.files]
+    assert [(f.unit, f.path.name, f.items, f.co_items) for f in there.files] == [
+        (f.unit, f.path.name, f.items, f.co_items) for f in here.files
+    ]
     assert len(here.files) > 5 and _parts(tmp_path / "there") == _parts(tmp_path / "here")
     assert {stat.S_IMODE(f.path.stat().st_mode) for f in there.files} == {0o666 & ~_umask()}
 
@@ -299,7 +366,20 @@ def test_a_form_that_cannot_be_written_names_its_path(tmp_path, workers):
 
 
 def _content(unit: str = DONGCHENG) -> FormContent:
-    return FormContent(ledger_id="0123456789abcdef0123456789abcdef", unit=unit, period="2026-11",
-                       due=dt.date(2026, 11, 25), generated=NOW,
-                       items=[Item(id="2026-CW12-01", source_name="市人民政府2026年第12次常务会议", matter="推进工作",
-                                   lead_unit=unit, status=Status.IN_PROGRESS, assigned=dt.date(2026, 9, 1))])
+    return FormContent(
+        ledger_id="0123456789abcdef0123456789abcdef",
+        unit=unit,
+        period="2026-11",
+        due=dt.date(2026, 11, 25),
+        generated=NOW,
+        items=[
+            Item(
+                id="2026-CW12-01",
+                source_name="市人民政府2026年第12次常务会议",
+                matter="推进工作",
+                lead_unit=unit,
+                status=Status.IN_PROGRESS,
+                assigned=dt.date(2026, 9, 1),
+            )
+        ],
+    )

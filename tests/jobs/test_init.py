@@ -42,7 +42,9 @@ def test_alert_column_has_traffic_light_formatting(tmp_path):
     init.run(path)
     ws = openpyxl.load_workbook(path)["台账"]
     letter = openpyxl.utils.get_column_letter(sc.ITEMS.headers.index("督办预警") + 1)
-    rules = [r for cf in ws.conditional_formatting for r in cf.rules if str(cf.sqref).startswith(letter)]
+    rules = [
+        r for cf in ws.conditional_formatting for r in cf.rules if str(cf.sqref).startswith(letter)
+    ]
     formulas = {r.formula[0].strip('"') for r in rules}
     assert {"逾期", "交办超时", "未按时报送", "临期", "已销号", "按期办结"} <= formulas
 
@@ -68,9 +70,11 @@ def test_refuses_to_overwrite(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_units_from_a_list(tmp_path, suffix):
-    rows = [["单位名称", "别名", "单位类别", "联系人", "联系电话"],
-            ["市财政局", "财政局、市财政", "市直部门", "周强", 13800000000],
-            ["东城区人民政府", "东城区", "县市区", "李明", "0875-1"]]
+    rows = [
+        ["单位名称", "别名", "单位类别", "联系人", "联系电话"],
+        ["市财政局", "财政局、市财政", "市直部门", "周强", 13800000000],
+        ["东城区人民政府", "东城区", "县市区", "李明", "0875-1"],
+    ]
     src = tmp_path / f"units{suffix}"
     if suffix == ".csv":
         src.write_text("\n".join(",".join(str(c) for c in r) for r in rows), encoding="utf-8-sig")

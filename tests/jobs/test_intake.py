@@ -34,7 +34,13 @@ AS_OF = dt.date(2026, 11, 20)
 PERIOD = "2026-11"
 GENERATED = dt.datetime(2026, 11, 2, 9, 0)
 EAST, WEST = "东城区人民政府", "西山县人民政府"
-REGULAR, LONG, OTHER, NEW, SECRET = "2026-CW12-01", "2026-CW12-02", "2026-CW12-03", "2026-CW12-04", "2026-CW12-05"
+REGULAR, LONG, OTHER, NEW, SECRET = (
+    "2026-CW12-01",
+    "2026-CW12-02",
+    "2026-CW12-03",
+    "2026-CW12-04",
+    "2026-CW12-05",
+)
 
 ITEMS = [
     item(事项编号=REGULAR),
@@ -46,7 +52,11 @@ ITEMS = [
 PERIOD_CELL, DUE_CELL = "F2", "B3"  # the values right of 报送期次 and 截止日期 in the header block
 PROGRESS = "已完成项目招标，施工单位已进场，完成路基工程约40%，下一步加快桥梁施工。"
 GOOD = {"办理状态": "推进中", "本期进展情况": PROGRESS}
-GOOD_ROWS = {REGULAR: GOOD, LONG: {**GOOD, "阶段性目标": "2027年6月底前完成第一阶段整改任务"}, SECRET: GOOD}
+GOOD_ROWS = {
+    REGULAR: GOOD,
+    LONG: {**GOOD, "阶段性目标": "2027年6月底前完成第一阶段整改任务"},
+    SECRET: GOOD,
+}
 
 
 # --- building files ------------------------------------------------------------------------
@@ -165,14 +175,24 @@ def rejected_unchanged(env: Env, path: Path, code: str, *, cell: str | None, **e
 
 
 def test_a_clean_form_merges_into_every_sheet_in_one_save(env):
-    path = fill(env.form(), env.returned("东城区.xlsx"), {
-        REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": "2026年11月18日"},
-        LONG: {**GOOD, "阶段性目标": "2027年6月底前完成第一阶段整改任务"},
-        SECRET: {"办理状态": "申请延期", "本期进展情况": PROGRESS, "延期原因": "受雨季影响施工延误",
-                 "申请延期至": dt.datetime(2027, 3, 31)},
-    })
+    path = fill(
+        env.form(),
+        env.returned("东城区.xlsx"),
+        {
+            REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": "2026年11月18日"},
+            LONG: {**GOOD, "阶段性目标": "2027年6月底前完成第一阶段整改任务"},
+            SECRET: {
+                "办理状态": "申请延期",
+                "本期进展情况": PROGRESS,
+                "延期原因": "受雨季影响施工延误",
+                "申请延期至": dt.datetime(2027, 3, 31),
+            },
+        },
+    )
     checked = intake.check(env.ledger, [path], AS_OF)
-    assert [f for f in checked.findings if f.is_error] == [] and checked.files[0].result == intake.CAN_MERGE
+    assert [f for f in checked.findings if f.is_error] == [] and checked.files[
+        0
+    ].result == intake.CAN_MERGE
 
     result = intake.merge(env.ledger, [path], AS_OF, now=dt.datetime(2026, 11, 20, 15, 30))
     assert result.exit_code == 0 and result.saved and result.reports_merged == 3
@@ -183,7 +203,9 @@ def test_a_clean_form_merges_into_every_sheet_in_one_save(env):
     assert done["最新进展"] == PROGRESS and done["最近报送日期"].date() == AS_OF
     assert done["督办预警"] == "按期办结" and done["本期报送"] == "已报送"
     long = item_row(env.ledger, LONG)
-    assert long["阶段性目标"] == "2027年6月底前完成第一阶段整改任务" and long["办理状态"] == "长期推进"
+    assert (
+        long["阶段性目标"] == "2027年6月底前完成第一阶段整改任务" and long["办理状态"] == "长期推进"
+    )
     assert item_row(env.ledger, SECRET)["办理状态"] == "申请延期"
     assert item_row(env.ledger, NEW)["最新进展"] is None  # left blank: not reported this time
 
@@ -191,13 +213,22 @@ def test_a_clean_form_merges_into_every_sheet_in_one_save(env):
     assert {r["事项编号"] for r in log} == {REGULAR, LONG, SECRET}
     first = next(r for r in log if r["事项编号"] == REGULAR)
     assert first["记录时间"] == dt.datetime(2026, 11, 20, 15, 30) and first["报送单位"] == EAST
-    assert first["报送期次"] == PERIOD and first["联系人"] == "李明" and first["来源文件"] == path.name
+    assert (
+        first["报送期次"] == PERIOD and first["联系人"] == "李明" and first["来源文件"] == path.name
+    )
     assert first["文件指纹"] == sha(path)
     (ext,) = ledger_rows(env.ledger, "延期记录")
     assert ext["事项编号"] == SECRET and ext["申请单位"] == EAST and ext["审批结果"] is None
-    assert ext["原时限"].date() == dt.date(2026, 12, 31) and ext["申请延期至"].date() == dt.date(2027, 3, 31)
+    assert ext["原时限"].date() == dt.date(2026, 12, 31) and ext["申请延期至"].date() == dt.date(
+        2027, 3, 31
+    )
     (imp,) = ledger_rows(env.ledger, "导入记录")
-    assert imp["结果"] == "已合并" and imp["事项数"] == 3 and imp["问题数"] == 0 and imp["文件指纹"] == sha(path)
+    assert (
+        imp["结果"] == "已合并"
+        and imp["事项数"] == 3
+        and imp["问题数"] == 0
+        and imp["文件指纹"] == sha(path)
+    )
 
 
 def test_merging_the_same_file_twice_changes_nothing(env):
@@ -218,24 +249,43 @@ def test_a_batch_is_written_once_and_a_rejected_file_does_not_stop_the_others(en
     shutil.copy(east, same)
     result = intake.merge(env.ledger, [env.returned("x").parent], AS_OF)  # the folder
     by_name = {o.name: o.result for o in result.files}
-    assert by_name == {east.name: "已合并", west.name: "已合并", bad.name: "已退回", same.name: "重复跳过"}
+    assert by_name == {
+        east.name: "已合并",
+        west.name: "已合并",
+        bad.name: "已退回",
+        same.name: "重复跳过",
+    }
     assert result.exit_code == 1 and result.reports_merged == 4
     assert "与本次的 东城区.xlsx 完全相同" in only(result, "F007").message
     assert len(list((env.ledger.parent / BACKUP_DIR).iterdir())) == 1
-    assert {r["结果"] for r in ledger_rows(env.ledger, "导入记录")} == {"已合并", "已退回", "重复跳过"}
+    assert {r["结果"] for r in ledger_rows(env.ledger, "导入记录")} == {
+        "已合并",
+        "已退回",
+        "重复跳过",
+    }
 
 
 def test_two_forms_for_the_same_item_the_later_made_wins(env, tmp_path):
     later_forms = tmp_path / "later"
     forms.run(env.ledger, PERIOD, later_forms, AS_OF, now=GENERATED + dt.timedelta(days=3))
-    newer = fill(later_forms / env.form().name, env.returned("b-新表.xlsx"),
-                 {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "新表：" + PROGRESS}})
-    older = fill(env.form(), env.returned("c-旧表.xlsx"),
-                 {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "旧表：" + PROGRESS}})
-    result = intake.merge(env.ledger, [newer, older], AS_OF)  # the older one comes last in file order
+    newer = fill(
+        later_forms / env.form().name,
+        env.returned("b-新表.xlsx"),
+        {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "新表：" + PROGRESS}},
+    )
+    older = fill(
+        env.form(),
+        env.returned("c-旧表.xlsx"),
+        {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "旧表：" + PROGRESS}},
+    )
+    result = intake.merge(
+        env.ledger, [newer, older], AS_OF
+    )  # the older one comes last in file order
     assert result.exit_code == 0 and result.reports_merged == 6
     assert item_row(env.ledger, REGULAR)["最新进展"] == "新表：" + PROGRESS
-    logged = [r["进展情况"] for r in ledger_rows(env.ledger, "办理记录") if r["事项编号"] == REGULAR]
+    logged = [
+        r["进展情况"] for r in ledger_rows(env.ledger, "办理记录") if r["事项编号"] == REGULAR
+    ]
     assert sorted(logged) == sorted(["新表：" + PROGRESS, "旧表：" + PROGRESS])
     (warning,) = [f for f in result.findings if f.code == "W205"]
     assert warning.file == older.name and warning.cell is None and REGULAR in warning.message
@@ -243,11 +293,22 @@ def test_two_forms_for_the_same_item_the_later_made_wins(env, tmp_path):
 
 def test_a_repeated_extension_request_is_not_logged_twice(env):
     def request(progress):
-        return {**GOOD_ROWS, REGULAR: {"办理状态": "申请延期", "本期进展情况": progress, "延期原因": "资金未到位",
-                                       "申请延期至": "2027-03-31"}}
+        return {
+            **GOOD_ROWS,
+            REGULAR: {
+                "办理状态": "申请延期",
+                "本期进展情况": progress,
+                "延期原因": "资金未到位",
+                "申请延期至": "2027-03-31",
+            },
+        }
 
-    first = intake.merge(env.ledger, [fill(env.form(), env.returned("1.xlsx"), request(PROGRESS))], AS_OF)
-    again = intake.merge(env.ledger, [fill(env.form(), env.returned("2.xlsx"), request("又：" + PROGRESS))], AS_OF)
+    first = intake.merge(
+        env.ledger, [fill(env.form(), env.returned("1.xlsx"), request(PROGRESS))], AS_OF
+    )
+    again = intake.merge(
+        env.ledger, [fill(env.form(), env.returned("2.xlsx"), request("又：" + PROGRESS))], AS_OF
+    )
     assert first.extension_requests == 1 and again.extension_requests == 0 and again.saved
     assert [r["事项编号"] for r in ledger_rows(env.ledger, "延期记录")] == [REGULAR]
     assert item_row(env.ledger, REGULAR)["办理状态"] == "申请延期"
@@ -256,16 +317,31 @@ def test_a_repeated_extension_request_is_not_logged_twice(env):
 def test_a_blank_on_the_form_never_blanks_the_ledger(env):
     first = fill(env.form(), env.returned("1.xlsx"))
     intake.merge(env.ledger, [first], AS_OF)
-    second = fill(env.form(), env.returned("2.xlsx"), {**GOOD_ROWS, LONG: GOOD})  # no target this time
+    second = fill(
+        env.form(), env.returned("2.xlsx"), {**GOOD_ROWS, LONG: GOOD}
+    )  # no target this time
     result = intake.merge(env.ledger, [second], AS_OF)
-    assert result.saved and item_row(env.ledger, LONG)["阶段性目标"] == "2027年6月底前完成第一阶段整改任务"
+    assert (
+        result.saved
+        and item_row(env.ledger, LONG)["阶段性目标"] == "2027年6月底前完成第一阶段整改任务"
+    )
 
 
 def test_every_date_shape_a_unit_types_is_read(env):
-    shapes = ["2026-11-5", "2026/11/05", "2026年11月5日", "2026.11.5", "２０２６－１１－０５", " 2026-11-05 "]
+    shapes = [
+        "2026-11-5",
+        "2026/11/05",
+        "2026年11月5日",
+        "2026.11.5",
+        "２０２６－１１－０５",
+        " 2026-11-05 ",
+    ]
     paths = []
     for n, shape in enumerate(shapes):
-        rows = {**GOOD_ROWS, REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": shape}}
+        rows = {
+            **GOOD_ROWS,
+            REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": shape},
+        }
         paths.append(fill(env.form(), env.returned(f"{n}.xlsx"), rows))
     result = intake.check(env.ledger, paths, AS_OF)
     assert not [f for f in result.findings if f.is_error]
@@ -309,7 +385,9 @@ def test_f004_meta_deleted_or_another_ledgers_form(env, tmp_path):
     def drop_meta(wb, ws, cols, ids):
         del wb[fl.SHEET_META]
 
-    rejected_unchanged(env, fill(env.form(), env.returned("无meta.xlsx"), edit=drop_meta), "F004", cell=None)
+    rejected_unchanged(
+        env, fill(env.form(), env.returned("无meta.xlsx"), edit=drop_meta), "F004", cell=None
+    )
     other = make_ledger(tmp_path / "别的台账.xlsx", ITEMS)
     refresh.run(other, AS_OF)
     forms.run(other, PERIOD, tmp_path / "other-forms", AS_OF, now=GENERATED)
@@ -326,11 +404,21 @@ def test_f005_meta_edited_or_copied_from_another_unit(env):
                 row[1].value = "2026-10"
                 row[1].data_type = "s"
 
-    rejected_unchanged(env, fill(env.form(), env.returned("改meta.xlsx"), edit=edit_meta), "F005",
-                       sheet=fl.SHEET_META, cell=None)
+    rejected_unchanged(
+        env,
+        fill(env.form(), env.returned("改meta.xlsx"), edit=edit_meta),
+        "F005",
+        sheet=fl.SHEET_META,
+        cell=None,
+    )
 
-    f = rejected_unchanged(env, fill(env.form(), env.returned("借用meta.xlsx"), edit=copy_meta_from(env.form(WEST))), "F005",
-                           sheet="反馈表", cell="D2")
+    f = rejected_unchanged(
+        env,
+        fill(env.form(), env.returned("借用meta.xlsx"), edit=copy_meta_from(env.form(WEST))),
+        "F005",
+        sheet="反馈表",
+        cell="D2",
+    )
     assert "填报单位" in f.message
 
 
@@ -359,7 +447,9 @@ def copy_meta_from(source: Path):
 def test_f005_last_months_meta_pasted_into_this_months_form(env, tmp_path):
     forms.run(env.ledger, "2026-10", tmp_path / "oct", dt.date(2026, 10, 31), now=GENERATED)
     october = tmp_path / "oct" / fl.form_file_name("2026-10", WEST)
-    path = fill(env.form(WEST), env.returned("西山县.xlsx"), {OTHER: GOOD}, edit=copy_meta_from(october))
+    path = fill(
+        env.form(WEST), env.returned("西山县.xlsx"), {OTHER: GOOD}, edit=copy_meta_from(october)
+    )
     f = rejected_unchanged(env, path, "F005", sheet=fl.SHEET_FORM, cell=PERIOD_CELL)
     assert "「2026-11」" in f.message and "「2026-10」" in f.message
     due = [x for x in intake.check(env.ledger, [path], AS_OF).findings if x.cell == DUE_CELL]
@@ -372,20 +462,29 @@ def test_f005_header_block_edited_but_a_clients_date_conversion_is_fine(env):
     assert "2026-11-30" in f.message and "2026-11-25" in f.message
     path = fill(env.form(), env.returned("改期次.xlsx"), block={"报送期次": "2026-10"})
     rejected_unchanged(env, path, "F005", sheet=fl.SHEET_FORM, cell=PERIOD_CELL)
-    converted = fill(env.form(), env.returned("日期格式.xlsx"),
-                     block={"报送期次": dt.datetime(2026, 11, 1), "截止日期": dt.datetime(2026, 11, 25)})
+    converted = fill(
+        env.form(),
+        env.returned("日期格式.xlsx"),
+        block={"报送期次": dt.datetime(2026, 11, 1), "截止日期": dt.datetime(2026, 11, 25)},
+    )
     assert intake.check(env.ledger, [converted], AS_OF).findings == []
 
 
 def test_f006_old_period_and_superseded_forms(env, tmp_path):
     forms.run(env.ledger, "2026-09", tmp_path / "sep", dt.date(2026, 9, 30), now=GENERATED)
-    old = fill(tmp_path / "sep" / fl.form_file_name("2026-09", EAST), env.returned("九月.xlsx"),
-               {REGULAR: GOOD, SECRET: GOOD})
+    old = fill(
+        tmp_path / "sep" / fl.form_file_name("2026-09", EAST),
+        env.returned("九月.xlsx"),
+        {REGULAR: GOOD, SECRET: GOOD},
+    )
     assert "已过报送期" in rejected_unchanged(env, old, "F006", cell=PERIOD_CELL).message
 
     forms.run(env.ledger, "2026-10", tmp_path / "oct", dt.date(2026, 10, 31), now=GENERATED)
-    october = fill(tmp_path / "oct" / fl.form_file_name("2026-10", EAST), env.returned("十月.xlsx"),
-                   {REGULAR: GOOD, SECRET: GOOD, LONG: GOOD_ROWS[LONG]})
+    october = fill(
+        tmp_path / "oct" / fl.form_file_name("2026-10", EAST),
+        env.returned("十月.xlsx"),
+        {REGULAR: GOOD, SECRET: GOOD, LONG: GOOD_ROWS[LONG]},
+    )
     assert intake.check(env.ledger, [october], AS_OF).exit_code == 0  # last month's: still accepted
     assert intake.merge(env.ledger, [fill(env.form(), env.returned("十一月.xlsx"))], AS_OF).saved
     assert "已被替代" in rejected_unchanged(env, october, "F006", cell=PERIOD_CELL).message
@@ -408,13 +507,17 @@ def test_f009_sheet_renamed_or_header_removed(env):
     def rename(wb, ws, cols, ids):
         ws.title = "我的反馈"
 
-    rejected_unchanged(env, fill(env.form(), env.returned("改名.xlsx"), edit=rename), "F009", cell=None)
+    rejected_unchanged(
+        env, fill(env.form(), env.returned("改名.xlsx"), edit=rename), "F009", cell=None
+    )
 
     def drop_header(wb, ws, cols, ids):
         header = _table(ws)[0]
         ws.cell(header, cols["延期原因"]).value = "备注"
 
-    f = rejected_unchanged(env, fill(env.form(), env.returned("缺表头.xlsx"), edit=drop_header), "F009", cell=None)
+    f = rejected_unchanged(
+        env, fill(env.form(), env.returned("缺表头.xlsx"), edit=drop_header), "F009", cell=None
+    )
     assert "延期原因" in f.message
 
 
@@ -426,14 +529,20 @@ def test_r101_another_units_item(env):
         ws.cell(ids[SECRET], cols["事项编号"]).value = OTHER
 
     path = fill(env.form(), env.returned("他人事项.xlsx"), edit=steal)
-    f = rejected_unchanged(env, path, "R101", item=OTHER, cell=cell_of(env.form(), SECRET, "事项编号"))
+    f = rejected_unchanged(
+        env, path, "R101", item=OTHER, cell=cell_of(env.form(), SECRET, "事项编号")
+    )
     assert "不在" in f.message or WEST in f.message
 
     def unknown(wb, ws, cols, ids):
         ws.cell(ids[SECRET], cols["事项编号"]).value = "2026-CW99-99"
 
-    f = rejected_unchanged(env, fill(env.form(), env.returned("未知事项.xlsx"), edit=unknown), "R101",
-                           cell=cell_of(env.form(), SECRET, "事项编号"))
+    f = rejected_unchanged(
+        env,
+        fill(env.form(), env.returned("未知事项.xlsx"), edit=unknown),
+        "R101",
+        cell=cell_of(env.form(), SECRET, "事项编号"),
+    )
     assert "不存在" in f.message
 
 
@@ -441,11 +550,18 @@ def test_r101_the_item_moved_to_another_unit_since_the_form_was_made(env):
     wb = openpyxl.load_workbook(env.ledger)
     ws = wb["台账"]
     header = {c.value: c.column for c in ws[1]}
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header["事项编号"]).value == REGULAR)
+    row = next(
+        r for r in range(2, ws.max_row + 1) if ws.cell(r, header["事项编号"]).value == REGULAR
+    )
     ws.cell(row, header["主责单位"]).value = "西山县"  # an alias of 西山县人民政府
     wb.save(env.ledger)
-    f = rejected_unchanged(env, fill(env.form(), env.returned("改主责.xlsx")), "R101", item=REGULAR,
-                           cell=cell_of(env.form(), REGULAR, "事项编号"))
+    f = rejected_unchanged(
+        env,
+        fill(env.form(), env.returned("改主责.xlsx")),
+        "R101",
+        item=REGULAR,
+        cell=cell_of(env.form(), REGULAR, "事项编号"),
+    )
     assert WEST in f.message
 
 
@@ -454,16 +570,25 @@ def test_r102_locked_value_changed(env):
         ws.cell(ids[REGULAR], cols["当前时限"]).value = "2027-06-30"
 
     path = fill(env.form(), env.returned("改时限.xlsx"), edit=edit)
-    f = rejected_unchanged(env, path, "R102", item=REGULAR, cell=cell_of(env.form(), REGULAR, "当前时限"))
+    f = rejected_unchanged(
+        env, path, "R102", item=REGULAR, cell=cell_of(env.form(), REGULAR, "当前时限")
+    )
     assert "2026-12-31" in f.message and "2027-06-30" in f.message
 
 
 def test_r103_r104_status_and_progress(env):
-    rows = {**GOOD_ROWS, REGULAR: {"办理状态": "基本完成", "本期进展情况": PROGRESS},
-            SECRET: {"办理状态": "推进中"}}
+    rows = {
+        **GOOD_ROWS,
+        REGULAR: {"办理状态": "基本完成", "本期进展情况": PROGRESS},
+        SECRET: {"办理状态": "推进中"},
+    }
     path = fill(env.form(), env.returned("状态.xlsx"), rows)
-    rejected_unchanged(env, path, "R103", item=REGULAR, cell=cell_of(env.form(), REGULAR, "办理状态"))
-    rejected_unchanged(env, path, "R104", item=SECRET, cell=cell_of(env.form(), SECRET, "本期进展情况"))
+    rejected_unchanged(
+        env, path, "R103", item=REGULAR, cell=cell_of(env.form(), REGULAR, "办理状态")
+    )
+    rejected_unchanged(
+        env, path, "R104", item=SECRET, cell=cell_of(env.form(), SECRET, "本期进展情况")
+    )
 
 
 def test_an_obliged_item_left_blank_is_an_error_a_new_one_is_not(env):
@@ -484,13 +609,18 @@ def test_r103_the_row_of_an_obliged_item_deleted(env, tmp_path):
     path = fill(env.form(), env.returned("删行.xlsx"), rows, edit=delete(SECRET))
     f = rejected_unchanged(env, path, "R103", item=SECRET, sheet=fl.SHEET_FORM, cell=None)
     assert "删除" in f.message and "推进东城区某涉密项目" not in f.message
-    assert [(x.code, x.item) for x in intake.check(env.ledger, [path], AS_OF).findings] == [("R103", SECRET)]
+    assert [(x.code, x.item) for x in intake.check(env.ledger, [path], AS_OF).findings] == [
+        ("R103", SECRET)
+    ]
 
     # with --partial the rows that are there go in; the deleted one stays unreported
     result = intake.merge(env.ledger, [path], AS_OF, partial=True, annotate=tmp_path / "退回")
     assert result.saved and result.exit_code == 1 and result.reports_merged == 2
     assert item_row(env.ledger, SECRET)["最新进展"] is None
-    listed = [r[2] for r in openpyxl.load_workbook(result.annotated[0])["问题清单"].iter_rows(values_only=True)]
+    listed = [
+        r[2]
+        for r in openpyxl.load_workbook(result.annotated[0])["问题清单"].iter_rows(values_only=True)
+    ]
     assert "R103" in listed
 
     # an item assigned this month need not be reported yet: its row may go
@@ -499,45 +629,82 @@ def test_r103_the_row_of_an_obliged_item_deleted(env, tmp_path):
 
 
 def test_r105_unreadable_date(env):
-    rows = {**GOOD_ROWS, REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": "上周五"}}
+    rows = {
+        **GOOD_ROWS,
+        REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": "上周五"},
+    }
     path = fill(env.form(), env.returned("日期.xlsx"), rows)
     f = rejected_unchanged(env, path, "R105", cell=cell_of(env.form(), REGULAR, "办结日期"))
     assert "上周五" in f.message
 
 
-@pytest.mark.parametrize(("done", "words"), [
-    (None, "未填写「办结日期」"),
-    ("2026-09-01", "早于交办日期"),
-    ("2026-11-27", "尚未到来"),
-])
+@pytest.mark.parametrize(
+    ("done", "words"),
+    [
+        (None, "未填写「办结日期」"),
+        ("2026-09-01", "早于交办日期"),
+        ("2026-11-27", "尚未到来"),
+    ],
+)
 def test_r106_completion_date(env, done, words):
-    rows = {**GOOD_ROWS, REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": done}}
-    f = rejected_unchanged(env, fill(env.form(), env.returned("办结.xlsx"), rows), "R106", item=REGULAR,
-                           cell=cell_of(env.form(), REGULAR, "办结日期"))
+    rows = {
+        **GOOD_ROWS,
+        REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": done},
+    }
+    f = rejected_unchanged(
+        env,
+        fill(env.form(), env.returned("办结.xlsx"), rows),
+        "R106",
+        item=REGULAR,
+        cell=cell_of(env.form(), REGULAR, "办结日期"),
+    )
     assert words in f.message
 
 
-@pytest.mark.parametrize(("reason", "to", "column", "words"), [
-    (None, "2027-03-31", "延期原因", "延期原因"),
-    ("资金未到位", None, "申请延期至", "未填写「申请延期至」"),
-    ("资金未到位", "2026-12-31", "申请延期至", "不晚于当前时限"),
-])
+@pytest.mark.parametrize(
+    ("reason", "to", "column", "words"),
+    [
+        (None, "2027-03-31", "延期原因", "延期原因"),
+        ("资金未到位", None, "申请延期至", "未填写「申请延期至」"),
+        ("资金未到位", "2026-12-31", "申请延期至", "不晚于当前时限"),
+    ],
+)
 def test_r107_extension_request(env, reason, to, column, words):
-    rows = {**GOOD_ROWS, REGULAR: {"办理状态": "申请延期", "本期进展情况": PROGRESS, "延期原因": reason,
-                                   "申请延期至": to}}
-    f = rejected_unchanged(env, fill(env.form(), env.returned("延期.xlsx"), rows), "R107", item=REGULAR,
-                           cell=cell_of(env.form(), REGULAR, column))
+    rows = {
+        **GOOD_ROWS,
+        REGULAR: {
+            "办理状态": "申请延期",
+            "本期进展情况": PROGRESS,
+            "延期原因": reason,
+            "申请延期至": to,
+        },
+    }
+    f = rejected_unchanged(
+        env,
+        fill(env.form(), env.returned("延期.xlsx"), rows),
+        "R107",
+        item=REGULAR,
+        cell=cell_of(env.form(), REGULAR, column),
+    )
     assert words in f.message
 
 
-@pytest.mark.parametrize(("target", "words"), [
-    (None, "首次报送须填写"),
-    ("2028年底前全面完成", "超出长期事项最长周期"),
-])
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        (None, "首次报送须填写"),
+        ("2028年底前全面完成", "超出长期事项最长周期"),
+    ],
+)
 def test_r108_long_term_stage_target(env, target, words):
     rows = {**GOOD_ROWS, LONG: {**GOOD, "阶段性目标": target}}
-    f = rejected_unchanged(env, fill(env.form(), env.returned("长期.xlsx"), rows), "R108", item=LONG,
-                           cell=cell_of(env.form(), LONG, "阶段性目标"))
+    f = rejected_unchanged(
+        env,
+        fill(env.form(), env.returned("长期.xlsx"), rows),
+        "R108",
+        item=LONG,
+        cell=cell_of(env.form(), LONG, "阶段性目标"),
+    )
     assert words in f.message
 
 
@@ -557,11 +724,20 @@ def test_r109_the_same_item_twice(env):
 
 
 # A control character reaches the XML the way Excel writes it: as an _x0007_ escape.
-@pytest.mark.parametrize(("text", "words"), [("很长" * 1001, "2002 个字"), ("进展_x0007_顺利" * 5, "U+0007")])
+@pytest.mark.parametrize(
+    ("text", "words"), [("很长" * 1001, "2002 个字"), ("进展_x0007_顺利" * 5, "U+0007")]
+)
 def test_r110_text_too_long_or_with_control_characters(env, text, words):
-    rows = {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": PROGRESS, "存在问题及建议": text}}
-    f = rejected_unchanged(env, fill(env.form(), env.returned("长文.xlsx"), rows), "R110",
-                           cell=cell_of(env.form(), REGULAR, "存在问题及建议"))
+    rows = {
+        **GOOD_ROWS,
+        REGULAR: {"办理状态": "推进中", "本期进展情况": PROGRESS, "存在问题及建议": text},
+    }
+    f = rejected_unchanged(
+        env,
+        fill(env.form(), env.returned("长文.xlsx"), rows),
+        "R110",
+        cell=cell_of(env.form(), REGULAR, "存在问题及建议"),
+    )
     assert words in f.message
 
 
@@ -578,7 +754,10 @@ def test_w201_perfunctory_progress_is_merged_with_a_warning(env):
 
 def test_w202_formula_text_is_stored_as_text(env):
     formula = '=HYPERLINK("http://x","点击")'
-    rows = {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": formula + "，详见附件中的项目进度表。"}}
+    rows = {
+        **GOOD_ROWS,
+        REGULAR: {"办理状态": "推进中", "本期进展情况": formula + "，详见附件中的项目进度表。"},
+    }
     path = fill(env.form(), env.returned("公式.xlsx"), rows, as_text=("本期进展情况",))
     result = intake.merge(env.ledger, [path], AS_OF)
     assert only(result, "W202").cell == cell_of(env.form(), REGULAR, "本期进展情况")
@@ -593,7 +772,9 @@ def test_w203_report_on_a_struck_off_item_is_ignored(env):
     wb = openpyxl.load_workbook(env.ledger)
     ws = wb["台账"]
     header = {c.value: c.column for c in ws[1]}
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header["事项编号"]).value == SECRET)
+    row = next(
+        r for r in range(2, ws.max_row + 1) if ws.cell(r, header["事项编号"]).value == SECRET
+    )
     ws.cell(row, header["办结日期"]).value = dt.date(2026, 11, 10)
     ws.cell(row, header["销号日期"]).value = dt.date(2026, 11, 12)
     wb.save(env.ledger)
@@ -628,12 +809,27 @@ def test_w205_an_older_form_merged_after_a_newer_one_changes_no_ledger_row(env, 
     older one is logged (办理记录, 导入记录) with a warning."""
     made_before_form_made_column(env.ledger)
     forms.run(env.ledger, PERIOD, tmp_path / "later", AS_OF, now=GENERATED + dt.timedelta(days=3))
-    newer = fill(tmp_path / "later" / env.form().name, env.returned("新表.xlsx"),
-                 {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "新表：" + PROGRESS}})
-    older = fill(env.form(), env.returned("旧表.xlsx"), {
-        **GOOD_ROWS, REGULAR: {"办理状态": "已办结", "本期进展情况": "旧表：" + PROGRESS, "办结日期": "2026-11-18"},
-        NEW: {"办理状态": "推进中", "本期进展情况": "旧表：" + PROGRESS},  # the newer form left it blank
-    })
+    newer = fill(
+        tmp_path / "later" / env.form().name,
+        env.returned("新表.xlsx"),
+        {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "新表：" + PROGRESS}},
+    )
+    older = fill(
+        env.form(),
+        env.returned("旧表.xlsx"),
+        {
+            **GOOD_ROWS,
+            REGULAR: {
+                "办理状态": "已办结",
+                "本期进展情况": "旧表：" + PROGRESS,
+                "办结日期": "2026-11-18",
+            },
+            NEW: {
+                "办理状态": "推进中",
+                "本期进展情况": "旧表：" + PROGRESS,
+            },  # the newer form left it blank
+        },
+    )
     together = tmp_path / "一次合并.xlsx"
     shutil.copy(env.ledger, together)
     assert intake.merge(together, [older, newer], AS_OF).saved
@@ -641,28 +837,48 @@ def test_w205_an_older_form_merged_after_a_newer_one_changes_no_ledger_row(env, 
     assert intake.merge(env.ledger, [newer], AS_OF).saved
     checked = intake.check(env.ledger, [older], AS_OF)
     result = intake.merge(env.ledger, [older], AS_OF)
-    assert [(f.code, f.cell) for f in checked.findings] == [(f.code, f.cell) for f in result.findings]
+    assert [(f.code, f.cell) for f in checked.findings] == [
+        (f.code, f.cell) for f in result.findings
+    ]
     (f,) = result.findings
-    assert f.code == "W205" and f.cell is None and f.file == older.name and f.severity.value == "warning"
+    assert (
+        f.code == "W205"
+        and f.cell is None
+        and f.file == older.name
+        and f.severity.value == "warning"
+    )
     assert all(i in f.message for i in (REGULAR, LONG, SECRET)) and NEW not in f.message
     assert result.exit_code == 0 and result.saved and result.files[0].result == intake.MERGED
 
     row = item_row(env.ledger, REGULAR)
-    assert row["最新进展"] == "新表：" + PROGRESS and row["办理状态"] == "办理中" and row["办结日期"] is None
+    assert (
+        row["最新进展"] == "新表：" + PROGRESS
+        and row["办理状态"] == "办理中"
+        and row["办结日期"] is None
+    )
     assert item_row(env.ledger, NEW)["最新进展"] == "旧表：" + PROGRESS
-    logged = [r["进展情况"] for r in ledger_rows(env.ledger, "办理记录") if r["事项编号"] == REGULAR]
+    logged = [
+        r["进展情况"] for r in ledger_rows(env.ledger, "办理记录") if r["事项编号"] == REGULAR
+    ]
     assert sorted(logged) == sorted(["新表：" + PROGRESS, "旧表：" + PROGRESS])
     imports = ledger_rows(env.ledger, "导入记录")
     assert [(r["文件名"], r["结果"], r["问题数"], r["表格生成时间"]) for r in imports] == [
-        (newer.name, "已合并", 0, GENERATED + dt.timedelta(days=3)), (older.name, "已合并", 1, GENERATED)]
+        (newer.name, "已合并", 0, GENERATED + dt.timedelta(days=3)),
+        (older.name, "已合并", 1, GENERATED),
+    ]
     for item_id in (REGULAR, LONG, SECRET, NEW):
         one, two = item_row(env.ledger, item_id), item_row(together, item_id)
-        assert [one[h] for h in ("最新进展", "办理状态", "办结日期")] == [two[h] for h in ("最新进展", "办理状态", "办结日期")]
+        assert [one[h] for h in ("最新进展", "办理状态", "办结日期")] == [
+            two[h] for h in ("最新进展", "办理状态", "办结日期")
+        ]
 
     # the other way round nothing is superseded, and the same form filled in again (a
     # correction) is not older than itself: the later merge wins
-    again = fill(tmp_path / "later" / env.form().name, env.returned("新表-更正.xlsx"),
-                 {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "更正：" + PROGRESS}})
+    again = fill(
+        tmp_path / "later" / env.form().name,
+        env.returned("新表-更正.xlsx"),
+        {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "更正：" + PROGRESS}},
+    )
     assert intake.merge(env.ledger, [again], AS_OF).findings == []
     assert item_row(env.ledger, REGULAR)["最新进展"] == "更正：" + PROGRESS
 
@@ -688,7 +904,16 @@ def test_report_workbook_and_annotated_copy(env, tmp_path):
     result = intake.check(env.ledger, [path], AS_OF, report=report, annotate=tmp_path / "退回")
 
     ws = openpyxl.load_workbook(report)["问题清单"]
-    assert [c.value for c in ws[1]] == ["级别", "代码", "问题", "文件", "工作表", "单元格", "事项编号", "说明"]
+    assert [c.value for c in ws[1]] == [
+        "级别",
+        "代码",
+        "问题",
+        "文件",
+        "工作表",
+        "单元格",
+        "事项编号",
+        "说明",
+    ]
     assert {r[1] for r in ws.iter_rows(min_row=2, values_only=True)} == {"R106", "W201"}
     assert ws.auto_filter.ref
 
@@ -706,16 +931,33 @@ def test_report_workbook_and_annotated_copy(env, tmp_path):
 def test_annotated_copy_of_an_xls_is_rebuilt_as_xlsx(tmp_path):
     src = tmp_path / "反馈表.xls"
     src.write_bytes(b"not used: the values come from the read workbook")
-    returned = ReturnedWorkbook(src, "0" * 64, "xls", False, [
-        ReturnedSheet(fl.SHEET_FORM, "visible", [["事项编号", "办理状态"], ["2026-CW12-01", "完成"]]),
-        ReturnedSheet(fl.SHEET_META, "veryhidden", [["key", "value"]]),
-    ])
-    f = make("R103", file=src.name, sheet=fl.SHEET_FORM, cell="B2", item="2026-CW12-01", detail="不是可选值")
+    returned = ReturnedWorkbook(
+        src,
+        "0" * 64,
+        "xls",
+        False,
+        [
+            ReturnedSheet(
+                fl.SHEET_FORM, "visible", [["事项编号", "办理状态"], ["2026-CW12-01", "完成"]]
+            ),
+            ReturnedSheet(fl.SHEET_META, "veryhidden", [["key", "value"]]),
+        ],
+    )
+    f = make(
+        "R103",
+        file=src.name,
+        sheet=fl.SHEET_FORM,
+        cell="B2",
+        item="2026-CW12-01",
+        detail="不是可选值",
+    )
     out = annotate(src, "xls", [f], tmp_path / "退回", returned)
     assert out.name == "退回-反馈表.xlsx"
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["问题清单", fl.SHEET_FORM, fl.SHEET_META]
-    assert wb[fl.SHEET_FORM]["B2"].value == "完成" and "R103" in wb[fl.SHEET_FORM]["B2"].comment.text
+    assert (
+        wb[fl.SHEET_FORM]["B2"].value == "完成" and "R103" in wb[fl.SHEET_FORM]["B2"].comment.text
+    )
     assert any("重新生成" in str(r[0]) for r in wb["问题清单"].iter_rows(values_only=True))
 
 
@@ -741,7 +983,9 @@ def test_cli_check_and_merge_exit_codes_and_json(env):
     good = fill(env.form(), env.returned("好.xlsx"))
     bad = fill(env.form(WEST), env.returned("坏.xlsx"), {OTHER: {"办理状态": "推进中"}})
     runner = CliRunner()
-    r = runner.invoke(cli, ["check", str(env.ledger), str(good), str(bad), "--as-of", "2026-11-20", "--json"])
+    r = runner.invoke(
+        cli, ["check", str(env.ledger), str(good), str(bad), "--as-of", "2026-11-20", "--json"]
+    )
     assert r.exit_code == 1
     assert [f["code"] for f in json.loads(r.output)] == ["R104"]
     r = runner.invoke(cli, ["merge", str(env.ledger), str(good), "--as-of", "2026-11-20"])
@@ -758,7 +1002,10 @@ def test_no_finding_quotes_a_confidential_items_content(env, tmp_path):
     def edit(wb, ws, cols, ids):
         ws.cell(ids[SECRET], cols["议定事项"]).value = "改动后的事项内容"
 
-    rows = {**GOOD_ROWS, SECRET: {"办理状态": "差不多", "本期进展情况": "正在推进", "办结日期": "上周"}}
+    rows = {
+        **GOOD_ROWS,
+        SECRET: {"办理状态": "差不多", "本期进展情况": "正在推进", "办结日期": "上周"},
+    }
     edited = fill(env.form(), env.returned("涉密改动.xlsx"), rows, edit=edit)
 
     def swap(wb, ws, cols, ids):
@@ -772,17 +1019,25 @@ def test_no_finding_quotes_a_confidential_items_content(env, tmp_path):
     for code in ("R102", "R103", "R105", "W201"):
         assert (edited.name, code, SECRET) in found, (code, found)
     assert {(swapped.name, "R102", REGULAR), (swapped.name, "R102", SECRET)} <= found
-    assert all(secret not in f.message and "差不多" not in f.message and "上周" not in f.message
-               for f in result.findings)
+    assert all(
+        secret not in f.message and "差不多" not in f.message and "上周" not in f.message
+        for f in result.findings
+    )
     hidden = [f for f in result.findings if f.code in ("R102", "R103", "R105")]
-    assert all("涉密事项，内容不显示" in f.message for f in hidden), [(f.code, f.item, f.message) for f in hidden]
+    assert all("涉密事项，内容不显示" in f.message for f in hidden), [
+        (f.code, f.item, f.message) for f in hidden
+    ]
     shared = zipfile.ZipFile(report).read("xl/sharedStrings.xml").decode()
     assert secret not in shared and "R102" in shared
 
-    r = CliRunner().invoke(cli, ["check", str(env.ledger), str(edited), str(swapped), "--as-of", "2026-11-20"])
+    r = CliRunner().invoke(
+        cli, ["check", str(env.ledger), str(edited), str(swapped), "--as-of", "2026-11-20"]
+    )
     assert r.exit_code == 1 and "R102" in r.output and secret not in r.output
-    r = CliRunner().invoke(cli, ["check", str(env.ledger), str(edited), str(swapped), "--as-of", "2026-11-20",
-                                 "--json"])
+    r = CliRunner().invoke(
+        cli,
+        ["check", str(env.ledger), str(edited), str(swapped), "--as-of", "2026-11-20", "--json"],
+    )
     assert secret not in r.output and len(json.loads(r.output)) == len(result.findings)
 
 
@@ -790,13 +1045,20 @@ def test_a_public_rows_locked_value_is_still_quoted(env):
     def edit(wb, ws, cols, ids):
         ws.cell(ids[REGULAR], cols["议定事项"]).value = "研究东城区老旧小区改造"
 
-    f = only(intake.check(env.ledger, [fill(env.form(), env.returned("改事项.xlsx"), edit=edit)], AS_OF), "R102")
+    f = only(
+        intake.check(env.ledger, [fill(env.form(), env.returned("改事项.xlsx"), edit=edit)], AS_OF),
+        "R102",
+    )
     assert "被改为「研究东城区老旧小区改造」" in f.message and "原为「" in f.message
 
 
 def test_text_from_units_is_never_a_formula_in_the_ledger(env):
     rows = {**GOOD_ROWS, REGULAR: {**GOOD, "存在问题及建议": "@SUM(A1:A3) 资金缺口"}}
-    intake.merge(env.ledger, [fill(env.form(), env.returned("at.xlsx"), rows, as_text=("存在问题及建议",))], AS_OF)
+    intake.merge(
+        env.ledger,
+        [fill(env.form(), env.returned("at.xlsx"), rows, as_text=("存在问题及建议",))],
+        AS_OF,
+    )
     raw = zipfile.ZipFile(io.BytesIO(env.ledger.read_bytes()))
     sheets = "".join(raw.read(n).decode() for n in raw.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in sheets and "<f " not in sheets

@@ -33,15 +33,20 @@ PER_FILE = {"记录时间", "来源文件", "文件指纹", "导入时间", "文
 def _values(path, sheet: str) -> list[dict]:
     ws = openpyxl.load_workbook(path)[sheet]
     header = [c.value for c in ws[1]]
-    return [{h: v for h, v in zip(header, r) if h not in PER_FILE}
-            for r in ws.iter_rows(min_row=2, values_only=True) if any(r)]
+    return [
+        {h: v for h, v in zip(header, r) if h not in PER_FILE}
+        for r in ws.iter_rows(min_row=2, values_only=True)
+        if any(r)
+    ]
 
 
 def test_libreoffice_xlsx_xls_and_ods_merge_to_the_same_ledger(tmp_path):
     lo.require_soffice(uno=True)
     ledger = make_ledger(tmp_path / "台账.xlsx", ITEMS)
     refresh.run(ledger, AS_OF)
-    form = forms.run(ledger, PERIOD, tmp_path / "forms", AS_OF, now=dt.datetime(2026, 11, 2, 9)).out_dir
+    form = forms.run(
+        ledger, PERIOD, tmp_path / "forms", AS_OF, now=dt.datetime(2026, 11, 2, 9)
+    ).out_dir
     form = form / fl.form_file_name(PERIOD, EAST)
     ws = openpyxl.load_workbook(form)[fl.SHEET_FORM]
     _header, cols, ids = _table(ws)
@@ -50,12 +55,16 @@ def test_libreoffice_xlsx_xls_and_ods_merge_to_the_same_ledger(tmp_path):
         return ws.cell(ids[item_id], cols[header]).coordinate
 
     edits = {
-        ref(REGULAR, "办理状态"): "已办结", ref(REGULAR, "本期进展情况"): PROGRESS,
+        ref(REGULAR, "办理状态"): "已办结",
+        ref(REGULAR, "本期进展情况"): PROGRESS,
         ref(REGULAR, "办结日期"): "2026/11/18",
-        ref(LONG, "办理状态"): "推进中", ref(LONG, "本期进展情况"): PROGRESS + "（长期）",
+        ref(LONG, "办理状态"): "推进中",
+        ref(LONG, "本期进展情况"): PROGRESS + "（长期）",
         ref(LONG, "阶段性目标"): "2027年6月底前完成第一阶段整改任务",
-        ref(SECRET, "办理状态"): "申请延期", ref(SECRET, "本期进展情况"): PROGRESS + "（涉密）",
-        ref(SECRET, "延期原因"): "受雨季影响施工延误", ref(SECRET, "申请延期至"): "2027-3-31",
+        ref(SECRET, "办理状态"): "申请延期",
+        ref(SECRET, "本期进展情况"): PROGRESS + "（涉密）",
+        ref(SECRET, "延期原因"): "受雨季影响施工延误",
+        ref(SECRET, "申请延期至"): "2027-3-31",
         ref(SECRET, "存在问题及建议"): "资金缺口约 300 万元，建议市财政协调",
     }
     saved = lo.fill_and_save(form, {fl.SHEET_FORM: edits}, tmp_path / "returned")
@@ -72,7 +81,9 @@ def test_libreoffice_xlsx_xls_and_ods_merge_to_the_same_ledger(tmp_path):
 
     assert results["xlsx"] == results["xls"] == results["ods"]
     items = {r["事项编号"]: r for r in results["ods"]["台账"]}
-    assert items[REGULAR]["办理状态"] == "已办结" and items[REGULAR]["办结日期"].date() == dt.date(2026, 11, 18)
+    assert items[REGULAR]["办理状态"] == "已办结" and items[REGULAR]["办结日期"].date() == dt.date(
+        2026, 11, 18
+    )
     assert items[LONG]["阶段性目标"] == "2027年6月底前完成第一阶段整改任务"
     assert items[SECRET]["办理状态"] == "申请延期"
     (ext,) = results["xls"]["延期记录"]

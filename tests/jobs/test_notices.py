@@ -40,14 +40,39 @@ def file_of(result, unit):
 
 @pytest.fixture
 def ledger(tmp_path):
-    return make_ledger(tmp_path / "台账.xlsx", [
-        unassigned(事项编号="2026-CW12-01", 议定事项="推进“三旧”改造 & <试点>", 协办单位="西山县、南湖县人民政府"),
-        unassigned(事项编号="2026-CW12-02", 主责单位="东城区", 事项类型="长期", 完成时限=None,
-                   议定事项="持续抓好东城区安全生产"),
-        unassigned(事项编号="2026-CW12-03", 主责单位="西山县人民政府", 涉密="是", 议定事项="西山县涉密工程建设"),
-        item(事项编号="2026-CW11-01", 来源名称="市人民政府2026年第11次常务会议", 交办文号="督查通〔2026〕7号"),
-        item(事项编号="2025-CW30-01", 来源名称="市人民政府2025年第30次常务会议", 交办文号="督查通〔2025〕31号"),
-    ])
+    return make_ledger(
+        tmp_path / "台账.xlsx",
+        [
+            unassigned(
+                事项编号="2026-CW12-01",
+                议定事项="推进“三旧”改造 & <试点>",
+                协办单位="西山县、南湖县人民政府",
+            ),
+            unassigned(
+                事项编号="2026-CW12-02",
+                主责单位="东城区",
+                事项类型="长期",
+                完成时限=None,
+                议定事项="持续抓好东城区安全生产",
+            ),
+            unassigned(
+                事项编号="2026-CW12-03",
+                主责单位="西山县人民政府",
+                涉密="是",
+                议定事项="西山县涉密工程建设",
+            ),
+            item(
+                事项编号="2026-CW11-01",
+                来源名称="市人民政府2026年第11次常务会议",
+                交办文号="督查通〔2026〕7号",
+            ),
+            item(
+                事项编号="2025-CW30-01",
+                来源名称="市人民政府2025年第30次常务会议",
+                交办文号="督查通〔2025〕31号",
+            ),
+        ],
+    )
 
 
 def test_one_notice_per_lead_unit_numbered_on_and_recorded_in_the_ledger(ledger, tmp_path):
@@ -68,17 +93,25 @@ def test_one_notice_per_lead_unit_numbered_on_and_recorded_in_the_ledger(ledger,
     assert "完成时限：2026年12月31日" in east and "完成时限：长期：每月25日前报送" in east
     assert "书面函告你单位" in east and "每月25日前" in east
     assert east.rstrip().endswith("市政府督查室\n2026年9月22日")
-    assert "涉密" not in east and "西山县涉密工程建设" not in east  # another unit's secret stays out
+    assert (
+        "涉密" not in east and "西山县涉密工程建设" not in east
+    )  # another unit's secret stays out
 
     west = text_of(file_of(result, "西山县人民政府").path)
     assert "督查通〔2026〕9号" in west and "西山县涉密工程建设" in west and "保密规定" in west
 
     rows = ledger_rows(ledger)
-    for item_id, number, status in (("2026-CW12-01", "督查通〔2026〕8号", "办理中"),
-                                    ("2026-CW12-02", "督查通〔2026〕8号", "长期推进"),
-                                    ("2026-CW12-03", "督查通〔2026〕9号", "办理中")):
+    for item_id, number, status in (
+        ("2026-CW12-01", "督查通〔2026〕8号", "办理中"),
+        ("2026-CW12-02", "督查通〔2026〕8号", "长期推进"),
+        ("2026-CW12-03", "督查通〔2026〕9号", "办理中"),
+    ):
         row = rows[item_id]
-        assert row["交办日期"].date() == DATE and row["交办文号"] == number and row["办理状态"] == status
+        assert (
+            row["交办日期"].date() == DATE
+            and row["交办文号"] == number
+            and row["办理状态"] == status
+        )
     assert rows["2026-CW11-01"]["交办文号"] == "督查通〔2026〕7号"
     assert not list(out.glob(".~*"))  # no staging left behind
 
@@ -86,9 +119,13 @@ def test_one_notice_per_lead_unit_numbered_on_and_recorded_in_the_ledger(ledger,
 def test_second_run_reissues_with_the_recorded_numbers_and_leaves_the_ledger(ledger, tmp_path):
     first = notices.run(ledger, SOURCE, tmp_path / "a", DATE, as_of=DATE)
     digest = sha(ledger)
-    again = notices.run(ledger, SOURCE, tmp_path / "b", dt.date(2026, 11, 20), as_of=dt.date(2026, 11, 20))
+    again = notices.run(
+        ledger, SOURCE, tmp_path / "b", dt.date(2026, 11, 20), as_of=dt.date(2026, 11, 20)
+    )
     assert again.reissue and not again.saved and sha(ledger) == digest
-    assert [(f.unit, f.number, f.date) for f in again.files] == [(f.unit, f.number, f.date) for f in first.files]
+    assert [(f.unit, f.number, f.date) for f in again.files] == [
+        (f.unit, f.number, f.date) for f in first.files
+    ]
     assert "2026年9月22日" in text_of(again.files[0].path)
 
 
@@ -101,17 +138,30 @@ def test_new_items_of_an_assigned_source_get_the_next_number(ledger, tmp_path):
     for h, v in unassigned(议定事项="补充事项", 主责单位="南湖县").items():
         ws.cell(row=r, column=header[h], value=v)
     wb.save(ledger)
-    result = notices.run(ledger, SOURCE, tmp_path / "b", dt.date(2026, 9, 23), as_of=dt.date(2026, 9, 23))
+    result = notices.run(
+        ledger, SOURCE, tmp_path / "b", dt.date(2026, 9, 23), as_of=dt.date(2026, 9, 23)
+    )
     assert [(f.unit, f.number, f.item_ids) for f in result.files] == [
-        ("南湖县人民政府", "督查通〔2026〕10号", ["2026-CW12-04"])]  # numbered by the same save
+        ("南湖县人民政府", "督查通〔2026〕10号", ["2026-CW12-04"])
+    ]  # numbered by the same save
     assert ledger_rows(ledger)["2026-CW12-04"]["交办文号"] == "督查通〔2026〕10号"
 
 
-@pytest.mark.parametrize("date, late", [(dt.date(2026, 10, 9), False), (dt.date(2026, 10, 10), False),
-                                        (dt.date(2026, 10, 12), True)])
+@pytest.mark.parametrize(
+    "date, late",
+    [(dt.date(2026, 10, 9), False), (dt.date(2026, 10, 10), False), (dt.date(2026, 10, 12), True)],
+)
 def test_three_working_days_across_national_day(tmp_path, date, late):
-    path = make_ledger(tmp_path / "t.xlsx", [unassigned(事项编号="2026-CW13-01", 来源名称="市人民政府2026年第13次常务会议",
-                                                        印发日期=dt.date(2026, 9, 30))])
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            unassigned(
+                事项编号="2026-CW13-01",
+                来源名称="市人民政府2026年第13次常务会议",
+                印发日期=dt.date(2026, 9, 30),
+            )
+        ],
+    )
     result = notices.run(path, "第13次", tmp_path / "out", date, as_of=date)
     assert result.late == ([("2026-CW13-01", dt.date(2026, 10, 10))] if late else [])
 
@@ -120,7 +170,9 @@ def test_ambiguous_or_unknown_source_lists_candidates_and_changes_nothing(ledger
     digest = sha(ledger)
     with pytest.raises(UsageError) as e:
         notices.run(ledger, "常务会议", tmp_path / "out", DATE)
-    assert "市人民政府2026年第11次常务会议" in str(e.value) and "市人民政府2026年第12次常务会议" in str(e.value)
+    assert "市人民政府2026年第11次常务会议" in str(
+        e.value
+    ) and "市人民政府2026年第12次常务会议" in str(e.value)
     with pytest.raises(UsageError, match="没有来源名称包含「专题」"):
         notices.run(ledger, "专题", tmp_path / "out", DATE)
     assert sha(ledger) == digest and not (tmp_path / "out").exists()  # not even an empty folder
@@ -143,7 +195,9 @@ def test_broken_template_in_the_staff_folder_is_a_usage_error(ledger, tmp_path):
 
 
 def test_bad_number_format_in_settings_is_a_usage_error(tmp_path):
-    path = make_ledger(tmp_path / "t.xlsx", [unassigned()], settings={"交办文号格式": "督查通〔{年}〕号"})
+    path = make_ledger(
+        tmp_path / "t.xlsx", [unassigned()], settings={"交办文号格式": "督查通〔{年}〕号"}
+    )
     with pytest.raises(UsageError, match="交办文号格式"):
         notices.run(path, SOURCE, tmp_path / "out", DATE)
 
@@ -152,30 +206,55 @@ def test_layout_follows_gbt_9704(ledger, tmp_path):
     result = notices.run(ledger, SOURCE, tmp_path / "out", DATE, as_of=DATE)
     d = docx.Document(str(result.files[0].path))
     s = d.sections[0]
-    for actual, mm in ((s.page_width, 210), (s.page_height, 297), (s.top_margin, 37), (s.bottom_margin, 35),
-                       (s.left_margin, 28), (s.right_margin, 26)):
+    for actual, mm in (
+        (s.page_width, 210),
+        (s.page_height, 297),
+        (s.top_margin, 37),
+        (s.bottom_margin, 35),
+        (s.left_margin, 28),
+        (s.right_margin, 26),
+    ):
         assert abs(actual - Mm(mm)) < Mm(0.2)
     title, number = d.paragraphs[0], d.paragraphs[1]
     assert title.text == "督查检查办理事项通知" and title.style.font.size == Pt(22)
     assert "小标宋" in title.style.element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    )
     assert number.text == "督查通〔2026〕8号"
-    assert number.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER  # 文号 centred under the title
+    assert (
+        number.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    )  # 文号 centred under the title
     body = next(p for p in d.paragraphs if p.text.startswith("事项编号"))
     assert body.style.font.size == Pt(16)
     assert "仿宋" in body.style.element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    )
     footer_xml = s.footer._element.xml
     assert "PAGE" in footer_xml  # page numbers
 
 
 def test_cli_notices_warns_about_late_assignment(tmp_path):
     path = make_ledger(tmp_path / "t.xlsx", [unassigned(事项编号="2026-CW12-01")])
-    r = CliRunner().invoke(cli, ["notices", str(path), "--source", "第12次", "--out", str(tmp_path / "out"),
-                                 "--date", "2026-09-28", "--as-of", "2026-09-28"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "notices",
+            str(path),
+            "--source",
+            "第12次",
+            "--out",
+            str(tmp_path / "out"),
+            "--date",
+            "2026-09-28",
+            "--as-of",
+            "2026-09-28",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "督查通〔2026〕1号" in r.output and "2026-CW12-01 应于 2026-09-22 前交办" in r.output
-    r = CliRunner().invoke(cli, ["notices", str(path), "--source", "没有这个", "--out", str(tmp_path / "out")])
+    r = CliRunner().invoke(
+        cli, ["notices", str(path), "--source", "没有这个", "--out", str(tmp_path / "out")]
+    )
     assert r.exit_code == 2 and "没有来源名称包含" in r.output
 
 
@@ -188,7 +267,9 @@ def test_libreoffice_converts_a_notice_to_pdf(ledger, tmp_path):
     pdf = convert(result.files[0].path, "pdf", tmp_path / "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     try:
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, timeout=60).stdout.decode()
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, timeout=60
+        ).stdout.decode()
     except FileNotFoundError:
         return  # poppler missing: the conversion itself is what this test needs
     assert "督查通〔2026〕8号" in text.replace(" ", "") and "2026-CW12-01" in text

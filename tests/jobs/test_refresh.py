@@ -21,12 +21,19 @@ def row_of(path, item_id):
 
 
 def test_refresh_computes_tool_columns_and_numbers_new_items(tmp_path):
-    path = make_ledger(tmp_path / "t.xlsx", [
-        item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10)),   # overdue
-        item(完成时限=dt.date(2026, 11, 24)),                            # new id, due soon
-        item(来源类型="领导批示", 来源名称="市长关于冬季安全生产的批示", 交办日期=None,
-             印发日期=dt.date(2026, 11, 2)),                              # assignment late
-    ])
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10)),  # overdue
+            item(完成时限=dt.date(2026, 11, 24)),  # new id, due soon
+            item(
+                来源类型="领导批示",
+                来源名称="市长关于冬季安全生产的批示",
+                交办日期=None,
+                印发日期=dt.date(2026, 11, 2),
+            ),  # assignment late
+        ],
+    )
     stats = refresh.run(path, AS_OF)
     assert stats.saved and stats.ids_assigned == ["2026-CW12-02", "2026-PS00-01"]
     overdue = row_of(path, "2026-CW12-01")
@@ -50,13 +57,24 @@ def test_refresh_twice_changes_nothing(tmp_path):
 def test_approved_extension_moves_the_deadline(tmp_path):
     path = make_ledger(
         tmp_path / "t.xlsx",
-        [item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10), 办理状态="申请延期"),
-         item(事项编号="2026-CW12-02", 完成时限=dt.date(2026, 11, 10), 办理状态="申请延期")],
+        [
+            item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10), 办理状态="申请延期"),
+            item(事项编号="2026-CW12-02", 完成时限=dt.date(2026, 11, 10), 办理状态="申请延期"),
+        ],
         extensions=[
-            {"事项编号": "2026-CW12-01", "申请延期至": dt.date(2027, 1, 31), "审批结果": "同意",
-             "审批日期": dt.date(2026, 11, 5), "批准时限": dt.date(2027, 1, 31)},
-            {"事项编号": "2026-CW12-02", "申请延期至": dt.date(2027, 1, 31), "审批结果": "不同意",
-             "审批日期": dt.date(2026, 11, 5)},
+            {
+                "事项编号": "2026-CW12-01",
+                "申请延期至": dt.date(2027, 1, 31),
+                "审批结果": "同意",
+                "审批日期": dt.date(2026, 11, 5),
+                "批准时限": dt.date(2027, 1, 31),
+            },
+            {
+                "事项编号": "2026-CW12-02",
+                "申请延期至": dt.date(2027, 1, 31),
+                "审批结果": "不同意",
+                "审批日期": dt.date(2026, 11, 5),
+            },
         ],
     )
     refresh.run(path, AS_OF)
@@ -72,8 +90,8 @@ def test_staff_changes_survive_refresh(tmp_path):
     path = make_ledger(tmp_path / "t.xlsx", [item(), item(主责单位="西山县人民政府")])
     wb = openpyxl.load_workbook(path)
     ws = wb["台账"]
-    ws.move_range("A1:A3", rows=0, cols=35)       # 事项编号 moved to the far right (AJ)
-    ws.move_range("AB1:AB3", rows=0, cols=10)     # 督办预警 moved to AL
+    ws.move_range("A1:A3", rows=0, cols=35)  # 事项编号 moved to the far right (AJ)
+    ws.move_range("AB1:AB3", rows=0, cols=10)  # 督办预警 moved to AL
     ws["AK1"] = "我的备注"
     ws["AK2"] = "=LEN(E2)"
     ws["AK3"] = "人工核实"
@@ -89,7 +107,9 @@ def test_staff_changes_survive_refresh(tmp_path):
     assert ws["AJ1"].value == "事项编号" and ws["AJ2"].value == "2026-CW12-01"
     assert ws["AL1"].value == "督办预警" and ws["AL2"].value == "正常"
     assert ws["AK2"].value == "=LEN(E2)" and ws["AK3"].value == "人工核实"
-    assert ws["AK3"].fill.fgColor.rgb.endswith("FFFF00") and ws["E2"].fill.fgColor.rgb.endswith("00B0F0")
+    assert ws["AK3"].fill.fgColor.rgb.endswith("FFFF00") and ws["E2"].fill.fgColor.rgb.endswith(
+        "00B0F0"
+    )
     assert wb["我的统计"]["A1"].value == "=COUNTA(台账!E:E)"
     assert ws["A1"].value is None  # the old place of 事项编号 stays empty
 
@@ -108,11 +128,14 @@ def test_apply_without_writing_gives_the_same_items_and_leaves_every_cell_alone(
     from ledger_tools.sheets.ledger.data import read_ledger
     from ledger_tools.sheets.ledger.file import LedgerFile
 
-    path = make_ledger(tmp_path / "t.xlsx", [
-        item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10)),
-        item(完成时限=dt.date(2026, 11, 24)),  # no id yet: numbered in memory alike
-        item(事项编号="2026-CW12-03", 事项类型="长期", 完成时限=None),
-    ])
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10)),
+            item(完成时限=dt.date(2026, 11, 24)),  # no id yet: numbered in memory alike
+            item(事项编号="2026-CW12-03", 事项类型="长期", 完成时限=None),
+        ],
+    )
 
     def refreshed(write: bool):
         with LedgerFile(path, writable=True) as lf:
@@ -125,5 +148,7 @@ def test_apply_without_writing_gives_the_same_items_and_leaves_every_cell_alone(
     written, written_stats, unchanged = refreshed(True)
     assert written_stats.cells_changed > 0 and not unchanged
     dry, dry_stats, unchanged = refreshed(False)
-    assert dry == written and dry_stats.ids_assigned == written_stats.ids_assigned == ["2026-CW12-04"]
+    assert dry == written and dry_stats.ids_assigned == written_stats.ids_assigned == [
+        "2026-CW12-04"
+    ]
     assert unchanged and dry_stats.cells_changed == 0 and not dry_stats.saved

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from ledger_tools.cli.commands import cli
+from ledger_tools.demo.sample import build_sample
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import sampling
-from ledger_tools.demo.sample import build_sample
 from tests.builders import item, make_ledger, sha
 
 
@@ -53,13 +53,26 @@ def test_workbook_has_item_data_and_empty_check_columns_with_drop_downs(sample, 
 
 
 def test_more_than_the_candidates_takes_all_with_a_note(tmp_path):
-    path = make_ledger(tmp_path / "t.xlsx", [
-        item(事项编号="2026-CW12-01", 办理状态="已办结", 办结日期=dt.date(2026, 11, 1)),
-        item(事项编号="2026-CW12-02", 办理状态="已办结", 办结日期=dt.date(2026, 11, 2), 涉密="是",
-             议定事项="涉密工程"),
-        item(事项编号="2026-CW12-03", 办理状态="已销号", 办结日期=dt.date(2026, 10, 1), 销号日期=dt.date(2026, 10, 9)),
-        item(事项编号="2026-CW12-04"),
-    ])
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            item(事项编号="2026-CW12-01", 办理状态="已办结", 办结日期=dt.date(2026, 11, 1)),
+            item(
+                事项编号="2026-CW12-02",
+                办理状态="已办结",
+                办结日期=dt.date(2026, 11, 2),
+                涉密="是",
+                议定事项="涉密工程",
+            ),
+            item(
+                事项编号="2026-CW12-03",
+                办理状态="已销号",
+                办结日期=dt.date(2026, 10, 1),
+                销号日期=dt.date(2026, 10, 9),
+            ),
+            item(事项编号="2026-CW12-04"),
+        ],
+    )
     result = sampling.run(path, 10, 1, tmp_path / "out.xlsx")
     assert result.all_taken and result.item_ids == ["2026-CW12-01", "2026-CW12-02"]
     notes = [c.value for c in openpyxl.load_workbook(result.path)["说明"]["A"] if c.value]
@@ -79,9 +92,13 @@ def test_out_must_not_be_the_ledger(sample):
 
 def test_cli_sample(sample, tmp_path):
     digest = sha(sample)
-    r = CliRunner().invoke(cli, ["sample", str(sample), "--n", "4", "--seed", "11", "--out", str(tmp_path / "抽查")])
+    r = CliRunner().invoke(
+        cli, ["sample", str(sample), "--n", "4", "--seed", "11", "--out", str(tmp_path / "抽查")]
+    )
     assert r.exit_code == 0, r.output
     assert "从 29 个已办结待销号的事项中按随机种子 11 抽取 4 个" in r.output
     assert (tmp_path / "抽查.xlsx").exists() and sha(sample) == digest
-    r = CliRunner().invoke(cli, ["sample", str(sample), "--n", "0", "--seed", "1", "--out", str(tmp_path / "x.xlsx")])
+    r = CliRunner().invoke(
+        cli, ["sample", str(sample), "--n", "0", "--seed", "1", "--out", str(tmp_path / "x.xlsx")]
+    )
     assert r.exit_code == 2

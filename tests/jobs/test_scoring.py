@@ -53,14 +53,22 @@ def test_summary_and_evidence_agree_and_the_ledger_is_untouched(ledger, tmp_path
             assert row[f"{reason}（件）"] == sum(e["扣分事由"] == reason for e in mine)
         assert row["未按时报送（次）"] == sum(e["扣分事由"] == "未按时报送" for e in mine)
 
-    overdue = next(e for e in evidence if e["扣分事由"] == "逾期未落实" and e["事项编号"] == "2026-CW12-01")
-    assert overdue["单位名称"] == "东城区人民政府" and overdue["发生日期"].date() == dt.date(2026, 11, 3)
+    overdue = next(
+        e for e in evidence if e["扣分事由"] == "逾期未落实" and e["事项编号"] == "2026-CW12-01"
+    )
+    assert overdue["单位名称"] == "东城区人民政府" and overdue["发生日期"].date() == dt.date(
+        2026, 11, 3
+    )
     assert "2026-10-22 书面督办、2026-11-03 电话督办" in overdue["依据"]
     missed = [e for e in evidence if e["事项编号"] == "2026-CW12-05"]
     assert {e["报送期次"] for e in missed} == {"2026-11"}  # October was reported, November was not
     false = next(e for e in evidence if e["扣分事由"] == "报送不实")
-    assert false["单位名称"] == "西山县人民政府" and false["扣分"] == 2 and "随机抽查" in false["依据"]
-    assert "2026-CW12-06" not in {e["事项编号"] for e in evidence}  # assigned in November: grace month
+    assert (
+        false["单位名称"] == "西山县人民政府" and false["扣分"] == 2 and "随机抽查" in false["依据"]
+    )
+    assert "2026-CW12-06" not in {
+        e["事项编号"] for e in evidence
+    }  # assigned in November: grace month
 
 
 def test_confidential_text_stays_out_unless_included(ledger, tmp_path):
@@ -103,7 +111,9 @@ def test_usage_errors_and_refusals(ledger, tmp_path):
 
 def test_cli_score(ledger, tmp_path):
     out = tmp_path / "扣分建议.xlsx"
-    r = CliRunner().invoke(cli, ["score", str(ledger), "--year", "2026", "--out", str(out), "--as-of", "2026-11-30"])
+    r = CliRunner().invoke(
+        cli, ["score", str(ledger), "--year", "2026", "--out", str(out), "--as-of", "2026-11-30"]
+    )
     assert r.exit_code == 0, r.output
     assert "东城区人民政府" in r.output and "合计" in r.output and out.exists()
     r = CliRunner().invoke(cli, ["score", str(ledger), "--year", "26", "--out", str(out)])

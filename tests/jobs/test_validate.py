@@ -20,17 +20,17 @@ def test_each_ledger_problem_is_named_with_its_cell(tmp_path):
         tmp_path / "t.xlsx",
         [
             item(事项编号="2026-CW12-01"),
-            item(事项编号="2026-CW12-01"),                     # row 3: duplicate
-            item(事项编号="第一项"),                           # row 4: malformed
+            item(事项编号="2026-CW12-01"),  # row 3: duplicate
+            item(事项编号="第一项"),  # row 4: malformed
             item(主责单位="不存在局", 协办单位="市财政局、某某办"),  # row 5: unknown units
-            item(完成时限=None),                              # row 6: 一般 without deadline
-            item(印发日期="2026年13月1日"),                     # row 7: unreadable date
-            item(销号日期=dt.date(2026, 10, 1)),               # row 8: closed without done
-            item(来源类型="电话会议"),                          # row 9: not a choice
+            item(完成时限=None),  # row 6: 一般 without deadline
+            item(印发日期="2026年13月1日"),  # row 7: unreadable date
+            item(销号日期=dt.date(2026, 10, 1)),  # row 8: closed without done
+            item(来源类型="电话会议"),  # row 9: not a choice
         ],
         extensions=[
-            {"事项编号": "2026-CW99-01", "申请日期": dt.date(2026, 10, 1)},       # unknown item
-            {"事项编号": "2026-CW12-01", "审批结果": "同意"},                    # approval without 批准时限
+            {"事项编号": "2026-CW99-01", "申请日期": dt.date(2026, 10, 1)},  # unknown item
+            {"事项编号": "2026-CW12-01", "审批结果": "同意"},  # approval without 批准时限
         ],
         reminders=[{"催办日期": dt.date(2026, 10, 1), "事项编号": "2026-ZT01-09"}],
     )
@@ -48,7 +48,10 @@ def test_each_ledger_problem_is_named_with_its_cell(tmp_path):
 
 
 def test_text_dates_in_every_shape_are_accepted(tmp_path):
-    rows = [item(印发日期=d) for d in ("2026-9-18", "2026/09/18", "2026年9月18日", "2026.9.18", "２０２６－９－１８")]
+    rows = [
+        item(印发日期=d)
+        for d in ("2026-9-18", "2026/09/18", "2026年9月18日", "2026.9.18", "２０２６－９－１８")
+    ]
     path = make_ledger(tmp_path / "t.xlsx", rows)
     assert [f for f in validate.run(path).findings if f.code == "L305"] == []
 
@@ -67,5 +70,8 @@ def test_a_deleted_sheet_or_header_is_named_with_how_to_restore_it(tmp_path):
     wb["催办记录"]["A1"] = "日期"  # the header 催办日期 renamed
     wb.save(path)
     found = {f.sheet: f for f in validate.run(path).findings if f.code == "L311"}
-    assert "缺少工作表「月度快照」" in found["月度快照"].message and "备份" in found["月度快照"].message
+    assert (
+        "缺少工作表「月度快照」" in found["月度快照"].message
+        and "备份" in found["月度快照"].message
+    )
     assert "缺少表头「催办日期」" in found["催办记录"].message

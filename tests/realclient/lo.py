@@ -118,7 +118,9 @@ def _kill_group(proc: subprocess.Popen) -> None:
     proc.poll()
 
 
-def _run(cmd: list[str], *, timeout: float, env: Mapping[str, str] | None = None) -> tuple[int, str, str]:
+def _run(
+    cmd: list[str], *, timeout: float, env: Mapping[str, str] | None = None
+) -> tuple[int, str, str]:
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,

@@ -52,8 +52,17 @@ def test_fill_protected_form_in_libreoffice(tmp_path):
     t0 = time.monotonic()
     out = lo.fill_and_save(
         src,
-        {"反馈表": {"K7": "推进中", "L7": "2026-3-5", "M7": "2026/3/5", "N7": "2026年3月5日",
-                   "O7": "=1+1", "P7": "２０２６－３－５", "Q7": "2026.3.5 "}},
+        {
+            "反馈表": {
+                "K7": "推进中",
+                "L7": "2026-3-5",
+                "M7": "2026/3/5",
+                "N7": "2026年3月5日",
+                "O7": "=1+1",
+                "P7": "２０２６－３－５",
+                "Q7": "2026.3.5 ",
+            }
+        },
         tmp_path / "out",
         report=report,
     )
@@ -81,8 +90,9 @@ def test_typing_into_a_locked_cell_is_noted(tmp_path):
     lo.require_soffice(uno=True)
     src = build_protected_form(tmp_path / "f.xlsx")
     report: dict = {}
-    out = lo.fill_and_save(src, {"反馈表": {"B7": "改过的内容"}}, tmp_path / "out", ("xlsx",),
-                           report=report)
+    out = lo.fill_and_save(
+        src, {"反馈表": {"B7": "改过的内容"}}, tmp_path / "out", ("xlsx",), report=report
+    )
     assert report["notes"] and "B7" in report["notes"][0]
     assert read_returned(out["xlsx"]).sheet("反馈表").value(6, 1) == "改过的内容"
     assert openpyxl.load_workbook(out["xlsx"])["反馈表"].protection.sheet is True
@@ -94,8 +104,13 @@ def test_api_typing_leaves_dates_as_numbers(tmp_path):
     holds the bare serial 46086 — unlike typing, which also applies a date format."""
     lo.require_soffice(uno=True)
     src = build_protected_form(tmp_path / "f.xlsx")
-    out = lo.fill_and_save(src, {"反馈表": {"L7": "2026-3-5", "M7": "2026年3月5日"}},
-                           tmp_path / "out", ("xlsx",), method="api")
+    out = lo.fill_and_save(
+        src,
+        {"反馈表": {"L7": "2026-3-5", "M7": "2026年3月5日"}},
+        tmp_path / "out",
+        ("xlsx",),
+        method="api",
+    )
     s = read_returned(out["xlsx"]).sheet("反馈表")
     assert s.value(6, 11) == 46086
     assert s.value(6, 12) == "2026年3月5日"  # setFormula parses with en-US rules

@@ -128,7 +128,9 @@ def add_chart(ctx, doc, sheet, deco):
 
 def add_image(ctx, doc, sheet, deco):
     """A picture from a file placed on the sheet (Insert > Image)."""
-    provider = ctx.ServiceManager.createInstanceWithContext("com.sun.star.graphic.GraphicProvider", ctx)
+    provider = ctx.ServiceManager.createInstanceWithContext(
+        "com.sun.star.graphic.GraphicProvider", ctx
+    )
     graphic = provider.queryGraphic(_props(URL=uno.systemPathToFileUrl(deco["path"])))
     shape = doc.createInstance("com.sun.star.drawing.GraphicObjectShape")
     shape.Graphic = graphic

@@ -17,8 +17,13 @@ DEFAULT_CRASH_TRIALS = 20
 
 
 def pytest_addoption(parser):
-    parser.addoption("--crash-trials", type=int, default=None, metavar="N",
-                     help=f"merges killed at random moments in test_crash.py (default {DEFAULT_CRASH_TRIALS})")
+    parser.addoption(
+        "--crash-trials",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"merges killed at random moments in test_crash.py (default {DEFAULT_CRASH_TRIALS})",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -80,7 +80,9 @@ class Workshop:
         self._cache: dict[str, Path] = {}
 
     def form(self, unit: str = EAST, period: str = PERIOD) -> Path:
-        folder = {PERIOD: self.forms, "2026-10": self.root / "oct", "2026-09": self.root / "sep"}[period]
+        folder = {PERIOD: self.forms, "2026-10": self.root / "oct", "2026-09": self.root / "sep"}[
+            period
+        ]
         return folder / fl.form_file_name(period, unit)
 
     @property
@@ -100,8 +102,14 @@ class Workshop:
         return self._cache[key]
 
 
-def rezip(src: Path, dest: Path, *, replace: dict[str, bytes | None] | None = None,
-          add: dict[str, bytes] | None = None, stored: tuple[str, ...] = ()) -> Path:
+def rezip(
+    src: Path,
+    dest: Path,
+    *,
+    replace: dict[str, bytes | None] | None = None,
+    add: dict[str, bytes] | None = None,
+    stored: tuple[str, ...] = (),
+) -> Path:
     """Copy a zip package member by member, replacing (None: dropping) or adding members."""
     replace, add = replace or {}, add or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -113,7 +121,9 @@ def rezip(src: Path, dest: Path, *, replace: dict[str, bytes | None] | None = No
             else:
                 zout.writestr(info, zin.read(info))
         for name, data in add.items():
-            zout.writestr(name, data, zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED)
+            zout.writestr(
+                name, data, zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            )
     return dest
 
 
@@ -147,8 +157,15 @@ class Case:
 CASES: list[Case] = []
 
 
-def case(id: str, expect: str, *, also: tuple[str, ...] = (), slow: bool = False,
-         verify: Verifier | None = None, xfail: str | None = None):
+def case(
+    id: str,
+    expect: str,
+    *,
+    also: tuple[str, ...] = (),
+    slow: bool = False,
+    verify: Verifier | None = None,
+    xfail: str | None = None,
+):
     def register(build: Builder) -> Builder:
         what = (build.__doc__ or id).strip()
         CASES.append(Case(id, what, build, expect, also, slow, verify, xfail))
@@ -194,7 +211,9 @@ def _png(w, out):
 @case("pdf-named-xlsx", "F001")
 def _pdf(w, out):
     """The form printed to PDF and renamed."""
-    return _one(out / "反馈表.xlsx", b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n")
+    return _one(
+        out / "反馈表.xlsx", b"%PDF-1.7\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
 
 
 @case("word-document-named-xlsx", "F001")
@@ -237,8 +256,13 @@ def _random(w, out):
 @case("damaged-workbook-part", "F001")
 def _damaged(w, out):
     """A form whose workbook.xml was damaged by a broken disk or tool."""
-    return [rezip(w.good(out / "good.xlsx"), out / "反馈表.xlsx",
-                  replace={"xl/workbook.xml": b"<workbook><sheets><sheet name="})]
+    return [
+        rezip(
+            w.good(out / "good.xlsx"),
+            out / "反馈表.xlsx",
+            replace={"xl/workbook.xml": b"<workbook><sheets><sheet name="},
+        )
+    ]
 
 
 # --- locked, oversized (F002, F003) --------------------------------------------------------
@@ -270,15 +294,23 @@ def _zip_encrypted(w, out):
 @case("zip-bomb-by-ratio", "F003")
 def _bomb(w, out):
     """A form carrying a 64 MB part of zeros compressed to a few kilobytes."""
-    return [rezip(w.good(out / "good.xlsx"), out / "反馈表.xlsx",
-                  add={"xl/media/image1.bin": b"\0" * (64 * 1024 * 1024)})]
+    return [
+        rezip(
+            w.good(out / "good.xlsx"),
+            out / "反馈表.xlsx",
+            add={"xl/media/image1.bin": b"\0" * (64 * 1024 * 1024)},
+        )
+    ]
 
 
 @case("zip-part-lies-about-its-size", "F003")
 def _bomb_lie(w, out):
     """A part whose directory entry claims 1 KB but inflates to 8 MB."""
-    packed = rezip(w.good(out / "good.xlsx"), out / "tmp.xlsx",
-                   add={"xl/media/image1.bin": b"\0" * (8 * 1024 * 1024)})
+    packed = rezip(
+        w.good(out / "good.xlsx"),
+        out / "tmp.xlsx",
+        add={"xl/media/image1.bin": b"\0" * (8 * 1024 * 1024)},
+    )
     data = patch_central_sizes(packed.read_bytes(), "xl/media/image1.bin", file_size=1024)
     packed.unlink()
     return _one(out / "反馈表.xlsx", data)
@@ -289,7 +321,10 @@ def _million(w, out):
     """A form with 1,000,000 rows below the table (a fill-down that went to the bottom)."""
     good = w.good(out / "good.xlsx")
     path = out / "反馈表.xlsx"
-    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+    with (
+        zipfile.ZipFile(good) as zin,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename != FORM_PART:
@@ -299,8 +334,12 @@ def _million(w, out):
             with zout.open(FORM_PART, "w", force_zip64=True) as part:
                 part.write(head)
                 for start in range(20, 1_000_020, 50_000):
-                    part.write(b"".join(b'<row r="%d"><c r="Q%d"><v>%d</v></c></row>' % (n, n, n % 10)
-                                        for n in range(start, start + 50_000)))
+                    part.write(
+                        b"".join(
+                            b'<row r="%d"><c r="Q%d"><v>%d</v></c></row>' % (n, n, n % 10)
+                            for n in range(start, start + 50_000)
+                        )
+                    )
                 part.write(b"</sheetData>" + tail)
     good.unlink()
     return [path]
@@ -309,6 +348,7 @@ def _million(w, out):
 @case("value-in-the-last-cell", "F003")
 def _far_cell(w, out):
     """A stray value typed in XFD1048576, the very last cell of the sheet."""
+
     def stray(wb, ws, cols, ids):
         ws["XFD1048576"] = "x"
 
@@ -318,9 +358,14 @@ def _far_cell(w, out):
 @case("over-20-mb", "F003")
 def _too_big(w, out):
     """A form with a 21 MB photo pasted in (stored, not compressible)."""
-    return [rezip(w.good(out / "good.xlsx"), out / "反馈表.xlsx",
-                  add={"xl/media/image1.jpeg": os.urandom(21 * 1024 * 1024)},
-                  stored=("xl/media/image1.jpeg",))]
+    return [
+        rezip(
+            w.good(out / "good.xlsx"),
+            out / "反馈表.xlsx",
+            add={"xl/media/image1.jpeg": os.urandom(21 * 1024 * 1024)},
+            stored=("xl/media/image1.jpeg",),
+        )
+    ]
 
 
 # --- not our form (F004), not authentic (F005), wrong period (F006) -------------------------
@@ -387,7 +432,14 @@ def _meta_last_month(w, out):
 @case("meta-copied-from-last-month-same-items", "F005")
 def _meta_last_month_same_items(w, out):
     """The west county pasted last month's _meta into this month's form (same single item)."""
-    return [fill(w.form(WEST), out / "反馈表.xlsx", {OTHER: GOOD}, edit=copy_meta_from(w.form(WEST, "2026-10")))]
+    return [
+        fill(
+            w.form(WEST),
+            out / "反馈表.xlsx",
+            {OTHER: GOOD},
+            edit=copy_meta_from(w.form(WEST, "2026-10")),
+        )
+    ]
 
 
 @case("unit-name-edited", "F005")
@@ -418,11 +470,22 @@ def _twice(w, out):
 def _xlsm(w, out):
     """Saved as .xlsm with a VBA project (macros are ignored, the report is taken)."""
     good = w.good(out / "good.xlsx")
-    types = zipfile.ZipFile(good).read("[Content_Types].xml").replace(
-        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
-    return [rezip(good, out / "反馈表.xlsm", replace={"[Content_Types].xml": types},
-                  add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500})]
+    types = (
+        zipfile.ZipFile(good)
+        .read("[Content_Types].xml")
+        .replace(
+            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        )
+    )
+    return [
+        rezip(
+            good,
+            out / "反馈表.xlsm",
+            replace={"[Content_Types].xml": types},
+            add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500},
+        )
+    ]
 
 
 def _rename_sheet(wb, ws, cols, ids):
@@ -438,6 +501,7 @@ def _renamed(w, out):
 @case("form-sheet-deleted", "F009")
 def _form_deleted(w, out):
     """The 反馈表 sheet deleted; the report pasted into 填报说明."""
+
     def move(wb, ws, cols, ids):
         target = wb[fl.SHEET_HELP]
         for row in ws.iter_rows():
@@ -452,6 +516,7 @@ def _form_deleted(w, out):
 @case("sheets-reordered", ACCEPTED)
 def _reordered(w, out):
     """Sheets dragged into another order (填报说明 first)."""
+
     def reorder(wb, ws, cols, ids):
         wb.move_sheet(fl.SHEET_HELP, offset=-2)
 
@@ -461,6 +526,7 @@ def _reordered(w, out):
 @case("extra-sheet-added", ACCEPTED)
 def _extra_sheet(w, out):
     """A sheet of the unit's own working notes added."""
+
     def add(wb, ws, cols, ids):
         notes = wb.create_sheet("工作底稿", 0)
         notes["A1"] = "内部测算，不报送"
@@ -472,6 +538,7 @@ def _extra_sheet(w, out):
 @case("help-and-co-sheets-deleted", ACCEPTED)
 def _help_deleted(w, out):
     """The read-only 协办事项 and 填报说明 sheets deleted."""
+
     def drop(wb, ws, cols, ids):
         del wb[fl.SHEET_CO]
         del wb[fl.SHEET_HELP]
@@ -486,6 +553,7 @@ def _header_row(ws) -> int:
 @case("header-renamed", "F009")
 def _header_renamed(w, out):
     """「本期进展情况*」 retitled 「本月工作进展」."""
+
     def edit(wb, ws, cols, ids):
         ws.cell(_header_row(ws), cols["本期进展情况"]).value = "本月工作进展"
 
@@ -495,6 +563,7 @@ def _header_renamed(w, out):
 @case("header-cosmetic-edit", ACCEPTED)
 def _header_cosmetic(w, out):
     """Headers retyped without the * and with spaces (「 办理状态 」, 「本期进展 情况」)."""
+
     def edit(wb, ws, cols, ids):
         row = _header_row(ws)
         ws.cell(row, cols["办理状态"]).value = " 办理状态 "
@@ -506,6 +575,7 @@ def _header_cosmetic(w, out):
 @case("column-deleted", "F009")
 def _column_deleted(w, out):
     """The 阶段性目标 column deleted (the unit thought it did not apply)."""
+
     def edit(wb, ws, cols, ids):
         ws.delete_cols(cols["阶段性目标"])
 
@@ -516,6 +586,7 @@ def _column_deleted(w, out):
 @case("column-inserted", ACCEPTED)
 def _column_inserted(w, out):
     """A 备注 column inserted in the middle of the table."""
+
     def edit(wb, ws, cols, ids):
         at = cols["办理状态"]
         ws.insert_cols(at)
@@ -529,6 +600,7 @@ def _column_inserted(w, out):
 @case("columns-swapped", ACCEPTED)
 def _columns_swapped(w, out):
     """延期原因 and 存在问题及建议 columns swapped, headers and all."""
+
     def edit(wb, ws, cols, ids):
         a, b = cols["延期原因"], cols["存在问题及建议"]
         for r in range(_header_row(ws), ws.max_row + 1):
@@ -542,6 +614,7 @@ def _columns_swapped(w, out):
 @case("rows-inserted-above-table", ACCEPTED)
 def _rows_above(w, out):
     """Three rows inserted above the table for a letterhead."""
+
     def edit(wb, ws, cols, ids):
         ws.insert_rows(1, 3)
         ws["A1"] = "东城区人民政府办公室"
@@ -552,6 +625,7 @@ def _rows_above(w, out):
 @case("blank-rows-inserted", ACCEPTED)
 def _blank_rows(w, out):
     """Blank rows inserted between items."""
+
     def edit(wb, ws, cols, ids):
         ws.insert_rows(ids[LONG], 2)
 
@@ -567,6 +641,7 @@ def _swap_rows(ws, a: int, b: int) -> None:
 @case("rows-reordered", ACCEPTED)
 def _rows_reordered(w, out):
     """Rows sorted differently (whole rows moved together)."""
+
     def edit(wb, ws, cols, ids):
         _swap_rows(ws, ids[REGULAR], ids[SECRET])
 
@@ -576,6 +651,7 @@ def _rows_reordered(w, out):
 @case("row-of-a-new-item-deleted", ACCEPTED)
 def _row_new_deleted(w, out):
     """The row of an item assigned this month (not yet due) deleted."""
+
     def edit(wb, ws, cols, ids):
         ws.delete_rows(ids[NEW])
 
@@ -585,6 +661,7 @@ def _row_new_deleted(w, out):
 @case("row-of-a-due-item-deleted", "R103")
 def _row_due_deleted(w, out):
     """The row of an item due this period deleted (instead of reporting on it)."""
+
     def edit(wb, ws, cols, ids):
         ws.delete_rows(ids[SECRET])
 
@@ -594,6 +671,7 @@ def _row_due_deleted(w, out):
 @case("row-duplicated", "R109")
 def _row_duplicated(w, out):
     """An item's row copied below the table to report twice."""
+
     def edit(wb, ws, cols, ids):
         below = ws.max_row + 1
         for c in range(1, ws.max_column + 1):
@@ -605,6 +683,7 @@ def _row_duplicated(w, out):
 @case("row-added-without-id", "R101")
 def _row_added(w, out):
     """A new row added for a matter the unit wants to report on, without an item number."""
+
     def edit(wb, ws, cols, ids):
         below = max(ids.values()) + 1
         ws.cell(below, cols["议定事项"]).value = "我单位自行增加的重点工作"
@@ -617,6 +696,7 @@ def _row_added(w, out):
 @case("cells-merged-down", "R104")
 def _merged_down(w, out):
     """本期进展情况 of two items merged into one cell (one text for both)."""
+
     def edit(wb, ws, cols, ids):
         c = cols["本期进展情况"]
         first, second = sorted((ids[REGULAR], ids[LONG]))
@@ -628,9 +708,12 @@ def _merged_down(w, out):
 @case("cells-merged-across", ACCEPTED)
 def _merged_across(w, out):
     """延期原因 and 申请延期至 merged across on a row that does not ask for an extension."""
+
     def edit(wb, ws, cols, ids):
         r = ids[REGULAR]
-        ws.merge_cells(start_row=r, start_column=cols["延期原因"], end_row=r, end_column=cols["申请延期至"])
+        ws.merge_cells(
+            start_row=r, start_column=cols["延期原因"], end_row=r, end_column=cols["申请延期至"]
+        )
 
     return [fill(w.form(), out / "反馈表.xlsx", edit=edit)]
 
@@ -651,12 +734,15 @@ def _id_other(w, out):
 @case("item-number-unknown", "R101")
 def _id_unknown(w, out):
     """An item number mistyped into one the ledger does not have."""
-    return [fill(w.form(), out / "反馈表.xlsx", edit=_set_locked(REGULAR, "事项编号", "2026-CW12-99"))]
+    return [
+        fill(w.form(), out / "反馈表.xlsx", edit=_set_locked(REGULAR, "事项编号", "2026-CW12-99"))
+    ]
 
 
 @case("item-numbers-swapped", "R102")
 def _ids_swapped(w, out):
     """Two item numbers swapped, everything else left in place."""
+
     def edit(wb, ws, cols, ids):
         a, b = ws.cell(ids[REGULAR], cols["事项编号"]), ws.cell(ids[SECRET], cols["事项编号"])
         a.value, b.value = b.value, a.value
@@ -667,13 +753,21 @@ def _ids_swapped(w, out):
 @case("locked-deadline-changed", "R102")
 def _deadline(w, out):
     """当前时限 moved back half a year on the form."""
-    return [fill(w.form(), out / "反馈表.xlsx", edit=_set_locked(REGULAR, "当前时限", "2027-06-30"))]
+    return [
+        fill(w.form(), out / "反馈表.xlsx", edit=_set_locked(REGULAR, "当前时限", "2027-06-30"))
+    ]
 
 
 @case("locked-matter-reworded", "R102")
 def _matter(w, out):
     """议定事项 reworded to something easier."""
-    return [fill(w.form(), out / "反馈表.xlsx", edit=_set_locked(REGULAR, "议定事项", "研究东城区老旧小区改造"))]
+    return [
+        fill(
+            w.form(),
+            out / "反馈表.xlsx",
+            edit=_set_locked(REGULAR, "议定事项", "研究东城区老旧小区改造"),
+        )
+    ]
 
 
 @case("locked-serial-number-changed", "R102")
@@ -685,19 +779,35 @@ def _serial(w, out):
 @case("locked-deadline-as-real-date", ACCEPTED)
 def _deadline_date(w, out):
     """当前时限 retyped as a real date cell with the same day (a client's auto-conversion)."""
-    return [fill(w.form(), out / "反馈表.xlsx", edit=_set_locked(REGULAR, "当前时限", dt.datetime(2026, 12, 31)))]
+    return [
+        fill(
+            w.form(),
+            out / "反馈表.xlsx",
+            edit=_set_locked(REGULAR, "当前时限", dt.datetime(2026, 12, 31)),
+        )
+    ]
 
 
 # --- content typed into the unlocked cells -------------------------------------------------
 
 
 def _done(date, **more) -> dict:
-    return {**GOOD_ROWS, REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": date, **more}}
+    return {
+        **GOOD_ROWS,
+        REGULAR: {"办理状态": "已办结", "本期进展情况": PROGRESS, "办结日期": date, **more},
+    }
 
 
 def _extension(to) -> dict:
-    return {**GOOD_ROWS, SECRET: {"办理状态": "申请延期", "本期进展情况": PROGRESS, "延期原因": "资金未到位",
-                                  "申请延期至": to}}
+    return {
+        **GOOD_ROWS,
+        SECRET: {
+            "办理状态": "申请延期",
+            "本期进展情况": PROGRESS,
+            "延期原因": "资金未到位",
+            "申请延期至": to,
+        },
+    }
 
 
 def _stored(item_id: str, header: str, expected) -> Verifier:
@@ -711,24 +821,33 @@ def _stored(item_id: str, header: str, expected) -> Verifier:
     return verify
 
 
-@case("dates-as-text-in-many-shapes", ACCEPTED,
-      verify=_stored(REGULAR, "办结日期", dt.date(2026, 11, 18)))
+@case(
+    "dates-as-text-in-many-shapes",
+    ACCEPTED,
+    verify=_stored(REGULAR, "办结日期", dt.date(2026, 11, 18)),
+)
 def _date_shapes(w, out):
     """办结日期 「2026年11月18日」 and 申请延期至 「2027/3/31」, typed as text."""
     rows = {**_done("2026年11月18日"), SECRET: _extension("2027/3/31")[SECRET]}
     return [fill(w.form(), out / "反馈表.xlsx", rows, as_text=("办结日期", "申请延期至"))]
 
 
-@case("dates-full-width-and-padded", ACCEPTED,
-      verify=_stored(REGULAR, "办结日期", dt.date(2026, 11, 5)))
+@case(
+    "dates-full-width-and-padded",
+    ACCEPTED,
+    verify=_stored(REGULAR, "办结日期", dt.date(2026, 11, 5)),
+)
 def _date_full_width(w, out):
     """Dates in full-width digits with spaces around (「 ２０２６－１１－０５ 」, 「2027.1.31」)."""
     rows = {**_done("\u3000２０２６－１１－０５ "), SECRET: _extension("2027.1.31")[SECRET]}
     return [fill(w.form(), out / "反馈表.xlsx", rows, as_text=("办结日期", "申请延期至"))]
 
 
-@case("dates-as-date-cells-and-serials", ACCEPTED,
-      verify=_stored(REGULAR, "办结日期", dt.date(2026, 11, 18)))
+@case(
+    "dates-as-date-cells-and-serials",
+    ACCEPTED,
+    verify=_stored(REGULAR, "办结日期", dt.date(2026, 11, 18)),
+)
 def _date_cells(w, out):
     """办结日期 a real date cell with a time; 申请延期至 a bare serial number (46477 = 2027-03-31)."""
     rows = {**_done(dt.datetime(2026, 11, 18, 16, 30)), SECRET: _extension(46477)[SECRET]}
@@ -792,14 +911,19 @@ def _status_number(w, out):
 @case("status-off-the-list", "R103")
 def _status_other(w, out):
     """办理状态 「基本完成」, not one of the choices."""
-    return [fill(w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, REGULAR: {**GOOD, "办理状态": "基本完成"}})]
+    return [
+        fill(
+            w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, REGULAR: {**GOOD, "办理状态": "基本完成"}}
+        )
+    ]
 
 
-@case("number-as-progress", ACCEPTED, also=("W201",),
-      verify=_stored(REGULAR, "最新进展", "85"))
+@case("number-as-progress", ACCEPTED, also=("W201",), verify=_stored(REGULAR, "最新进展", "85"))
 def _progress_number(w, out):
     """本期进展情况 typed as the number 85 (percent done)."""
-    return [fill(w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, REGULAR: {**GOOD, "本期进展情况": 85}})]
+    return [
+        fill(w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, REGULAR: {**GOOD, "本期进展情况": 85}})
+    ]
 
 
 @case("progress-left-empty", "R104")
@@ -828,16 +952,32 @@ def _no_target(w, out):
     return [fill(w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, LONG: GOOD})]
 
 
-FORMULA_TEXTS = ("=1+1 已完成", "+86 0875 2101001 联系", "-已完成招标，进场施工", "@所有人 请注意进度")
+FORMULA_TEXTS = (
+    "=1+1 已完成",
+    "+86 0875 2101001 联系",
+    "-已完成招标，进场施工",
+    "@所有人 请注意进度",
+)
 
 
-@case("formula-like-text", ACCEPTED, also=("W202",), verify=_stored(REGULAR, "最新进展", FORMULA_TEXTS[0] + PROGRESS))
+@case(
+    "formula-like-text",
+    ACCEPTED,
+    also=("W202",),
+    verify=_stored(REGULAR, "最新进展", FORMULA_TEXTS[0] + PROGRESS),
+)
 def _formula_text(w, out):
     """Texts starting with =, +, -, @ stored as text cells (typed with a leading apostrophe)."""
-    rows = {**GOOD_ROWS, REGULAR: {**GOOD, "本期进展情况": FORMULA_TEXTS[0] + PROGRESS,
-                                   "存在问题及建议": FORMULA_TEXTS[1]},
-            SECRET: {**GOOD, "存在问题及建议": FORMULA_TEXTS[2]},
-            LONG: {**GOOD_ROWS[LONG], "存在问题及建议": FORMULA_TEXTS[3]}}
+    rows = {
+        **GOOD_ROWS,
+        REGULAR: {
+            **GOOD,
+            "本期进展情况": FORMULA_TEXTS[0] + PROGRESS,
+            "存在问题及建议": FORMULA_TEXTS[1],
+        },
+        SECRET: {**GOOD, "存在问题及建议": FORMULA_TEXTS[2]},
+        LONG: {**GOOD_ROWS[LONG], "存在问题及建议": FORMULA_TEXTS[3]},
+    }
     return [fill(w.form(), out / "反馈表.xlsx", rows, as_text=("本期进展情况", "存在问题及建议"))]
 
 
@@ -900,7 +1040,9 @@ EMOJI = "✅ 已完成招标 🎉，施工单位已进场👷，路基完成约4
 @case("emoji", ACCEPTED, verify=_stored(REGULAR, "最新进展", EMOJI))
 def _emoji(w, out):
     """Emoji in 本期进展情况, some outside the Basic Multilingual Plane."""
-    return [fill(w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, REGULAR: {**GOOD, "本期进展情况": EMOJI}})]
+    return [
+        fill(w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, REGULAR: {**GOOD, "本期进展情况": EMOJI}})
+    ]
 
 
 RTL = "已与合作方签约\u202eتم توقيع العقد\u202c，对方联系人 שלום 已确认，下一步推进落地。"
@@ -909,7 +1051,9 @@ RTL = "已与合作方签约\u202eتم توقيع العقد\u202c，对方联�
 @case("right-to-left-text", ACCEPTED, verify=_stored(REGULAR, "最新进展", RTL))
 def _rtl(w, out):
     """Arabic and Hebrew text with a right-to-left override in 本期进展情况."""
-    return [fill(w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, REGULAR: {**GOOD, "本期进展情况": RTL}})]
+    return [
+        fill(w.form(), out / "反馈表.xlsx", {**GOOD_ROWS, REGULAR: {**GOOD, "本期进展情况": RTL}})
+    ]
 
 
 @case("odd-spaces-around-choices", ACCEPTED, verify=_stored(REGULAR, "办理状态", "已办结"))

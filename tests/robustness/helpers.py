@@ -36,7 +36,9 @@ def ledger_command(*args: str) -> list[str]:
 def sheet_values(path: Path) -> dict[str, list[tuple]]:
     """Every sheet's cell values, row by row (hidden sheets included)."""
     wb = openpyxl.load_workbook(path)
-    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb.worksheets}
+    return {
+        ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb.worksheets
+    }
 
 
 def state(path: Path, *, sort_logs: bool = False) -> dict[str, list[tuple]]:
@@ -49,7 +51,10 @@ def state(path: Path, *, sort_logs: bool = False) -> dict[str, list[tuple]]:
             header = rows[0]
             cols = [i for i, h in enumerate(header) if (name, h) in VOLATILE]
             rows = [rows[0]] + [
-                tuple(v.date() if i in cols and isinstance(v, dt.datetime) else v for i, v in enumerate(r))
+                tuple(
+                    v.date() if i in cols and isinstance(v, dt.datetime) else v
+                    for i, v in enumerate(r)
+                )
                 for r in rows[1:]
             ]
             if sort_logs and name in (sc.REPORTS.name, sc.EXTENSIONS.name, sc.IMPORTS.name):

@@ -30,20 +30,41 @@ def decorate(src: Path, dest: Path, decorations: list[dict]) -> Path:
     lo._write_profile(profile, "zh-CN")
     port = lo._free_port()
     job = work / "job.json"
-    job.write_text(json.dumps({
-        "port": port, "src": str(copy), "method": "typed", "edits": {}, "decorations": decorations,
-        "outputs": [{"path": str(dest), "filter": lo.FILTERS["xlsx"], "password": None}],
-    }, ensure_ascii=False), encoding="utf-8")
+    job.write_text(
+        json.dumps(
+            {
+                "port": port,
+                "src": str(copy),
+                "method": "typed",
+                "edits": {},
+                "decorations": decorations,
+                "outputs": [{"path": str(dest), "filter": lo.FILTERS["xlsx"], "password": None}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     office = None
     try:
         office = subprocess.Popen(
-            [lo._soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
-             "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-             f"--accept=socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                lo._soffice(),
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--invisible",
+                "--nologo",
+                "--norestore",
+                "--nodefault",
+                "--nolockcheck",
+                f"--accept=socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
-        rc, out, err = lo._run([lo.UNO_PYTHON, str(lo.UNO_SCRIPT), str(job)], timeout=lo.TIMEOUT,
-                               env=lo._uno_env())
+        rc, out, err = lo._run(
+            [lo.UNO_PYTHON, str(lo.UNO_SCRIPT), str(job)], timeout=lo.TIMEOUT, env=lo._uno_env()
+        )
         if rc != 0 or not dest.exists():
             raise lo.LibreOfficeError(f"uno_fill.py failed (exit {rc}) on {src.name}\n{err}\n{out}")
     finally:

@@ -34,8 +34,12 @@ def two_forms(workshop, tmp_path):
 
 
 def _merge(ledger, form) -> subprocess.Popen:
-    return subprocess.Popen(ledger_command("merge", ledger, form, "--as-of", AS_OF.isoformat()),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        ledger_command("merge", ledger, form, "--as-of", AS_OF.isoformat()),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def test_two_merges_started_together_both_apply_one_after_the_other(two_forms, tmp_path):
@@ -43,7 +47,10 @@ def test_two_merges_started_together_both_apply_one_after_the_other(two_forms, t
     sequential = tmp_path / "依次" / "台账.xlsx"
     sequential.parent.mkdir()
     shutil.copy(ledger, sequential)
-    assert intake.merge(sequential, [east], AS_OF).saved and intake.merge(sequential, [west], AS_OF).saved
+    assert (
+        intake.merge(sequential, [east], AS_OF).saved
+        and intake.merge(sequential, [west], AS_OF).saved
+    )
 
     runs = [_merge(ledger, east), _merge(ledger, west)]
     outputs = [p.communicate(timeout=120)[0] for p in runs]
@@ -73,14 +80,27 @@ def _commands(ledger, form, out) -> dict[str, list]:
     return {
         "refresh": ["refresh", ledger, "--as-of", "2026-11-23"],
         "merge": ["merge", ledger, form, *as_of],
-        "notices": ["notices", ledger, "--source", "第12次常务会议", "--out", out, "--date", "2026-11-20"],
+        "notices": [
+            "notices",
+            ledger,
+            "--source",
+            "第12次常务会议",
+            "--out",
+            out,
+            "--date",
+            "2026-11-20",
+        ],
         "remind --record": ["remind", ledger, "--out", out, "--record", "--as-of", "2026-12-28"],
         "brief": ["brief", ledger, "--month", PERIOD, "--out", out, *as_of],
     }
 
 
-@pytest.mark.parametrize("owner", ["~$台账.xlsx", ".~lock.台账.xlsx#"], ids=["excel-wps", "libreoffice"])
-@pytest.mark.parametrize("command", list(_commands("l", "f", "o")), ids=lambda c: c.replace(" --", "-"))
+@pytest.mark.parametrize(
+    "owner", ["~$台账.xlsx", ".~lock.台账.xlsx#"], ids=["excel-wps", "libreoffice"]
+)
+@pytest.mark.parametrize(
+    "command", list(_commands("l", "f", "o")), ids=lambda c: c.replace(" --", "-")
+)
 def test_a_ledger_open_in_excel_is_never_written(workshop, tmp_path, owner, command):
     ledger = tmp_path / "台账.xlsx"
     shutil.copy(workshop.ledger, ledger)
@@ -117,6 +137,17 @@ def test_read_only_commands_still_run_while_the_ledger_is_open(workshop, tmp_pat
     form = workshop.good(tmp_path / "东城区.xlsx")
     assert invoke("check", ledger, form, "--as-of", AS_OF.isoformat()).exit_code == 0
     assert invoke("validate", ledger).exit_code == 0
-    assert invoke("forms", ledger, "--period", PERIOD, "--out", tmp_path / "forms", "--as-of",
-                  AS_OF.isoformat()).exit_code == 0
+    assert (
+        invoke(
+            "forms",
+            ledger,
+            "--period",
+            PERIOD,
+            "--out",
+            tmp_path / "forms",
+            "--as-of",
+            AS_OF.isoformat(),
+        ).exit_code
+        == 0
+    )
     assert sha(ledger) == sha(workshop.ledger)

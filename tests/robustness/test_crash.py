@@ -31,8 +31,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ledger_tools.jobs import forms, intake, refresh
 from ledger_tools.demo.sample import REFERENCE_DATE, build_sample
+from ledger_tools.jobs import forms, intake, refresh
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.ledger.data import read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
@@ -55,7 +55,9 @@ def fill_all(form_paths: list[Path], folder: Path) -> Path:
             if not item_id:
                 continue
             ws.cell(r, cols["办理状态"]).value = "推进中"
-            ws.cell(r, cols["本期进展情况"]).value = f"事项{item_id}本月完成方案编制和现场踏勘，下一步组织施工招标。"
+            ws.cell(
+                r, cols["本期进展情况"]
+            ).value = f"事项{item_id}本月完成方案编制和现场踏勘，下一步组织施工招标。"
             if ws.cell(r, cols["事项类型"]).value == "长期":
                 ws.cell(r, cols["阶段性目标"]).value = "2026年12月底前完成第一阶段任务"
         wb.save(folder / path.name)
@@ -68,7 +70,9 @@ class Scene:
         self.before = build_sample(root / "before" / "台账.xlsx")
         refresh.run(self.before, AS_OF)
         self.before_sha = sha(self.before)
-        made = forms.run(self.before, "2026-11", root / "forms", AS_OF, now=dt.datetime(2026, 11, 2, 9))
+        made = forms.run(
+            self.before, "2026-11", root / "forms", AS_OF, now=dt.datetime(2026, 11, 2, 9)
+        )
         self.returned = fill_all([f.path for f in made.files], root / "returned")
         checked = intake.check(self.before, [self.returned], AS_OF)
         assert not [f for f in checked.findings if f.is_error], checked.findings
@@ -96,7 +100,9 @@ def _start(scene: Scene, folder: Path) -> tuple[Path, subprocess.Popen]:
     folder.mkdir()
     ledger = folder / "台账.xlsx"
     shutil.copy(scene.before, ledger)
-    proc = subprocess.Popen(scene.command(ledger), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        scene.command(ledger), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return ledger, proc
 
 
@@ -111,7 +117,9 @@ def _judge(scene: Scene, ledger: Path) -> str:
     if sha(ledger) == scene.before_sha:
         outcome = "before"
     else:
-        assert state(ledger) == scene.after_state, "the ledger is neither the state before nor after"
+        assert state(ledger) == scene.after_state, (
+            "the ledger is neither the state before nor after"
+        )
         saved = backups(ledger)
         assert len(saved) == 1 and sha(saved[0]) == scene.before_sha, "changed without a backup"
         with LedgerFile(ledger) as lf:
@@ -138,7 +146,9 @@ def _finish(scene: Scene, ledger: Path, outcome: str) -> None:
         assert not result.saved and result.count(intake.DUPLICATE) == scene.files
 
 
-def test_merges_killed_at_random_moments_leave_the_ledger_before_or_after(scene, crash_trials, tmp_path):
+def test_merges_killed_at_random_moments_leave_the_ledger_before_or_after(
+    scene, crash_trials, tmp_path
+):
     rng = random.Random(SEED)
     outcomes: Counter = Counter()
     leftovers = 0
@@ -155,8 +165,10 @@ def test_merges_killed_at_random_moments_leave_the_ledger_before_or_after(scene,
         leftovers += bool(list(ledger.parent.glob(".*.tmp.xlsx")))
         if trial % 5 == 0:
             _finish(scene, ledger, outcome)
-    print(f"\n{crash_trials} killed merges (seed {SEED}, delays 0–{scene.duration:.2f} s): "
-          f"{dict(outcomes)}; temporary files left by a kill mid-save: {leftovers}")
+    print(
+        f"\n{crash_trials} killed merges (seed {SEED}, delays 0–{scene.duration:.2f} s): "
+        f"{dict(outcomes)}; temporary files left by a kill mid-save: {leftovers}"
+    )
     assert sum(outcomes.values()) == crash_trials
 
 
@@ -176,7 +188,10 @@ def _kill_when(scene: Scene, folder: Path, happened) -> tuple[Path, bool]:
 
 
 MOMENTS = {  # moment → (has it come?, the outcomes allowed)
-    "while-writing-the-new-file": (lambda ledger, ino: any(ledger.parent.glob(".*.tmp.xlsx")), {"before"}),
+    "while-writing-the-new-file": (
+        lambda ledger, ino: any(ledger.parent.glob(".*.tmp.xlsx")),
+        {"before"},
+    ),
     "right-after-the-backup": (lambda ledger, ino: bool(backups(ledger)), {"before", "after"}),
     "right-after-the-rename": (lambda ledger, ino: ledger.stat().st_ino != ino, {"after"}),
 }

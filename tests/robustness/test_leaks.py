@@ -37,7 +37,13 @@ from tests.robustness.helpers import invoke
 AS_OF = REFERENCE_DATE.isoformat()
 PERIOD = REFERENCE_DATE.strftime("%Y-%m")
 MARK = re.compile(r"机密样本(\d{3})-(议定|要求|进展|目标|备注|延期)")
-FIELDS = {"议定事项": "议定", "办理要求": "要求", "最新进展": "进展", "阶段性目标": "目标", "备注": "备注"}
+FIELDS = {
+    "议定事项": "议定",
+    "办理要求": "要求",
+    "最新进展": "进展",
+    "阶段性目标": "目标",
+    "备注": "备注",
+}
 REPORT = "问题清单.xlsx"
 OWN_PREFIXES = ("反馈表-", "督查检查办理事项通知-", "催办通知-", "退回-反馈表-")
 UNIT_NAMES = sorted((u.name for u in SAMPLE_UNITS), key=len, reverse=True)
@@ -59,7 +65,9 @@ class Secrets:
             if ws.cell(r, cols["涉密"]).value != "是":
                 continue
             number = f"{r:03}"
-            self.lead[number] = aliases.get(ws.cell(r, cols["主责单位"]).value, ws.cell(r, cols["主责单位"]).value)
+            self.lead[number] = aliases.get(
+                ws.cell(r, cols["主责单位"]).value, ws.cell(r, cols["主责单位"]).value
+            )
             for header, tag in FIELDS.items():
                 cell = ws.cell(r, cols[header])
                 if cell.value or header in ("议定事项", "办理要求"):
@@ -111,7 +119,9 @@ def leaks(folder: Path, secrets: Secrets, skip: set[Path]) -> tuple[list[str], i
                 if unit is not None and secrets.lead.get(m.group(1)) == unit:
                     allowed += 1
                     continue
-                found.append(f"{path.relative_to(folder)} [{part}]: {m.group(0)} (主责：{secrets.lead.get(m.group(1))})")
+                found.append(
+                    f"{path.relative_to(folder)} [{part}]: {m.group(0)} (主责：{secrets.lead.get(m.group(1))})"
+                )
     return found, scanned, allowed
 
 
@@ -125,13 +135,17 @@ def _fill_returns(forms: Path, out: Path, secrets: Secrets) -> list[Path]:
         wb = openpyxl.load_workbook(path)
         ws = wb[fl.SHEET_FORM]
         _h, cols, ids = _table(ws)
-        secret_rows = [r for i, r in ids.items() if i and MARK.search(str(ws.cell(r, cols["议定事项"]).value))]
+        secret_rows = [
+            r for i, r in ids.items() if i and MARK.search(str(ws.cell(r, cols["议定事项"]).value))
+        ]
         if not secret_rows:
             continue
         for item_id, r in ids.items():
             if item_id:
                 ws.cell(r, cols["办理状态"]).value = "推进中"
-                ws.cell(r, cols["本期进展情况"]).value = f"{item_id}本月完成方案编制和现场踏勘，下一步组织施工招标。"
+                ws.cell(
+                    r, cols["本期进展情况"]
+                ).value = f"{item_id}本月完成方案编制和现场踏勘，下一步组织施工招标。"
                 if ws.cell(r, cols["事项类型"]).value == "长期":
                     ws.cell(r, cols["阶段性目标"]).value = "2026年12月底前完成第一阶段任务"
         if len(chosen) == 1:
@@ -166,23 +180,55 @@ def scene(tmp_path_factory):
         ("brief", mine, "--month", PERIOD, "--out", work / "通报", "--as-of", AS_OF),
         ("remind", mine, "--out", work / "催办", "--as-of", AS_OF),
         ("sample", mine, "--n", "100", "--seed", "7", "--out", work / "抽查.xlsx"),
-        ("score", mine, "--year", str(REFERENCE_DATE.year), "--out", work / "扣分意见.xlsx", "--as-of", AS_OF),
+        (
+            "score",
+            mine,
+            "--year",
+            str(REFERENCE_DATE.year),
+            "--out",
+            work / "扣分意见.xlsx",
+            "--as-of",
+            AS_OF,
+        ),
     ]
     wb = openpyxl.load_workbook(mine)
     ws = wb[sc.ITEMS.name]
     cols = {c.value: c.column for c in ws[1]}
-    sources = sorted({ws.cell(r, cols["来源名称"]).value for r in range(2, ws.max_row + 1)
-                      if ws.cell(r, cols["涉密"]).value == "是" and ws.cell(r, cols["交办日期"]).value})
-    runs += [("notices", mine, "--source", s, "--out", work / "通知", "--date", AS_OF) for s in sources]
+    sources = sorted(
+        {
+            ws.cell(r, cols["来源名称"]).value
+            for r in range(2, ws.max_row + 1)
+            if ws.cell(r, cols["涉密"]).value == "是" and ws.cell(r, cols["交办日期"]).value
+        }
+    )
+    runs += [
+        ("notices", mine, "--source", s, "--out", work / "通知", "--date", AS_OF) for s in sources
+    ]
     for args in runs:
         r = invoke(*args)
         assert r.exit_code in (0, 1), (args[0], r.output)
     returned = _fill_returns(work / "反馈表", work / "报回", secrets)
-    r = invoke("check", mine, *returned, "--as-of", AS_OF, "--annotate", work / "退回", "--report",
-               work / REPORT)
+    r = invoke(
+        "check",
+        mine,
+        *returned,
+        "--as-of",
+        AS_OF,
+        "--annotate",
+        work / "退回",
+        "--report",
+        work / REPORT,
+    )
     assert r.exit_code == 1, r.output
-    return {"demo": demo, "demo_files": demo_files, "demo_ledger": ledger, "work": work, "ledger": mine,
-            "secrets": secrets, "returned": set(returned)}
+    return {
+        "demo": demo,
+        "demo_files": demo_files,
+        "demo_ledger": ledger,
+        "work": work,
+        "ledger": mine,
+        "secrets": secrets,
+        "returned": set(returned),
+    }
 
 
 def test_every_kind_of_circulated_file_was_produced(scene):
@@ -191,8 +237,14 @@ def test_every_kind_of_circulated_file_was_produced(scene):
     for p in work.rglob("*"):
         if p.is_file():
             kinds[p.suffix] += 1
-    for path in ("通报/通报-2026-11.xlsx", "通报/通报-2026-11.docx", "催办/电话督办清单.xlsx", "抽查.xlsx",
-                 "扣分意见.xlsx", REPORT):
+    for path in (
+        "通报/通报-2026-11.xlsx",
+        "通报/通报-2026-11.docx",
+        "催办/电话督办清单.xlsx",
+        "抽查.xlsx",
+        "扣分意见.xlsx",
+        REPORT,
+    ):
         assert (work / path).exists(), path
     for folder, least in (("反馈表", 10), ("通知", 3), ("催办", 3), ("退回", 2)):
         assert len(list((work / folder).iterdir())) >= least, folder
@@ -251,10 +303,38 @@ def test_the_scan_does_find_confidential_content_where_it_is_asked_for(scene, tm
     ledger = tmp_path / LEDGER_NAME
     shutil.copy(scene["ledger"], ledger)
     out = tmp_path / "内部"
-    assert invoke("brief", ledger, "--month", PERIOD, "--out", out, "--as-of", AS_OF,
-                  "--include-confidential").exit_code == 0
-    assert invoke("sample", ledger, "--n", "100", "--seed", "7", "--out", out / "抽查.xlsx",
-                  "--include-confidential").exit_code == 0
+    assert (
+        invoke(
+            "brief",
+            ledger,
+            "--month",
+            PERIOD,
+            "--out",
+            out,
+            "--as-of",
+            AS_OF,
+            "--include-confidential",
+        ).exit_code
+        == 0
+    )
+    assert (
+        invoke(
+            "sample",
+            ledger,
+            "--n",
+            "100",
+            "--seed",
+            "7",
+            "--out",
+            out / "抽查.xlsx",
+            "--include-confidential",
+        ).exit_code
+        == 0
+    )
     found, scanned, _ = leaks(out, scene["secrets"], set())
     assert scanned == 3
-    assert {line.split(" ")[0] for line in found} == {"通报-2026-11.xlsx", "通报-2026-11.docx", "抽查.xlsx"}
+    assert {line.split(" ")[0] for line in found} == {
+        "通报-2026-11.xlsx",
+        "通报-2026-11.docx",
+        "抽查.xlsx",
+    }

@@ -36,7 +36,7 @@ EMPTY_CHART = (
     b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
     b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
     b'<c:lang val="en-US"/><c:roundedCorners val="0"/><c:chart><c:autoTitleDeleted val="1"/>'
-    b"<c:plotArea/><c:plotVisOnly val=\"0\"/><c:dispBlanksAs val=\"gap\"/></c:chart></c:chartSpace>"
+    b'<c:plotArea/><c:plotVisOnly val="0"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>'
 )
 
 
@@ -45,13 +45,20 @@ def _column(ws_in, header: str) -> str:
     return cell.column_letter
 
 
-def rebuild(src: Path, dest: Path, *, chart: bool = False, image: bool = False, data_bar: bool = False) -> Path:
+def rebuild(
+    src: Path, dest: Path, *, chart: bool = False, image: bool = False, data_bar: bool = False
+) -> Path:
     """The ledger's sheets and values copied into a new workbook by XlsxWriter, plus decorations
     on 台账 (a column chart and a data bar over 剩余工作日, a picture)."""
     book = openpyxl.load_workbook(src)
-    out = xlsxwriter.Workbook(str(dest), {"strings_to_formulas": False, "strings_to_urls": False,
-                                          "strings_to_numbers": False})
-    day, moment = out.add_format({"num_format": "yyyy-mm-dd"}), out.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    out = xlsxwriter.Workbook(
+        str(dest),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    day, moment = (
+        out.add_format({"num_format": "yyyy-mm-dd"}),
+        out.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+    )
     for ws_in in book.worksheets:
         ws = out.add_worksheet(ws_in.title)
         for row in ws_in.iter_rows():
@@ -78,12 +85,16 @@ def rebuild(src: Path, dest: Path, *, chart: bool = False, image: bool = False, 
         col, last = _column(ws_in, "剩余工作日"), ws_in.max_row
         if chart:
             ch = out.add_chart({"type": "column"})
-            ch.add_series({"name": "剩余工作日", "values": f"='{sc.ITEMS.name}'!${col}$2:${col}${last}"})
+            ch.add_series(
+                {"name": "剩余工作日", "values": f"='{sc.ITEMS.name}'!${col}$2:${col}${last}"}
+            )
             ws.insert_chart("AF2", ch)
         if image:
             ws.insert_image("AF20", "单位标识.png", {"image_data": io.BytesIO(PNG)})
         if data_bar:
-            ws.conditional_format(f"{col}2:{col}{last}", {"type": "data_bar", "data_bar_2010": True})
+            ws.conditional_format(
+                f"{col}2:{col}{last}", {"type": "data_bar", "data_bar_2010": True}
+            )
     out.close()
     return dest
 
@@ -91,8 +102,13 @@ def rebuild(src: Path, dest: Path, *, chart: bool = False, image: bool = False, 
 class Scene:
     """A copy of the workshop's ledger made by another program, and a valid return for it."""
 
-    def __init__(self, workshop: Workshop, tmp: Path, make: Callable[[Path, Path], Path] | None = None,
-                 **decorations):
+    def __init__(
+        self,
+        workshop: Workshop,
+        tmp: Path,
+        make: Callable[[Path, Path], Path] | None = None,
+        **decorations,
+    ):
         self.tmp = tmp
         (tmp / "returned").mkdir(parents=True)
         make = make or (lambda src, dest: rebuild(src, dest, **decorations))
@@ -105,16 +121,30 @@ class Scene:
         return {
             "refresh": ["refresh", self.ledger, "--as-of", "2026-11-23"],
             "merge": ["merge", self.ledger, self.form, "--as-of", AS_OF.isoformat()],
-            "brief": ["brief", self.ledger, "--month", PERIOD, "--out", out / "brief", "--as-of", AS_OF.isoformat()],
+            "brief": [
+                "brief",
+                self.ledger,
+                "--month",
+                PERIOD,
+                "--out",
+                out / "brief",
+                "--as-of",
+                AS_OF.isoformat(),
+            ],
         }
 
     def assert_untouched(self) -> None:
         assert sha(self.ledger) == self.sha
         assert backups(self.ledger) == []
-        assert sorted(p.name for p in self.ledger.parent.iterdir() if p.is_file() and not p.name.startswith(".")) == [
-            "台账.xlsx"]
+        assert sorted(
+            p.name
+            for p in self.ledger.parent.iterdir()
+            if p.is_file() and not p.name.startswith(".")
+        ) == ["台账.xlsx"]
         out = self.tmp / "out"
-        assert not out.exists() or not any(p.is_file() for p in out.rglob("*")), list(out.rglob("*"))
+        assert not out.exists() or not any(p.is_file() for p in out.rglob("*")), list(
+            out.rglob("*")
+        )
 
 
 def test_a_rebuilt_ledger_without_decorations_saves_normally(workshop, tmp_path):
@@ -124,16 +154,24 @@ def test_a_rebuilt_ledger_without_decorations_saves_normally(workshop, tmp_path)
     assert sha(scene.ledger) != scene.sha and len(backups(scene.ledger)) == 1
 
 
-@pytest.mark.parametrize(("decoration", "named"), [
-    ({"image": True}, [IMAGE]),
-    ({"data_bar": True}, [EXTENSION, DATA_BAR]),
-    ({"chart": True, "image": True, "data_bar": True}, [IMAGE, EXTENSION]),
-], ids=["image", "data-bar", "chart-image-and-data-bar"])
-def test_a_merge_that_would_drop_what_xlsxwriter_added_is_refused(workshop, tmp_path, decoration, named):
+@pytest.mark.parametrize(
+    ("decoration", "named"),
+    [
+        ({"image": True}, [IMAGE]),
+        ({"data_bar": True}, [EXTENSION, DATA_BAR]),
+        ({"chart": True, "image": True, "data_bar": True}, [IMAGE, EXTENSION]),
+    ],
+    ids=["image", "data-bar", "chart-image-and-data-bar"],
+)
+def test_a_merge_that_would_drop_what_xlsxwriter_added_is_refused(
+    workshop, tmp_path, decoration, named
+):
     scene = Scene(workshop, tmp_path, **decoration)
     result = invoke(*scene.writing_commands()["merge"])
     assert result.exit_code == 4, result.output
-    assert "拒绝保存" in result.output and all(word in result.output for word in named), result.output
+    assert "拒绝保存" in result.output and all(word in result.output for word in named), (
+        result.output
+    )
     scene.assert_untouched()
 
 
@@ -152,7 +190,11 @@ def test_brief_records_its_row_without_touching_what_openpyxl_would_drop(worksho
     result = invoke(*scene.writing_commands()["brief"])
     assert result.exit_code == 0, result.output
     assert inventory(scene.ledger) == before and len(backups(scene.ledger)) == 1
-    rows = python_calamine.CalamineWorkbook.from_path(str(scene.ledger)).get_sheet_by_name(sc.SNAPSHOTS.name).to_python()
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(scene.ledger))
+        .get_sheet_by_name(sc.SNAPSHOTS.name)
+        .to_python()
+    )
     assert rows[1][0] == PERIOD
 
 
@@ -169,7 +211,9 @@ def test_a_chart_openpyxl_can_carry_over_survives_a_merge(workshop, tmp_path):
 def test_a_chart_openpyxl_cannot_read_is_refused_with_a_message_not_a_crash(workshop, tmp_path):
     def make(src: Path, dest: Path) -> Path:
         decorated = rebuild(src, dest.with_name("图表.xlsx"), chart=True)
-        chart = next(n for n in zipfile.ZipFile(decorated).namelist() if n.startswith("xl/charts/chart"))
+        chart = next(
+            n for n in zipfile.ZipFile(decorated).namelist() if n.startswith("xl/charts/chart")
+        )
         return rezip(decorated, dest, replace={chart: EMPTY_CHART})
 
     scene = Scene(workshop, tmp_path / "scene", make)
@@ -185,7 +229,9 @@ def test_a_chart_openpyxl_cannot_read_is_refused_with_a_message_not_a_crash(work
 
 
 @pytest.mark.slow
-def test_libreoffice_chart_image_and_data_bar_are_refused_and_a_plain_libreoffice_save_is_not(workshop, tmp_path):
+def test_libreoffice_chart_image_and_data_bar_are_refused_and_a_plain_libreoffice_save_is_not(
+    workshop, tmp_path
+):
     from tests.robustness.libreoffice import decorate
 
     logo = tmp_path / "logo.png"
@@ -198,14 +244,24 @@ def test_libreoffice_chart_image_and_data_bar_are_refused_and_a_plain_libreoffic
     result = invoke(*plain.writing_commands()["merge"])
     assert result.exit_code == 0, result.output
 
-    scene = Scene(workshop, tmp_path / "decorated", lambda src, dest: decorate(src, dest, [
-        {"kind": "chart", "sheet": sc.ITEMS.name, "range": f"{reminders}1:{col}{last}"},
-        {"kind": "image", "sheet": sc.ITEMS.name, "path": str(logo)},
-        {"kind": "databar", "sheet": sc.ITEMS.name, "range": f"{col}2:{col}{last}"},
-    ]))
+    scene = Scene(
+        workshop,
+        tmp_path / "decorated",
+        lambda src, dest: decorate(
+            src,
+            dest,
+            [
+                {"kind": "chart", "sheet": sc.ITEMS.name, "range": f"{reminders}1:{col}{last}"},
+                {"kind": "image", "sheet": sc.ITEMS.name, "path": str(logo)},
+                {"kind": "databar", "sheet": sc.ITEMS.name, "range": f"{col}2:{col}{last}"},
+            ],
+        ),
+    )
     with zipfile.ZipFile(scene.ledger) as z:
         names = z.namelist()
-        assert any(n.startswith("xl/charts/") for n in names) and any(n.startswith("xl/media/") for n in names)
+        assert any(n.startswith("xl/charts/") for n in names) and any(
+            n.startswith("xl/media/") for n in names
+        )
     for command in ("merge", "refresh"):
         result = invoke(*scene.writing_commands()[command])
         assert result.exit_code == 4, (command, result.output)

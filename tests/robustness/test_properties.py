@@ -23,17 +23,27 @@ from hypothesis import strategies as st
 
 from ledger_tools.errors import LedgerError
 from ledger_tools.jobs import intake
+from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.cells import clean_text
 from tests.builders import sha
 from tests.jobs.test_intake import EAST, GOOD_ROWS, OTHER, _table
 from tests.robustness.corpus import AS_OF
 from tests.robustness.helpers import sheet_values
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                      HealthCheck.function_scoped_fixture])
-STAFF_COLUMNS = [c.header for c in sc.ITEMS.columns if "S" in c.owner and "U" not in c.owner and "T" not in c.owner]
+SETTINGS = dict(
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+STAFF_COLUMNS = [
+    c.header
+    for c in sc.ITEMS.columns
+    if "S" in c.owner and "U" not in c.owner and "T" not in c.owner
+]
 APPEND_ONLY = {sc.REPORTS.name, sc.EXTENSIONS.name, sc.IMPORTS.name}
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -53,11 +63,19 @@ class Base:
         self.ids = {k: v for k, v in self.ids.items() if k}
         self.inputs = [(item, h) for item in self.ids for h in fl.INPUT_COLUMNS]
         self.locked = [(item, h) for item in self.ids for h in fl.LOCKED_COLUMNS if h != "事项编号"]
-        self.locked_values = {(item, h): ws.cell(self.ids[item], self.cols[h]).value for item, h in self.locked}
-        labels = {fl.header_key(c.value): c for row in ws.iter_rows(max_row=header) for c in row
-                  if isinstance(c.value, str)}
-        self.block = [ws.cell(labels[k].row, labels[k].column + 1).coordinate
-                      for k in (fl.LABEL_CONTACT, fl.LABEL_PHONE)]  # the cells right of the labels
+        self.locked_values = {
+            (item, h): ws.cell(self.ids[item], self.cols[h]).value for item, h in self.locked
+        }
+        labels = {
+            fl.header_key(c.value): c
+            for row in ws.iter_rows(max_row=header)
+            for c in row
+            if isinstance(c.value, str)
+        }
+        self.block = [
+            ws.cell(labels[k].row, labels[k].column + 1).coordinate
+            for k in (fl.LABEL_CONTACT, fl.LABEL_PHONE)
+        ]  # the cells right of the labels
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +114,16 @@ values = st.one_of(
     st.none(),
     texts,
     st.sampled_from(fl.STATUS_CHOICES),
-    st.sampled_from(["2026-11-18", "2026年11月18日", "２０２６／１１／１８", "2027.3.31", "2026-02-30", "上周五"]),
+    st.sampled_from(
+        [
+            "2026-11-18",
+            "2026年11月18日",
+            "２０２６／１１／１８",
+            "2027.3.31",
+            "2026-02-30",
+            "上周五",
+        ]
+    ),
     st.sampled_from("=+-@＝").flatmap(lambda p: texts.map(lambda t: p + t)),
     st.integers(min_value=2_000, max_value=40_000).map(lambda n: "长" * n),
     st.integers(min_value=-(10**12), max_value=10**12),
@@ -151,7 +178,7 @@ def _check_merged(base: Base, ledger: Path, result) -> None:
         for h in STAFF_COLUMNS:
             i = header.index(h)
             assert row[i] == before_items[item_id][i], (item_id, h)
-    reports = after[sc.REPORTS.name][len(base.values[sc.REPORTS.name]):]
+    reports = after[sc.REPORTS.name][len(base.values[sc.REPORTS.name]) :]
     assert len(reports) == result.reports_merged > 0
     report_header = list(after[sc.REPORTS.name][0])
     assert {r[report_header.index("事项编号")] for r in reports} <= set(base.ids)
@@ -161,12 +188,15 @@ def _check_merged(base: Base, ledger: Path, result) -> None:
 
 @settings(max_examples=120, **SETTINGS)
 @given(data=st.data(), start_filled=st.booleans(), formulas=st.booleans())
-def test_anything_typed_into_unlocked_cells_merges_or_is_refused(base, tmp_path_factory, data, start_filled,
-                                                                 formulas):
+def test_anything_typed_into_unlocked_cells_merges_or_is_refused(
+    base, tmp_path_factory, data, start_filled, formulas
+):
     keys = base.inputs + [("block", ref) for ref in base.block]
     cells = data.draw(_cells(keys), label="cells")
     tmp = tmp_path_factory.mktemp("p")
-    form = write_form(base, tmp / "反馈表.xlsx", cells, start_filled=start_filled, formulas=formulas)
+    form = write_form(
+        base, tmp / "反馈表.xlsx", cells, start_filled=start_filled, formulas=formulas
+    )
     ledger, result = _merge(base, tmp, form)
     if result is None:
         return
@@ -183,8 +213,10 @@ def test_anything_typed_into_unlocked_cells_merges_or_is_refused(base, tmp_path_
     cols = {c.value: c.column for c in ws[1]}
     rows = {ws.cell(r, cols["事项编号"]).value: r for r in range(2, ws.max_row + 1)}
     for row in result.files[0].accepted(False):
-        typed = cells.get((row.item.id, "本期进展情况"), GOOD_ROWS.get(row.item.id, {}).get("本期进展情况")
-                          if start_filled else None)
+        typed = cells.get(
+            (row.item.id, "本期进展情况"),
+            GOOD_ROWS.get(row.item.id, {}).get("本期进展情况") if start_filled else None,
+        )
         if isinstance(typed, str) and not (formulas and typed.startswith("=")):
             stored = ws.cell(rows[row.item.id], cols["最新进展"])
             expected = clean_text(typed.replace("\r\n", "\n").replace("\r", "\n"))
@@ -196,15 +228,23 @@ def test_anything_typed_into_unlocked_cells_merges_or_is_refused(base, tmp_path_
 @given(data=st.data())
 def test_any_edit_of_a_locked_cell_is_refused(base, tmp_path_factory, data):
     key = data.draw(st.sampled_from(base.locked), label="locked cell")
-    value = data.draw(values.filter(lambda v: v is not None or base.locked_values[key] is not None), label="value")
+    value = data.draw(
+        values.filter(lambda v: v is not None or base.locked_values[key] is not None), label="value"
+    )
     original = base.locked_values[key]
-    if clean_text(fl.locked_text(value) if not isinstance(value, str) else value) == clean_text(original):
+    if clean_text(fl.locked_text(value) if not isinstance(value, str) else value) == clean_text(
+        original
+    ):
         return  # the same text again (or only spaces added): not an edit
     tmp = tmp_path_factory.mktemp("l")
     form = write_form(base, tmp / "反馈表.xlsx", {key: value}, start_filled=True, formulas=False)
     ledger, result = _merge(base, tmp, form)
     assert result is not None and not result.saved
-    assert "R102" in {f.code for f in result.findings}, (key, value, [(f.code, f.message) for f in result.findings])
+    assert "R102" in {f.code for f in result.findings}, (
+        key,
+        value,
+        [(f.code, f.message) for f in result.findings],
+    )
     assert sha(ledger) == base.sha
 
 
@@ -227,5 +267,5 @@ def test_with_partial_only_the_rows_without_an_error_go_in(base, tmp_path_factor
     _check_merged(base, ledger, result)
     log = sheet_values(ledger)[sc.REPORTS.name]
     column = log[0].index("事项编号")
-    logged = [r[column] for r in log[len(base.values[sc.REPORTS.name]):]]
+    logged = [r[column] for r in log[len(base.values[sc.REPORTS.name]) :]]
     assert sorted(logged) == sorted(good)

@@ -54,7 +54,14 @@ def test_text_cleanup_keeps_chinese_punctuation_and_phone_digits():
 
 def test_unit_lists_split_on_every_separator():
     assert split_list("市财政局、市发改委，市住建局,市交通局;市教体局；市卫健委\n市环境局") == [
-        "市财政局", "市发改委", "市住建局", "市交通局", "市教体局", "市卫健委", "市环境局"]
+        "市财政局",
+        "市发改委",
+        "市住建局",
+        "市交通局",
+        "市教体局",
+        "市卫健委",
+        "市环境局",
+    ]
     assert split_list(None) == []
 
 

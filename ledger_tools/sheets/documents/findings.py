@@ -24,7 +24,16 @@ __all__ = ["SHEET_FINDINGS", "SHEET_FILES", "FILE_COLUMNS", "check_target", "wri
 SHEET_FINDINGS = "问题清单"
 SHEET_FILES = "文件汇总"
 FILE_COLUMNS = ("文件名", "报送单位", "报送期次", "结果", "事项数", "问题数")
-_WIDTHS = {"级别": 6, "代码": 7, "问题": 18, "文件": 30, "工作表": 10, "单元格": 8, "事项编号": 15, "说明": 80}
+_WIDTHS = {
+    "级别": 6,
+    "代码": 7,
+    "问题": 18,
+    "文件": 30,
+    "工作表": 10,
+    "单元格": 8,
+    "事项编号": 15,
+    "说明": 80,
+}
 _FILE_WIDTHS = (36, 24, 10, 10, 8, 8)
 _SEVERITY_COLOURS = {
     Severity.ERROR: (styles.RED, styles.RED_TEXT),
@@ -43,7 +52,8 @@ def write_report(
     tmp = Path(tmp_name)
     try:
         wb = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
         )
         _findings_sheet(wb, findings)
         _files_sheet(wb, list(files))
@@ -51,7 +61,9 @@ def write_report(
         os.replace(tmp, path)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise UsageError(f"无法写入问题清单 {path}（{e.strerror or e}）。请检查文件是否已在 Excel 中打开。") from None
+        raise UsageError(
+            f"无法写入问题清单 {path}（{e.strerror or e}）。请检查文件是否已在 Excel 中打开。"
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -69,8 +81,16 @@ def check_target(path: Path, ledger: Path | None = None) -> Path:
 def _formats(wb) -> dict:
     base = {"font_name": styles.FONT_NAME, "valign": "top", "text_wrap": True}
     out = {
-        "header": wb.add_format({**base, "bold": True, "bg_color": styles.HEADER, "border": 1,
-                                 "align": "center", "valign": "vcenter"}),
+        "header": wb.add_format(
+            {
+                **base,
+                "bold": True,
+                "bg_color": styles.HEADER,
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        ),
         "cell": wb.add_format(base),
     }
     for sev, (fill, font) in _SEVERITY_COLOURS.items():

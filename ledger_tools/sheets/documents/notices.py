@@ -31,12 +31,22 @@ from jinja2.sandbox import SandboxedEnvironment
 from xlsxwriter.exceptions import FileCreateError
 
 from ledger_tools.errors import LedgerBusy, UsageError, os_reason
+from ledger_tools.sheets.documents.templates import OVERRIDE_DIR
 from ledger_tools.sheets.ledger.file import default_file_mode, owner_files
 from ledger_tools.sheets.styles import FONT_NAME, HEADER
-from ledger_tools.sheets.documents.templates import OVERRIDE_DIR
 
-__all__ = ["Column", "ListSheet", "Staging", "check_not_open", "ensure_dir", "output_workbook", "publish_mode",
-           "render_docx", "safe_filename", "write_list_workbook"]
+__all__ = [
+    "Column",
+    "ListSheet",
+    "Staging",
+    "check_not_open",
+    "ensure_dir",
+    "output_workbook",
+    "publish_mode",
+    "render_docx",
+    "safe_filename",
+    "write_list_workbook",
+]
 
 # Characters XML 1.0 cannot hold; a vertical tab pasted from Word is the usual one.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -63,7 +73,9 @@ def ensure_dir(out_dir: Path, what: str, *, create: bool = True) -> Path:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UsageError(f"无法创建文件夹 {out_dir}（{os_reason(e)}）。请检查路径和权限。") from None
+        raise UsageError(
+            f"无法创建文件夹 {out_dir}（{os_reason(e)}）。请检查路径和权限。"
+        ) from None
     return out_dir
 
 
@@ -107,11 +119,17 @@ def output_workbook(out: Path, *, ledger: Path | None, what: str, example: str) 
     if out.is_dir():
         raise UsageError(f"{out} 是文件夹。--out 须是{what}的文件名，例如 --out {out / example}。")
     if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"{what}须保存为 .xlsx 工作簿，「{out.name}」不是。例如 --out {out.with_suffix('.xlsx')}。")
+        raise UsageError(
+            f"{what}须保存为 .xlsx 工作簿，「{out.name}」不是。例如 --out {out.with_suffix('.xlsx')}。"
+        )
     if _same_file(out, ledger):
-        raise UsageError(f"--out 不能是台账本身（{out}），否则台账会被覆盖。请换一个文件名，例如 --out {out.parent / example}。")
+        raise UsageError(
+            f"--out 不能是台账本身（{out}），否则台账会被覆盖。请换一个文件名，例如 --out {out.parent / example}。"
+        )
     if out.exists() and _is_a_ledger(out):
-        raise UsageError(f"{out} 是一个台账，不能用作输出文件（会被覆盖）。请换一个文件名，例如 --out {out.parent / example}。")
+        raise UsageError(
+            f"{out} 是一个台账，不能用作输出文件（会被覆盖）。请换一个文件名，例如 --out {out.parent / example}。"
+        )
     if out.parent.exists() and not out.parent.is_dir():
         raise UsageError(f"{out.parent} 是一个文件，不是文件夹。请检查 --out 的路径。")
     check_not_open(out)
@@ -184,7 +202,9 @@ def _unwritable(path: Path, e: Exception) -> UsageError:
     reason = os_reason(e)
     if path.is_dir() or not path.exists():  # nothing there to be open elsewhere: the folder refused
         folder = path if path.is_dir() else path.parent
-        return UsageError(f"无法在文件夹 {folder} 中写入文件（{reason}）。请检查文件夹是否只读、权限是否足够，或换一个文件夹。")
+        return UsageError(
+            f"无法在文件夹 {folder} 中写入文件（{reason}）。请检查文件夹是否只读、权限是否足够，或换一个文件夹。"
+        )
     return UsageError(
         f"无法写入 {path}（{reason}）。如该文件正在 Word/Excel/WPS 中打开，请先关闭；并检查文件夹权限。"
     )
@@ -193,8 +213,10 @@ def _unwritable(path: Path, e: Exception) -> UsageError:
 def check_not_open(path: Path) -> None:
     """An output that Word/Excel/WPS holds open would be overwritten under it: busy, retry later."""
     if owner_files(path):
-        raise LedgerBusy(f"{path} 正在 Word/Excel/WPS 中打开（发现 {owner_files(path)[0].name}）。"
-                         "请先关闭该文件，再重新运行本命令。")
+        raise LedgerBusy(
+            f"{path} 正在 Word/Excel/WPS 中打开（发现 {owner_files(path)[0].name}）。"
+            "请先关闭该文件，再重新运行本命令。"
+        )
 
 
 def render_docx(template: Path, context: Mapping[str, object], out: Path) -> Path:
@@ -262,8 +284,14 @@ class _Formats:
     def get(self, **props):
         key = tuple(sorted(props.items()))
         if key not in self.cache:
-            base = {"font_name": FONT_NAME, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1,
-                    "border_color": "#BFBFBF"}
+            base = {
+                "font_name": FONT_NAME,
+                "font_size": 10,
+                "valign": "top",
+                "text_wrap": True,
+                "border": 1,
+                "border_color": "#BFBFBF",
+            }
             base.update(props)
             self.cache[key] = self.wb.add_format(base)
         return self.cache[key]
@@ -288,24 +316,51 @@ def _list_sheet(wb: xlsxwriter.Workbook, fm: _Formats, sheet: ListSheet) -> None
             if value is None or value == "":
                 ws.write_blank(r, c, None, fm.get(**fill))
             elif col.kind == "date" and isinstance(value, dt.date):
-                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()) if not isinstance(value, dt.datetime)
-                                  else value, fm.get(num_format="yyyy-mm-dd", align="center", **fill))
-            elif col.kind == "int" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_datetime(
+                    r,
+                    c,
+                    dt.datetime.combine(value, dt.time())
+                    if not isinstance(value, dt.datetime)
+                    else value,
+                    fm.get(num_format="yyyy-mm-dd", align="center", **fill),
+                )
+            elif (
+                col.kind == "int"
+                and isinstance(value, (int, float))
+                and not isinstance(value, bool)
+            ):
                 ws.write_number(r, c, value, fm.get(align="center", **fill))
             else:
                 ws.write_string(r, c, _ILLEGAL_XML.sub("", str(value)), fm.get(**fill))
     last = max(len(sheet.rows), 1)
     for c, col in enumerate(sheet.columns):
         if col.choices:
-            ws.data_validation(1, c, max(last, MAX_ROWS_VALIDATED), c, {
-                "validate": "list", "source": list(col.choices),
-                "error_title": "请从下拉列表选择", "error_message": "可选：" + "、".join(col.choices),
-            })
+            ws.data_validation(
+                1,
+                c,
+                max(last, MAX_ROWS_VALIDATED),
+                c,
+                {
+                    "validate": "list",
+                    "source": list(col.choices),
+                    "error_title": "请从下拉列表选择",
+                    "error_message": "可选：" + "、".join(col.choices),
+                },
+            )
         elif col.kind == "date" and col.blank:
-            ws.data_validation(1, c, max(last, MAX_ROWS_VALIDATED), c, {
-                "validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1),
-                "error_title": "日期有误", "error_message": "请按 2026-03-05 的格式填写日期。",
-            })
+            ws.data_validation(
+                1,
+                c,
+                max(last, MAX_ROWS_VALIDATED),
+                c,
+                {
+                    "validate": "date",
+                    "criteria": ">=",
+                    "value": dt.date(2000, 1, 1),
+                    "error_title": "日期有误",
+                    "error_message": "请按 2026-03-05 的格式填写日期。",
+                },
+            )
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, last, len(sheet.columns) - 1)
     ws.set_paper(9)  # A4
@@ -325,8 +380,9 @@ def _notes_sheet(wb: xlsxwriter.Workbook, fm: _Formats, title: str, notes: Seque
         ws.write_string(r, 0, _ILLEGAL_XML.sub("", line), fm.get(border=0))
 
 
-def write_list_workbook(path: Path, sheet: ListSheet, *, title: str, notes: Sequence[str],
-                        author: str = "") -> Path:
+def write_list_workbook(
+    path: Path, sheet: ListSheet, *, title: str, notes: Sequence[str], author: str = ""
+) -> Path:
     """A list sheet (header row 1, frozen, filtered, print-ready) and a 说明 sheet after it."""
     path = Path(path)
     check_not_open(path)
@@ -338,8 +394,10 @@ def write_list_workbook(path: Path, sheet: ListSheet, *, title: str, notes: Sequ
         raise _unwritable(path, e) from None
     tmp = Path(tmp_name)
     try:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
         wb.set_properties({"title": title, "author": author})
         fm = _Formats(wb)
         _list_sheet(wb, fm, sheet)

@@ -45,9 +45,16 @@ def _heading(ws, fm: Formats, cols, title: str, subtitle: str) -> None:
     ws.merge_range(1, 0, 1, last, subtitle, fm.subtitle)
 
 
-def write_scores(path: Path, *, year: int, as_of: dt.date, settings: Settings,
-                 scores: Sequence[scoring.UnitScore], deductions: Sequence[scoring.Deduction],
-                 items: dict[str, Item]) -> Path:
+def write_scores(
+    path: Path,
+    *,
+    year: int,
+    as_of: dt.date,
+    settings: Settings,
+    scores: Sequence[scoring.UnitScore],
+    deductions: Sequence[scoring.Deduction],
+    items: dict[str, Item],
+) -> Path:
     """``items`` (id → item) are already redacted when confidential content must stay out."""
     path = Path(path)
     try:
@@ -55,8 +62,10 @@ def write_scores(path: Path, *, year: int, as_of: dt.date, settings: Settings,
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
         os.close(fd)
     except OSError as e:
-        raise UsageError(f"无法在文件夹 {path.parent} 中写入扣分意见（{os_reason(e)}）。"
-                         "请检查文件夹是否只读、权限是否足够，或用 --out 换一个位置。") from None
+        raise UsageError(
+            f"无法在文件夹 {path.parent} 中写入扣分意见（{os_reason(e)}）。"
+            "请检查文件夹是否只读、权限是否足够，或用 --out 换一个位置。"
+        ) from None
     try:
         wb = new_workbook(Path(tmp))
         wb.set_properties({"title": f"{year}年度扣分意见", "author": settings.office_name})
@@ -64,19 +73,36 @@ def write_scores(path: Path, *, year: int, as_of: dt.date, settings: Settings,
         total = scoring.fmt_points(round(sum(s.total for s in scores), 2))
 
         ws = wb.add_worksheet(SHEET_SUMMARY)
-        _heading(ws, fm, SUMMARY_COLS, f"{settings.org_name}常务会议议定事项督查{year}年度扣分意见",
-                 f"截至{cn_date(as_of)}，拟对 {len(scores)} 个主责单位提出扣分意见，合计 {total} 分。")
+        _heading(
+            ws,
+            fm,
+            SUMMARY_COLS,
+            f"{settings.org_name}常务会议议定事项督查{year}年度扣分意见",
+            f"截至{cn_date(as_of)}，拟对 {len(scores)} 个主责单位提出扣分意见，合计 {total} 分。",
+        )
         end = write_deduction_summary(ws, fm, 2, scores)
-        write_note(ws, fm, end + 1, SUMMARY_COLS,
-                   "依据《常务会议议定事项督查落实办法》第九条提出，供年度综合考评参考。" + weights_note(settings)
-                   + "逾期未落实：逾期且催办次数达到「催办升级次数」的事项，每件计一次；未按时报送：每月应报而未报或逾期报送，"
-                   "每期计一次；报送不实、措施不力：「核查结果」如此登记的事项。每条扣分的依据见「扣分依据」。")
+        write_note(
+            ws,
+            fm,
+            end + 1,
+            SUMMARY_COLS,
+            "依据《常务会议议定事项督查落实办法》第九条提出，供年度综合考评参考。"
+            + weights_note(settings)
+            + "逾期未落实：逾期且催办次数达到「催办升级次数」的事项，每件计一次；未按时报送：每月应报而未报或逾期报送，"
+            "每期计一次；报送不实、措施不力：「核查结果」如此登记的事项。每条扣分的依据见「扣分依据」。",
+        )
         ws.freeze_panes(3, 0)
         page_setup(ws, 2)
         ws.activate()
 
         ws = wb.add_worksheet(SHEET_EVIDENCE)
-        _heading(ws, fm, EVIDENCE_COLS, f"{year}年度扣分依据", f"截至{cn_date(as_of)}，共 {len(deductions)} 条。")
+        _heading(
+            ws,
+            fm,
+            EVIDENCE_COLS,
+            f"{year}年度扣分依据",
+            f"截至{cn_date(as_of)}，共 {len(deductions)} 条。",
+        )
         end = write_deduction_evidence(ws, fm, 2, deductions, items)
         ws.autofilter(2, 0, max(end - 1, 2), len(EVIDENCE_COLS) - 1)
         ws.freeze_panes(3, 0)
@@ -85,8 +111,10 @@ def write_scores(path: Path, *, year: int, as_of: dt.date, settings: Settings,
         publish_mode(Path(tmp))
         os.replace(tmp, path)
     except (OSError, FileCreateError) as e:
-        raise UsageError(f"无法写入 {path}（{os_reason(e)}）。如该文件正在 Excel/WPS 中打开，请先关闭；"
-                         "并检查文件夹权限和磁盘空间。") from None
+        raise UsageError(
+            f"无法写入 {path}（{os_reason(e)}）。如该文件正在 Excel/WPS 中打开，请先关闭；"
+            "并检查文件夹权限和磁盘空间。"
+        ) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path

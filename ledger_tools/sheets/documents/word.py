@@ -21,8 +21,8 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.ledger.file import default_file_mode
 from ledger_tools.sheets.documents.templates import OVERRIDE_DIR
+from ledger_tools.sheets.ledger.file import default_file_mode
 
 __all__ = ["environment", "render_docx", "render_paragraphs", "render_text"]
 
@@ -46,10 +46,13 @@ def _clean(value: object) -> object:
     return value
 
 
-def environment(filters: Mapping[str, Callable] | None = None, *, text: bool = True) -> jinja2.Environment:
+def environment(
+    filters: Mapping[str, Callable] | None = None, *, text: bool = True
+) -> jinja2.Environment:
     """The sandbox; for text templates block tags also eat their line (for XML they must not)."""
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, trim_blocks=text, lstrip_blocks=text,
-                               autoescape=not text)
+    env = SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined, trim_blocks=text, lstrip_blocks=text, autoescape=not text
+    )
     env.filters.update(filters or {})
     return env
 
@@ -78,25 +81,33 @@ def _read(template: Path) -> str:
     try:
         return Path(template).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"无法读取模板 {Path(template).name}（{e}）。模板须为 UTF-8 文本文件。") from None
+        raise UsageError(
+            f"无法读取模板 {Path(template).name}（{e}）。模板须为 UTF-8 文本文件。"
+        ) from None
 
 
-def _render(template: Path, source: str, context: Mapping[str, object],
-            filters: Mapping[str, Callable] | None) -> str:
+def _render(
+    template: Path,
+    source: str,
+    context: Mapping[str, object],
+    filters: Mapping[str, Callable] | None,
+) -> str:
     try:
         return environment(filters).from_string(source).render(**context)
     except jinja2.TemplateError as e:
         raise _template_error(Path(template), e) from None
 
 
-def render_text(template: Path, context: Mapping[str, object],
-                filters: Mapping[str, Callable] | None = None) -> str:
+def render_text(
+    template: Path, context: Mapping[str, object], filters: Mapping[str, Callable] | None = None
+) -> str:
     """A Jinja2 text template rendered with ``context``."""
     return _render(template, _read(template), context, filters)
 
 
-def render_paragraphs(template: Path, context: Mapping[str, object],
-                      filters: Mapping[str, Callable] | None = None) -> list[str]:
+def render_paragraphs(
+    template: Path, context: Mapping[str, object], filters: Mapping[str, Callable] | None = None
+) -> list[str]:
     """A narrative template as paragraphs: blank lines in the template separate them; line
     breaks inside one are joined without a space, as Chinese text wants."""
     source = _BLANK_LINE.sub(f"\n{_PARAGRAPH}\n", _read(template).replace("\r\n", "\n"))
@@ -109,8 +120,12 @@ def render_paragraphs(template: Path, context: Mapping[str, object],
     return out
 
 
-def render_docx(template: Path, context: Mapping[str, object], out: Path,
-                filters: Mapping[str, Callable] | None = None) -> Path:
+def render_docx(
+    template: Path,
+    context: Mapping[str, object],
+    out: Path,
+    filters: Mapping[str, Callable] | None = None,
+) -> Path:
     """A .docx from a docxtpl template, written atomically (temporary file, then rename)."""
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate  # heavy import: only when a document is wanted
@@ -121,8 +136,14 @@ def render_docx(template: Path, context: Mapping[str, object], out: Path,
         doc.render(_clean(dict(context)), environment(filters, text=False), autoescape=True)
     except jinja2.TemplateError as e:
         raise _template_error(template, e) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError,  # lxml errors are SyntaxErrors
-            PackageNotFoundError, OSError) as e:  # a text file, an empty file or a folder by that name
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        SyntaxError,  # lxml errors are SyntaxErrors
+        PackageNotFoundError,
+        OSError,
+    ) as e:  # a text file, an empty file or a folder by that name
         raise UsageError(
             f"模板 {template.name} 不是有效的 Word 文档（{type(e).__name__}）。请在 Word 中另存为 .docx，"
             f"或删除「{OVERRIDE_DIR}」文件夹中的 {template.name} 以使用自带模板。"

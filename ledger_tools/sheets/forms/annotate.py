@@ -29,8 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ledger_tools.core.findings import Finding
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets import styles
-from ledger_tools.sheets.returned.workbook import ReturnedWorkbook
 from ledger_tools.sheets.ledger.tables import write
+from ledger_tools.sheets.returned.workbook import ReturnedWorkbook
 
 __all__ = ["PREFIX", "SHEET_PROBLEMS", "annotate", "returned_name"]
 
@@ -39,8 +39,16 @@ SHEET_PROBLEMS = "问题清单"
 AUTHOR = "督查室"
 UNREADABLE = ("F001", "F002", "F003")
 _RED = PatternFill("solid", fgColor=styles.RED, bgColor=styles.RED)
-_COLUMNS = (("序号", 6), ("级别", 6), ("代码", 7), ("问题", 18), ("工作表", 10), ("单元格", 8),
-            ("事项编号", 15), ("说明", 80))
+_COLUMNS = (
+    ("序号", 6),
+    ("级别", 6),
+    ("代码", 7),
+    ("问题", 18),
+    ("工作表", 10),
+    ("单元格", 8),
+    ("事项编号", 15),
+    ("说明", 80),
+)
 _VISIBILITY = {"visible": "visible", "hidden": "hidden", "veryhidden": "veryHidden"}
 
 
@@ -76,8 +84,10 @@ def annotate(
             wb = _load_own(src, kind)
         if wb is None and returned is not None:
             wb = _rebuild(returned)
-            note = (f"原文件 {src.name} 为 {kind or '其他'} 格式，无法直接标注；本文件根据读取到的内容重新生成"
-                    "（.xlsx），原有格式、下拉列表和保护未保留。请在原文件中改正后重新报送。")
+            note = (
+                f"原文件 {src.name} 为 {kind or '其他'} 格式，无法直接标注；本文件根据读取到的内容重新生成"
+                "（.xlsx），原有格式、下拉列表和保护未保留。请在原文件中改正后重新报送。"
+            )
     if wb is None:
         wb = Workbook()
         wb.remove(wb.active)
@@ -176,7 +186,16 @@ def _problem_sheet(wb: Workbook, name: str, findings: Sequence[Finding], note: s
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, f in enumerate(findings, start=1):
         r = header_row + i
-        values = (i, f.severity.label, f.code, f.title, f.sheet or "", f.cell or "", f.item or "", f.message)
+        values = (
+            i,
+            f.severity.label,
+            f.code,
+            f.title,
+            f.sheet or "",
+            f.cell or "",
+            f.item or "",
+            f.message,
+        )
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c)
             write(cell, value)
@@ -198,8 +217,9 @@ def _save(wb: Workbook, target: Path) -> None:
         os.replace(tmp, target)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise UsageError(f"无法写入 {target}（{e.strerror or e}）。请检查文件是否已在 Excel 中打开。") from None
+        raise UsageError(
+            f"无法写入 {target}（{e.strerror or e}）。请检查文件是否已在 Excel 中打开。"
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-

@@ -36,9 +36,25 @@ from dataclasses import dataclass, field
 from ledger_tools.core.signing import FormMeta
 
 __all__ = [
-    "CONFIDENTIAL_MARK", "DATE_INPUTS", "FORM_COLUMNS", "FORM_VERSION", "FormCell", "FormMeta",
-    "FormRow", "INPUT_COLUMNS", "LOCKED_COLUMNS", "META_KEYS", "META_FORMAT", "META_FORMAT_VALUE",
-    "META_LOCKED", "META_SIGNATURE", "ParsedForm", "STATUS_CHOICES", "header_key", "form_file_name", "locked_text",
+    "CONFIDENTIAL_MARK",
+    "DATE_INPUTS",
+    "FORM_COLUMNS",
+    "FORM_VERSION",
+    "FormCell",
+    "FormMeta",
+    "FormRow",
+    "INPUT_COLUMNS",
+    "LOCKED_COLUMNS",
+    "META_KEYS",
+    "META_FORMAT",
+    "META_FORMAT_VALUE",
+    "META_LOCKED",
+    "META_SIGNATURE",
+    "ParsedForm",
+    "STATUS_CHOICES",
+    "header_key",
+    "form_file_name",
+    "locked_text",
 ]
 
 FORM_VERSION = "1"
@@ -57,10 +73,25 @@ LABEL_PHONE = "联系电话"
 
 # Item table columns, in order. Unit-filled (unlocked) ones are marked with * on the form.
 LOCKED_COLUMNS = (
-    "序号", "事项编号", "来源名称", "议定事项", "办理要求", "责任领导", "协办单位", "当前时限", "事项类型", "上期进展",
+    "序号",
+    "事项编号",
+    "来源名称",
+    "议定事项",
+    "办理要求",
+    "责任领导",
+    "协办单位",
+    "当前时限",
+    "事项类型",
+    "上期进展",
 )
 INPUT_COLUMNS = (
-    "办理状态", "本期进展情况", "办结日期", "阶段性目标", "延期原因", "申请延期至", "存在问题及建议",
+    "办理状态",
+    "本期进展情况",
+    "办结日期",
+    "阶段性目标",
+    "延期原因",
+    "申请延期至",
+    "存在问题及建议",
 )
 FORM_COLUMNS = LOCKED_COLUMNS + INPUT_COLUMNS
 DATE_INPUTS = ("办结日期", "申请延期至")
@@ -106,7 +137,14 @@ def locked_text(value: object) -> str:
 
 def header_key(text: object) -> str:
     """A header as matched by the reader: without *, spaces and full-width spaces."""
-    return str(text or "").replace("*", "").replace("＊", "").replace(" ", "").replace("\u3000", "").strip()
+    return (
+        str(text or "")
+        .replace("*", "")
+        .replace("＊", "")
+        .replace(" ", "")
+        .replace("\u3000", "")
+        .strip()
+    )
 
 
 @dataclass

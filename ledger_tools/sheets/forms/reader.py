@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ledger_tools.core import signing
-from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.a1 import a1
 from ledger_tools.sheets.cells import clean_text
+from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.returned.workbook import ReturnedFileError, ReturnedSheet, ReturnedWorkbook
 
 __all__ = ["header_block", "parse_form", "read_meta"]
@@ -78,7 +78,8 @@ def read_meta(wb: ReturnedWorkbook) -> tuple[fl.FormMeta, str]:
         raise ReturnedFileError("F004", f"隐藏信息（工作表 {fl.SHEET_META}）不是本工具生成的")
     if values.get("version") != fl.FORM_VERSION:
         raise ReturnedFileError(
-            "F004", f"反馈表模板版本「{values.get('version') or '空'}」不受支持（应为 {fl.FORM_VERSION}）"
+            "F004",
+            f"反馈表模板版本「{values.get('version') or '空'}」不受支持（应为 {fl.FORM_VERSION}）",
         )
     missing = [k for k in (*fl.META_KEYS, fl.META_SIGNATURE) if not values.get(k)]
     if missing or locked_idx is None:
@@ -88,10 +89,16 @@ def read_meta(wb: ReturnedWorkbook) -> tuple[fl.FormMeta, str]:
         due = dt.date.fromisoformat(values["due"])
         generated = dt.datetime.fromisoformat(values["generated"])
     except ValueError:
-        raise ReturnedFileError("F004", f"隐藏信息（工作表 {fl.SHEET_META}）中的日期无法识别") from None
+        raise ReturnedFileError(
+            "F004", f"隐藏信息（工作表 {fl.SHEET_META}）中的日期无法识别"
+        ) from None
     meta = fl.FormMeta(
-        version=values["version"], ledger_id=values["ledger_id"], unit=values["unit"],
-        period=values["period"], due=due, generated=generated,
+        version=values["version"],
+        ledger_id=values["ledger_id"],
+        unit=values["unit"],
+        period=values["period"],
+        due=due,
+        generated=generated,
         locked=_locked_table(sheet, locked_idx),
     )
     return meta, values[fl.META_SIGNATURE]
@@ -106,12 +113,13 @@ def _locked_table(sheet: ReturnedSheet, locked_idx: int) -> dict[str, dict[str, 
             "F004", f"隐藏信息（工作表 {fl.SHEET_META}）不完整，缺少 {'、'.join(missing)}"
         )
     locked: dict[str, dict[str, str]] = {}
-    for row in sheet.rows[locked_idx + 1:]:
+    for row in sheet.rows[locked_idx + 1 :]:
         item_id = _meta_text(row[0] if row else None).strip()
         if not item_id:
             break
         locked[item_id] = {
-            h: _meta_text(row[c] if c < len(row) else None) for h, c in columns.items()
+            h: _meta_text(row[c] if c < len(row) else None)
+            for h, c in columns.items()
             if h in fl.LOCKED_COLUMNS
         }
     return locked
@@ -153,7 +161,8 @@ def _find_header(sheet: ReturnedSheet) -> tuple[int, dict[str, int]]:
                 break
     if len(best) < MIN_HEADER_MATCHES:
         raise ReturnedFileError(
-            "F009", f"工作表「{sheet.name}」中找不到事项表的表头（事项编号、办理状态、本期进展情况等）"
+            "F009",
+            f"工作表「{sheet.name}」中找不到事项表的表头（事项编号、办理状态、本期进展情况等）",
         )
     missing = [h for h in fl.FORM_COLUMNS if h not in best]
     if missing:
@@ -167,7 +176,14 @@ def _find_header(sheet: ReturnedSheet) -> tuple[int, dict[str, int]]:
 
 def _header_block(sheet: ReturnedSheet, header_idx: int) -> dict[str, fl.FormCell]:
     """填报单位, 联系人, 联系电话 (and the other labels): the cell right of each label."""
-    labels = (fl.LABEL_ORG, fl.LABEL_UNIT, fl.LABEL_PERIOD, fl.LABEL_DUE, fl.LABEL_CONTACT, fl.LABEL_PHONE)
+    labels = (
+        fl.LABEL_ORG,
+        fl.LABEL_UNIT,
+        fl.LABEL_PERIOD,
+        fl.LABEL_DUE,
+        fl.LABEL_CONTACT,
+        fl.LABEL_PHONE,
+    )
     found: dict[str, fl.FormCell] = {}
     for r in range(header_idx):
         row = sheet.rows[r]
@@ -191,8 +207,12 @@ def _rows(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> lis
     out: list[fl.FormRow] = []
     for r in range(header_idx + 1, len(sheet.rows)):
         cells = {h: fl.FormCell(sheet.value(r, c), a1(r, c)) for h, c in columns.items()}
-        if all(cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
-               for cell in cells.values()):
+        if all(
+            cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
+            for cell in cells.values()
+        ):
             continue
-        out.append(fl.FormRow(number=r + 1, item_id=clean_text(cells["事项编号"].value), cells=cells))
+        out.append(
+            fl.FormRow(number=r + 1, item_id=clean_text(cells["事项编号"].value), cells=cells)
+        )
     return out

@@ -42,15 +42,36 @@ MAX_CELL_TEXT = 32_000  # below Excel's 32,767 so nothing is cut after signing
 
 # Width (Excel character units) of each table column; a CJK character takes two.
 WIDTHS = {
-    "序号": 9, "事项编号": 14, "来源名称": 18, "议定事项": 24, "办理要求": 24, "责任领导": 10,
-    "协办单位": 14, "当前时限": 11, "事项类型": 7, "上期进展": 26, "办理状态": 10,
-    "本期进展情况": 34, "办结日期": 11, "阶段性目标": 20, "延期原因": 18, "申请延期至": 11,
+    "序号": 9,
+    "事项编号": 14,
+    "来源名称": 18,
+    "议定事项": 24,
+    "办理要求": 24,
+    "责任领导": 10,
+    "协办单位": 14,
+    "当前时限": 11,
+    "事项类型": 7,
+    "上期进展": 26,
+    "办理状态": 10,
+    "本期进展情况": 34,
+    "办结日期": 11,
+    "阶段性目标": 20,
+    "延期原因": 18,
+    "申请延期至": 11,
     "存在问题及建议": 20,
 }
 CENTRED = ("序号", "事项编号", "责任领导", "当前时限", "事项类型", "联系电话")
 CO_COLUMNS = (
-    ("序号", 7), ("事项编号", 15), ("来源名称", 20), ("议定事项", 30), ("办理要求", 30),
-    ("责任领导", 11), ("主责单位", 18), ("主责单位联系人", 12), ("联系电话", 14), ("当前时限", 12),
+    ("序号", 7),
+    ("事项编号", 15),
+    ("来源名称", 20),
+    ("议定事项", 30),
+    ("办理要求", 30),
+    ("责任领导", 11),
+    ("主责单位", 18),
+    ("主责单位联系人", 12),
+    ("联系电话", 14),
+    ("当前时限", 12),
     ("事项类型", 9),
 )
 
@@ -153,11 +174,14 @@ def _wide_runs() -> re.Pattern:
                 ranges[-1][1] = cp
             else:
                 ranges.append([cp, cp])
-    members = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    members = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
     return re.compile(f"[{members}]+")
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _display_width(s: str) -> int:
@@ -206,11 +230,21 @@ class _Formats:
         self.centre = f(num_format="@", align="center", **box)
         self.secret = f(num_format="@", bg_color=CONFIDENTIAL_FILL, **box)
         self.secret_centre = f(num_format="@", align="center", bg_color=CONFIDENTIAL_FILL, **box)
-        self.secret_mark = f(num_format="@", align="center", bold=True, font_color="C00000",
-                             bg_color=CONFIDENTIAL_FILL, **box)
+        self.secret_mark = f(
+            num_format="@",
+            align="center",
+            bold=True,
+            font_color="C00000",
+            bg_color=CONFIDENTIAL_FILL,
+            **box,
+        )
         self.input_text = f(num_format="@", locked=False, bg_color=INPUT_FILL, valign="top", **box)
-        self.input_choice = f(num_format="@", locked=False, bg_color=INPUT_FILL, align="center", **box)
-        self.input_date = f(num_format="yyyy-mm-dd", locked=False, bg_color=INPUT_FILL, align="center", **box)
+        self.input_choice = f(
+            num_format="@", locked=False, bg_color=INPUT_FILL, align="center", **box
+        )
+        self.input_date = f(
+            num_format="yyyy-mm-dd", locked=False, bg_color=INPUT_FILL, align="center", **box
+        )
         self.para = f(text_wrap=True, valign="top")
         self.para_bold = f(text_wrap=True, valign="top", bold=True)
         self.meta = wb.add_format({"num_format": "@"})
@@ -242,13 +276,31 @@ def _form_sheet(wb, fm: _Formats, c: FormContent, rows: list[tuple[Item, dict[st
     last = len(fl.FORM_COLUMNS) - 1
 
     ws.set_row(ROW_TITLE, 30)
-    ws.merge_range(ROW_TITLE, 0, ROW_TITLE, last,
-                   f"{c.settings.org_name}议定事项办理情况反馈表（{c.period}）", fm.title)
+    ws.merge_range(
+        ROW_TITLE,
+        0,
+        ROW_TITLE,
+        last,
+        f"{c.settings.org_name}议定事项办理情况反馈表（{c.period}）",
+        fm.title,
+    )
     block = (
-        (ROW_BLOCK1, ((fl.LABEL_ORG, c.settings.org_name, False), (fl.LABEL_UNIT, c.unit, False),
-                      (fl.LABEL_PERIOD, c.period, False))),
-        (ROW_BLOCK2, ((fl.LABEL_DUE, c.due.isoformat(), False), (fl.LABEL_CONTACT + "*", c.contact, True),
-                      (fl.LABEL_PHONE + "*", c.phone, True))),
+        (
+            ROW_BLOCK1,
+            (
+                (fl.LABEL_ORG, c.settings.org_name, False),
+                (fl.LABEL_UNIT, c.unit, False),
+                (fl.LABEL_PERIOD, c.period, False),
+            ),
+        ),
+        (
+            ROW_BLOCK2,
+            (
+                (fl.LABEL_DUE, c.due.isoformat(), False),
+                (fl.LABEL_CONTACT + "*", c.contact, True),
+                (fl.LABEL_PHONE + "*", c.phone, True),
+            ),
+        ),
     )
     for r, pairs in block:
         ws.set_row(r, 22)
@@ -261,7 +313,10 @@ def _form_sheet(wb, fm: _Formats, c: FormContent, rows: list[tuple[Item, dict[st
             _put(ws, r, lc + 1, text(value), fmt)
     ws.set_row(ROW_NOTE, 32)
     ws.merge_range(
-        ROW_NOTE, 0, ROW_NOTE, last,
+        ROW_NOTE,
+        0,
+        ROW_NOTE,
+        last,
         f"请于 {chinese_date(c.due)}（含）前填写带 * 的黄色单元格并报送{c.settings.office_name}。"
         "其他单元格已锁定，请勿修改，也不要增删行列、改动工作表名称；填写要求见「填报说明」工作表。",
         fm.note,
@@ -270,20 +325,33 @@ def _form_sheet(wb, fm: _Formats, c: FormContent, rows: list[tuple[Item, dict[st
     ws.set_row(ROW_HEADER, 32)
     for h, i in col.items():
         starred = h in fl.INPUT_COLUMNS
-        ws.write_string(ROW_HEADER, i, h + ("*" if starred else ""), fm.input_header if starred else fm.header)
+        ws.write_string(
+            ROW_HEADER, i, h + ("*" if starred else ""), fm.input_header if starred else fm.header
+        )
 
     for n, (item, locked) in enumerate(rows):
         r = FIRST_ITEM_ROW + n
         ws.set_row(r, _row_height(locked, WIDTHS))
         for h in fl.LOCKED_COLUMNS:
             if item.confidential:
-                fmt = fm.secret_mark if h == "序号" else fm.secret_centre if h in CENTRED else fm.secret
+                fmt = (
+                    fm.secret_mark
+                    if h == "序号"
+                    else fm.secret_centre
+                    if h in CENTRED
+                    else fm.secret
+                )
             else:
                 fmt = fm.centre if h in CENTRED else fm.cell
             _put(ws, r, col[h], locked[h], fmt)
         for h in fl.INPUT_COLUMNS:
-            fmt = (fm.input_date if h in fl.DATE_INPUTS
-                   else fm.input_choice if h == "办理状态" else fm.input_text)
+            fmt = (
+                fm.input_date
+                if h in fl.DATE_INPUTS
+                else fm.input_choice
+                if h == "办理状态"
+                else fm.input_text
+            )
             ws.write_blank(r, col[h], None, fmt)
 
     if rows:
@@ -297,28 +365,58 @@ def _form_sheet(wb, fm: _Formats, c: FormContent, rows: list[tuple[Item, dict[st
 
 def _validations(ws, col: dict[str, int], first: int, last: int) -> None:
     c = col["办理状态"]
-    ws.data_validation(first, c, last, c, {
-        "validate": "list", "source": list(fl.STATUS_CHOICES),
-        "input_title": "办理状态", "input_message": "请从下拉列表选择：推进中、已办结、申请延期。",
-        "error_title": "办理状态", "error_message": "只能选择：推进中、已办结、申请延期。",
-    })
+    ws.data_validation(
+        first,
+        c,
+        last,
+        c,
+        {
+            "validate": "list",
+            "source": list(fl.STATUS_CHOICES),
+            "input_title": "办理状态",
+            "input_message": "请从下拉列表选择：推进中、已办结、申请延期。",
+            "error_title": "办理状态",
+            "error_message": "只能选择：推进中、已办结、申请延期。",
+        },
+    )
     for h in fl.DATE_INPUTS:
         c = col[h]
         # A warning, not a stop: a date typed as text (2026年3月5日) is still accepted; check reads it.
-        ws.data_validation(first, c, last, c, {
-            "validate": "date", "criteria": "between",
-            "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2099, 12, 31),
-            "error_type": "warning", "ignore_blank": True,
-            "input_title": h, "input_message": "请填写日期，如 2026-03-05。",
-            "error_title": h, "error_message": "这不是有效日期，建议按 2026-03-05 的格式填写。仍要保留吗？",
-        })
+        ws.data_validation(
+            first,
+            c,
+            last,
+            c,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": dt.date(2000, 1, 1),
+                "maximum": dt.date(2099, 12, 31),
+                "error_type": "warning",
+                "ignore_blank": True,
+                "input_title": h,
+                "input_message": "请填写日期，如 2026-03-05。",
+                "error_title": h,
+                "error_message": "这不是有效日期，建议按 2026-03-05 的格式填写。仍要保留吗？",
+            },
+        )
     for h in ("本期进展情况", "阶段性目标", "延期原因", "存在问题及建议"):
         c = col[h]
-        ws.data_validation(first, c, last, c, {
-            "validate": "length", "criteria": "<=", "value": 2000,
-            "error_type": "warning", "ignore_blank": True,
-            "error_title": h, "error_message": "内容超过 2000 字，报送时将被退回，请精简。",
-        })
+        ws.data_validation(
+            first,
+            c,
+            last,
+            c,
+            {
+                "validate": "length",
+                "criteria": "<=",
+                "value": 2000,
+                "error_type": "warning",
+                "ignore_blank": True,
+                "error_title": h,
+                "error_message": "内容超过 2000 字，报送时将被退回，请精简。",
+            },
+        )
 
 
 # --- 协办事项 -----------------------------------------------------------------------------------
@@ -334,7 +432,10 @@ def _co_sheet(wb, fm: _Formats, c: FormContent) -> None:
     ws.merge_range(0, 0, 0, last, f"{c.unit}协办事项（{c.period}）", fm.title)
     ws.set_row(1, 48)
     ws.merge_range(
-        1, 0, 1, last,
+        1,
+        0,
+        1,
+        last,
         "以下事项由其他单位主责、本单位协办，本表仅供查阅，无需在本表填写或报送。"
         "根据《督查落实办法》第六条，请在办理时限内提前将办理情况或意见书面函告主责单位，"
         f"由主责单位汇总报送（本期报送截止日期为 {chinese_date(c.due)}）。",
@@ -345,19 +446,31 @@ def _co_sheet(wb, fm: _Formats, c: FormContent) -> None:
     for i, (h, _w) in enumerate(CO_COLUMNS):
         ws.write_string(header_row, i, h, fm.header)
     if not c.co_items:
-        ws.merge_range(header_row + 1, 0, header_row + 1, last, "本期没有本单位协办的事项。", fm.cell)
+        ws.merge_range(
+            header_row + 1, 0, header_row + 1, last, "本期没有本单位协办的事项。", fm.cell
+        )
     for n, co in enumerate(c.co_items, start=1):
         r = header_row + n
         it = co.item
         if it.confidential:
-            values = {"序号": str(n), "事项编号": text(it.id), "议定事项": PLACEHOLDER,
-                      "办理要求": f"具体内容请与{c.settings.office_name}联系。"}
+            values = {
+                "序号": str(n),
+                "事项编号": text(it.id),
+                "议定事项": PLACEHOLDER,
+                "办理要求": f"具体内容请与{c.settings.office_name}联系。",
+            }
         else:
             values = {
-                "序号": str(n), "事项编号": text(it.id), "来源名称": text(it.source_name),
-                "议定事项": text(it.matter), "办理要求": text(it.requirement), "责任领导": text(it.leader),
-                "主责单位": text(it.lead_unit), "主责单位联系人": text(co.lead_contact),
-                "联系电话": text(co.lead_phone), "当前时限": text(it.current_deadline or it.deadline),
+                "序号": str(n),
+                "事项编号": text(it.id),
+                "来源名称": text(it.source_name),
+                "议定事项": text(it.matter),
+                "办理要求": text(it.requirement),
+                "责任领导": text(it.leader),
+                "主责单位": text(it.lead_unit),
+                "主责单位联系人": text(co.lead_contact),
+                "联系电话": text(co.lead_phone),
+                "当前时限": text(it.current_deadline or it.deadline),
                 "事项类型": text(it.kind),
             }
         ws.set_row(r, _row_height(values, widths, min_lines=2))
@@ -377,27 +490,54 @@ def help_paragraphs(c: FormContent) -> list[tuple[str, bool]]:
     due = chinese_date(c.due)
     return [
         (f"{c.unit}　{c.period} 期反馈表填报说明", True),
-        (f"一、报送时间：请于 {due}（含）前将本表报送{s.office_name}；逾期报送的，记为“逾期报送”，"
-         "纳入年度综合考评。", False),
-        ("二、填写范围：只填写「反馈表」中带 * 的黄色单元格（联系人、联系电话和每个事项的办理状态至存在问题及建议）。"
-         "其他单元格已锁定，请勿修改；不要增删行列、调整列的顺序或修改工作表名称；不要复制本表给其他单位使用。", False),
+        (
+            f"一、报送时间：请于 {due}（含）前将本表报送{s.office_name}；逾期报送的，记为“逾期报送”，"
+            "纳入年度综合考评。",
+            False,
+        ),
+        (
+            "二、填写范围：只填写「反馈表」中带 * 的黄色单元格（联系人、联系电话和每个事项的办理状态至存在问题及建议）。"
+            "其他单元格已锁定，请勿修改；不要增删行列、调整列的顺序或修改工作表名称；不要复制本表给其他单位使用。",
+            False,
+        ),
         ("三、填写要求（报送后由系统逐项检查，不符合的将整表退回）：", True),
         ("1. 办理状态：必填，只能从下拉列表选择“推进中”“已办结”“申请延期”。", False),
-        ("2. 本期进展情况：必填，写明本期采取的具体措施、取得的进度和下一步安排；只写“正在推进”“按计划推进”等"
-         "过于简略的内容将被提示。", False),
-        ("3. 日期：办结日期、申请延期至请填写有效日期，如 2026-03-05（也可写 2026年3月5日）。", False),
+        (
+            "2. 本期进展情况：必填，写明本期采取的具体措施、取得的进度和下一步安排；只写“正在推进”“按计划推进”等"
+            "过于简略的内容将被提示。",
+            False,
+        ),
+        (
+            "3. 日期：办结日期、申请延期至请填写有效日期，如 2026-03-05（也可写 2026年3月5日）。",
+            False,
+        ),
         ("4. 已办结：须填写办结日期，办结日期不得早于交办日期，也不得晚于填表当天。", False),
-        ("5. 申请延期：须填写延期原因和申请延期至，申请延期至须晚于当前时限；延期经市人民政府分管领导审批同意后生效，"
-         "审批前仍按原时限计算。", False),
-        (f"6. 长期事项：首次报送时须填写阶段性目标，目标完成时间一般不超过首次报送后 {s.max_cycle_months} 个月；"
-         f"此后每月 {s.report_day} 日前报送一次进展，直至办结。", False),
+        (
+            "5. 申请延期：须填写延期原因和申请延期至，申请延期至须晚于当前时限；延期经市人民政府分管领导审批同意后生效，"
+            "审批前仍按原时限计算。",
+            False,
+        ),
+        (
+            f"6. 长期事项：首次报送时须填写阶段性目标，目标完成时间一般不超过首次报送后 {s.max_cycle_months} 个月；"
+            f"此后每月 {s.report_day} 日前报送一次进展，直至办结。",
+            False,
+        ),
         ("7. 每个事项只填写一行，不要重复。", False),
-        ("8. 每个单元格不超过 2000 字，不要包含特殊控制字符；以 =、+、-、@ 开头的内容将按普通文字保存。", False),
+        (
+            "8. 每个单元格不超过 2000 字，不要包含特殊控制字符；以 =、+、-、@ 开头的内容将按普通文字保存。",
+            False,
+        ),
         ("9. 请填写联系人和联系电话，便于督查室核实。", False),
         ("四、标注“涉密”的事项，请按有关保密规定办理和报送。", False),
-        ("五、本单位协办的事项列在「协办事项」工作表中，请在办理时限内提前将办理情况或意见书面函告主责单位，"
-         "无需在本表填报。", False),
-        ("六、可使用 Excel、WPS 或 LibreOffice 填写，保存为 .xlsx 格式后报送；请勿另存为图片或 PDF。", False),
+        (
+            "五、本单位协办的事项列在「协办事项」工作表中，请在办理时限内提前将办理情况或意见书面函告主责单位，"
+            "无需在本表填报。",
+            False,
+        ),
+        (
+            "六、可使用 Excel、WPS 或 LibreOffice 填写，保存为 .xlsx 格式后报送；请勿另存为图片或 PDF。",
+            False,
+        ),
     ]
 
 
@@ -453,7 +593,11 @@ def _meta_value(meta: signing.FormMeta, key: str) -> str:
 def build_meta(c: FormContent) -> tuple[signing.FormMeta, list[tuple[Item, dict[str, str]]]]:
     rows = [(item, locked_texts(item, n)) for n, item in enumerate(c.items, start=1)]
     meta = signing.FormMeta(
-        version=fl.FORM_VERSION, ledger_id=c.ledger_id, unit=c.unit, period=c.period, due=c.due,
+        version=fl.FORM_VERSION,
+        ledger_id=c.ledger_id,
+        unit=c.unit,
+        period=c.period,
+        due=c.due,
         generated=c.generated.replace(microsecond=0, tzinfo=None),
         locked={locked["事项编号"]: locked for _item, locked in rows},
     )
@@ -472,12 +616,23 @@ def write_form(path: Path, content: FormContent, key: str) -> signing.FormMeta:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False, "in_memory": True})
-        wb.set_properties({
-            "title": f"反馈表-{content.period}-{content.unit}", "author": content.settings.office_name,
-            "company": content.settings.org_name, "created": meta.generated,
-        })
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "in_memory": True,
+            },
+        )
+        wb.set_properties(
+            {
+                "title": f"反馈表-{content.period}-{content.unit}",
+                "author": content.settings.office_name,
+                "company": content.settings.org_name,
+                "created": meta.generated,
+            }
+        )
         fm = _Formats(wb)
         _form_sheet(wb, fm, content, rows)
         _co_sheet(wb, fm, content)
@@ -490,4 +645,3 @@ def write_form(path: Path, content: FormContent, key: str) -> signing.FormMeta:
         tmp.unlink(missing_ok=True)
         raise
     return meta
-

@@ -33,7 +33,9 @@ class LedgerData:
     overrides: list[m.CalendarOverride] = field(default_factory=list)
     problems: list[fnd.Finding] = field(default_factory=list)
     item_rows: list[Row] = field(default_factory=list)
-    _unit_index: tuple[list, int, dict[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _unit_index: tuple[list, int, dict[str, str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def name(self) -> str:
@@ -81,7 +83,13 @@ def _finding_for_bad(sheet: sc.Sheet, table: Table, row: Row, file: str) -> list
     out = []
     for f, raw in row.bad.items():
         col = sheet.column(f)
-        common = dict(file=file, sheet=sheet.name, cell=table.ref(row.number, f), column=col.header, actual=raw)
+        common = dict(
+            file=file,
+            sheet=sheet.name,
+            cell=table.ref(row.number, f),
+            column=col.header,
+            actual=raw,
+        )
         if col.kind in ("date", "datetime"):
             out.append(fnd.make("L305", **common))
         elif col.kind == "choice":
@@ -110,8 +118,17 @@ def _settings(table: Table, rows: list[Row], file: str, problems: list) -> m.Set
                 value = str(raw)
             setattr(s, attr, value)
         except ValueError:
-            problems.append(fnd.make("L312", file=file, sheet=sc.SETTINGS.name, cell=table.ref(row.number, "value"),
-                                     column=key, actual=raw, detail=f"已按默认值 {default} 计算"))
+            problems.append(
+                fnd.make(
+                    "L312",
+                    file=file,
+                    sheet=sc.SETTINGS.name,
+                    cell=table.ref(row.number, "value"),
+                    column=key,
+                    actual=raw,
+                    detail=f"已按默认值 {default} 计算",
+                )
+            )
     return s
 
 
@@ -130,31 +147,57 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         if not sheet.columns:
             continue
         if sheet.name not in wb.sheetnames:
-            problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=(
-                f"台账缺少工作表「{sheet.name}」（被删除或改名）。请把它改回原名，或从「台账备份」中最近的备份里"
-                "复制回来。")))
+            problems.append(
+                fnd.make(
+                    "L311",
+                    file=file,
+                    sheet=sheet.name,
+                    detail=(
+                        f"台账缺少工作表「{sheet.name}」（被删除或改名）。请把它改回原名，或从「台账备份」中最近的备份里"
+                        "复制回来。"
+                    ),
+                )
+            )
             rows[sheet.name] = []
             continue
         t = Table(wb[sheet.name], sheet)
         tables[sheet.name] = t
         for col in t.missing:
             if col.required:
-                problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=(
-                    f"工作表「{sheet.name}」缺少表头「{col.header}」。请恢复该列表头（第 1 行）。")))
+                problems.append(
+                    fnd.make(
+                        "L311",
+                        file=file,
+                        sheet=sheet.name,
+                        detail=(
+                            f"工作表「{sheet.name}」缺少表头「{col.header}」。请恢复该列表头（第 1 行）。"
+                        ),
+                    )
+                )
         rows[sheet.name] = list(t.rows())
         for r in rows[sheet.name]:
             problems.extend(_finding_for_bad(sheet, t, r, file))
 
-    system = {str(r.get("key")): str(r.get("value") or "") for r in rows[sc.SYSTEM.name] if r.get("key")}
+    system = {
+        str(r.get("key")): str(r.get("value") or "") for r in rows[sc.SYSTEM.name] if r.get("key")
+    }
     settings = (
         _settings(tables[sc.SETTINGS.name], rows[sc.SETTINGS.name], file, problems)
-        if sc.SETTINGS.name in tables else m.Settings()
+        if sc.SETTINGS.name in tables
+        else m.Settings()
     )
     data = LedgerData(lf=lf, tables=tables, settings=settings, system=system, problems=problems)
     data.units = [
-        m.Unit(r.get("name"), r.get("aliases") or [], _v(r.get("category")), r.get("section"),
-               r.get("contact"), r.get("phone"))
-        for r in rows[sc.UNITS.name] if r.get("name")
+        m.Unit(
+            r.get("name"),
+            r.get("aliases") or [],
+            _v(r.get("category")),
+            r.get("section"),
+            r.get("contact"),
+            r.get("phone"),
+        )
+        for r in rows[sc.UNITS.name]
+        if r.get("name")
     ]
     data.item_rows = rows[sc.ITEMS.name]
     data.items = [_item(r) for r in data.item_rows]
@@ -163,7 +206,8 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
     data.reminders = [m.Reminder(row=r.number, **r.values) for r in rows[sc.REMINDERS.name]]
     data.overrides = [
         m.CalendarOverride(r.get("date"), r.get("day_type"), r.get("note"))
-        for r in rows[sc.CALENDAR.name] if r.get("date") and r.get("day_type")
+        for r in rows[sc.CALENDAR.name]
+        if r.get("date") and r.get("day_type")
     ]
     return data
 
@@ -176,7 +220,9 @@ def _item(r: Row) -> m.Item:
     values = dict(r.values)
     values["confidential"] = values.get("confidential") is m.YesNo.YES
     values["co_units"] = values.get("co_units") or []
-    return m.Item(row=r.number, **{k: v for k, v in values.items() if k in m.Item.__dataclass_fields__})
+    return m.Item(
+        row=r.number, **{k: v for k, v in values.items() if k in m.Item.__dataclass_fields__}
+    )
 
 
 def require_clean(data: LedgerData, *, codes: tuple[str, ...] = ("L311",)) -> None:

@@ -32,8 +32,13 @@ def _parse_cell(self: WorkSheetParser, element) -> dict:
     if element.get("t") != "inlineStr" or self.rich_text:
         return _stock_parse_cell(self, element)
     inline = element.find(_INLINE_TAG)
-    if (inline is None or len(inline) != 1 or inline[0].tag != _TEXT_TAG or len(inline[0])
-            or element.find(_FORMULA_TAG) is not None):
+    if (
+        inline is None
+        or len(inline) != 1
+        or inline[0].tag != _TEXT_TAG
+        or len(inline[0])
+        or element.find(_FORMULA_TAG) is not None
+    ):
         return _stock_parse_cell(self, element)
     style_id = element.get("s", 0)
     if style_id:
@@ -45,7 +50,13 @@ def _parse_cell(self: WorkSheetParser, element) -> dict:
     else:
         self.col_counter += 1
         row, column = self.row_counter, self.col_counter
-    return {"row": row, "column": column, "value": inline[0].text or "", "data_type": "s", "style_id": style_id}
+    return {
+        "row": row,
+        "column": column,
+        "value": inline[0].text or "",
+        "data_type": "s",
+        "style_id": style_id,
+    }
 
 
 # openpyxl parses worksheets with defusedxml's iterparse, which runs the pure-Python expat
@@ -78,7 +89,7 @@ def _iterparse(source, *args, **kwargs):
     head = source.read(_PROLOG_BYTES)
     root = _ROOT_START.search(head)
     stream = _Prefixed(head, source)
-    if root is None or b"<!DOCTYPE" in head[:root.start()] or b"<!ENTITY" in head:
+    if root is None or b"<!DOCTYPE" in head[: root.start()] or b"<!ENTITY" in head:
         return _stock_iterparse(stream, *args, **kwargs)
     return ElementTree.iterparse(stream, *args, **kwargs)
 

@@ -44,7 +44,14 @@ from ledger_tools.sheets.ledger.fast_openpyxl import faster_openpyxl_load
 from ledger_tools.sheets.ledger.schema import ITEMS, SHEETS
 from ledger_tools.sheets.ledger.value_book import ValueBook, plain_values
 
-__all__ = ["LedgerFile", "default_file_mode", "inventory", "owner_files", "BACKUP_DIR", "KEEP_BACKUPS"]
+__all__ = [
+    "LedgerFile",
+    "default_file_mode",
+    "inventory",
+    "owner_files",
+    "BACKUP_DIR",
+    "KEEP_BACKUPS",
+]
 
 SHEET_NAMES = tuple(s.name for s in SHEETS)
 BACKUP_DIR = "台账备份"
@@ -84,7 +91,11 @@ _XML_SIGNALS: tuple[tuple[str, str, re.Pattern], ...] = (
     # (kind, part prefix, pattern counted in those parts)
     ("形状或文本框", "xl/drawings/drawing", re.compile(rb"<(?:xdr:)?(?:sp|grpSp|cxnSp)[ >]")),
     ("图片", "xl/drawings/drawing", re.compile(rb"<(?:xdr:)?pic[ >]")),
-    ("扩展内容（数据条、图标集、新式数据验证或迷你图等）", "xl/worksheets/sheet", re.compile(rb"<ext [^>]*uri=")),
+    (
+        "扩展内容（数据条、图标集、新式数据验证或迷你图等）",
+        "xl/worksheets/sheet",
+        re.compile(rb"<ext [^>]*uri="),
+    ),
     ("条件格式", "xl/worksheets/sheet", re.compile(rb"<conditionalFormatting[ >]")),
     ("数据验证（下拉列表）", "xl/worksheets/sheet", re.compile(rb"<dataValidation[ >]")),
     ("批注", "xl/comments", re.compile(rb"<comment ")),
@@ -110,8 +121,11 @@ def inventory(path: Path, parts: set[str] | None = None) -> Counter:
             for kind, pattern in _PART_KINDS:
                 if pattern.search(name):
                     found[kind] += 1
-            signals = [(kind, pattern) for kind, prefix, pattern in _XML_SIGNALS
-                       if name.startswith(prefix) and name.endswith(".xml")]
+            signals = [
+                (kind, pattern)
+                for kind, prefix, pattern in _XML_SIGNALS
+                if name.startswith(prefix) and name.endswith(".xml")
+            ]
             if signals:
                 data = z.read(info)
                 for kind, pattern in signals:
@@ -173,8 +187,15 @@ def _sha256(path: Path) -> str:
 class LedgerFile:
     """An opened ledger. Use as a context manager; ``save()`` only when ``writable``."""
 
-    def __init__(self, path: Path | str, *, writable: bool = False, lock_wait: float = LOCK_WAIT_SECONDS,
-                 fast_read: bool = True, values_first: bool = False):
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        writable: bool = False,
+        lock_wait: float = LOCK_WAIT_SECONDS,
+        fast_read: bool = True,
+        values_first: bool = False,
+    ):
         self.path = Path(path)
         self.writable = writable
         self.lock_wait = lock_wait
@@ -208,11 +229,15 @@ class LedgerFile:
     # opening
     def _check_exists(self) -> None:
         if not self.path.exists():
-            raise UsageError(f"找不到台账文件：{self.path}。请检查路径，或先用 ledger init 创建台账。")
+            raise UsageError(
+                f"找不到台账文件：{self.path}。请检查路径，或先用 ledger init 创建台账。"
+            )
         if self.path.is_dir():
             raise UsageError(f"{self.path} 是文件夹，不是台账文件。")
         if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise NotALedger(f"{self.path.name} 不是 .xlsx 台账文件。台账须为 Excel 工作簿（.xlsx）。")
+            raise NotALedger(
+                f"{self.path.name} 不是 .xlsx 台账文件。台账须为 Excel 工作簿（.xlsx）。"
+            )
 
     def _check_owner_files(self) -> None:
         owners = owner_files(self.path)
@@ -229,7 +254,9 @@ class LedgerFile:
         try:
             fd = os.open(self._lock_path(), os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as e:
-            raise UsageError(f"无法在 {self.path.parent} 中创建锁定文件（{e.strerror}）。请检查文件夹权限。") from None
+            raise UsageError(
+                f"无法在 {self.path.parent} 中创建锁定文件（{e.strerror}）。请检查文件夹权限。"
+            ) from None
         deadline = time.monotonic() + self.lock_wait
         while True:
             try:
@@ -322,16 +349,22 @@ class LedgerFile:
     # saving
     def save(self) -> Path | None:
         """Save atomically after a backup; refuse if anything would be lost. The backup's path."""
-        assert self.writable and self.editable, "ledger opened read-only, or values_first without make_editable"
+        assert self.writable and self.editable, (
+            "ledger opened read-only, or values_first without make_editable"
+        )
         return self._commit(self.wb.save)
 
-    def save_cells(self, sheet: str, rows: dict[int, dict[int, object]], formats: dict[int, str]) -> Path | None:
+    def save_cells(
+        self, sheet: str, rows: dict[int, dict[int, object]], formats: dict[int, str]
+    ) -> Path | None:
         """Save a change of a few cells of one small sheet without openpyxl: that sheet's part is
         rewritten and every other part carried over (``sheet_patch``). Same backup, atomic
         rename and checks as ``save``; ``sheet_patch.Unsupported`` (nothing written) when the
         package is one to save through openpyxl instead."""
         assert self.writable, "ledger opened read-only"
-        return self._commit(lambda tmp: sheet_patch.patch_cells(self.path, tmp, sheet, rows, formats))
+        return self._commit(
+            lambda tmp: sheet_patch.patch_cells(self.path, tmp, sheet, rows, formats)
+        )
 
     def _commit(self, write: Callable[[Path], set[str] | None]) -> Path | None:
         """Write the new package with ``write`` (which returns the parts it changed, when it
@@ -339,7 +372,9 @@ class LedgerFile:
         self._refuse_if_changed()
         self._check_owner_files()
         folder = self.path.parent
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp.xlsx", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{self.path.stem}.", suffix=".tmp.xlsx", dir=folder
+        )
         os.close(fd)
         tmp = Path(tmp_name)
         try:
@@ -374,12 +409,16 @@ class LedgerFile:
 
     def _refuse_losses(self, new: Path, parts: set[str] | None = None) -> None:
         old_inv, new_inv = inventory(self.path, parts), inventory(new, parts)
-        lost = [f"{kind}（原有 {n} 处，保存后 {new_inv.get(kind, 0)} 处）"
-                for kind, n in sorted(old_inv.items()) if new_inv.get(kind, 0) < n]
+        lost = [
+            f"{kind}（原有 {n} 处，保存后 {new_inv.get(kind, 0)} 处）"
+            for kind, n in sorted(old_inv.items())
+            if new_inv.get(kind, 0) < n
+        ]
         lost += [f"{x}（读取时无法保留）" for x in self.load_losses]
         if lost:
             raise WouldLoseData(
-                f"拒绝保存台账 {self.path.name}：保存后将丢失以下内容：" + "；".join(lost)
+                f"拒绝保存台账 {self.path.name}：保存后将丢失以下内容："
+                + "；".join(lost)
                 + "。台账未作任何修改。请把这些内容移到另一个工作簿，或联系维护人员。"
             )
 

@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ledger_tools.core.model import Unit
-from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.file import default_file_mode
 from ledger_tools.sheets.ledger.tables import write
 
@@ -67,8 +67,11 @@ def _header(ws, sheet: sc.Sheet) -> None:
         if col.kind == "choice":
             letter = get_column_letter(i)
             dv = DataValidation(
-                type="list", formula1='"' + ",".join(col.choices.values()) + '"', allow_blank=True,
-                showErrorMessage=True, errorTitle="请从下拉列表选择",
+                type="list",
+                formula1='"' + ",".join(col.choices.values()) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请从下拉列表选择",
                 error="可选：" + "、".join(col.choices.values()),
             )
             dv.add(f"{letter}2:{letter}{MAX_ROW}")
@@ -82,8 +85,12 @@ def _alert_formatting(ws) -> None:
     for value, (fill, font) in styles.ALERT_COLOURS.items():
         ws.conditional_formatting.add(
             rng,
-            CellIsRule(operator="equal", formula=[f'"{value}"'],
-                       fill=PatternFill("solid", fgColor=fill, bgColor=fill), font=Font(color=font)),
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{value}"'],
+                fill=PatternFill("solid", fgColor=fill, bgColor=fill),
+                font=Font(color=font),
+            ),
         )
 
 
@@ -117,13 +124,19 @@ def new_ledger(path: Path, units: list[Unit] = (), today: dt.date | None = None)
 
     un = wb[sc.UNITS.name]
     for r, u in enumerate(units, start=2):
-        for c, value in enumerate((u.name, "、".join(u.aliases), u.category, u.section, u.contact, u.phone), 1):
+        for c, value in enumerate(
+            (u.name, "、".join(u.aliases), u.category, u.section, u.contact, u.phone), 1
+        ):
             write(un.cell(row=r, column=c), value or None)
 
     sy = wb[sc.SYSTEM.name]
     for r, (key, value) in enumerate(
-        (("schema_version", str(sc.SCHEMA_VERSION)), ("ledger_id", ledger_id),
-         ("signing_key", secrets.token_hex(32)), ("created", today.isoformat())),
+        (
+            ("schema_version", str(sc.SCHEMA_VERSION)),
+            ("ledger_id", ledger_id),
+            ("signing_key", secrets.token_hex(32)),
+            ("created", today.isoformat()),
+        ),
         start=2,
     ):
         write(sy.cell(row=r, column=1), key)

@@ -46,8 +46,13 @@ class Unsupported(Exception):
     """The package is not one this module is sure to patch correctly; nothing was written."""
 
 
-def patch_cells(src: Path, dst: Path, sheet: str, rows: dict[int, dict[int, object]],
-                formats: dict[int, str] | None = None) -> set[str]:
+def patch_cells(
+    src: Path,
+    dst: Path,
+    sheet: str,
+    rows: dict[int, dict[int, object]],
+    formats: dict[int, str] | None = None,
+) -> set[str]:
     """Write ``src`` to ``dst`` with the cells ``rows`` (row → column → value, 1-based) of
     ``sheet`` set; a value of None blanks the cell. ``formats`` maps a column to the number
     format its new cells get (dates need one to show as dates). The names of the parts changed;
@@ -63,7 +68,9 @@ def patch_cells(src: Path, dst: Path, sheet: str, rows: dict[int, dict[int, obje
             for r, cells in sorted(rows.items()):
                 new = {c: _cell(c, r, v, xfs.get(formats.get(c))) for c, v in cells.items()}
                 xml = _put_row(xml, r, new)
-            xml = _extend_dimension(xml, max(rows), max(c for cells in rows.values() for c in cells))
+            xml = _extend_dimension(
+                xml, max(rows), max(c for cells in rows.values() for c in cells)
+            )
             replaced = {part: xml.encode("utf-8"), "xl/styles.xml": styles.encode("utf-8")}
             _copy(z, dst, replaced)
             return set(replaced)
@@ -87,14 +94,22 @@ def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str:
     pr = book.find(f"{MAIN}workbookPr")
     if pr is not None and pr.get("date1904") in ("1", "true"):
         raise Unsupported("1904 date system")
-    rid = next((s.get(f"{REL}id") for s in book.iter(f"{MAIN}sheet") if s.get("name") == sheet), None)
+    rid = next(
+        (s.get(f"{REL}id") for s in book.iter(f"{MAIN}sheet") if s.get("name") == sheet), None
+    )
     if rid is None:
         raise Unsupported(f"no sheet {sheet}")
     rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    target = next((r.get("Target") for r in rels.iter(f"{PKG_REL}Relationship") if r.get("Id") == rid), None)
+    target = next(
+        (r.get("Target") for r in rels.iter(f"{PKG_REL}Relationship") if r.get("Id") == rid), None
+    )
     if not target:
         raise Unsupported(f"no part for {rid}")
-    name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    name = (
+        target.lstrip("/")
+        if target.startswith("/")
+        else posixpath.normpath(posixpath.join("xl", target))
+    )
     z.getinfo(name)  # KeyError: a relationship to a part that is not there
     return name
 
@@ -147,19 +162,29 @@ def _with_formats(styles: str, codes: set[str]) -> tuple[str, dict[str, int]]:
     xfs_match = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles, re.S)
     if xfs_match is None or not re.search(r"<styleSheet\b[^>]*>", styles):
         raise Unsupported("styles without cellXfs")
-    fmts = {_attrs(m)["formatCode"]: int(_attrs(m)["numFmtId"])
-            for m in re.findall(r"<numFmt\b[^>]*/>", styles)}
+    fmts = {
+        _attrs(m)["formatCode"]: int(_attrs(m)["numFmtId"])
+        for m in re.findall(r"<numFmt\b[^>]*/>", styles)
+    }
     added = []
     for code in sorted(codes - fmts.keys()):
         fmts[code] = max([163, *fmts.values()]) + 1
-        added.append(f'<numFmt numFmtId="{fmts[code]}" formatCode="{escape(code, {chr(34): "&quot;"})}"/>')
+        added.append(
+            f'<numFmt numFmtId="{fmts[code]}" formatCode="{escape(code, {chr(34): "&quot;"})}"/>'
+        )
     if added:
-        styles = re.sub(r"<numFmts\b[^>]*/>", "<numFmts></numFmts>", styles, count=1)  # openpyxl writes an empty one
+        styles = re.sub(
+            r"<numFmts\b[^>]*/>", "<numFmts></numFmts>", styles, count=1
+        )  # openpyxl writes an empty one
         if "<numFmts" in styles:
             styles = re.sub(r"</numFmts>", lambda _: "".join(added) + "</numFmts>", styles, count=1)
         else:
-            styles = re.sub(r"(<styleSheet\b[^>]*>)", lambda m: m.group(1) + "<numFmts>" + "".join(added)
-                            + "</numFmts>", styles, count=1)
+            styles = re.sub(
+                r"(<styleSheet\b[^>]*>)",
+                lambda m: m.group(1) + "<numFmts>" + "".join(added) + "</numFmts>",
+                styles,
+                count=1,
+            )
         styles = _recount(styles, "numFmts", "numFmt")
     xfs_match = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles, re.S)
     xfs = re.findall(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs_match.group(1), re.S)
@@ -179,6 +204,7 @@ def _recount(styles: str, parent: str, child: str) -> str:
         n = len(re.findall(rf"<{child}\b", m.group(3)))
         tag = re.sub(r'\scount="\d+"', "", m.group(1))
         return f'{tag} count="{n}"{m.group(2)}{m.group(3)}</{parent}>'
+
     return re.sub(rf"(<{parent}\b[^>]*?)(\s*>)(.*?)</{parent}>", fix, styles, count=1, flags=re.S)
 
 
@@ -238,7 +264,13 @@ def _put_row(xml: str, r: int, new: dict[int, str | None]) -> str:
             raise Unsupported("row without r")
         number = int(ref.group(1))
         if number == r:
-            return xml[:start] + body[:m.start()] + _merged(m.group(0), r, new) + body[m.end():] + xml[start + len(body):]
+            return (
+                xml[:start]
+                + body[: m.start()]
+                + _merged(m.group(0), r, new)
+                + body[m.end() :]
+                + xml[start + len(body) :]
+            )
         if number > r:
             at = m.start()
             break
@@ -247,8 +279,8 @@ def _put_row(xml: str, r: int, new: dict[int, str | None]) -> str:
         return xml
     row = f'<row r="{r}">{cells}</row>'
     if start is None:  # <sheetData/>
-        return xml[:data.start()] + f"<sheetData>{row}</sheetData>" + xml[data.end():]
-    return xml[:start] + body[:at] + row + body[at:] + xml[start + len(body):]
+        return xml[: data.start()] + f"<sheetData>{row}</sheetData>" + xml[data.end() :]
+    return xml[:start] + body[:at] + row + body[at:] + xml[start + len(body) :]
 
 
 def _merged(row: str, r: int, new: dict[int, str | None]) -> str:
@@ -256,7 +288,7 @@ def _merged(row: str, r: int, new: dict[int, str | None]) -> str:
     open_tag = re.match(r"<row\b[^>]*?(/?)>", row)
     head = re.sub(r'\sspans="[^"]*"', "", open_tag.group(0).rstrip("/>").rstrip("/")) + ">"
     cells: dict[int, str] = {}
-    for m in _CELL.finditer(row[open_tag.end():]):
+    for m in _CELL.finditer(row[open_tag.end() :]):
         ref = _REF.search(m.group(0).split(">", 1)[0])
         if ref is None or ref.group(1) is None or int(ref.group(2)) != r:
             raise Unsupported("cell without a reference")
@@ -268,7 +300,9 @@ def _merged(row: str, r: int, new: dict[int, str | None]) -> str:
         if cell is not None and old is not None and ' s="' not in cell:
             style = _STYLE.search(old.split(">", 1)[0])
             if style:  # keep the look staff gave the cell
-                cell = cell.replace(f'r="{_letters(col)}{r}"', f'r="{_letters(col)}{r}" s="{style.group(1)}"', 1)
+                cell = cell.replace(
+                    f'r="{_letters(col)}{r}"', f'r="{_letters(col)}{r}" s="{style.group(1)}"', 1
+                )
         if cell is not None:
             cells[col] = cell
     return head + "".join(c for _, c in sorted(cells.items())) + "</row>"
@@ -283,4 +317,5 @@ def _extend_dimension(xml: str, row: int, col: int) -> str:
         last_col = _number(parts.group(3) or parts.group(1))
         last_row = int(parts.group(4) or parts.group(2))
         return f'<dimension ref="{first}:{_letters(max(col, last_col))}{max(row, last_row)}"/>'
+
     return re.sub(r'<dimension ref="([^"]*)"\s*/>', grow, xml, count=1)

@@ -102,13 +102,17 @@ def _reader(col: Column):
             if member is None:
                 raise cells.BadValue(raw)
             return member
+
         return choice
     return _text
 
 
 _KIND_READERS = {
-    "date": cells.parse_date, "datetime": cells.parse_datetime, "int": cells.parse_int,
-    "number": cells.parse_number, "list": cells.split_list,
+    "date": cells.parse_date,
+    "datetime": cells.parse_datetime,
+    "int": cells.parse_int,
+    "number": cells.parse_number,
+    "list": cells.split_list,
 }
 
 
@@ -122,8 +126,13 @@ def _same(col: Column, current: object, new: object) -> bool:
         return False
     kind = current.__class__
     if kind is str:
-        return new.__class__ is str and current == new and col.kind in ("text", "choice") \
-            and new == new.strip(_STRIP) and (col.kind == "text" or _choice(col.choices, new) is not None)
+        return (
+            new.__class__ is str
+            and current == new
+            and col.kind in ("text", "choice")
+            and new == new.strip(_STRIP)
+            and (col.kind == "text" or _choice(col.choices, new) is not None)
+        )
     if kind is int:
         return new.__class__ is int and current == new and col.kind == "int"
     if kind is dt.datetime:
@@ -175,7 +184,9 @@ class Table:
         which would create (and keep) an empty cell object for every blank position; each
         column's converter is chosen once, not per cell (a ledger has half a million cells).
         """
-        present = [(c, self.positions[c.field]) for c in self.spec.columns if c.field in self.positions]
+        present = [
+            (c, self.positions[c.field]) for c in self.spec.columns if c.field in self.positions
+        ]
         if not present:
             return
         found = self.ws._cells  # (row, column) → Cell; reading it creates nothing
@@ -184,9 +195,16 @@ class Table:
         # (field, value for a blank, converter, choice index or None, whether plain text): text
         # and choice cells, most of a ledger, are converted inline for the common shapes, with
         # exactly the result of the converter, which handles everything else.
-        readers = [(c.field, [] if c.kind == "list" else None, _reader(c),
-                    _choice_index(c.choices) if c.kind == "choice" else None, c.kind == "text")
-                   for c, _ in present]
+        readers = [
+            (
+                c.field,
+                [] if c.kind == "list" else None,
+                _reader(c),
+                _choice_index(c.choices) if c.kind == "choice" else None,
+                c.kind == "text",
+            )
+            for c, _ in present
+        ]
         last = 1
         for r in range(2, self.ws.max_row + 1):
             if row_values is not None:

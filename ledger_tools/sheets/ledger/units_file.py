@@ -9,8 +9,8 @@ from python_calamine import CalamineWorkbook
 
 from ledger_tools.core.model import Unit, UnitCategory
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.cells import clean_text, split_list
+from ledger_tools.sheets.ledger import schema as sc
 
 __all__ = ["read_units"]
 
@@ -29,7 +29,9 @@ def _rows(path: Path) -> list[list[object]]:
         name = sc.UNITS.name if sc.UNITS.name in wb.sheet_names else wb.sheet_names[0]
         return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as e:  # calamine raises several types; none may reach the user raw
-        raise UsageError(f"单位名单 {path.name} 无法读取（{type(e).__name__}）。请提供 .xlsx、.xls、.ods 或 .csv 文件。") from None
+        raise UsageError(
+            f"单位名单 {path.name} 无法读取（{type(e).__name__}）。请提供 .xlsx、.xls、.ods 或 .csv 文件。"
+        ) from None
 
 
 def read_units(path: Path, notes: list[str] | None = None) -> list[Unit]:
@@ -42,7 +44,9 @@ def read_units(path: Path, notes: list[str] | None = None) -> list[Unit]:
     if not path.exists():
         raise UsageError(f"找不到单位名单文件：{path}。请检查 --units 的路径。")
     if path.is_dir():
-        raise UsageError(f"{path} 是文件夹。--units 须是单位名单文件（.xlsx、.xls、.ods 或 .csv）。")
+        raise UsageError(
+            f"{path} 是文件夹。--units 须是单位名单文件（.xlsx、.xls、.ods 或 .csv）。"
+        )
     if path.stat().st_size == 0:
         raise UsageError(f"单位名单 {path.name} 是空文件（0 字节）。请重新保存单位名单后再试。")
     rows = _rows(path)
@@ -51,7 +55,9 @@ def read_units(path: Path, notes: list[str] | None = None) -> list[Unit]:
     header = [clean_text(h) for h in rows[0]]
     pos = {c.field: header.index(c.header) for c in sc.UNITS.columns if c.header in header}
     if "name" not in pos:
-        raise UsageError(f"单位名单 {path.name} 第 1 行没有「单位名称」表头。表头应为：{'、'.join(sc.UNITS.headers)}。")
+        raise UsageError(
+            f"单位名单 {path.name} 第 1 行没有「单位名称」表头。表头应为：{'、'.join(sc.UNITS.headers)}。"
+        )
 
     def get(row, f):
         i = pos.get(f)
@@ -63,19 +69,25 @@ def read_units(path: Path, notes: list[str] | None = None) -> list[Unit]:
         if not name:
             continue
         if name in seen:
-            notes.append(f"单位名单 {path.name} 第 {number} 行：「{name}」重复，只登记第一次出现的一行。")
+            notes.append(
+                f"单位名单 {path.name} 第 {number} 行：「{name}」重复，只登记第一次出现的一行。"
+            )
             continue
         seen.add(name)
         category = get(row, "category")
         if category and not UnitCategory.parse(category):
-            notes.append(f"单位名单 {path.name} 第 {number} 行：单位类别「{category}」不是 "
-                         f"{'、'.join(UnitCategory.values())} 之一，已留空，请在「单位」表中补填。")
-        units.append(Unit(
-            name=name,
-            aliases=split_list(get(row, "aliases")),
-            category=category if UnitCategory.parse(category) else None,
-            section=get(row, "section"),
-            contact=get(row, "contact"),
-            phone=get(row, "phone"),
-        ))
+            notes.append(
+                f"单位名单 {path.name} 第 {number} 行：单位类别「{category}」不是 "
+                f"{'、'.join(UnitCategory.values())} 之一，已留空，请在「单位」表中补填。"
+            )
+        units.append(
+            Unit(
+                name=name,
+                aliases=split_list(get(row, "aliases")),
+                category=category if UnitCategory.parse(category) else None,
+                section=get(row, "section"),
+                contact=get(row, "contact"),
+                phone=get(row, "phone"),
+            )
+        )
     return units

@@ -53,8 +53,12 @@ def _formula_or_error(data: bytes) -> bool:
     def attribute(i: int) -> bool:
         return i > 0 and data[i - 1] in _SPACES
 
-    return (_hits(data, b"<f", element) or _hits(data, b":f", element)
-            or _hits(data, b't="e"', attribute) or _hits(data, b"t='e'", attribute))
+    return (
+        _hits(data, b"<f", element)
+        or _hits(data, b":f", element)
+        or _hits(data, b't="e"', attribute)
+        or _hits(data, b"t='e'", attribute)
+    )
 
 
 def plain_values(path: Path) -> bool:
@@ -62,7 +66,11 @@ def plain_values(path: Path) -> bool:
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             name = info.filename
-            if name.startswith("xl/worksheets/") and name.endswith(".xml") and _formula_or_error(z.read(info)):
+            if (
+                name.startswith("xl/worksheets/")
+                and name.endswith(".xml")
+                and _formula_or_error(z.read(info))
+            ):
                 return False
     return True
 
@@ -189,8 +197,14 @@ class ValueSheet:
             cell.value = value
         return cell
 
-    def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
-                  max_col: int | None = None, values_only: bool = False) -> Iterator[tuple]:
+    def iter_rows(
+        self,
+        min_row: int | None = None,
+        max_row: int | None = None,
+        min_col: int | None = None,
+        max_col: int | None = None,
+        values_only: bool = False,
+    ) -> Iterator[tuple]:
         min_row, min_col = min_row or 1, min_col or 1
         max_row, max_col = max_row or self.max_row, max_col or self.max_column
         for r in range(min_row, max_row + 1):

@@ -134,7 +134,9 @@ def read_returned(path: Path | str, limits: Limits = Limits()) -> ReturnedWorkbo
         # PanicException, a BaseException that no ``except Exception`` catches
         if type(exc).__name__ != "PanicException":
             raise
-        raise ReturnedFileError("F001", "文件中有无法读取的数值或日期（如超出范围的日期）") from None
+        raise ReturnedFileError(
+            "F001", "文件中有无法读取的数值或日期（如超出范围的日期）"
+        ) from None
     return ReturnedWorkbook(path, sha, kind, has_macros, sheets)
 
 
@@ -451,7 +453,9 @@ class _CFB:
             start, size = struct.unpack_from("<IQ", directory, off + 116)
             if kind in (1, 2, 5) and 2 <= name_len <= 64:
                 name = directory[off : off + name_len - 2].decode("utf-16-le", "replace")
-                self.entries.append((name, kind, start, size if self.ss == 4096 else size & 0xFFFFFFFF))
+                self.entries.append(
+                    (name, kind, start, size if self.ss == 4096 else size & 0xFFFFFFFF)
+                )
         if not self.entries or self.entries[0][1] != 5:
             raise _CorruptCFB
         self.first_minifat = first_minifat

@@ -49,10 +49,20 @@ PARTS = {
 
 
 def _item(n: int, **over) -> Item:
-    base = dict(id=f"2026-CW12-{n:02d}", source_type=SourceType.EXECUTIVE, source_name="市人民政府2026年第12次常务会议",
-                issued=D(2026, 9, 18), matter=f"加快推进第{n}项重点工作", requirement="年底前完成", leader="张副市长",
-                kind=ItemKind.REGULAR, deadline=D(2026, 12, 31), assigned=D(2026, 9, 22), lead_unit="东城区人民政府",
-                latest_progress="已完成方案编制，正在组织实施。")
+    base = dict(
+        id=f"2026-CW12-{n:02d}",
+        source_type=SourceType.EXECUTIVE,
+        source_name="市人民政府2026年第12次常务会议",
+        issued=D(2026, 9, 18),
+        matter=f"加快推进第{n}项重点工作",
+        requirement="年底前完成",
+        leader="张副市长",
+        kind=ItemKind.REGULAR,
+        deadline=D(2026, 12, 31),
+        assigned=D(2026, 9, 22),
+        lead_unit="东城区人民政府",
+        latest_progress="已完成方案编制，正在组织实施。",
+    )
     base.update(over)
     return Item(**base)
 
@@ -62,27 +72,87 @@ def _briefing() -> briefing.Briefing:
         _item(1, deadline=D(2026, 10, 15), co_units=["市财政局"]),
         _item(2, deadline=D(2026, 12, 2), lead_unit="西山县人民政府", leader="王副市长"),
         _item(3, status=Status.DONE, done_date=D(2026, 11, 12)),
-        _item(4, kind=ItemKind.LONG_TERM, deadline=None, lead_unit="南湖县人民政府", stage_target="年内完成一期"),
-        _item(5, confidential=True, matter="涉密内容", deadline=D(2026, 11, 10), lead_unit="西山县人民政府"),
-        _item(6, closed_date=D(2026, 11, 5), done_date=D(2026, 10, 30), verification=Verification.FALSE_REPORT),
+        _item(
+            4,
+            kind=ItemKind.LONG_TERM,
+            deadline=None,
+            lead_unit="南湖县人民政府",
+            stage_target="年内完成一期",
+        ),
+        _item(
+            5,
+            confidential=True,
+            matter="涉密内容",
+            deadline=D(2026, 11, 10),
+            lead_unit="西山县人民政府",
+        ),
+        _item(
+            6,
+            closed_date=D(2026, 11, 5),
+            done_date=D(2026, 10, 30),
+            verification=Verification.FALSE_REPORT,
+        ),
     ]
-    reports = [Report(item_id=i.id, period=p, recorded=D(2026, int(p[-2:]), 20))
-               for i in items for p in ("2026-10", "2026-11") if i.id != "2026-CW12-04" or p == "2026-10"]
-    reminders = [Reminder(D(2026, 10, 22), "2026-CW12-01", method=ReminderMethod.WRITTEN),
-                 Reminder(D(2026, 11, 3), "2026-CW12-01", method=ReminderMethod.PHONE)]
-    extensions = [Extension("2026-CW12-02", D(2026, 11, 18), "西山县人民政府", D(2026, 12, 2), D(2027, 3, 31), "受天气影响")]
+    reports = [
+        Report(item_id=i.id, period=p, recorded=D(2026, int(p[-2:]), 20))
+        for i in items
+        for p in ("2026-10", "2026-11")
+        if i.id != "2026-CW12-04" or p == "2026-10"
+    ]
+    reminders = [
+        Reminder(D(2026, 10, 22), "2026-CW12-01", method=ReminderMethod.WRITTEN),
+        Reminder(D(2026, 11, 3), "2026-CW12-01", method=ReminderMethod.PHONE),
+    ]
+    extensions = [
+        Extension(
+            "2026-CW12-02",
+            D(2026, 11, 18),
+            "西山县人民政府",
+            D(2026, 12, 2),
+            D(2027, 3, 31),
+            "受天气影响",
+        )
+    ]
     done = []
     for i in items:
-        c = rules.recompute(i, [e for e in extensions if e.item_id == i.id], [r for r in reports if r.item_id == i.id],
-                            [r for r in reminders if r.item_id == i.id], AS_OF, CAL, SET)
-        done.append(replace(i, status=c.status, current_deadline=c.current_deadline, reminders=c.reminders,
-                            workdays_left=c.workdays_left, alert=c.alert, period_flag=c.period_flag))
+        c = rules.recompute(
+            i,
+            [e for e in extensions if e.item_id == i.id],
+            [r for r in reports if r.item_id == i.id],
+            [r for r in reminders if r.item_id == i.id],
+            AS_OF,
+            CAL,
+            SET,
+        )
+        done.append(
+            replace(
+                i,
+                status=c.status,
+                current_deadline=c.current_deadline,
+                reminders=c.reminders,
+                workdays_left=c.workdays_left,
+                alert=c.alert,
+                period_flag=c.period_flag,
+            )
+        )
     earlier = [briefing.Snapshot("2026-10", D(2026, 10, 31), 6, 0, 0, 5, 1, 1, 0, 0.0)]
-    return briefing.compute(month="2026-11", as_of=AS_OF, items=done, reports=reports, extensions=extensions,
-                            reminders=reminders, settings=SET, cal=CAL, snapshots=earlier)
+    return briefing.compute(
+        month="2026-11",
+        as_of=AS_OF,
+        items=done,
+        reports=reports,
+        extensions=extensions,
+        reminders=reminders,
+        settings=SET,
+        cal=CAL,
+        snapshots=earlier,
+    )
 
 
-NARRATIVE = ["一、总体情况。截至2026年11月30日，共跟踪督办议定事项6件。", "二、本月办结情况。本月办结1件。"]
+NARRATIVE = [
+    "一、总体情况。截至2026年11月30日，共跟踪督办议定事项6件。",
+    "二、本月办结情况。本月办结1件。",
+]
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +184,16 @@ def test_nothing_volatile_outside_docprops(tmp_path):
     assert all(n.startswith("docProps/") for n in differ)
 
 
-@pytest.mark.parametrize(("text", "width", "lines"), [("", 10, 1), ("abc", 10, 1), ("一二三四五", 10, 2),
-                                                      ("一二三四五六七八", 10, 2), ("甲\n乙\n丙", 30, 3)])
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("", 10, 1),
+        ("abc", 10, 1),
+        ("一二三四五", 10, 2),
+        ("一二三四五六七八", 10, 2),
+        ("甲\n乙\n丙", 30, 3),
+    ],
+)
 def test_row_heights_count_cjk_characters_double(text, width, lines):
     assert lines_needed(text, width) == lines
 
@@ -126,11 +204,32 @@ def test_the_word_document_survives_markup_and_control_characters_from_the_ledge
     from ledger_tools.sheets.documents import word as docx_render
     from ledger_tools.sheets.documents.templates import bundled_template
 
-    context = {"title": "通报", "as_of_text": "2026年11月30日", "office_name": "督查室", "org_name": "市人民政府",
-               "month_text": "2026年11月", "year": 2026, "paragraphs": ["进展\x0b说明 <a> & \x01完成"],
-               "totals": [], "units": [], "scores": [], "weights_note": "",
-               "overdue": [{"no": 1, "id": "2026-CW12-01", "unit": "东城区", "leader": "", "matter": "</w:t>",
-                            "deadline": "", "days": 3, "reminders": "", "progress": "x\x0cy"}]}
+    context = {
+        "title": "通报",
+        "as_of_text": "2026年11月30日",
+        "office_name": "督查室",
+        "org_name": "市人民政府",
+        "month_text": "2026年11月",
+        "year": 2026,
+        "paragraphs": ["进展\x0b说明 <a> & \x01完成"],
+        "totals": [],
+        "units": [],
+        "scores": [],
+        "weights_note": "",
+        "overdue": [
+            {
+                "no": 1,
+                "id": "2026-CW12-01",
+                "unit": "东城区",
+                "leader": "",
+                "matter": "</w:t>",
+                "deadline": "",
+                "days": 3,
+                "reminders": "",
+                "progress": "x\x0cy",
+            }
+        ],
+    }
     out = docx_render.render_docx(bundled_template("通报.docx"), context, tmp_path / "a.docx")
     doc = Document(str(out))
     assert "进展说明 <a> & 完成" in [p.text for p in doc.paragraphs]

@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.a1 import parse_a1
+from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.reader import parse_form, read_meta
 from ledger_tools.sheets.forms.writer import write_form
 from ledger_tools.sheets.returned.workbook import ReturnedFileError, read_returned
@@ -64,7 +64,9 @@ def test_typed_values_come_back_raw(form):
     p = parse_form(read_returned(_edit(form, fill)), KEY)
     first, second = p.rows[0].cells, p.rows[1].cells
     assert first["办理状态"].value == "已办结"
-    assert first["本期进展情况"].value == "已完成全部改造任务。  "  # trailing spaces kept: checks decide
+    assert (
+        first["本期进展情况"].value == "已完成全部改造任务。  "
+    )  # trailing spaces kept: checks decide
     assert first["办结日期"].value in (dt.date(2026, 11, 15), dt.datetime(2026, 11, 15))
     assert second["申请延期至"].value == "2026年3月5日" and second["申请延期至"].ref == "P7"
     assert p.contact.value == "王五" and p.phone.value == 13800000000

@@ -34,10 +34,19 @@ GOLDEN = Path(__file__).with_name("golden") / "form_sheet1.xml"
 
 def _item(n: int, **over) -> Item:
     values = dict(
-        id=f"2026-CW12-{n:02d}", source_name="市人民政府2026年第12次常务会议", matter=f"加快推进第{n}项工作",
-        requirement="年底前完成", leader="张副市长", lead_unit="东城区人民政府", co_units=["市财政局"],
-        kind=ItemKind.REGULAR, deadline=dt.date(2026, 12, 31), current_deadline=dt.date(2026, 12, 31),
-        assigned=dt.date(2026, 9, 22), status=Status.IN_PROGRESS, latest_progress="已完成方案编制。",
+        id=f"2026-CW12-{n:02d}",
+        source_name="市人民政府2026年第12次常务会议",
+        matter=f"加快推进第{n}项工作",
+        requirement="年底前完成",
+        leader="张副市长",
+        lead_unit="东城区人民政府",
+        co_units=["市财政局"],
+        kind=ItemKind.REGULAR,
+        deadline=dt.date(2026, 12, 31),
+        current_deadline=dt.date(2026, 12, 31),
+        assigned=dt.date(2026, 9, 22),
+        status=Status.IN_PROGRESS,
+        latest_progress="已完成方案编制。",
     )
     values.update(over)
     return Item(**values)
@@ -45,18 +54,40 @@ def _item(n: int, **over) -> Item:
 
 def content(**over) -> FormContent:
     values = dict(
-        ledger_id="0123456789abcdef0123456789abcdef", unit="东城区人民政府", period="2026-11",
-        due=dt.date(2026, 11, 25), generated=dt.datetime(2026, 11, 20, 9, 0, 0), settings=Settings(),
-        contact="李明", phone="0875-2101001",
+        ledger_id="0123456789abcdef0123456789abcdef",
+        unit="东城区人民政府",
+        period="2026-11",
+        due=dt.date(2026, 11, 25),
+        generated=dt.datetime(2026, 11, 20, 9, 0, 0),
+        settings=Settings(),
+        contact="李明",
+        phone="0875-2101001",
         items=[
             _item(1),
-            _item(2, kind=ItemKind.LONG_TERM, current_deadline=None, deadline=None, co_units=[],
-                  latest_progress="第一行\r\n第二行", matter="=HYPERLINK(\"http://x\")"),
-            _item(3, confidential=True, matter="保密的第三项工作", status=Status.EXTENSION_REQUESTED),
+            _item(
+                2,
+                kind=ItemKind.LONG_TERM,
+                current_deadline=None,
+                deadline=None,
+                co_units=[],
+                latest_progress="第一行\r\n第二行",
+                matter='=HYPERLINK("http://x")',
+            ),
+            _item(
+                3, confidential=True, matter="保密的第三项工作", status=Status.EXTENSION_REQUESTED
+            ),
         ],
         co_items=[
-            CoItem(_item(7, lead_unit="西山县人民政府", matter="西山县主责的工作"), "王芳", "0875-2101002"),
-            CoItem(_item(8, lead_unit="南湖县人民政府", matter="南湖县的涉密工作", confidential=True), "张伟", "1"),
+            CoItem(
+                _item(7, lead_unit="西山县人民政府", matter="西山县主责的工作"),
+                "王芳",
+                "0875-2101002",
+            ),
+            CoItem(
+                _item(8, lead_unit="南湖县人民政府", matter="南湖县的涉密工作", confidential=True),
+                "张伟",
+                "1",
+            ),
         ],
     )
     values.update(over)
@@ -99,7 +130,11 @@ def test_locked_values_read_back_identically_with_openpyxl_and_calamine(form):
 def test_locked_text_is_what_the_ledger_says(form):
     _path, meta = form
     first, second, third = meta.locked.values()
-    assert first["当前时限"] == "2026-12-31" and first["协办单位"] == "市财政局" and first["事项类型"] == "一般"
+    assert (
+        first["当前时限"] == "2026-12-31"
+        and first["协办单位"] == "市财政局"
+        and first["事项类型"] == "一般"
+    )
     assert second["上期进展"] == "第一行\n第二行"  # CR LF would not survive an XML round trip
     assert second["当前时限"] == "" and second["事项类型"] == "长期"
     assert third["序号"] == "3（涉密）"
@@ -129,7 +164,8 @@ def test_only_input_cells_are_unlocked_and_every_sheet_is_protected(form):
             assert not ws.cell(row=r, column=cols[h]).protection.locked, (r, h)
     unlocked_block = {
         ws.cell(row=r, column=c + 1).value
-        for r in range(1, ROW_HEADER + 1) for c in range(len(fl.FORM_COLUMNS))
+        for r in range(1, ROW_HEADER + 1)
+        for c in range(len(fl.FORM_COLUMNS))
         if ws.cell(row=r, column=c + 1).value and not ws.cell(row=r, column=c + 1).protection.locked
     }
     assert unlocked_block == {"李明", "0875-2101001"}  # 联系人*, 联系电话* and nothing else above
@@ -140,10 +176,23 @@ def test_header_block_values(form):
     assert parsed.unit_cell.value == "东城区人民政府"
     assert (parsed.contact.value, parsed.phone.value) == ("李明", "0875-2101001")
     ws = openpyxl.load_workbook(form[0])[fl.SHEET_FORM]
-    labels = {fl.header_key(c.value): c for row in ws.iter_rows(max_row=ROW_HEADER) for c in row if c.value}
-    assert ws.cell(row=labels["截止日期"].row, column=labels["截止日期"].column + 1).value == "2026-11-25"
-    assert ws.cell(row=labels["报送期次"].row, column=labels["报送期次"].column + 1).value == "2026-11"
-    assert ws.cell(row=labels["机构名称"].row, column=labels["机构名称"].column + 1).value == "市人民政府"
+    labels = {
+        fl.header_key(c.value): c
+        for row in ws.iter_rows(max_row=ROW_HEADER)
+        for c in row
+        if c.value
+    }
+    assert (
+        ws.cell(row=labels["截止日期"].row, column=labels["截止日期"].column + 1).value
+        == "2026-11-25"
+    )
+    assert (
+        ws.cell(row=labels["报送期次"].row, column=labels["报送期次"].column + 1).value == "2026-11"
+    )
+    assert (
+        ws.cell(row=labels["机构名称"].row, column=labels["机构名称"].column + 1).value
+        == "市人民政府"
+    )
 
 
 def test_data_validations(form):
@@ -172,7 +221,9 @@ def test_confidential_row_is_marked_and_filled(form):
     plain, secret = FIRST_ITEM_ROW + 1, FIRST_ITEM_ROW + 3
     assert ws.cell(row=secret, column=cols["序号"]).value == "3（涉密）"
     assert ws.cell(row=secret, column=cols["议定事项"]).fill.fgColor.rgb.endswith(CONFIDENTIAL_FILL)
-    assert not (ws.cell(row=plain, column=cols["议定事项"]).fill.fgColor.rgb or "").endswith(CONFIDENTIAL_FILL)
+    assert not (ws.cell(row=plain, column=cols["议定事项"]).fill.fgColor.rgb or "").endswith(
+        CONFIDENTIAL_FILL
+    )
 
 
 def test_co_sheet_lists_co_items_and_hides_confidential_content(form):
@@ -195,7 +246,17 @@ def test_help_sheet_names_due_date_and_rules(form):
     ws = openpyxl.load_workbook(form[0])[fl.SHEET_HELP]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "2026年11月25日" in text
-    for words in ("推进中", "已办结", "申请延期", "办结日期", "延期原因", "阶段性目标", "12 个月", "2000 字", "联系电话"):
+    for words in (
+        "推进中",
+        "已办结",
+        "申请延期",
+        "办结日期",
+        "延期原因",
+        "阶段性目标",
+        "12 个月",
+        "2000 字",
+        "联系电话",
+    ):
         assert words in text, words
 
 
@@ -207,7 +268,11 @@ def test_meta_is_very_hidden_and_holds_the_signature(form):
     assert wb.active.title == fl.SHEET_FORM
     rows = {r[0]: r[1] for r in wb[fl.SHEET_META].iter_rows(values_only=True) if r[0]}
     assert rows[fl.META_FORMAT] == fl.META_FORMAT_VALUE
-    assert rows["unit"] == "东城区人民政府" and rows["period"] == "2026-11" and rows["due"] == "2026-11-25"
+    assert (
+        rows["unit"] == "东城区人民政府"
+        and rows["period"] == "2026-11"
+        and rows["due"] == "2026-11-25"
+    )
     assert rows["generated"] == "2026-11-20T09:00:00"
     assert signing.verify(meta, KEY, rows[fl.META_SIGNATURE])
 
@@ -215,7 +280,10 @@ def test_meta_is_very_hidden_and_holds_the_signature(form):
 def test_print_setup(form):
     ws = openpyxl.load_workbook(form[0])[fl.SHEET_FORM]
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1 is the default
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (
+        None,
+        1,
+    )  # 1 is the default
     assert ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == f"$1:${ROW_HEADER + 1}"
     assert ws.column_dimensions["D"].width > 20  # 议定事项 wide enough to read
@@ -241,8 +309,11 @@ def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path):
 def _xml_lines(xml: str, strings: list[str]) -> list[str]:
     """One tag per line, in the manner of XlsxWriter's own golden-file comparisons, with each
     shared-string index replaced by its text so a reviewer reads what the unit sees."""
-    xml = re.sub(r'(t="s"[^>]*>\s*<v>)(\d+)(</v>)',
-                 lambda m: m.group(1) + "«" + strings[int(m.group(2))].replace("\n", "⏎") + "»" + m.group(3), xml)
+    xml = re.sub(
+        r'(t="s"[^>]*>\s*<v>)(\d+)(</v>)',
+        lambda m: m.group(1) + "«" + strings[int(m.group(2))].replace("\n", "⏎") + "»" + m.group(3),
+        xml,
+    )
     xml = re.sub(r">\s*<", ">\n<", xml.strip())
     return xml.splitlines()
 
@@ -270,8 +341,10 @@ def test_form_sheet_xml_matches_the_reviewed_golden_file(tmp_path):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
-       | st.text(alphabet="推进工程项目ＡＢ１２（）。、 abc\t\n가나😀\u0301\u3000", max_size=60))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+    | st.text(alphabet="推进工程项目ＡＢ１２（）。、 abc\t\n가나😀\u0301\u3000", max_size=60)
+)
 def test_row_heights_measure_text_exactly_as_unicodedata_does(text):
     from ledger_tools.sheets.forms.writer import _display_width, _exact_width
 
@@ -286,4 +359,3 @@ def test_a_form_is_written_with_the_mode_of_any_new_file(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644  # not mkstemp's 0600: the form is sent on
     finally:
         os.umask(saved)
-

@@ -67,14 +67,19 @@ def test_changed_on_disk_is_not_overwritten(ledger):
 
 def test_a_second_run_waits_for_the_lock_then_gives_up(ledger):
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time
             from ledger_tools.sheets.ledger.file import LedgerFile
             with LedgerFile({str(ledger)!r}, writable=True):
                 print("held", flush=True)
                 time.sleep(5)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -128,7 +133,8 @@ def _image(wb, ws):
     import io
 
     png = base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
     ws.insert_image("AF2", "dot.png", {"image_data": io.BytesIO(png)})
 
 

@@ -48,12 +48,24 @@ def test_a_new_row_reads_back_in_openpyxl_and_calamine_and_nothing_else_changes(
         assert z.testzip() is None
     before, after = _raw(ledger), _raw(out)
     assert list(after) == list(before)  # same parts, same order
-    assert {n for n in before if before[n] != after[n]} == changed == {"xl/worksheets/sheet10.xml", "xl/styles.xml"}
+    assert (
+        {n for n in before if before[n] != after[n]}
+        == changed
+        == {"xl/worksheets/sheet10.xml", "xl/styles.xml"}
+    )
     ws = openpyxl.load_workbook(out)[SNAP]
-    assert [c.value for c in ws[2]][:3] == ["2026-11", dt.datetime(2026, 11, 20), 120] and ws["J2"].value == 0.5656
-    assert (ws["B2"].number_format, ws["J2"].number_format, ws["C2"].number_format) == ("yyyy-mm-dd", "0.0%", "General")
+    assert [c.value for c in ws[2]][:3] == ["2026-11", dt.datetime(2026, 11, 20), 120] and ws[
+        "J2"
+    ].value == 0.5656
+    assert (ws["B2"].number_format, ws["J2"].number_format, ws["C2"].number_format) == (
+        "yyyy-mm-dd",
+        "0.0%",
+        "General",
+    )
     assert ws.max_row == 2 and ws.dimensions == "A1:J2"
-    calamine = python_calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name(SNAP).to_python()
+    calamine = (
+        python_calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_name(SNAP).to_python()
+    )
     assert calamine[1][:3] == ["2026-11", DAY, 120]
 
 
@@ -77,14 +89,19 @@ def test_an_existing_row_keeps_staffs_cells_and_looks_and_rows_stay_in_order(led
     patch_cells(ledger, out, SNAP, {2: {1: "2026-10", 3: 100, 4: None}, 3: ROW}, FORMATS)
     ws = openpyxl.load_workbook(out)[SNAP]
     assert [ws.cell(r, 1).value for r in range(2, 6)] == ["2026-10", "2026-11", None, "2026-12"]
-    assert (ws["C2"].value, ws["C2"].font.b, ws["L2"].value, ws["L4"].value) == (100, True, "staff's note", "another note")
+    assert (ws["C2"].value, ws["C2"].font.b, ws["L2"].value, ws["L4"].value) == (
+        100,
+        True,
+        "staff's note",
+        "another note",
+    )
     xml = zipfile.ZipFile(out).read("xl/worksheets/sheet10.xml").decode()
     assert re.findall(r'<row r="(\d+)"', xml) == ["1", "2", "3", "4", "5"]
 
 
 def test_text_is_escaped_and_kept_exactly(ledger, tmp_path):
     out = tmp_path / "out.xlsx"
-    text = " <a & b> \"引号\" "
+    text = ' <a & b> "引号" '
     patch_cells(ledger, out, SNAP, {2: {1: text}}, {})
     assert _values(out, SNAP)[1][0] == text
 
@@ -102,7 +119,9 @@ def test_a_workbook_xlsxwriter_made_with_shared_strings(tmp_path):
     assert _values(out, "其他") == [["共享字符串"]]
 
 
-@pytest.mark.parametrize("case", ["date1904", "no-sheet", "formula-in-the-cell", "row-without-reference"])
+@pytest.mark.parametrize(
+    "case", ["date1904", "no-sheet", "formula-in-the-cell", "row-without-reference"]
+)
 def test_what_it_is_not_sure_of_is_left_to_openpyxl(tmp_path, case):
     src, out = tmp_path / "x.xlsx", tmp_path / "out.xlsx"
     with xlsxwriter.Workbook(src, {"date_1904": case == "date1904"}) as wb:
@@ -112,7 +131,9 @@ def test_what_it_is_not_sure_of_is_left_to_openpyxl(tmp_path, case):
     if case == "row-without-reference":
         with zipfile.ZipFile(src) as z:
             parts = {i.filename: z.read(i) for i in z.infolist()}
-        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b'<row r="2"', b"<row")
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+            b'<row r="2"', b"<row"
+        )
         with zipfile.ZipFile(src, "w") as z:
             for name, data in parts.items():
                 z.writestr(name, data)
@@ -141,7 +162,13 @@ def test_libreoffice_reads_the_patched_ledger(ledger, tmp_path):
 
     lo.require_soffice()
     patch_cells(ledger, tmp_path / "patched.xlsx", SNAP, {2: ROW}, FORMATS)
-    resaved = lo.convert(tmp_path / "patched.xlsx", "xlsx", tmp_path / "lo")  # opened and saved again
+    resaved = lo.convert(
+        tmp_path / "patched.xlsx", "xlsx", tmp_path / "lo"
+    )  # opened and saved again
     ws = openpyxl.load_workbook(resaved)[SNAP]
-    assert (ws["A2"].value, ws["B2"].value, ws["C2"].value) == ("2026-11", dt.datetime(2026, 11, 20), 120)
+    assert (ws["A2"].value, ws["B2"].value, ws["C2"].value) == (
+        "2026-11",
+        dt.datetime(2026, 11, 20),
+        120,
+    )
     assert ws["B2"].is_date and "%" in ws["J2"].number_format

@@ -88,7 +88,9 @@ def patch_central_sizes(data: bytes, member: str, *, file_size: int) -> bytes:
 
 def build_ods(tables: dict[str, str]) -> bytes:
     """A minimal OpenDocument spreadsheet, written by hand: {table name: rows XML}."""
-    body = "".join(f'<table:table table:name="{n}">{rows}</table:table>' for n, rows in tables.items())
+    body = "".join(
+        f'<table:table table:name="{n}">{rows}</table:table>' for n, rows in tables.items()
+    )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
         ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
@@ -114,8 +116,10 @@ def build_ods(tables: dict[str, str]) -> bytes:
 
 
 def ods_text(t: str, repeat: int = 1) -> str:
-    return (f'<table:table-cell office:value-type="string" table:number-columns-repeated="{repeat}">'
-            f"<text:p>{t}</text:p></table:table-cell>")
+    return (
+        f'<table:table-cell office:value-type="string" table:number-columns-repeated="{repeat}">'
+        f"<text:p>{t}</text:p></table:table-cell>"
+    )
 
 
 def ods_empty(n: int) -> str:
@@ -157,8 +161,15 @@ def expect(path: Path, code: str, limits: Limits = Limits()) -> ReturnedFileErro
 
 @pytest.mark.parametrize(
     ("row", "col", "ref"),
-    [(0, 0, "A1"), (6, 10, "K7"), (0, 25, "Z1"), (0, 26, "AA1"), (99, 701, "ZZ100"),
-     (0, 702, "AAA1"), (1_048_575, 16_383, "XFD1048576")],
+    [
+        (0, 0, "A1"),
+        (6, 10, "K7"),
+        (0, 25, "Z1"),
+        (0, 26, "AA1"),
+        (99, 701, "ZZ100"),
+        (0, 702, "AAA1"),
+        (1_048_575, 16_383, "XFD1048576"),
+    ],
 )
 def test_a1_round_trips(row, col, ref):
     assert a1(row, col) == ref
@@ -188,7 +199,9 @@ def test_xlsx_values_keep_their_a1_positions(tmp_path):
     assert wb.sha256 == fingerprint(path) == hashlib.sha256(path.read_bytes()).hexdigest()
     s = wb.sheet("反馈表")
     assert s.visible == "visible"
-    cells = {a1(r, c): v for r, row in enumerate(s.rows) for c, v in enumerate(row) if v is not None}
+    cells = {
+        a1(r, c): v for r, row in enumerate(s.rows) for c, v in enumerate(row) if v is not None
+    }
     assert cells == {
         "C3": "推进中",
         "D4": 12.5,
@@ -307,7 +320,9 @@ def test_hand_written_ods(tmp_path):
         f'<table:table-row table:number-rows-repeated="1048573">{ods_empty(16384)}</table:table-row>'
     )
     p = tmp_path / "手写.ods"
-    p.write_bytes(build_ods({"反馈表": rows, "_meta": f"<table:table-row>{ods_text('k')}</table:table-row>"}))
+    p.write_bytes(
+        build_ods({"反馈表": rows, "_meta": f"<table:table-row>{ods_text('k')}</table:table-row>"})
+    )
     wb = read_returned(p)
     assert (wb.kind, wb.has_macros) == ("ods", False)
     assert wb.sheet("反馈表").rows == [[], [], [None, None, "推进中", 12.5, D]]
@@ -370,7 +385,10 @@ def test_not_a_spreadsheet(tmp_path, content, word):
 def test_text_file_named_xlsx_says_so(tmp_path):
     p = tmp_path / "反馈表.xlsx"
     p.write_text("这是一个文本文件，不是表格\n", encoding="utf-8")
-    assert expect(p, "F001").detail == "文件不是 Excel/WPS/LibreOffice 表格，而是纯文本（如 CSV），请另存为 .xlsx"
+    assert (
+        expect(p, "F001").detail
+        == "文件不是 Excel/WPS/LibreOffice 表格，而是纯文本（如 CSV），请另存为 .xlsx"
+    )
 
 
 def test_truncated_xlsx(tmp_path):
@@ -555,8 +573,10 @@ def test_formatted_empty_cells_do_not_count(tmp_path):
 
 def test_ods_repeated_value_bomb(tmp_path):
     """One value repeated over 16384 columns and a million rows: a few hundred bytes."""
-    rows = (f"<table:table-row>{ods_text('x')}</table:table-row>"
-            f'<table:table-row table:number-rows-repeated="1048575">{ods_text("炸", 16384)}</table:table-row>')
+    rows = (
+        f"<table:table-row>{ods_text('x')}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="1048575">{ods_text("炸", 16384)}</table:table-row>'
+    )
     p = tmp_path / "bomb.ods"
     p.write_bytes(build_ods({"反馈表": rows}))
     assert len(p.read_bytes()) < 2000
@@ -572,7 +592,9 @@ def test_cell_limit_counts_all_sheets(tmp_path):
     for i in range(3):
         wb.add_worksheet(f"表{i}").write("J100", "x")  # 1,000 cells each
     wb.close()
-    assert read_returned(tmp_path / "s.xlsx", Limits(max_cells=3000)).sheet("表2").value(99, 9) == "x"
+    assert (
+        read_returned(tmp_path / "s.xlsx", Limits(max_cells=3000)).sheet("表2").value(99, 9) == "x"
+    )
     expect(tmp_path / "s.xlsx", "F003", Limits(max_cells=2999))
 
 
@@ -581,8 +603,14 @@ def test_damaged_parts_never_leak_raw_exceptions(tmp_path):
     members = xlsx_members(build_form(tmp_path / "f.xlsx"))
     rng = random.Random(7)
     p = tmp_path / "x.xlsx"
-    targets = ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml",
-               "xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"]
+    targets = [
+        "xl/worksheets/sheet1.xml",
+        "xl/workbook.xml",
+        "xl/sharedStrings.xml",
+        "xl/styles.xml",
+        "[Content_Types].xml",
+        "xl/_rels/workbook.xml.rels",
+    ]
     for _ in range(60):
         mangled = dict(members)
         name = rng.choice(targets)
@@ -723,7 +751,8 @@ def test_password_protected_xls_and_ods(tmp_path):
 
     require_soffice(uno=True)
     src = build_form(tmp_path / "f.xlsx")
-    out = fill_and_save(src, {"反馈表": {"C3": "已办结"}}, tmp_path / "enc", ("xls", "ods"),
-                        password="123456")
+    out = fill_and_save(
+        src, {"反馈表": {"C3": "已办结"}}, tmp_path / "enc", ("xls", "ods"), password="123456"
+    )
     for path in out.values():
         expect(path, "F002")
