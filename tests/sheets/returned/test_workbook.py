@@ -7,16 +7,18 @@ import hashlib
 import io
 import pickle
 import random
+import re
 import struct
 import zipfile
 from pathlib import Path
 
+import olefile
 import openpyxl
 import pytest
 import xlsxwriter
+from openpyxl.utils.cell import get_column_letter
 
 from ledger_tools.errors import LedgerError
-from ledger_tools.sheets.a1 import a1, column_letter, parse_a1
 from ledger_tools.sheets.returned.workbook import (
     Limits,
     ReturnedFileError,
@@ -156,36 +158,34 @@ def expect(path: Path, code: str, limits: Limits = Limits()) -> ReturnedFileErro
     return e.value
 
 
-# --- a1 --------------------------------------------------------------------------------------
+# --- cell references ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("row", "col", "ref"),
-    [
-        (0, 0, "A1"),
-        (6, 10, "K7"),
-        (0, 25, "Z1"),
-        (0, 26, "AA1"),
-        (99, 701, "ZZ100"),
-        (0, 702, "AAA1"),
-        (1_048_575, 16_383, "XFD1048576"),
-    ],
-)
-def test_a1_round_trips(row, col, ref):
-    assert a1(row, col) == ref
-    assert parse_a1(ref) == (row, col)
-    assert parse_a1(ref.lower()) == (row, col)
+def ref(row: int, col: int) -> str:
+    return f"{get_column_letter(col + 1)}{row + 1}"
 
 
-def test_a1_rejects_out_of_range():
-    for bad in [(-1, 0), (0, -1), (0, 16_384), (1_048_576, 0)]:
-        with pytest.raises(ValueError):
-            a1(*bad)
-    for bad in ["", "A0", "1A", "XFE1", "A1048577", "K 7"]:
-        with pytest.raises(ValueError):
-            parse_a1(bad)
-    assert parse_a1("$K$7") == (6, 10)
-    assert column_letter(0) == "A"
+@pytest.mark.parametrize("bad", ["XFE1", "1A", "K 7", "A0", "AAAA1"])
+def test_a_bad_cell_reference_in_a_sheet_is_our_error(tmp_path, bad):
+    """openpyxl reads the references; what it refuses, or what lies outside Excel's grid,
+    is a damaged file (F001) with a Chinese message, never openpyxl's exception."""
+    path = build_form(tmp_path / "f.xlsx")
+    members = xlsx_members(path)
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    assert 'r="C3"' in xml
+    members["xl/worksheets/sheet1.xml"] = xml.replace('r="C3"', f'r="{bad}"').encode()
+    p = tmp_path / "bad.xlsx"
+    p.write_bytes(zip_bytes(members))
+    with pytest.raises(ReturnedFileError) as e:
+        read_returned(p)
+    assert e.value.code == "F001", e.value.detail
+    assert_chinese(str(e.value))
+
+
+def assert_chinese(message: str) -> None:
+    """A user message: Chinese, no exception class name, no English sentence."""
+    assert re.search(r"[\u4e00-\u9fff]", message), message
+    assert not re.search(r"(Error|Exception|Invalid|[a-z]{4,} [a-z]{3,})", message), message
 
 
 # --- reading good files ----------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_xlsx_values_keep_their_a1_positions(tmp_path):
     s = wb.sheet("反馈表")
     assert s.visible == "visible"
     cells = {
-        a1(r, c): v for r, row in enumerate(s.rows) for c, v in enumerate(row) if v is not None
+        ref(r, c): v for r, row in enumerate(s.rows) for c, v in enumerate(row) if v is not None
     }
     assert cells == {
         "C3": "推进中",
@@ -479,10 +479,10 @@ def test_file_too_large(tmp_path):
 
 
 def test_file_size_message():
-    from ledger_tools.sheets.returned.workbook import _mb
+    from ledger_tools.sheets.returned.limits import mb
 
-    assert _mb(int(35.2 * 1024 * 1024)) == "35.2 MB"
-    assert _mb(20 * 1024 * 1024) == "20 MB"
+    assert mb(int(35.2 * 1024 * 1024)) == "35.2 MB"
+    assert mb(20 * 1024 * 1024) == "20 MB"
 
 
 def test_zip_bomb_by_ratio(tmp_path):
@@ -724,10 +724,9 @@ def test_far_away_cell_in_xls(tmp_path):
 
 
 @pytest.mark.slow
-def test_compound_file_reader_matches_olefile(tmp_path, lo_files):
-    """Our small CFB reader against olefile, for a stream in the mini stream and a big one."""
-    olefile = pytest.importorskip("olefile")
-    from ledger_tools.sheets.returned.workbook import _CFB
+def test_xls_records_are_measured_in_small_and_big_workbook_streams(tmp_path, lo_files):
+    """The Workbook stream comes from olefile, whether it lies in the mini stream (a small
+    file) or in regular sectors (over 4 KB): its records are all walked before calamine."""
     from tests.realclient.lo import convert
 
     wb = xlsxwriter.Workbook(str(tmp_path / "big.xlsx"))
@@ -736,13 +735,12 @@ def test_compound_file_reader_matches_olefile(tmp_path, lo_files):
         ws.write_row(r, 0, [f"第{r}行", r, r * 0.5])
     wb.close()
     big = convert(tmp_path / "big.xlsx", "xls", tmp_path / "out")
-    for path in (lo_files["xls"], big):
-        ole = olefile.OleFileIO(str(path))
-        ours = _CFB(path.read_bytes())
-        assert ours.read("Workbook") == ole.openstream("Workbook").read()
-        assert {n for n in ours.names if n != "Root Entry"} == {e[-1] for e in ole.listdir()}
-    assert len(_CFB(big.read_bytes()).read("Workbook")) > 4096  # regular sectors, not mini
+    assert len(olefile.OleFileIO(str(big)).openstream("Workbook").read()) > 4096
     assert read_returned(big).sheet("反馈表").value(1999, 0) == "第1999行"
+    e = expect(big, "F003", Limits(max_rows=1999))
+    assert "反馈表" in e.detail and "2000" in e.detail
+    e = expect(lo_files["xls"], "F003", Limits(max_rows=8))  # B9 is the last row
+    assert "反馈表" in e.detail
 
 
 @pytest.mark.slow
