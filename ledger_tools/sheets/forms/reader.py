@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from openpyxl.utils.cell import get_column_letter
+
 from ledger_tools.core import signing
-from ledger_tools.sheets.a1 import a1
+from ledger_tools.sheets.boundary import Failure, map_exceptions
 from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.returned.workbook import ReturnedFileError, ReturnedSheet, ReturnedWorkbook
@@ -57,6 +59,23 @@ def parse_form(wb: ReturnedWorkbook, key: str, *, ledger_id: str | None = None) 
 # `_meta` holds text cells; one that a client turned into a number or date reads back as text.
 _meta_text = fl.locked_text
 
+# The keys in column A of `_meta` are the file's own names; a message glosses them in Chinese.
+_META_KEY_LABELS = {
+    "version": "模板版本",
+    "ledger_id": "台账标识",
+    "unit": "填报单位",
+    "period": "报送期次",
+    "due": "截止日期",
+    "generated": "生成时间",
+    fl.META_SIGNATURE: "签名",
+    fl.META_LOCKED: "锁定内容表",
+}
+
+
+def _meta_key_label(key: str) -> str:
+    label = _META_KEY_LABELS.get(key)
+    return f"{label}（{key}）" if label else key
+
 
 def read_meta(wb: ReturnedWorkbook) -> tuple[fl.FormMeta, str]:
     """The form's metadata and the signature found beside it; F004 when absent or not ours."""
@@ -83,15 +102,11 @@ def read_meta(wb: ReturnedWorkbook) -> tuple[fl.FormMeta, str]:
         )
     missing = [k for k in (*fl.META_KEYS, fl.META_SIGNATURE) if not values.get(k)]
     if missing or locked_idx is None:
-        what = "、".join(missing) if missing else fl.META_LOCKED
+        what = "、".join(_meta_key_label(k) for k in (missing or [fl.META_LOCKED]))
         raise ReturnedFileError("F004", f"隐藏信息（工作表 {fl.SHEET_META}）不完整，缺少 {what}")
-    try:
+    with map_exceptions({ValueError: _meta_date_unreadable}, path=wb.path, what="隐藏信息"):
         due = dt.date.fromisoformat(values["due"])
         generated = dt.datetime.fromisoformat(values["generated"])
-    except ValueError:
-        raise ReturnedFileError(
-            "F004", f"隐藏信息（工作表 {fl.SHEET_META}）中的日期无法识别"
-        ) from None
     meta = fl.FormMeta(
         version=values["version"],
         ledger_id=values["ledger_id"],
@@ -102,6 +117,15 @@ def read_meta(wb: ReturnedWorkbook) -> tuple[fl.FormMeta, str]:
         locked=_locked_table(sheet, locked_idx),
     )
     return meta, values[fl.META_SIGNATURE]
+
+
+def _meta_date_unreadable(_failure: Failure) -> ReturnedFileError:
+    return ReturnedFileError("F004", f"隐藏信息（工作表 {fl.SHEET_META}）中的日期无法识别")
+
+
+def _ref(row_idx: int, col_idx: int) -> str:
+    """The A1 reference a clerk reads in Excel for 0-based (row, column): (6, 10) is K7."""
+    return f"{get_column_letter(col_idx + 1)}{row_idx + 1}"
 
 
 def _locked_table(sheet: ReturnedSheet, locked_idx: int) -> dict[str, dict[str, str]]:
@@ -152,7 +176,8 @@ def _header_map(row: list[object]) -> dict[str, int]:
 
 def _find_header(sheet: ReturnedSheet) -> tuple[int, dict[str, int]]:
     """The row holding the most table headers; every FORM_COLUMNS header must be in it."""
-    best_idx, best = -1, {}
+    best_idx = -1
+    best: dict[str, int] = {}
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         found = _header_map(row)
         if len(found) > len(best):
@@ -192,7 +217,7 @@ def _header_block(sheet: ReturnedSheet, header_idx: int) -> dict[str, fl.FormCel
                 continue
             k = fl.header_key(v).rstrip(":：")
             if k in labels and k not in found:
-                found[k] = fl.FormCell(sheet.value(r, c + 1), a1(r, c + 1))
+                found[k] = fl.FormCell(sheet.value(r, c + 1), _ref(r, c + 1))
     return found
 
 
@@ -206,7 +231,7 @@ def header_block(wb: ReturnedWorkbook) -> dict[str, fl.FormCell]:
 def _rows(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> list[fl.FormRow]:
     out: list[fl.FormRow] = []
     for r in range(header_idx + 1, len(sheet.rows)):
-        cells = {h: fl.FormCell(sheet.value(r, c), a1(r, c)) for h, c in columns.items()}
+        cells = {h: fl.FormCell(sheet.value(r, c), _ref(r, c)) for h, c in columns.items()}
         if all(
             cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
             for cell in cells.values()

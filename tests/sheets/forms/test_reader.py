@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from ledger_tools.sheets.a1 import parse_a1
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.reader import parse_form, read_meta
 from ledger_tools.sheets.forms.writer import write_form
@@ -90,8 +90,8 @@ def test_any_column_order_is_tolerated(form):
     assert [r.item_id for r in p.rows] == ["2026-CW12-01", "2026-CW12-02", "2026-CW12-03"]
     for row in p.rows:
         for cell in row.cells.values():
-            r, c = parse_a1(cell.ref)
-            assert sheet.value(r, c) == cell.value
+            letters, row_number = coordinate_from_string(cell.ref)
+            assert sheet.value(row_number - 1, column_index_from_string(letters) - 1) == cell.value
     assert p.rows[0].cells["事项编号"].ref == "P6"
 
 
