@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from ledger_tools.core import rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import PLACEHOLDER, for_circulation
+from ledger_tools.core.dates import cn_date
 from ledger_tools.core.model import (
     Alert,
     Extension,
@@ -46,10 +47,6 @@ __all__ = [
 ]
 
 NO_LEADER = "（未填责任领导）"
-
-
-def cn_date(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def cn_month(month: str) -> str:

@@ -58,6 +58,7 @@ from functools import cached_property
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import rules
 from ledger_tools.core.confidential import TEXT_FIELDS
+from ledger_tools.core.dates import dates_in_text
 from ledger_tools.core.model import FINAL_STATUSES, Item, Settings, UnitReportStatus
 
 __all__ = [
@@ -241,35 +242,6 @@ def add_months(d: dt.date, months: int) -> dt.date:
     year, month = divmod(total, 12)
     month += 1
     return dt.date(year, month, min(d.day, _stdcal.monthrange(year, month)[1]))
-
-
-_DATE_IN_TEXT = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*"
-    r"(?:(\d{1,2})(?!\d)\s*(?:月份?|[-/.])?\s*(?:(\d{1,2})(?!\d)\s*[日号]?)?)?\s*(底|末)?"
-)
-
-
-def dates_in_text(text: str | None) -> list[dt.date]:
-    """Every date a free text names, at its earliest reading (see the module docstring)."""
-    if not text:
-        return []
-    out: list[dt.date] = []
-    for m in _DATE_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
-        year, month, day, end = int(m.group(1)), m.group(2), m.group(3), m.group(4)
-        try:
-            if month is None:
-                out.append(dt.date(year, 12, 31) if end else dt.date(year, 1, 1))
-                continue
-            mon = int(month)
-            if day is not None:
-                out.append(dt.date(year, mon, int(day)))
-            elif end:
-                out.append(dt.date(year, mon, _stdcal.monthrange(year, mon)[1]))
-            else:
-                out.append(dt.date(year, mon, 1))
-        except ValueError:
-            continue  # 2027年13月: not a date, and not ours to guess
-    return out
 
 
 _NOT_LETTERS = re.compile(r"[\W_]+")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.dates import cn_date
 from ledger_tools.core.model import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -84,13 +85,6 @@ def cn_number(n: int) -> str:
         return head + "零" + _DIGITS[rest]
     tens, ones = divmod(rest, 10)
     return head + _DIGITS[tens] + "十" + (_DIGITS[ones] if ones else "")
-
-
-def cn_date(d: dt.date | None) -> str:
-    """2026年10月9日: GB/T 9704 writes dates in full Arabic numerals without leading zeros."""
-    if d is None:
-        return "（未填写）"
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _day(value: dt.date) -> dt.date:
