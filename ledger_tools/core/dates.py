@@ -95,10 +95,11 @@ def parse_datetime(value: object, *, strict: bool = False) -> dt.datetime | None
         m = _COMPACT.match(text)
     if m is None:
         raise UnreadableDate(value)
-    parts = [int(p) if p else 0 for p in m.groups()]
-    parts += [0] * (6 - len(parts))
+    year, month, day, hour, minute, second = ([int(p) if p else 0 for p in m.groups()] + [0] * 3)[
+        :6
+    ]
     try:
-        return dt.datetime(*parts)
+        return dt.datetime(year, month, day, hour, minute, second)
     except ValueError:
         raise UnreadableDate(value) from None
 

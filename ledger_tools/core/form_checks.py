@@ -274,7 +274,7 @@ def is_perfunctory(progress: str, last: str | None = None, *, quote: bool = True
 
 def formula_like(text: str | None) -> bool:
     """Text Excel would take for a formula if it were typed: W202 (it is stored as text)."""
-    return bool(text) and text[0] in "=+-@＝＋－＠"
+    return bool(text and text[0] in "=+-@＝＋－＠")
 
 
 def _control_chars(text: str) -> list[str]:

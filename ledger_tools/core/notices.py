@@ -269,8 +269,8 @@ def plan_notices(
     key = unit_order_key(unit_order)
     if fresh or plan.no_unit:
         groups: dict[str, list[Item]] = defaultdict(list)
-        for item in fresh:
-            groups[unit_of(item.lead_unit) or item.lead_unit].append(item)
+        for item in fresh:  # each has a 主责单位 (checked above)
+            groups[unit_of(item.lead_unit) or item.lead_unit or ""].append(item)
         seq = next_sequence(settings.notice_number_format, date.year, used_numbers)
         for unit in sorted(groups, key=key):
             number = notice_number(settings.notice_number_format, date.year, seq)
@@ -286,7 +286,7 @@ def plan_notices(
             reprint[(unit, (item.notice_no or "").strip())].append(item)
     for unit, number in sorted(reprint, key=lambda k: (key(k[0]), k[1])):
         group = reprint[(unit, number)]
-        date_of = max(_day(i.assigned) for i in group)
+        date_of = max(_day(i.assigned) for i in group if i.assigned is not None)
         plan.notices.append(Notice(unit, number, date_of, group, reissue=True))
     return plan
 

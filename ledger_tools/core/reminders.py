@@ -55,7 +55,7 @@ def plan_reminders(
     for item in items:
         if needs_reminder(item) and item.lead_unit and item.lead_unit.strip():
             groups[unit_of(item.lead_unit) or item.lead_unit].append(item)
-    rank = {a: n for n, a in enumerate(REMIND_ALERTS)}
+    rank: dict[Alert | None, int] = {a: n for n, a in enumerate(REMIND_ALERTS)}
     out = []
     for unit in sorted(groups, key=unit_order_key(unit_order)):
         group = sorted(

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
 from ledger_tools.core import dates
 from ledger_tools.core.calendar import WorkCalendar
@@ -433,6 +434,12 @@ def assign_ids(items: Sequence[Item]) -> dict[int, str]:
     return assigned
 
 
+@overload
+def _day(value: dt.date) -> dt.date: ...
+@overload
+def _day(value: None) -> None: ...
+@overload
+def _day(value: dt.date | None) -> dt.date | None: ...
 def _day(value: dt.date | None) -> dt.date | None:
     """Cells may come back as datetimes; every rule compares calendar days."""
     if isinstance(value, dt.datetime):

@@ -13,7 +13,7 @@ __all__ = ["draw_sample", "spot_check_candidates"]
 def spot_check_candidates(items: Iterable[Item]) -> list[Item]:
     """Items a unit reported finished that the office has not struck off yet, by 事项编号."""
     found = [i for i in items if i.id and i.status is Status.DONE and i.closed_date is None]
-    return sorted(found, key=lambda i: i.id)
+    return sorted(found, key=lambda i: i.id or "")
 
 
 def draw_sample(candidates: Sequence[Item], n: int, seed: int) -> list[Item]:

@@ -93,12 +93,13 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def parse_int(value: object) -> int | None:
+    """An integer from a number or typed digits (full-width too); 2.5 and text are BadValue."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise BadValue(value)
     try:
-        f = float(_normalise(str(value))) if isinstance(value, str) else float(value)
+        f = float(_normalise(value)) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise BadValue(value) from None
     if not f.is_integer():
@@ -107,12 +108,13 @@ def parse_int(value: object) -> int | None:
 
 
 def parse_number(value: object) -> float | None:
+    """A number from a number or typed digits; whatever float() refuses is BadValue."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise BadValue(value)
     try:
-        return float(_normalise(str(value))) if isinstance(value, str) else float(value)
+        return float(_normalise(value)) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise BadValue(value) from None
 
