@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ledger_tools.core import dates
 from ledger_tools.core.findings import Finding, Severity
 from ledger_tools.errors import LedgerError, os_reason
 
@@ -181,8 +182,6 @@ class ChineseGroup(click.Group):
 
 
 YEARS = (2000, 2100)  # dates and years outside are typing mistakes (0206, 2206), not plans
-_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-_MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
 _INT = re.compile(r"[+-]?\d+")
 
 
@@ -199,13 +198,12 @@ def _in_years(year: int, value: str) -> None:
 
 
 def parse_date_option(ctx, param, value: str | None) -> dt.date:
-    """YYYY-MM-DD; 2026/3/5, 2026.3.5, 2026年3月5日 and full-width digits are read as well."""
+    """YYYY-MM-DD; 2026/3/5, 2026.3.5, 2026年3月5日 and full-width digits (``core.dates``, strict)."""
     if value is None:
         return dt.date.today()
-    m = _DATE.fullmatch(_ascii(value))
     try:
-        day = dt.date(*map(int, m.groups())) if m else None
-    except ValueError:
+        day = dates.parse_date(value, strict=True)
+    except dates.UnreadableDate:
         day = None
     if day is None:
         raise click.BadParameter(f"「{value}」不是有效日期，请写成 YYYY-MM-DD，例如 2026-03-05。")
@@ -214,14 +212,17 @@ def parse_date_option(ctx, param, value: str | None) -> dt.date:
 
 
 def parse_month_option(ctx, param, value: str | None) -> str | None:
-    """YYYY-MM; 2026/3, 2026.3, 2026年3月 and full-width digits are read as well."""
+    """YYYY-MM; 2026/3, 2026.3, 2026年3月 and full-width digits (``core.dates``, strict)."""
     if value is None:
         return None
-    m = _MONTH.fullmatch(_ascii(value))
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    try:
+        month = dates.parse_month(value, strict=True)
+    except dates.UnreadableDate:
+        month = None
+    if month is None:
         raise click.BadParameter(f"「{value}」不是有效月份，请写成 YYYY-MM，例如 2026-03。")
-    _in_years(int(m.group(1)), value)
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    _in_years(month[0], value)
+    return f"{month[0]:04d}-{month[1]:02d}"
 
 
 def parse_year_option(ctx, param, value: str | None) -> int | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from ledger_tools.core import rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import PLACEHOLDER, for_circulation
+from ledger_tools.core.dates import cn_date
 from ledger_tools.core.model import (
     Alert,
     Extension,
@@ -48,10 +49,6 @@ __all__ = [
 NO_LEADER = "（未填责任领导）"
 
 
-def cn_date(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
-
-
 def cn_month(month: str) -> str:
     start = rules.period_start(month)
     return f"{start.year}年{start.month}月"
@@ -70,7 +67,7 @@ def default_as_of(month: str, today: dt.date) -> dt.date:
 
 # -- counting ---------------------------------------------------------------------------
 
-_STATUS_FIELD = {
+_STATUS_FIELD: dict[Status | None, str] = {
     Status.CLOSED: "closed",
     Status.DONE: "done",
     Status.IN_PROGRESS: "in_progress",
@@ -79,7 +76,7 @@ _STATUS_FIELD = {
     Status.PENDING_ASSIGNMENT: "pending",
     Status.TERMINATED: "terminated",
 }
-_ALERT_FIELD = {
+_ALERT_FIELD: dict[Alert | None, str] = {
     Alert.OVERDUE: "overdue",
     Alert.DUE_SOON: "due_soon",
     Alert.REPORT_MISSING: "report_missing",
@@ -470,7 +467,8 @@ def compute(
     unit_rows: dict[str, UnitRow] = {}
     long_term: list[LongTermRow] = []
     for i in items:
-        row = unit_rows.setdefault(i.lead_unit, UnitRow(i.lead_unit, Tally()))
+        unit = i.lead_unit or scoring.NO_UNIT  # always set: _under gave every item its unit
+        row = unit_rows.setdefault(unit, UnitRow(unit, Tally()))
         row.tally.add(i)
         own = reports_of.get(i.id or "", ())
         flag = scoring.report_flag(i, own, month, settings) if i.id else ReportFlag.NOT_REQUIRED

@@ -5,6 +5,9 @@ from the ``holidays`` package; the 工作日历 sheet. The package only knows th
 years whose arrangement the State Council has announced; for any other year we fall back to
 weekends and the statutory holiday dates (no guessed "observed" days) and remember that the
 year was relied on, so that commands can warn once that its arrangement is unconfirmed.
+Everything comes through the package's public API (``holidays.China``, ``is_working_day``):
+no private table of the package and no holiday data of our own, so an upgrade of the package
+is all a newly announced year needs.
 
 Every year is turned once into a sorted list of working-day ordinals: membership, the n-th
 working day and counts between two dates are then bisections, cheap enough for refreshing
@@ -14,10 +17,9 @@ tens of thousands of items.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 
 import holidays
 
@@ -25,66 +27,34 @@ from ledger_tools.core.model import CalendarOverride, DayType
 
 __all__ = ["WorkCalendar"]
 
-_SUBSTITUTED = re.compile(r"substituted from (\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-@lru_cache(maxsize=1)
-def _static_arrangements() -> tuple[frozenset[dt.date], frozenset[int]] | None:
-    """Make-up working days and announced years, read from the package's own table.
-
-    The table is not public API, so any surprise in its shape sends us to the label parser.
-    """
-    try:
-        from holidays.countries.china import ChinaStaticHolidays
-
-        table = ChinaStaticHolidays.special_public_holidays
-        makeup: set[dt.date] = set()
-        for year, rows in table.items():
-            if rows and not isinstance(rows[0], tuple):
-                rows = (rows,)
-            for row in rows:
-                # (month, day, name) rows are extra days off, not substitutions.
-                if len(row) in (4, 5) and all(isinstance(v, int) for v in row):
-                    from_year = row[4] if len(row) == 5 else year
-                    makeup.add(dt.date(int(from_year), row[2], row[3]))
-        return frozenset(makeup), frozenset(int(y) for y in table)
-    except Exception:  # any change in the private table means: use the fallback
-        return None
-
 
 @cache
-def _labelled_makeup_days(year: int) -> frozenset[dt.date]:
-    """Fallback: make-up days recovered from the English 'Day off (substituted from …)' labels."""
-    found: set[dt.date] = set()
+def _package_makeup_days(year: int) -> frozenset[dt.date]:
+    """Make-up working days (调休上班) that fall in ``year``, from the package's public API.
+
+    A make-up day is a Saturday or Sunday that ``is_working_day`` calls a working day. The
+    next year is loaded too: its announcement may move a working day into late December of
+    this one (2002's Spring Festival was paid back on 2001-12-29 and 30).
+    """
     try:
-        table = holidays.China(years=year, language="en_US", categories=("public",))
-    except Exception:  # without the labels we know nothing more than weekends
+        table = holidays.China(years=(year, min(year + 1, dt.MAXYEAR)), categories=("public",))
+        first = dt.date(year, 1, 1).toordinal()
+        days = (dt.date.fromordinal(o) for o in range(first, dt.date(year, 12, 31).toordinal() + 1))
+        return frozenset(d for d in days if d.weekday() >= 5 and table.is_working_day(d))
+    except Exception:  # years outside the package's range: no make-up days
         return frozenset()
-    for name in table.values():
-        for part in str(name).split(";"):
-            match = _SUBSTITUTED.search(part)
-            if match:
-                month, day, from_year = (int(g) for g in match.groups())
-                found.add(dt.date(from_year, month, day))
-    return frozenset(found)
 
 
 def _package_confirms(year: int) -> bool:
-    static = _static_arrangements()
-    if static is not None:
-        return year in static[1]
-    return bool(_labelled_makeup_days(year))
+    """Whether the package has the State Council's arrangement for ``year``.
 
-
-def _package_makeup_days(year: int) -> frozenset[dt.date]:
-    """Make-up working days that fall in ``year`` (their day off may lie in the year before)."""
-    static = _static_arrangements()
-    if static is not None:
-        return frozenset(d for d in static[0] if d.year == year)
-    days = _labelled_makeup_days(year - 1) | _labelled_makeup_days(year)
-    if year < dt.MAXYEAR:
-        days |= _labelled_makeup_days(year + 1)
-    return frozenset(d for d in days if d.year == year)
+    The package publishes no list of announced years, so an arrangement is recognised by what
+    every announcement since 2001 has had: at least one make-up working day. For a year it
+    has not announced, the package moves no weekend day, so the year stays unconfirmed and
+    commands warn; the failure this reading could have (an announcement without any make-up
+    day) only warns where it need not, and 工作日历 or 已确认调休年份 settle it.
+    """
+    return bool(_package_makeup_days(year))
 
 
 @cache

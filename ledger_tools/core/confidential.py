@@ -6,7 +6,9 @@ item is shown only as 「涉密事项」 with its 事项编号, unless the calle
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from ledger_tools.core.model import Item
 
@@ -29,8 +31,9 @@ def redact(item: Item) -> Item:
     """A copy of a confidential item with its content replaced; others are returned unchanged."""
     if not item.confidential:
         return item
-    return replace(item, **{f: (PLACEHOLDER if getattr(item, f) else None) for f in TEXT_FIELDS})
+    hidden: dict[str, Any] = {f: (PLACEHOLDER if getattr(item, f) else None) for f in TEXT_FIELDS}
+    return replace(item, **hidden)
 
 
-def for_circulation(items, include_confidential: bool = False) -> list[Item]:
+def for_circulation(items: Iterable[Item], include_confidential: bool = False) -> list[Item]:
     return list(items) if include_confidential else [redact(i) for i in items]

@@ -58,6 +58,7 @@ from functools import cached_property
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import rules
 from ledger_tools.core.confidential import TEXT_FIELDS
+from ledger_tools.core.dates import dates_in_text
 from ledger_tools.core.model import FINAL_STATUSES, Item, Settings, UnitReportStatus
 
 __all__ = [
@@ -243,35 +244,6 @@ def add_months(d: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(d.day, _stdcal.monthrange(year, month)[1]))
 
 
-_DATE_IN_TEXT = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年|[-/.])\s*"
-    r"(?:(\d{1,2})(?!\d)\s*(?:月份?|[-/.])?\s*(?:(\d{1,2})(?!\d)\s*[日号]?)?)?\s*(底|末)?"
-)
-
-
-def dates_in_text(text: str | None) -> list[dt.date]:
-    """Every date a free text names, at its earliest reading (see the module docstring)."""
-    if not text:
-        return []
-    out: list[dt.date] = []
-    for m in _DATE_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
-        year, month, day, end = int(m.group(1)), m.group(2), m.group(3), m.group(4)
-        try:
-            if month is None:
-                out.append(dt.date(year, 12, 31) if end else dt.date(year, 1, 1))
-                continue
-            mon = int(month)
-            if day is not None:
-                out.append(dt.date(year, mon, int(day)))
-            elif end:
-                out.append(dt.date(year, mon, _stdcal.monthrange(year, mon)[1]))
-            else:
-                out.append(dt.date(year, mon, 1))
-        except ValueError:
-            continue  # 2027年13月: not a date, and not ours to guess
-    return out
-
-
 _NOT_LETTERS = re.compile(r"[\W_]+")
 # Cc, the C0 and C1 control characters, except tab and line feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -302,7 +274,7 @@ def is_perfunctory(progress: str, last: str | None = None, *, quote: bool = True
 
 def formula_like(text: str | None) -> bool:
     """Text Excel would take for a formula if it were typed: W202 (it is stored as text)."""
-    return bool(text) and text[0] in "=+-@＝＋－＠"
+    return bool(text and text[0] in "=+-@＝＋－＠")
 
 
 def _control_chars(text: str) -> list[str]:

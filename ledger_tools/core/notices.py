@@ -1,16 +1,15 @@
-"""Assignment notices, reminders and spot-check draws as pure decisions (Art. 5–8, SPEC §6).
+"""Assignment notices (交办, Art. 5, SPEC §6) as pure decisions.
 
-Which items go on whose notice, which 文号 each notice gets, whether an assignment came later
-than the 3-working-day rule, which items need chasing and what the chasing says, and which
-finished items are drawn for a spot check: all decided here from model objects and plain
-dates, so the rules are tested without a file. The words are the office's own (the regulation's
-phrasing), built here so that the documents, the 催办记录 rows and the terminal agree.
+Which items go on whose notice, which 文号 each notice gets, and whether an assignment came
+later than the 3-working-day rule: all decided here from model objects and plain dates, so the
+rules are tested without a file. The words are the office's own (the regulation's phrasing),
+built here so that the documents and the terminal agree. The 公文 numbering (一、（一）) and
+the order of units are shared with the reminders (``core/reminders.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import random
 import re
 import string
 import unicodedata
@@ -20,43 +19,29 @@ from dataclasses import dataclass, field
 
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
-from ledger_tools.core.model import (
-    FINAL_STATUSES,
-    OPEN_STATUSES,
-    Alert,
-    Item,
-    Settings,
-    SourceType,
-    Status,
-)
+from ledger_tools.core.dates import cn_date
+from ledger_tools.core.model import FINAL_STATUSES, Item, Settings, SourceType
 
 __all__ = [
-    "REMIND_ALERTS",
     "UNNUMBERED",
     "LateAssignment",
     "Notice",
     "NoticeFormatError",
     "NoticePlan",
-    "ReminderNotice",
+    "UnitOf",
     "cn_date",
     "cn_number",
     "deadline_text",
-    "draw_sample",
     "late_assignments",
     "match_source",
-    "needs_reminder",
     "next_sequence",
     "notice_context",
     "notice_number",
+    "numbered",
     "plan_notices",
-    "plan_reminders",
-    "reminder_content",
-    "reminder_context",
-    "spot_check_candidates",
+    "unit_order_key",
 ]
 
-# 督办预警 values that call for a reminder, in the order a reminder lists them.
-REMIND_ALERTS = (Alert.OVERDUE, Alert.REPORT_MISSING, Alert.DUE_SOON)
 UNNUMBERED = "（未编号）"
 
 UnitOf = Callable[[str | None], str | None]
@@ -86,18 +71,12 @@ def cn_number(n: int) -> str:
     return head + _DIGITS[tens] + "十" + (_DIGITS[ones] if ones else "")
 
 
-def cn_date(d: dt.date | None) -> str:
-    """2026年10月9日: GB/T 9704 writes dates in full Arabic numerals without leading zeros."""
-    if d is None:
-        return "（未填写）"
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _day(value: dt.date) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _numbered(texts: Iterable[str]) -> list[str]:
+def numbered(texts: Iterable[str]) -> list[str]:
+    """（一）…（二）…: the numbered paragraphs of a 公文, for notices and reminders alike."""
     return [f"（{cn_number(k)}）{t}" for k, t in enumerate(texts, start=1)]
 
 
@@ -255,7 +234,7 @@ class NoticePlan:
     ended: list[Item] = field(default_factory=list)  # 已销号/已终止 before assignment: skipped
 
 
-def _unit_key(order: Sequence[str]) -> Callable[[str], tuple[int, str]]:
+def unit_order_key(order: Sequence[str]) -> Callable[[str], tuple[int, str]]:
     """Units in the order of the 单位 sheet (how the office lists them), unknown ones last."""
     index = {u: n for n, u in enumerate(order)}
     return lambda name: (index.get(name, len(index)), name)
@@ -287,11 +266,11 @@ def plan_notices(
             plan.no_unit.append(item)
         else:
             fresh.append(item)
-    key = _unit_key(unit_order)
+    key = unit_order_key(unit_order)
     if fresh or plan.no_unit:
         groups: dict[str, list[Item]] = defaultdict(list)
-        for item in fresh:
-            groups[unit_of(item.lead_unit) or item.lead_unit].append(item)
+        for item in fresh:  # each has a 主责单位 (checked above)
+            groups[unit_of(item.lead_unit) or item.lead_unit or ""].append(item)
         seq = next_sequence(settings.notice_number_format, date.year, used_numbers)
         for unit in sorted(groups, key=key):
             number = notice_number(settings.notice_number_format, date.year, seq)
@@ -307,7 +286,7 @@ def plan_notices(
             reprint[(unit, (item.notice_no or "").strip())].append(item)
     for unit, number in sorted(reprint, key=lambda k: (key(k[0]), k[1])):
         group = reprint[(unit, number)]
-        date_of = max(_day(i.assigned) for i in group)
+        date_of = max(_day(i.assigned) for i in group if i.assigned is not None)
         plan.notices.append(Notice(unit, number, date_of, group, reissue=True))
     return plan
 
@@ -387,181 +366,9 @@ def notice_context(notice: Notice, settings: Settings, *, unit_of: UnitOf = lamb
         "unit": notice.unit,
         "intro": intro,
         "items": lines,
-        "rules": _numbered(asks),
+        "rules": numbered(asks),
         "office_name": office,
         "org_name": org,
         "date_text": cn_date(notice.date),
         "date": notice.date.isoformat(),
     }
-
-
-# -- reminders (Art. 7: 书面督办 and 电话督办) ----------------------------------------------
-
-
-@dataclass
-class ReminderNotice:
-    """The items one lead unit is chased for, as of one day."""
-
-    unit: str
-    items: list[Item]
-
-    def count(self, alert: Alert) -> int:
-        return sum(1 for i in self.items if i.alert is alert)
-
-
-def needs_reminder(item: Item) -> bool:
-    """Open, and 逾期, 未按时报送 or 临期 after refresh (交办超时 is the office's own delay)."""
-    return item.status in OPEN_STATUSES and item.alert in REMIND_ALERTS
-
-
-def plan_reminders(
-    items: Iterable[Item], *, unit_of: UnitOf = lambda n: n, unit_order: Sequence[str] = ()
-) -> list[ReminderNotice]:
-    """Items needing a reminder, by lead unit; within a unit the most urgent first."""
-    groups: dict[str, list[Item]] = defaultdict(list)
-    for item in items:
-        if needs_reminder(item) and item.lead_unit and item.lead_unit.strip():
-            groups[unit_of(item.lead_unit) or item.lead_unit].append(item)
-    rank = {a: n for n, a in enumerate(REMIND_ALERTS)}
-    out = []
-    for unit in sorted(groups, key=_unit_key(unit_order)):
-        group = sorted(
-            groups[unit],
-            key=lambda i: (
-                rank[i.alert],
-                i.workdays_left if i.workdays_left is not None else 0,
-                i.id or "",
-            ),
-        )
-        out.append(ReminderNotice(unit, group))
-    return out
-
-
-def _left_words(item: Item) -> str:
-    left = item.workdays_left
-    if left is None:
-        return ""
-    return f"已逾期 {-left} 个工作日" if left < 0 else f"剩余 {left} 个工作日"
-
-
-def _deadline_state(item: Item) -> str:
-    deadline = item.current_deadline or item.deadline
-    if deadline is None:
-        return "长期事项" if item.is_long_term else "完成时限未填写"
-    left = _left_words(item)
-    return f"当前时限 {deadline.isoformat()}" + (f"，{left}" if left else "")
-
-
-def _deadline_line(item: Item) -> str:
-    """2026年11月10日（已逾期 8 个工作日）: the 完成时限 line of a reminder."""
-    deadline = item.current_deadline or item.deadline
-    if deadline is None:
-        return "长期事项，按月报送" if item.is_long_term else "完成时限未填写"
-    left = _left_words(item)
-    return cn_date(deadline) + (f"（{left}）" if left else "")
-
-
-def reminder_content(item: Item, as_of: dt.date, settings: Settings) -> str:
-    """催办内容 of a 催办记录 row: the alert and the deadline, as the notice says them."""
-    text = f"督办预警：{item.alert.value if item.alert else '—'}；{_deadline_state(item)}"
-    if item.alert is Alert.REPORT_MISSING:
-        period = rules.period_of(as_of)
-        text += f"；{period} 期办理情况应于 {rules.report_due(period, settings).isoformat()} 前报送，尚未报送"
-    return text
-
-
-def _ask(item: Item, as_of: dt.date, settings: Settings, office: str) -> str:
-    if item.alert is Alert.OVERDUE:
-        return (
-            f"该事项已超过办理时限，请立即组织力量抓紧办理，尽快办结并将办理情况书面报送{office}。"
-        )
-    if item.alert is Alert.REPORT_MISSING:
-        period = rules.period_of(as_of)
-        return f"请立即补报 {period} 期办理情况，此后每月{settings.report_day}日前按时报送。"
-    deadline = item.current_deadline or item.deadline
-    if item.workdays_left == 0:
-        return f"今天（{cn_date(deadline)}）为办理时限，请确保按时办结，并及时报送办理情况。"
-    return f"请确保于{cn_date(deadline)}前办结，并及时报送办理情况。"
-
-
-def reminder_context(
-    rn: ReminderNotice, as_of: dt.date, settings: Settings, *, counted: Iterable[str] = ()
-) -> dict:
-    """Everything the 催办通知 template shows.
-
-    ``reminders`` counts this reminder too, unless the item is in ``counted`` (already chased in
-    writing that day and so already in its 催办次数).
-    """
-    counted = set(counted)
-    office, org = settings.office_name, settings.org_name
-    parts = [
-        f"{label}{n}项"
-        for alert, label in (
-            (Alert.OVERDUE, "逾期未办结"),
-            (Alert.REPORT_MISSING, "未按时报送办理情况"),
-            (Alert.DUE_SOON, "临近办理时限"),
-        )
-        if (n := rn.count(alert))
-    ]
-    intro = (
-        f"截至{cn_date(as_of)}，你单位牵头办理的会议议定事项中，{'、'.join(parts)}。"
-        f"根据《{org}常务会议议定事项督查落实办法》第七条规定，现予书面督办。"
-    )
-    lines = []
-    for k, i in enumerate(rn.items, start=1):
-        done = (i.reminders or 0) + (0 if i.id and i.id in counted else 1)
-        lines.append(
-            {
-                "heading": f"（{cn_number(k)}）{(i.matter or '（议定事项未填写）').strip()}",
-                "id": i.id or UNNUMBERED,
-                "source": (i.source_name or "—").strip(),
-                "deadline": _deadline_line(i),
-                "state": i.alert.value if i.alert else "—",
-                "last_report": i.last_report.isoformat() if i.last_report else "无",
-                "reminders": f"{done}次（含本次）",
-                "ask": _ask(i, as_of, settings, office),
-                "confidential": i.confidential,
-            }
-        )
-    asks = [f"请你单位高度重视，逐项对照办理要求抓紧推进落实，并将办理情况书面报送{office}。"]
-    if rn.count(Alert.OVERDUE):
-        asks.append(
-            f"确因客观原因难以办结的，请书面说明情况；需重新明确办理时限的，报经{org}分管领导审批同意后反馈{office}。"
-        )
-    if rn.count(Alert.REPORT_MISSING):
-        asks.append(f"请于每月{settings.report_day}日前按时报送办理情况，不得迟报、漏报。")
-    asks.append(
-        f"经多次催办仍不能落实的，{office}将予以通报批评，并按当年度综合考评办法提出扣分意见。"
-    )
-    return {
-        "unit": rn.unit,
-        "intro": intro,
-        "items": lines,
-        "rules": _numbered(asks),
-        "office_name": office,
-        "org_name": org,
-        "date_text": cn_date(as_of),
-        "as_of": as_of.isoformat(),
-    }
-
-
-# -- spot checks (Art. 7: 随机抽查、实地检查) ---------------------------------------------
-
-
-def spot_check_candidates(items: Iterable[Item]) -> list[Item]:
-    """Items a unit reported finished that the office has not struck off yet, by 事项编号."""
-    found = [i for i in items if i.id and i.status is Status.DONE and i.closed_date is None]
-    return sorted(found, key=lambda i: i.id)
-
-
-def draw_sample(candidates: Sequence[Item], n: int, seed: int) -> list[Item]:
-    """A reproducible draw: the same ledger and seed give the same items, in 事项编号 order.
-
-    Candidates are sorted by id before drawing, so the order of rows in the sheet (which staff
-    may sort any way they like) does not change the draw.
-    """
-    pool = sorted(candidates, key=lambda i: i.id or "")
-    if n >= len(pool):
-        return pool
-    picked = random.Random(seed).sample(pool, n)
-    return sorted(picked, key=lambda i: i.id or "")

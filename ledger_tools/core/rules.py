@@ -16,7 +16,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
+from ledger_tools.core import dates
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.model import (
     OPEN_STATUSES,
@@ -135,10 +137,6 @@ def _same_item(item: Item, record_id: str | None) -> bool:
 
 # -- periods ----------------------------------------------------------------------------
 
-_PERIOD = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*月|\s*[-/.]\s*\d{1,2}\s*日?(?:[ T].*)?)?$"
-)
-
 
 def period_of(d: dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
@@ -146,12 +144,12 @@ def period_of(d: dt.date) -> str:
 
 @lru_cache(maxsize=256)
 def _parse_period(period: str) -> tuple[int, int]:
-    text = unicodedata.normalize("NFKC", period).strip()
-    match = _PERIOD.match(text)
-    if match:
-        year, month = int(match.group(1)), int(match.group(2))
-        if 1 <= month <= 12:
-            return year, month
+    try:
+        month = dates.parse_month(period)
+    except dates.UnreadableDate:
+        month = None
+    if month is not None:
+        return month
     raise ValueError(f"报送期次「{period}」格式有误，应为 YYYY-MM")
 
 
@@ -436,6 +434,12 @@ def assign_ids(items: Sequence[Item]) -> dict[int, str]:
     return assigned
 
 
+@overload
+def _day(value: dt.date) -> dt.date: ...
+@overload
+def _day(value: None) -> None: ...
+@overload
+def _day(value: dt.date | None) -> dt.date | None: ...
 def _day(value: dt.date | None) -> dt.date | None:
     """Cells may come back as datetimes; every rule compares calendar days."""
     if isinstance(value, dt.datetime):

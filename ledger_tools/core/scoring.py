@@ -222,10 +222,9 @@ _CHECKS = (ReminderMethod.SPOT_CHECK, ReminderMethod.SITE_VISIT)
 
 def _checked(item: Item, reminders: list[Reminder], as_of: dt.date) -> tuple[dt.date, str]:
     """When a 核查结果 was found: the last spot check or site visit, else the nearest date known."""
-    checks = [r for r in reminders if r.method in _CHECKS and r.date and r.date <= as_of]
-    if checks:
-        last = checks[-1]
-        return last.date, f"{last.date.isoformat()} {last.method.value}"
+    for last in reversed(reminders):
+        if last.method in _CHECKS and last.date and last.date <= as_of:
+            return last.date, f"{last.date.isoformat()} {last.method.value}"
     for label, day in (
         ("办结日期", item.done_date),
         ("最近报送日期", item.last_report),
@@ -253,13 +252,13 @@ def propose(
     name or alias to the registered unit, so a unit's deductions are added up under one name.
     """
     by_item_reports: dict[str, list[Report]] = defaultdict(list)
-    for r in reports:
-        if r.item_id:
-            by_item_reports[r.item_id.strip()].append(r)
+    for report in reports:
+        if report.item_id:
+            by_item_reports[report.item_id.strip()].append(report)
     by_item_reminders: dict[str, list[Reminder]] = defaultdict(list)
-    for r in reminders:
-        if r.item_id:
-            by_item_reminders[r.item_id.strip()].append(r)
+    for reminder in reminders:
+        if reminder.item_id:
+            by_item_reminders[reminder.item_id.strip()].append(reminder)
     last_month = as_of.month if as_of.year == year else 12
     periods = (
         [f"{year:04d}-{mo:02d}" for mo in range(1, last_month + 1)] if as_of.year >= year else []
@@ -280,7 +279,7 @@ def propose(
             period: str | None = None,
             shown: Sequence[Reminder] = (),
             *,
-            _item: Item = item,
+            _id: str = item.id,
             _unit: str = unit,
         ) -> None:
             if day.year == year and day <= as_of:
@@ -288,7 +287,7 @@ def propose(
                     Deduction(
                         _unit,
                         reason,
-                        _item.id,
+                        _id,
                         day,
                         reason.weight(settings),
                         evidence,

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ledger_tools.core import notices as cn
+from ledger_tools.core import reminders as cn
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Alert, Reminder, ReminderMethod, Settings, Unit

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ledger_tools.core import notices as cn
+from ledger_tools.core import sampling as cn
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Item, ReminderMethod, Verification
 from ledger_tools.errors import UsageError

@@ -2,15 +2,20 @@
 
 Dates arrive as real dates, as serial numbers (East-Asian date formats are not recognised by
 openpyxl or calamine), or as text in many shapes (2026-3-5, 2026/03/05, 2026年3月5日, 2026.3.5,
-full-width digits, trailing spaces). Text arrives with full-width spaces and numbers where text
-belongs (a phone number typed as a number).
+full-width digits, trailing spaces). The text shapes are ``core/dates.py``'s, the one grammar
+every caller shares; serial numbers, a file-format matter, are read here (with openpyxl's own
+conversion, which knows the 1900 system's quirks). Text arrives with full-width spaces and
+numbers where text belongs (a phone number typed as a number).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
+
+from openpyxl.utils.datetime import from_excel
+
+from ledger_tools.core import dates
 
 __all__ = [
     "BadValue",
@@ -20,19 +25,12 @@ __all__ = [
     "parse_int",
     "parse_number",
     "split_list",
-    "EXCEL_EPOCH",
     "serial_to_date",
 ]
 
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _MAX_SERIAL = 2958465  # 9999-12-31
 
-_SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
-_DATE_RE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[ T]+(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(?:\.\d+)?)?)?$"
-)
-_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SPACES = dates.SPACES
 _LIST_SPLIT = re.compile(r"[、，,;；\n\r]+")
 
 
@@ -62,44 +60,28 @@ def clean_text(value: object) -> str | None:
     return s or None
 
 
-def _normalise(text: str) -> str:
-    # NFKC maps full-width digits and punctuation (２０２６／３／５) to ASCII.
-    return unicodedata.normalize("NFKC", text).strip(" \t\r\n" + _SPACES)
+_normalise = dates.normalise
 
 
 def serial_to_date(serial: float) -> dt.datetime:
+    """The datetime an Excel serial number shows (1900 date system, its leap-year bug included)."""
     if not 1 <= serial <= _MAX_SERIAL:
         raise BadValue(serial)
-    return EXCEL_EPOCH + dt.timedelta(days=float(serial))
+    return from_excel(serial)
 
 
 def parse_datetime(value: object) -> dt.datetime | None:
     """A datetime from any shape of SPEC §4; None for empty; BadValue when unreadable."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:  # a tz-aware value fails only at save time in openpyxl
-            value = value.replace(tzinfo=None)
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, bool):
         raise BadValue(value)
     if isinstance(value, (int, float)):
         return serial_to_date(value)
-    text = _normalise(str(value))
-    if not text:
-        return None
-    m = _DATE_RE.match(text) or _COMPACT_RE.match(text)
-    if not m:
-        try:  # a serial number typed as text
-            return serial_to_date(float(text))
-        except ValueError:
-            raise BadValue(value) from None
-    parts = [int(p) if p else 0 for p in m.groups()]
-    parts += [0] * (6 - len(parts))
     try:
-        return dt.datetime(*parts)
+        return dates.parse_datetime(value)
+    except dates.UnreadableDate:
+        pass
+    try:  # a serial number typed as text
+        return serial_to_date(float(_normalise(str(value))))
     except ValueError:
         raise BadValue(value) from None
 
@@ -111,12 +93,13 @@ def parse_date(value: object) -> dt.date | None:
 
 
 def parse_int(value: object) -> int | None:
+    """An integer from a number or typed digits (full-width too); 2.5 and text are BadValue."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise BadValue(value)
     try:
-        f = float(_normalise(str(value))) if isinstance(value, str) else float(value)
+        f = float(_normalise(value)) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise BadValue(value) from None
     if not f.is_integer():
@@ -125,12 +108,13 @@ def parse_int(value: object) -> int | None:
 
 
 def parse_number(value: object) -> float | None:
+    """A number from a number or typed digits; whatever float() refuses is BadValue."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise BadValue(value)
     try:
-        return float(_normalise(str(value))) if isinstance(value, str) else float(value)
+        return float(_normalise(value)) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise BadValue(value) from None
 

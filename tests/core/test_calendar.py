@@ -206,8 +206,8 @@ def test_unconfirmed_year_uses_weekends_and_statutory_holidays_only():
         assert cal.is_workday(day) is (day.weekday() < 5)
 
 
-def test_fallback_reads_make_up_days_from_labels(monkeypatch):
-    monkeypatch.setattr(calmod, "_static_arrangements", lambda: None)
+def test_make_up_days_come_from_the_public_api():
+    # Was the label-parsing fallback for the private table; both are gone, the answers stay.
     cal = WorkCalendar()
     assert cal.is_confirmed(2026)
     assert not cal.is_confirmed(FAR_YEAR)
@@ -217,6 +217,59 @@ def test_fallback_reads_make_up_days_from_labels(monkeypatch):
     assert cal.add_workdays(D(2026, 9, 18), 3) == D(2026, 9, 22)
     # A make-up day in the year before its day off: Saturday 2006-12-30 for 2007-01-02.
     assert cal.is_workday(D(2006, 12, 30))
+
+
+# What the calendar read from the package's private table (ChinaStaticHolidays, holidays
+# 0.109) before it used the public API: every announced year and the make-up working days
+# (MM-DD) falling in it. Kept here as data so that the public reading is proven the same.
+OLD_TABLE_MAKEUP_DAYS = {
+    2001: "01-20 01-21 04-28 04-29 09-29 09-30 12-29 12-30",
+    2002: "02-09 02-10 04-27 04-28 09-28 09-29",
+    2003: "02-08 02-09 04-26 04-27 09-27 09-28",
+    2004: "01-17 01-18 05-08 05-09 10-09 10-10",
+    2005: "02-05 02-06 04-30 05-08 10-08 10-09 12-31",
+    2006: "01-28 02-05 04-29 04-30 09-30 10-08 12-30 12-31",
+    2007: "02-17 02-25 04-28 04-29 09-29 09-30 12-29",
+    2008: "02-02 02-03 05-04 09-27 09-28",
+    2009: "01-04 01-24 02-01 05-31 09-27 10-10",
+    2010: "02-20 02-21 06-12 06-13 09-19 09-25 09-26 10-09",
+    2011: "01-30 02-12 04-02 10-08 10-09 12-31",
+    2012: "01-21 01-29 03-31 04-01 04-28 09-29",
+    2013: "01-05 01-06 02-16 02-17 04-07 04-27 04-28 06-08 06-09 09-22 09-29 10-12",
+    2014: "01-26 02-08 05-04 09-28 10-11",
+    2015: "01-04 02-15 02-28 09-06 10-10",
+    2016: "02-06 02-14 06-12 09-18 10-08 10-09",
+    2017: "01-22 02-04 04-01 05-27 09-30",
+    2018: "02-11 02-24 04-08 04-28 09-29 09-30 12-29",
+    2019: "02-02 02-03 04-28 05-05 09-29 10-12",
+    2020: "01-19 04-26 05-09 06-28 09-27 10-10",
+    2021: "02-07 02-20 04-25 05-08 09-18 09-26 10-09",
+    2022: "01-29 01-30 04-02 04-24 05-07 10-08 10-09",
+    2023: "01-28 01-29 04-23 05-06 06-25 10-07 10-08",
+    2024: "02-04 02-18 04-07 04-28 05-11 09-14 09-29 10-12",
+    2025: "01-26 02-08 04-27 09-28 10-11",
+    2026: "01-04 02-14 02-28 05-09 09-20 10-10",
+}
+
+
+@pytest.mark.parametrize("year", sorted(OLD_TABLE_MAKEUP_DAYS))
+def test_public_api_gives_the_old_tables_make_up_days(year):
+    expected = {D(year, int(md[:2]), int(md[3:])) for md in OLD_TABLE_MAKEUP_DAYS[year].split()}
+    assert calmod._package_makeup_days(year) == expected
+    assert calmod._package_confirms(year)
+
+
+def test_no_arrangement_before_the_old_tables_first_year():
+    first = min(OLD_TABLE_MAKEUP_DAYS)
+    for year in range(1950, first):
+        assert not calmod._package_confirms(year), year
+        assert calmod._package_makeup_days(year) == frozenset()
+
+
+def test_years_outside_the_package_have_no_make_up_days():
+    assert calmod._package_makeup_days(1) == frozenset()
+    assert calmod._package_makeup_days(dt.MAXYEAR) == frozenset()
+    assert not WorkCalendar().is_confirmed(dt.MAXYEAR)
 
 
 def test_make_up_day_in_the_previous_year():

@@ -1,4 +1,4 @@
-"""The pure decisions behind notices, reminders and spot checks: plain items and dates."""
+"""The pure decisions behind assignment notices: plain items and dates."""
 
 import datetime as dt
 
@@ -6,7 +6,7 @@ import pytest
 
 from ledger_tools.core import notices as cn
 from ledger_tools.core.calendar import WorkCalendar
-from ledger_tools.core.model import Alert, Item, ItemKind, ReportFlag, Settings, SourceType, Status
+from ledger_tools.core.model import Item, ItemKind, Settings, SourceType, Status
 
 S = Settings()
 CAL = WorkCalendar()
@@ -238,86 +238,3 @@ def test_instruction_basis_has_no_minutes():
 )
 def test_chinese_numerals(n, text):
     assert cn.cn_number(n) == text
-
-
-# -- reminders --------------------------------------------------------------------------------
-
-
-def open_item(id_, alert, **kw):
-    return it(id=id_, status=Status.IN_PROGRESS, assigned=dt.date(2026, 9, 22), alert=alert, **kw)
-
-
-def test_reminders_pick_overdue_missing_and_due_soon_per_unit_most_urgent_first():
-    items = [
-        open_item("A", Alert.DUE_SOON, workdays_left=2),
-        open_item("B", Alert.OVERDUE, workdays_left=-3, lead_unit="西山县"),
-        open_item("C", Alert.REPORT_MISSING, period_flag=ReportFlag.MISSING),
-        open_item("D", Alert.NORMAL),
-        open_item("E", Alert.OVERDUE, workdays_left=-8),
-        it(
-            id="F", status=Status.PENDING_ASSIGNMENT, alert=Alert.ASSIGNMENT_LATE
-        ),  # the office's own delay
-        it(id="G", status=Status.DONE, alert=Alert.DONE_LATE),
-    ]
-    plan = cn.plan_reminders(
-        items, unit_of=unit_of, unit_order=["东城区人民政府", "西山县人民政府"]
-    )
-    assert [(r.unit, [i.id for i in r.items]) for r in plan] == [
-        ("东城区人民政府", ["E", "C", "A"]),
-        ("西山县人民政府", ["B"]),
-    ]
-
-
-def test_reminder_content_names_alert_and_deadline():
-    overdue = open_item(
-        "A", Alert.OVERDUE, workdays_left=-8, current_deadline=dt.date(2026, 11, 10)
-    )
-    assert (
-        cn.reminder_content(overdue, dt.date(2026, 11, 20), S)
-        == "督办预警：逾期；当前时限 2026-11-10，已逾期 8 个工作日"
-    )
-    missing = open_item(
-        "B", Alert.REPORT_MISSING, workdays_left=20, current_deadline=dt.date(2026, 12, 31)
-    )
-    text = cn.reminder_content(missing, dt.date(2026, 11, 26), S)
-    assert "未按时报送" in text and "2026-11 期办理情况应于 2026-11-25 前报送" in text
-
-
-def test_reminder_context_counts_this_reminder_once():
-    rn = cn.ReminderNotice(
-        "东城区人民政府", [open_item("A", Alert.OVERDUE, workdays_left=-1, reminders=2)]
-    )
-    assert (
-        cn.reminder_context(rn, dt.date(2026, 11, 20), S)["items"][0]["reminders"]
-        == "3次（含本次）"
-    )
-    again = cn.reminder_context(rn, dt.date(2026, 11, 20), S, counted={"A"})
-    assert again["items"][0]["reminders"] == "2次（含本次）"
-    assert "逾期未办结1项" in again["intro"]
-
-
-# -- spot checks --------------------------------------------------------------------------------
-
-
-def done(id_, **kw):
-    return it(id=id_, status=Status.DONE, done_date=dt.date(2026, 10, 1), **kw)
-
-
-def test_candidates_are_done_not_struck_off():
-    items = [
-        done("B"),
-        done("A"),
-        done("C", closed_date=dt.date(2026, 10, 5)),
-        it(id="D", status=Status.IN_PROGRESS),
-        done(None),
-    ]
-    assert [i.id for i in cn.spot_check_candidates(items)] == ["A", "B"]
-
-
-def test_draw_is_reproducible_and_independent_of_row_order():
-    pool = [done(f"2026-CW01-{k:02d}") for k in range(1, 31)]
-    first = [i.id for i in cn.draw_sample(pool, 5, seed=7)]
-    assert first == [i.id for i in cn.draw_sample(list(reversed(pool)), 5, seed=7)]
-    assert first == sorted(first) and len(set(first)) == 5
-    assert first != [i.id for i in cn.draw_sample(pool, 5, seed=8)]
-    assert len(cn.draw_sample(pool, 99, seed=7)) == 30

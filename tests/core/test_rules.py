@@ -731,3 +731,16 @@ def test_assign_ids_does_not_modify_items():
 )
 def test_id_pattern(text, ok):
     assert bool(rules.ID_PATTERN.match(text)) is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026年3月5日", "2026-03"),  # a whole day names its month, in every shape a date has
+        ("20260305", "2026-03"),
+        ("2026-02-30", None),  # no such day, so no month: the report is not counted anywhere
+        ("2026-03-01 备注", None),
+    ],
+)
+def test_normalize_period_reads_a_day_as_core_dates_does(value, expected):
+    assert rules.normalize_period(value) == expected

@@ -2,7 +2,15 @@ import datetime as dt
 
 import pytest
 
-from ledger_tools.sheets.cells import BadValue, clean_text, parse_date, parse_int, split_list
+from ledger_tools.core import dates
+from ledger_tools.sheets.cells import (
+    BadValue,
+    clean_text,
+    parse_date,
+    parse_datetime,
+    parse_int,
+    split_list,
+)
 
 D = dt.date(2026, 3, 5)
 
@@ -70,3 +78,32 @@ def test_integers():
     assert parse_int(4.0) == 4
     with pytest.raises(BadValue):
         parse_int("2.5")
+
+
+@pytest.mark.parametrize(
+    ("serial", "expected"),
+    [
+        (46086, dt.datetime(2026, 3, 5)),
+        (46086.5, dt.datetime(2026, 3, 5, 12)),
+        (46086.604166666664, dt.datetime(2026, 3, 5, 14, 30)),  # float noise, not 14:29:59.99
+        (61, dt.datetime(1900, 3, 1)),
+        (1, dt.datetime(1900, 1, 1)),  # Excel's day 1, before its phantom 1900-02-29
+        (2958465, dt.datetime(9999, 12, 31)),
+    ],
+)
+def test_serial_numbers_read_as_excel_shows_them(serial, expected):
+    assert parse_datetime(serial) == expected
+    assert parse_datetime(str(serial)) == expected  # a serial typed or pasted as text
+
+
+@pytest.mark.parametrize("raw", [0, 0.5, 2958466, float("nan"), float("inf"), "-1"])
+def test_serial_numbers_outside_excels_range_are_unreadable(raw):
+    with pytest.raises(BadValue) as e:
+        parse_datetime(raw)
+    assert e.value.raw is raw  # nan is not equal to itself
+
+
+def test_text_dates_are_the_core_grammar():
+    # One grammar for cells and for core: a shape read there is read here.
+    for text in ["2026年11月20日", "２０２６．１１．２０", "2026 - 11 - 20", "2026-11-20 08:00"]:
+        assert parse_date(text) == dates.parse_date(text) == dt.date(2026, 11, 20)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+from openpyxl.utils.datetime import to_excel
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -167,9 +168,6 @@ def lines_needed(text: str, width: float) -> int:
     )
 
 
-_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
-
-
 def _write_cell(ws: Worksheet, r: int, c: int, value: object, fmt) -> None:
     if value is None or value == "":
         ws.write_blank(r, c, None, fmt)
@@ -180,7 +178,7 @@ def _write_cell(ws: Worksheet, r: int, c: int, value: object, fmt) -> None:
     elif isinstance(value, dt.datetime):
         ws.write_datetime(r, c, value, fmt)
     elif isinstance(value, dt.date):  # the serial directly: XlsxWriter's conversion is 100x slower
-        ws.write_number(r, c, value.toordinal() - _EXCEL_EPOCH, fmt)
+        ws.write_number(r, c, to_excel(value), fmt)
     else:
         ws.write_number(r, c, value, fmt)
 
