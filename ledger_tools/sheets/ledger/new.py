@@ -22,8 +22,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ledger_tools.core.model import Unit
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.files import default_file_mode
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.file import default_file_mode
 from ledger_tools.sheets.ledger.tables import write
 
 __all__ = ["new_ledger", "INTRO_LINES", "AS_OF_LABEL"]
