@@ -19,7 +19,8 @@ from click.testing import CliRunner
 from ledger_tools.cli.commands import cli
 from ledger_tools.sheets.documents.templates import bundled_template
 from tests.builders import item, make_ledger, sha
-from tests.sheets.ledger.test_file import _data_bar, _ledger_by_xlsxwriter
+from tests.sheets.ledger.test_loss_guard import data_bar as _data_bar
+from tests.sheets.ledger.test_loss_guard import ledger_by_xlsxwriter as _ledger_by_xlsxwriter
 
 
 def run(*args):

@@ -26,7 +26,7 @@ from ledger_tools.errors import UsageError
 from ledger_tools.jobs import forms, intake, refresh
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.annotate import annotate
-from ledger_tools.sheets.ledger.file import BACKUP_DIR
+from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from ledger_tools.sheets.returned.workbook import ReturnedSheet, ReturnedWorkbook
 from tests.builders import item, make_ledger, sha
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from ledger_tools.cli.commands import cli
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.file import BACKUP_DIR
+from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 
 __all__ = ["backups", "invoke", "ledger_command", "sheet_values", "state"]
 

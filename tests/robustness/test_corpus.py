@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from ledger_tools.cli.commands import cli
-from ledger_tools.sheets.ledger.file import BACKUP_DIR
+from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from tests.builders import sha
 from tests.robustness.corpus import ACCEPTED, AS_OF, CASES, Case
 

@@ -36,11 +36,14 @@ from ledger_tools.jobs import forms, intake, refresh
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.ledger.data import read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.ledger.lock import lock_path
 from tests.builders import sha
 from tests.jobs.test_intake import _table
 from tests.robustness.helpers import backups, ledger_command, state
 
 AS_OF = REFERENCE_DATE
+# The temporary file a save writes beside the ledger before the rename (sheets/files.py).
+TEMPORARY = ".~ledger-*.xlsx"
 SEED = int(os.environ.get("LEDGER_CRASH_SEED", "2026"))
 
 
@@ -131,7 +134,7 @@ def _judge(scene: Scene, ledger: Path) -> str:
 
 def _assert_unlocked(ledger: Path) -> None:
     """A killed run leaves no lock behind: the next writer would get it at once."""
-    fd = os.open(LedgerFile(ledger)._lock_path(), os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(lock_path(ledger), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     finally:
@@ -162,7 +165,7 @@ def test_merges_killed_at_random_moments_leave_the_ledger_before_or_after(
         _kill(proc)
         outcome = _judge(scene, ledger)
         outcomes[outcome] += 1
-        leftovers += bool(list(ledger.parent.glob(".*.tmp.xlsx")))
+        leftovers += bool(list(ledger.parent.glob(TEMPORARY)))
         if trial % 5 == 0:
             _finish(scene, ledger, outcome)
     print(
@@ -189,7 +192,7 @@ def _kill_when(scene: Scene, folder: Path, happened) -> tuple[Path, bool]:
 
 MOMENTS = {  # moment → (has it come?, the outcomes allowed)
     "while-writing-the-new-file": (
-        lambda ledger, ino: any(ledger.parent.glob(".*.tmp.xlsx")),
+        lambda ledger, ino: any(ledger.parent.glob(TEMPORARY)),
         {"before"},
     ),
     "right-after-the-backup": (lambda ledger, ino: bool(backups(ledger)), {"before", "after"}),

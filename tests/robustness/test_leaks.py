@@ -30,7 +30,7 @@ from ledger_tools.demo.run import LEDGER_NAME
 from ledger_tools.demo.sample import REFERENCE_DATE, SAMPLE_UNITS
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.file import BACKUP_DIR
+from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from tests.jobs.test_intake import _table
 from tests.robustness.helpers import invoke
 

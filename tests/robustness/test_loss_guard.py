@@ -21,7 +21,7 @@ import python_calamine
 import xlsxwriter
 
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.file import inventory
+from ledger_tools.sheets.ledger.loss_guard import inventory
 from tests.builders import sha
 from tests.jobs.test_intake import EAST, PERIOD, fill
 from tests.robustness.corpus import AS_OF, Workshop, rezip

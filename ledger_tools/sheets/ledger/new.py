@@ -12,6 +12,7 @@ import os
 import secrets
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,8 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ledger_tools.core.model import Unit
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.files import default_file_mode
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.file import default_file_mode
 from ledger_tools.sheets.ledger.tables import write
 
 __all__ = ["new_ledger", "INTRO_LINES", "AS_OF_LABEL"]
@@ -68,11 +69,11 @@ def _header(ws, sheet: sc.Sheet) -> None:
             letter = get_column_letter(i)
             dv = DataValidation(
                 type="list",
-                formula1='"' + ",".join(col.choices.values()) + '"',
+                formula1='"' + ",".join(col.choice_set.values()) + '"',
                 allow_blank=True,
                 showErrorMessage=True,
                 errorTitle="请从下拉列表选择",
-                error="可选：" + "、".join(col.choices.values()),
+                error="可选：" + "、".join(col.choice_set.values()),
             )
             dv.add(f"{letter}2:{letter}{MAX_ROW}")
             ws.add_data_validation(dv)
@@ -94,7 +95,7 @@ def _alert_formatting(ws) -> None:
         )
 
 
-def new_ledger(path: Path, units: list[Unit] = (), today: dt.date | None = None) -> str:
+def new_ledger(path: Path, units: Sequence[Unit] = (), today: dt.date | None = None) -> str:
     """Write a new ledger to ``path`` (which must not exist); its ledger id."""
     today = today or dt.date.today()
     wb = Workbook()

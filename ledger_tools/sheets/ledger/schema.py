@@ -29,6 +29,12 @@ class Column:
     def tool_owned(self) -> bool:
         return "T" in self.owner
 
+    @property
+    def choice_set(self) -> type[m._Choice]:
+        """The closed value set of a ``choice`` column (``choices`` is None for the others)."""
+        assert self.choices is not None, f"{self.header} is not a choice column"
+        return self.choices
+
 
 @dataclass(frozen=True)
 class Sheet:

@@ -66,7 +66,10 @@ def patch_cells(
             xml = _text(z, part)
             styles, xfs = _with_formats(_text(z, "xl/styles.xml"), set(formats.values()))
             for r, cells in sorted(rows.items()):
-                new = {c: _cell(c, r, v, xfs.get(formats.get(c))) for c, v in cells.items()}
+                new = {
+                    c: _cell(c, r, v, xfs.get(formats[c]) if c in formats else None)
+                    for c, v in cells.items()
+                }
                 xml = _put_row(xml, r, new)
             xml = _extend_dimension(
                 xml, max(rows), max(c for cells in rows.values() for c in cells)
@@ -121,7 +124,10 @@ def _copy(z: zipfile.ZipFile, dst: Path, replaced: dict[str, bytes]) -> None:
     worksheet XML is what makes the patch fast; it uses ``ZipFile``'s file object and offset,
     as the standard library offers no raw copy.
     """
+    assert z.filename is not None, "a package opened from a path"
     with open(z.filename, "rb") as raw, zipfile.ZipFile(dst, "w") as out:
+        fp = out.fp
+        assert fp is not None
         for info in z.infolist():
             data = replaced.get(info.filename)
             if data is not None:
@@ -133,19 +139,19 @@ def _copy(z: zipfile.ZipFile, dst: Path, replaced: dict[str, bytes]) -> None:
             if info.flag_bits & 0x1:
                 raise Unsupported(f"{info.filename} is encrypted")
             raw.seek(info.header_offset)
-            header = raw.read(zipfile.sizeFileHeader)
-            if header[:4] != zipfile.stringFileHeader:
+            header = raw.read(zipfile.sizeFileHeader)  # type: ignore[attr-defined]
+            if header[:4] != zipfile.stringFileHeader:  # type: ignore[attr-defined]
                 raise Unsupported(f"bad local header for {info.filename}")
             name_length, extra_length = struct.unpack("<HH", header[26:30])
             raw.seek(name_length + extra_length, 1)
             copy = copy_module.copy(info)
             copy.flag_bits &= ~0x08  # sizes go in the local header: no data descriptor follows
-            copy.header_offset = out.fp.tell()
-            out.fp.write(copy.FileHeader())
-            out.fp.write(raw.read(info.compress_size))
+            copy.header_offset = fp.tell()
+            fp.write(copy.FileHeader())
+            fp.write(raw.read(info.compress_size))
             out.filelist.append(copy)
             out.NameToInfo[copy.filename] = copy
-            out.start_dir = out.fp.tell()
+            out.start_dir = fp.tell()
 
 
 # -- styles --------------------------------------------------------------------------------
@@ -187,6 +193,7 @@ def _with_formats(styles: str, codes: set[str]) -> tuple[str, dict[str, int]]:
             )
         styles = _recount(styles, "numFmts", "numFmt")
     xfs_match = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles, re.S)
+    assert xfs_match is not None  # checked above; adding number formats leaves it in place
     xfs = re.findall(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs_match.group(1), re.S)
     out = {}
     for code in codes:
@@ -219,7 +226,7 @@ def _letters(col: int) -> str:
     return out
 
 
-def _number(col: int) -> int:
+def _number(col: str) -> int:
     n = 0
     for ch in col:
         n = n * 26 + ord(ch) - 64
@@ -264,6 +271,7 @@ def _put_row(xml: str, r: int, new: dict[int, str | None]) -> str:
             raise Unsupported("row without r")
         number = int(ref.group(1))
         if number == r:
+            assert start is not None  # a row was found, so <sheetData> has a body
             return (
                 xml[:start]
                 + body[: m.start()]
@@ -286,6 +294,7 @@ def _put_row(xml: str, r: int, new: dict[int, str | None]) -> str:
 def _merged(row: str, r: int, new: dict[int, str | None]) -> str:
     """The row element with the cells ``new`` in place; other columns' cells as they were."""
     open_tag = re.match(r"<row\b[^>]*?(/?)>", row)
+    assert open_tag is not None  # ``row`` is a match of _ROW
     head = re.sub(r'\sspans="[^"]*"', "", open_tag.group(0).rstrip("/>").rstrip("/")) + ">"
     cells: dict[int, str] = {}
     for m in _CELL.finditer(row[open_tag.end() :]):

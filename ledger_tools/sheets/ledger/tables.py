@@ -9,9 +9,10 @@ inputs writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
@@ -30,14 +31,16 @@ class Row:
     """One data row. ``values`` holds converted values; ``bad`` the raw text that failed."""
 
     number: int
-    values: dict[str, object] = field(default_factory=dict)
+    # Any: each column's own kind (str, date, int, a choice, a list of units ...)
+    values: dict[str, Any] = field(default_factory=dict)
     bad: dict[str, object] = field(default_factory=dict)
 
-    def get(self, name: str, default=None):
+    def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
 
 
-_CHOICES: dict[type, dict[str, _Choice]] = {}
+_Index = dict[str, _Choice]
+_CHOICES: dict[type, _Index] = {}
 
 
 def _choice_index(choices: type[_Choice]) -> dict[str, _Choice]:
@@ -70,7 +73,7 @@ def read_value(col: Column, raw: object) -> object:
         return cells.split_list(raw)
     text = cells.clean_text(raw)
     if col.kind == "choice" and text is not None:
-        member = _choice(col.choices, text)
+        member = _choice(col.choice_set, text)
         if member is None:
             raise cells.BadValue(raw)
         return member
@@ -92,7 +95,7 @@ def _reader(col: Column):
     if col.kind in _KIND_READERS:
         return _KIND_READERS[col.kind]
     if col.kind == "choice":
-        choices = col.choices
+        choices = col.choice_set
 
         def choice(raw: object) -> object:
             text = _text(raw)
@@ -131,12 +134,16 @@ def _same(col: Column, current: object, new: object) -> bool:
             and current == new
             and col.kind in ("text", "choice")
             and new == new.strip(_STRIP)
-            and (col.kind == "text" or _choice(col.choices, new) is not None)
+            and (col.kind == "text" or _choice(col.choice_set, new) is not None)
         )
     if kind is int:
         return new.__class__ is int and current == new and col.kind == "int"
     if kind is dt.datetime:
-        return new.__class__ is dt.date and col.kind == "date" and current.date() == new
+        return (
+            new.__class__ is dt.date
+            and col.kind == "date"
+            and cast(dt.datetime, current).date() == new
+        )
     return False
 
 
@@ -145,7 +152,7 @@ def cell_value(col: Column, value: object) -> object:
     if value is None or value == []:
         return None
     if col.kind == "list":
-        return "、".join(value)
+        return "、".join(cast("list[str]", value))
     if isinstance(value, _Choice):
         return value.value
     if isinstance(value, bool):
@@ -195,12 +202,12 @@ class Table:
         # (field, value for a blank, converter, choice index or None, whether plain text): text
         # and choice cells, most of a ledger, are converted inline for the common shapes, with
         # exactly the result of the converter, which handles everything else.
-        readers = [
+        readers: list[tuple[str, object, Callable[[object], object], _Index | None, bool]] = [
             (
                 c.field,
                 [] if c.kind == "list" else None,
                 _reader(c),
-                _choice_index(c.choices) if c.kind == "choice" else None,
+                _choice_index(c.choice_set) if c.kind == "choice" else None,
                 c.kind == "text",
             )
             for c, _ in present

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -15,7 +16,7 @@ from ledger_tools.sheets.ledger import schema as sc
 __all__ = ["read_units"]
 
 
-def _rows(path: Path) -> list[list[object]]:
+def _rows(path: Path) -> Sequence[Sequence[object]]:
     if path.suffix.lower() == ".csv":
         for encoding in ("utf-8-sig", "gb18030"):
             try:

@@ -1,21 +1,18 @@
-"""Safe saving (SPEC §8): lock, owner files, changed-on-disk, loss guard, atomic save, backups."""
+"""Safe saving (SPEC §8), the steps in order: owner files, lock, changed-on-disk, loss guard,
+backup, atomic save. Each step's own behaviour is tested beside its module (test_lock,
+test_loss_guard, test_backups); here, that LedgerFile runs them at the right moments."""
 
-import datetime as dt
 import os
 import stat
-import subprocess
-import sys
-import textwrap
-import zipfile
 
 import openpyxl
 import pytest
-import xlsxwriter
 
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
-from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.file import BACKUP_DIR, KEEP_BACKUPS, LedgerFile, inventory
+from ledger_tools.sheets.ledger.backups import BACKUP_DIR
+from ledger_tools.sheets.ledger.file import LedgerFile
 from tests.builders import item, make_ledger, sha
+from tests.sheets.ledger.test_loss_guard import data_bar, image, ledger_by_xlsxwriter
 
 
 @pytest.fixture
@@ -34,14 +31,8 @@ def test_save_is_atomic_and_backed_up(ledger):
     backup = _touch_and_save(ledger)
     assert backup.parent.name == BACKUP_DIR and backup.read_bytes() == before
     assert openpyxl.load_workbook(ledger)["台账"]["AZ1"].value == "staff"
-    leftovers = [p.name for p in ledger.parent.iterdir() if p.name.endswith(".tmp.xlsx")]
-    assert leftovers == []
-
-
-def test_only_the_last_backups_are_kept(ledger):
-    for _ in range(KEEP_BACKUPS + 3):
-        _touch_and_save(ledger)
-    assert len(list((ledger.parent / BACKUP_DIR).iterdir())) == KEEP_BACKUPS
+    workbooks = [p.name for p in ledger.parent.iterdir() if p.suffix == ".xlsx"]
+    assert workbooks == [ledger.name]  # no temporary file left beside it
 
 
 @pytest.mark.parametrize("owner", ["~$台账.xlsx", ".~lock.台账.xlsx#"])
@@ -65,31 +56,6 @@ def test_changed_on_disk_is_not_overwritten(ledger):
     assert sha(ledger) == digest
 
 
-def test_a_second_run_waits_for_the_lock_then_gives_up(ledger):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(f"""
-            import sys, time
-            from ledger_tools.sheets.ledger.file import LedgerFile
-            with LedgerFile({str(ledger)!r}, writable=True):
-                print("held", flush=True)
-                time.sleep(5)
-        """),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(LedgerBusy):
-            _touch_and_save(ledger, lock_wait=0.3)
-    finally:
-        holder.kill()
-        holder.wait()
-
-
 def test_missing_and_foreign_files(tmp_path):
     with pytest.raises(UsageError):
         LedgerFile(tmp_path / "nope.xlsx").__enter__()
@@ -99,48 +65,9 @@ def test_missing_and_foreign_files(tmp_path):
         LedgerFile(bogus).__enter__()
 
 
-def _ledger_by_xlsxwriter(path, decorate):
-    """A ledger written by XlsxWriter (another program), with something openpyxl cannot keep."""
-    wb = xlsxwriter.Workbook(str(path))
-    for sheet in sc.SHEETS:
-        ws = wb.add_worksheet(sheet.name)
-        ws.write_row(0, 0, sheet.headers)
-        if sheet is sc.SYSTEM:
-            ws.very_hidden()
-            ws.write_row(1, 0, ["ledger_id", "abc"])
-            ws.write_row(2, 0, ["signing_key", "00" * 32])
-        if sheet is sc.ITEMS:
-            row = item()
-            date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-            for c, header in enumerate(sheet.headers):
-                value = row.get(header)
-                if hasattr(value, "year"):
-                    ws.write_datetime(1, c, dt.datetime.combine(value, dt.time()), date_format)
-                elif value is not None:
-                    ws.write(1, c, value)
-            decorate(wb, ws)
-    wb.close()
-    return path
-
-
-def _data_bar(wb, ws):
-    ws.write_column(1, 26, [1, 2, 3])
-    ws.conditional_format("AA2:AA4", {"type": "data_bar", "data_bar_2010": True})
-
-
-def _image(wb, ws):
-    import base64
-    import io
-
-    png = base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
-    ws.insert_image("AF2", "dot.png", {"image_data": io.BytesIO(png)})
-
-
-@pytest.mark.parametrize("decorate, what", [(_data_bar, "数据条"), (_image, "图片")])
+@pytest.mark.parametrize("decorate, what", [(data_bar, "数据条"), (image, "图片")])
 def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
-    path = _ledger_by_xlsxwriter(tmp_path / "台账.xlsx", decorate)
+    path = ledger_by_xlsxwriter(tmp_path / "台账.xlsx", decorate)
     digest = sha(path)
     with pytest.raises(WouldLoseData) as e:
         _touch_and_save(path)
@@ -150,35 +77,7 @@ def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == ["台账.xlsx"]
 
 
-def test_inventory_counts_parts_and_features(tmp_path):
-    path = _ledger_by_xlsxwriter(tmp_path / "x.xlsx", _data_bar)
-    inv = inventory(path)
-    assert inv["工作表"] == len(sc.SHEETS)
-    assert inv["扩展内容（数据条、图标集、新式数据验证或迷你图等）"] >= 1
-    with zipfile.ZipFile(path) as z:
-        assert "xl/workbook.xml" in z.namelist()
-
-
-def test_lock_file_is_beside_the_ledger_and_not_a_workbook(ledger):
-    _touch_and_save(ledger)
-    names = os.listdir(ledger.parent)
-    assert f".{ledger.name}.ledger-lock" in names
-
-
 # --- file mode: a saved ledger is as shared as it was -------------------------------------------
-
-
-@pytest.fixture
-def umask():
-    """Run with a chosen umask, restored afterwards (the tests in one process share it)."""
-    saved = os.umask(0o022)
-    os.umask(saved)
-
-    def use(mask: int) -> None:
-        os.umask(mask)
-
-    yield use
-    os.umask(saved)
 
 
 def _mode(path) -> int:
@@ -192,15 +91,6 @@ def test_a_saved_ledger_keeps_the_mode_it_had(ledger, umask, mode):
     _touch_and_save(ledger)
     assert _mode(ledger) == mode
     assert openpyxl.load_workbook(ledger)["台账"]["AZ1"].value == "staff"
-
-
-@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
-def test_a_new_ledger_gets_the_mode_of_any_new_file(tmp_path, umask, mask, mode):
-    umask(mask)
-    ledger = make_ledger(tmp_path / "台账.xlsx", [item()])
-    assert _mode(ledger) == mode == 0o666 & ~mask
-    (tmp_path / "plain.txt").write_text("x")  # what the clerk's other files get
-    assert _mode(tmp_path / "plain.txt") == mode
 
 
 # --- values first: a writable open that may not need openpyxl at all ----------------------------

@@ -1,0 +1,176 @@
+"""Refusing a save that would drop something the ledger holds (SPEC §8, exit 4).
+
+openpyxl silently drops what it cannot model (charts and images it did not create, shapes,
+``extLst`` content such as data bars and newer data validations, slicers ...). Two signals
+catch it: the package's contents counted in the old file and in the new one (``inventory``),
+and the warnings openpyxl gives while loading (``recording_load_losses``). Either one
+refuses the save with a message naming what would be lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ledger_tools.errors import WouldLoseData
+
+__all__ = [
+    "describe_load_warning",
+    "inventory",
+    "load_losses",
+    "recording_load_losses",
+    "refuse_losses",
+]
+
+# --- what a package holds -------------------------------------------------------------------
+
+_PART_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("图表", re.compile(r"^xl/charts/chart\d*\.xml$")),
+    ("图表工作表", re.compile(r"^xl/chartsheets/.+\.xml$")),
+    ("图片或媒体文件", re.compile(r"^xl/media/")),
+    ("数据透视表", re.compile(r"^xl/pivotTables/.+\.xml$")),
+    ("数据透视缓存", re.compile(r"^xl/pivotCache/pivotCacheDefinition\d*\.xml$")),
+    ("宏（VBA 工程）", re.compile(r"^xl/vbaProject\.bin$")),
+    ("切片器", re.compile(r"^xl/slicers?(Caches)?/")),
+    ("日程表", re.compile(r"^xl/timeline")),
+    ("外部链接", re.compile(r"^xl/externalLinks/externalLink\d*\.xml$")),
+    ("线程式批注", re.compile(r"^xl/threadedComments/")),
+    ("控件", re.compile(r"^xl/(ctrlProps|activeX)/")),
+    ("嵌入对象", re.compile(r"^xl/embeddings/")),
+    ("表格（列表）", re.compile(r"^xl/tables/table\d*\.xml$")),
+    ("自定义 XML", re.compile(r"^customXml/item\d*\.xml$")),
+    ("墨迹/签名", re.compile(r"^xl/(ink|signatures)/|^_xmlsignatures/")),
+)
+_XML_SIGNALS: tuple[tuple[str, str, re.Pattern[bytes]], ...] = (
+    # (kind, part prefix, pattern counted in those parts)
+    ("形状或文本框", "xl/drawings/drawing", re.compile(rb"<(?:xdr:)?(?:sp|grpSp|cxnSp)[ >]")),
+    ("图片", "xl/drawings/drawing", re.compile(rb"<(?:xdr:)?pic[ >]")),
+    (
+        "扩展内容（数据条、图标集、新式数据验证或迷你图等）",
+        "xl/worksheets/sheet",
+        re.compile(rb"<ext [^>]*uri="),
+    ),
+    ("条件格式", "xl/worksheets/sheet", re.compile(rb"<conditionalFormatting[ >]")),
+    ("数据验证（下拉列表）", "xl/worksheets/sheet", re.compile(rb"<dataValidation[ >]")),
+    ("批注", "xl/comments", re.compile(rb"<comment ")),
+    ("超链接", "xl/worksheets/sheet", re.compile(rb"<hyperlink ")),
+    ("合并单元格", "xl/worksheets/sheet", re.compile(rb"<mergeCell ")),
+    ("定义的名称", "xl/workbook.xml", re.compile(rb"<definedName ")),
+    ("工作表", "xl/workbook.xml", re.compile(rb"<sheet ")),
+)
+
+
+def _counter(pattern: re.Pattern[bytes]) -> Callable[[bytes], int]:
+    """A function giving ``len(pattern.findall(data))``, counted in C where the pattern allows.
+
+    "<tag[ >]" and "<tag " are literal substrings (occurrences cannot overlap, so the counts
+    agree); a pattern starting "<tag " only runs where that literal occurs at all.
+    """
+    literal = re.fullmatch(rb"(<[A-Za-z]+)(\[ >\]| )", pattern.pattern)
+    if literal:
+        tag = literal.group(1)
+        ends = (b" ", b">") if literal.group(2) == b"[ >]" else (b" ",)
+        return lambda data: sum(data.count(tag + end) for end in ends)
+    prefix = re.match(rb"<[A-Za-z]+ ", pattern.pattern)
+    if prefix:
+        probe = prefix.group(0)
+        return lambda data: len(pattern.findall(data)) if probe in data else 0
+    return lambda data: len(pattern.findall(data))
+
+
+_COUNTERS = {pattern: _counter(pattern) for _, _, pattern in _XML_SIGNALS}
+
+
+def inventory(path: Path, parts: set[str] | None = None) -> Counter[str]:
+    """How many of each kind of content the package at ``path`` holds (in ``parts``, if given).
+
+    Each part is decompressed at most once: the worksheets of a 10,000-item ledger are tens of
+    megabytes of XML, and the save check reads both the old and the new package.
+    """
+    found: Counter[str] = Counter()
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            name = info.filename
+            if parts is not None and name not in parts:
+                continue
+            for kind, part_pattern in _PART_KINDS:
+                if part_pattern.search(name):
+                    found[kind] += 1
+            signals = [
+                (kind, pattern)
+                for kind, prefix, pattern in _XML_SIGNALS
+                if name.startswith(prefix) and name.endswith(".xml")
+            ]
+            if signals:
+                data = z.read(info)
+                for kind, pattern in signals:
+                    found[kind] += _COUNTERS[pattern](data)
+    return found
+
+
+# --- what openpyxl said it dropped while loading --------------------------------------------
+
+_LOAD_WARNINGS = (
+    ("Data Validation extension", "新式数据验证（扩展）"),
+    ("Conditional Formatting extension", "新式条件格式（数据条、图标集等扩展）"),
+    ("Unknown extension", "未知的扩展内容"),
+    ("Slicer List extension", "切片器"),
+    ("DrawingML support is incomplete", "形状或绘图对象"),
+    ("Sparkline Group extension", "迷你图"),
+)
+
+
+def describe_load_warning(message: str) -> str | None:
+    """What an openpyxl load warning says will be lost, in Chinese; None for a harmless one."""
+    for needle, label in _LOAD_WARNINGS:
+        if needle in message:
+            return label
+    if "will be removed" in message or "not supported" in message:
+        return f"openpyxl 不支持的内容（{message}）"
+    return None
+
+
+def load_losses(caught: Iterable[warnings.WarningMessage]) -> list[str]:
+    """The distinct losses announced by the warnings ``caught``, sorted."""
+    losses = {describe_load_warning(str(w.message)) for w in caught}
+    return sorted(x for x in losses if x)
+
+
+@contextlib.contextmanager
+def recording_load_losses() -> Iterator[list[str]]:
+    """Record every warning raised in the block; the list yielded is filled, when the block
+    ends normally, with what they say will be lost."""
+    found: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield found
+    found[:] = load_losses(caught or [])
+
+
+# --- the refusal ----------------------------------------------------------------------------
+
+
+def refuse_losses(
+    old: Path, new: Path, parts: set[str] | None = None, dropped: Iterable[str] = ()
+) -> None:
+    """``WouldLoseData`` when the package ``new`` holds less of any kind than the ledger
+    ``old`` (counted in ``parts``, when only those changed), or when loading ``old`` already
+    ``dropped`` something (``recording_load_losses``)."""
+    old_inv, new_inv = inventory(old, parts), inventory(new, parts)
+    lost = [
+        f"{kind}（原有 {n} 处，保存后 {new_inv.get(kind, 0)} 处）"
+        for kind, n in sorted(old_inv.items())
+        if new_inv.get(kind, 0) < n
+    ]
+    lost += [f"{x}（读取时无法保留）" for x in dropped]
+    if lost:
+        raise WouldLoseData(
+            f"拒绝保存台账 {Path(old).name}：保存后将丢失以下内容："
+            + "；".join(lost)
+            + "。台账未作任何修改。请把这些内容移到另一个工作簿，或联系维护人员。"
+        )

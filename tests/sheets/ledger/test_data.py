@@ -1,0 +1,75 @@
+"""Reading the ledger into model objects: bad cells become findings naming the cell, and only a
+workbook that is no ledger at all is refused."""
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from ledger_tools.core import model as m
+from ledger_tools.errors import InputRejected, NotALedger
+from ledger_tools.sheets.ledger.data import read_ledger, require_clean
+from ledger_tools.sheets.ledger.file import LedgerFile
+from tests.builders import item, make_ledger
+
+
+def _read(path, **kw):
+    with LedgerFile(path, **kw) as lf:
+        return read_ledger(lf)
+
+
+@pytest.mark.parametrize("fast_read", [True, False], ids=["calamine", "openpyxl"])
+def test_items_units_and_settings_are_read(tmp_path, fast_read):
+    path = make_ledger(
+        tmp_path / "台账.xlsx",
+        [item(协办单位="西山县、南湖县", 涉密="是")],
+        settings={"临期预警工作日": 7},
+    )
+    data = _read(path, fast_read=fast_read)
+    (it,) = data.items
+    assert it.row == 2 and it.lead_unit == "东城区人民政府" and it.co_units == ["西山县", "南湖县"]
+    assert it.deadline == dt.date(2026, 12, 31) and it.kind is m.ItemKind.parse("一般")
+    assert it.confidential is True
+    assert data.settings.warn_workdays == 7 and data.settings.report_day == 25
+    assert data.canonical_unit("东城区") == "东城区人民政府"
+    assert data.canonical_unit("不认识的单位") == "不认识的单位"
+    assert len(data.ledger_id) == 32 and len(data.signing_key) == 64
+    assert data.problems == []
+
+
+def test_the_same_values_whichever_engine_read_them(tmp_path):
+    path = make_ledger(tmp_path / "台账.xlsx", [item(), item(事项类型="长期", 完成时限=None)])
+    assert _read(path, fast_read=True).items == _read(path, fast_read=False).items
+
+
+def test_a_bad_cell_is_a_finding_naming_the_cell(tmp_path):
+    path = make_ledger(tmp_path / "台账.xlsx", [item(完成时限="明年")], settings={"月报截止日": 40})
+    data = _read(path)
+    by_code = {f.code: f for f in data.problems}
+    assert by_code["L305"].cell == "L2" and "明年" in by_code["L305"].message
+    assert by_code["L312"].sheet == "设置"
+    assert data.items[0].deadline is None and data.settings.report_day == 25
+
+
+def test_a_missing_sheet_or_header_is_found_and_blocks_commands(tmp_path):
+    path = make_ledger(tmp_path / "台账.xlsx", [item()])
+    wb = openpyxl.load_workbook(path)
+    del wb["催办记录"]
+    for cell in wb["台账"][1]:
+        if cell.value == "主责单位":
+            cell.value = "牵头单位"
+    wb.save(path)
+    data = _read(path)
+    details = [f.message for f in data.problems if f.code == "L311"]
+    assert any("催办记录" in d for d in details) and any("主责单位" in d for d in details)
+    with pytest.raises(InputRejected, match="结构有问题"):
+        require_clean(data)
+
+
+def test_a_workbook_without_the_ledger_sheets_is_not_a_ledger(tmp_path):
+    path = tmp_path / "别的.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "台账"
+    wb.save(path)
+    with pytest.raises(NotALedger, match="不是 ledger 台账"):
+        _read(path)

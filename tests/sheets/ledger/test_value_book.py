@@ -1,0 +1,112 @@
+"""The calamine view gives the values openpyxl gives, so every command reads the same ledger."""
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from ledger_tools.sheets.ledger.value_book import ValueBook, plain_values
+
+VALUES = [
+    dt.datetime(2026, 3, 5),
+    dt.datetime(2026, 3, 5, 14, 30, 15),
+    dt.date(2026, 12, 31),
+    0,
+    42,
+    -7,
+    3.25,
+    1e15,
+    "议定事项",
+    "  前后有空格  ",
+    "2026年3月5日",
+    "=不是公式",
+    True,
+    False,
+    None,
+]
+
+
+def _book(path, values=VALUES, **formats):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(["表头一", "表头二"])
+    for r, value in enumerate(values, start=2):
+        cell = ws.cell(r, 1, value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # "=..." stays text, as our own writes keep it
+        ws.cell(r, 2, f"第{r}行")
+    for coordinate, number_format in formats.items():
+        ws[coordinate].number_format = number_format
+    wb.create_sheet("空表")
+    wb.save(path)
+    return path
+
+
+def _openpyxl_values(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_dates_numbers_and_text_come_back_as_openpyxl_gives_them(tmp_path):
+    path = _book(tmp_path / "台账.xlsx")
+    assert plain_values(path)
+    expected = _openpyxl_values(path, "台账")
+    ws = ValueBook(path)["台账"]
+    got = [list(row) for row in ws.iter_rows(values_only=True)]
+    assert got == expected
+    assert [type(v) for row in got for v in row] == [type(v) for row in expected for v in row]
+    assert ws.max_row == len(VALUES) + 1 and ws.max_column == 2
+
+
+def test_row_values_and_cells_agree_with_openpyxl(tmp_path):
+    path = _book(tmp_path / "台账.xlsx")
+    expected = _openpyxl_values(path, "台账")
+    ws = ValueBook(path)["台账"]
+    for r, row in enumerate(expected, start=1):
+        assert ws.row_values(r, [2, 1, 3]) == [row[1], row[0], None]
+        assert ws.cell(r, 1).value == row[0]
+
+
+def test_an_east_asian_date_format_reads_as_openpyxl_reads_it(tmp_path):
+    """Built-in format 31 (yyyy年m月d日): neither engine sees a date; both give the serial."""
+    path = _book(tmp_path / "台账.xlsx", [dt.date(2026, 3, 5)])
+    wb = openpyxl.load_workbook(path)
+    wb["台账"]["A2"].number_format = 'yyyy"年"m"月"d"日"'
+    wb.save(path)
+    assert (
+        ValueBook(path)["台账"].value_at(2, 1) == openpyxl.load_workbook(path)["台账"]["A2"].value
+    )
+
+
+def test_writes_stay_in_memory_and_are_read_back(tmp_path):
+    path = _book(tmp_path / "台账.xlsx")
+    ws = ValueBook(path)["台账"]
+    ws.cell(2, 2).value = "改过"
+    ws.cell(len(VALUES) + 5, 1, "新的一行")
+    assert ws.row_values(2, [2]) == ["改过"]
+    assert ws.max_row == len(VALUES) + 5
+    assert openpyxl.load_workbook(path)["台账"]["B2"].value == "第2行"
+
+
+def test_sheets_by_name_and_preload(tmp_path):
+    path = _book(tmp_path / "台账.xlsx")
+    book = ValueBook(path)
+    assert book.sheetnames == ["台账", "空表"] and "台账" in book and "别的" not in book
+    book.preload(["台账", "空表", "别的"])
+    assert book["空表"].max_row == 1
+    with pytest.raises(KeyError):
+        book["别的"]
+
+
+def test_a_formula_or_an_error_cell_sends_the_reader_to_openpyxl(tmp_path):
+    formula = tmp_path / "formula.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=1+1"
+    wb.save(formula)
+    error = tmp_path / "error.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "#N/A"
+    wb.active["A1"].data_type = "e"
+    wb.save(error)
+    assert not plain_values(formula) and not plain_values(error)
