@@ -45,7 +45,6 @@ from ledger_tools.core import rules
 from ledger_tools.core.findings import Finding, has_errors, make
 from ledger_tools.core.model import Extension, Report, Status, UnitReportStatus
 from ledger_tools.errors import LedgerBusy, UsageError
-from ledger_tools.jobs import refresh
 from ledger_tools.sheets.cells import BadValue, clean_text, parse_date
 from ledger_tools.sheets.documents.findings import check_target, write_report
 from ledger_tools.sheets.forms import annotate as ann
@@ -664,7 +663,7 @@ def merge(
         _apply(data, result.files, as_of, stamp, partial, result)
         if result.reports_merged:
             _log_imports(data, result.files, stamp)
-            stats = refresh.apply(data, as_of)
+            stats = data.recompute(as_of)
             result.cells_changed = stats.cells_changed
             result.unconfirmed_years = stats.unconfirmed_years
             result.backup = lf.save()
