@@ -2,10 +2,11 @@
 
 ``check`` is read-only. ``merge`` checks the same way, applies every file without an error (a
 file is all-or-nothing; with ``partial`` its valid rows go in and only its bad rows are
-refused), refreshes (SPEC §3, as of --as-of) and saves the ledger once. This module reads each
-returned file into the rules' terms and runs the checks (examine); the row rules and the F006
-and blank-row decisions live in core/form_checks.py, what a merge adds and changes in
-core/intake.py, and the ledger store writes it (sheets/ledger/merging.py). The findings
+refused), refreshes (SPEC §3, as of --as-of) and saves the ledger once. The two commands share
+this module's examine step: read each returned file (sheets/returned, sheets/forms/entries.py
+for the rules' terms), run the checks and keep one outcome per file. The row rules and the F006
+and blank-row decisions live in core/form_checks.py; what a merge adds and changes is decided
+in core/intake.py and written by the ledger store (sheets/ledger/merging.py); the findings
 workbook and the annotated 退回- copies are written by sheets/documents/findings.py and
 sheets/forms/annotate.py.
 
@@ -35,15 +36,22 @@ from ledger_tools.core import rules
 from ledger_tools.core.findings import Finding, make
 from ledger_tools.core.intake import CAN_MERGE, DUPLICATE, MERGED, MUST_RETURN, REJECTED
 from ledger_tools.core.recompute import by_item
-from ledger_tools.errors import LedgerBusy, UsageError
-from ledger_tools.sheets.cells import BadValue, clean_text, parse_date
+from ledger_tools.errors import LedgerBusy
+from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.documents.findings import check_target, write_report
 from ledger_tools.sheets.forms import annotate as ann
 from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.forms.entries import (
+    canonical_text,
+    form_entry,
+    form_text,
+    header_against_meta,
+)
 from ledger_tools.sheets.forms.reader import header_block, parse_form
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.merging import apply_merge, import_records
+from ledger_tools.sheets.returned.inputs import collect_inputs
 from ledger_tools.sheets.returned.workbook import (
     ReturnedFileError,
     ReturnedWorkbook,
@@ -64,9 +72,6 @@ __all__ = [
     "merge",
 ]
 
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-_SKIP_PREFIXES = ("~$", ".", ann.PREFIX)  # office owner files, hidden files, our copies
-
 
 @dataclass
 class FileOutcome(ci.CheckedFile):
@@ -78,6 +83,8 @@ class FileOutcome(ci.CheckedFile):
 
 @dataclass
 class IntakeResult:
+    """What one check or merge run did, for the face to report (findings, counts, files)."""
+
     as_of: dt.date
     files: list[FileOutcome] = field(default_factory=list)
     reports_merged: int = 0
@@ -106,46 +113,6 @@ class IntakeResult:
         return sum(1 for o in self.files if o.result == result)
 
 
-# --- inputs --------------------------------------------------------------------------------
-
-
-def collect_inputs(inputs: list[Path], ledger: Path | None = None) -> list[Path]:
-    """Files named, and every form file inside folders named (not their subfolders).
-
-    Office lock files (~$…), hidden files, annotated copies (退回-…) and the ledger itself are
-    skipped inside folders; a file named explicitly is always checked.
-    """
-    own = ledger.resolve() if ledger else None
-    out: list[Path] = []
-    seen: set[Path] = set()
-    for p in map(Path, inputs):
-        if not p.exists():
-            raise UsageError(f"找不到文件或文件夹：{p}。请检查路径。")
-        if p.is_dir():
-            found = sorted(
-                c
-                for c in p.iterdir()
-                if c.is_file()
-                and c.suffix.lower() in FORM_SUFFIXES
-                and not c.name.startswith(_SKIP_PREFIXES)
-            )
-        elif own is not None and p.resolve() == own:
-            raise UsageError(
-                f"{p} 是台账本身，不是单位报回的反馈表。请写反馈表文件或所在的文件夹。"
-            )
-        else:
-            found = [p]
-        for c in found:
-            key = c.resolve()
-            if key not in seen and key != own:
-                seen.add(key)
-                out.append(c)
-    if not out:
-        names = "、".join(str(p) for p in inputs)
-        raise UsageError(f"在 {names} 中没有找到反馈表文件（.xlsx、.xlsm、.xls、.ods）。")
-    return out
-
-
 # --- what the rules need from the ledger, gathered once --------------------------------------
 
 
@@ -168,50 +135,6 @@ class _LedgerIndex:
     def unit(self, name: object) -> str | None:
         text = clean_text(name)
         return self.unit_names.get(text, text) if text else None
-
-
-# --- reading one file into the rules' terms -------------------------------------------------
-
-
-def _text(value: object) -> str | None:
-    """Cleaned text with Windows line breaks made plain (they would show as _x000D_)."""
-    if value is None:
-        return None
-    text = clean_text(value)
-    if text and "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-def _canon(value: object) -> str | None:
-    """A cell as comparable text: the same on the form, in `_meta`, after any client's save."""
-    return _text(value if type(value) is str else fl.locked_text(value))
-
-
-def _entry(row: fl.FormRow, raw_meta: dict[str, str], meta: dict[str, str | None]) -> fc.FormEntry:
-    """A row in the rules' terms. ``raw_meta``/``meta``: this item's `_meta` values as written
-    and as canonical text; a locked cell still holding what was written is not re-cleaned."""
-    e = fc.FormEntry(row.number, clean_text(row.item_id))
-    for header, cell in row.cells.items():
-        e.refs[header] = cell.ref
-        value = cell.value
-        if header in _LOCKED:
-            same = value is not None and value == raw_meta.get(header)
-            e.locked[header] = meta[header] if same else _canon(value)
-            continue
-        text = e.texts[header] = _text(value)
-        if text and header in fl.DATE_INPUTS:
-            try:
-                d = parse_date(value)
-                if d is None or not fc.EARLIEST_YEAR <= d.year <= 2099:
-                    raise BadValue(value)
-                e.dates[header] = d
-            except BadValue:
-                e.bad_dates[header] = text
-    return e
-
-
-_LOCKED = frozenset(fl.LOCKED_COLUMNS)
 
 
 def _examine(
@@ -263,8 +186,8 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
     meta = form.meta
     o.unit, o.generated = index.unit(meta.unit), meta.generated
     o.period = rules.normalize_period(meta.period) or meta.period
-    o.contact = _text(form.contact.value) if form.contact else None
-    o.phone = _text(form.phone.value) if form.phone else None
+    o.contact = form_text(form.contact.value) if form.contact else None
+    o.phone = form_text(form.phone.value) if form.phone else None
     sheet = fl.SHEET_FORM
     if not form.signature_ok:
         o.add(make("F005", file=name, sheet=fl.SHEET_META, detail="隐藏信息与签名不符"))
@@ -279,7 +202,7 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
                 detail=f"填报单位由「{meta.unit}」被改为「{shown or '（空）'}」",
             )
         )
-    for cell, detail in _shown_against_meta(block, meta):
+    for cell, detail in header_against_meta(block, meta):
         o.add(make("F005", file=name, sheet=sheet, cell=cell, detail=detail))
     stale = fc.check_period(
         o.period, index.as_of, index.history.merged_periods.get(o.unit or "", ())
@@ -295,7 +218,9 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
                 detail=stale,
             )
         )
-    canonical = {i: {h: _canon(v) for h, v in vals.items()} for i, vals in meta.locked.items()}
+    canonical = {
+        i: {h: canonical_text(v) for h, v in vals.items()} for i, vals in meta.locked.items()
+    }
     ctx = fc.FormContext(
         file=name,
         unit=o.unit or "",
@@ -318,7 +243,7 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
         return  # rows of a form that is not authentic or not current would only add noise
     no_meta: dict[str, str] = {}
     entries = (
-        _entry(
+        form_entry(
             r, meta.locked.get(r.item_id or "", no_meta), canonical.get(r.item_id or "", no_meta)
         )
         for r in form.rows
@@ -329,37 +254,6 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
             o.add(f, whole_file=False)
     for f in fc.check_missing(o.rows, ctx):
         o.add(f, whole_file=False)
-
-
-def _shown_against_meta(block: dict[str, fl.FormCell], meta: fl.FormMeta) -> list[tuple[str, str]]:
-    """(cell, F005 detail) for every header value the form shows that `_meta` does not sign."""
-    out = []
-    cell = block.get(fl.LABEL_PERIOD)
-    if cell is not None and rules.normalize_period(cell.value) != rules.normalize_period(
-        meta.period
-    ):
-        out.append(
-            (
-                cell.ref,
-                f"表中「{fl.LABEL_PERIOD}」为「{_text(fl.locked_text(cell.value)) or '（空）'}」，"
-                f"隐藏信息中为「{meta.period}」",
-            )
-        )
-    cell = block.get(fl.LABEL_DUE)
-    if cell is not None:
-        try:
-            shown = parse_date(cell.value)
-        except BadValue:
-            shown = None
-        if shown != meta.due:
-            out.append(
-                (
-                    cell.ref,
-                    f"表中「{fl.LABEL_DUE}」为「{_text(fl.locked_text(cell.value)) or '（空）'}」，"
-                    f"隐藏信息中为「{meta.due.isoformat()}」",
-                )
-            )
-    return out
 
 
 # --- the commands --------------------------------------------------------------------------
