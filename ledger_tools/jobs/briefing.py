@@ -1,7 +1,7 @@
 """ledger brief: the monthly briefing (通报) as a workbook and a Word document (SPEC §6).
 
 Everything is computed as of the cut-off date on the ledger's values refreshed in memory
-(``refresh.apply(write=False)``): the refreshed tool columns are *not* saved (that is
+(``LedgerData.recompute(write=False)``): the refreshed tool columns are *not* saved (that is
 ``refresh``'s job and the staff's call); the one change written to the ledger is the month's
 row in 月度快照. The ledger is opened writable (locked, refused while open in Excel) but read
 with calamine, and that row is written into the 月度快照 part alone (``sheet_patch``), so the
@@ -27,7 +27,6 @@ from ledger_tools.core import rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.findings import Finding
 from ledger_tools.errors import LedgerBusy, UsageError
-from ledger_tools.jobs import refresh
 from ledger_tools.sheets.documents import briefing as brief_writer
 from ledger_tools.sheets.documents import word as docx_render
 from ledger_tools.sheets.documents.templates import template_path
@@ -266,7 +265,7 @@ def run(
         data = read_ledger(lf)
         require_clean(data)
         cal = WorkCalendar(data.overrides)
-        stats = refresh.apply(data, as_of, cal, write=False)
+        stats = data.recompute(as_of, cal, write=False)
         table = data.table(sc.SNAPSHOTS)
         existing = _snapshots(table)
         b = core.compute(

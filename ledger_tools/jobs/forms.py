@@ -1,7 +1,7 @@
 """ledger forms: one signed feedback form per lead unit for a reporting period (SPEC §4).
 
 Read-only on the ledger: the statuses and 当前时限 on the forms are recomputed in memory as of
-``--as-of`` (refresh.apply) so a form never shows yesterday's deadline, but nothing is saved.
+``--as-of`` (LedgerData.recompute) so a form never shows yesterday's deadline, but nothing is saved.
 Forms go to lead units only (Art. 6: the lead unit reports for everyone); a unit that only
 co-handles items is named in the result so the office can tell it to write to the lead unit.
 """
@@ -24,7 +24,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from ledger_tools.core import rules
 from ledger_tools.core.model import OPEN_STATUSES, Item, Unit
 from ledger_tools.errors import InputRejected, UsageError
-from ledger_tools.jobs import refresh
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.writer import CoItem, FormContent, write_form
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
@@ -180,7 +179,7 @@ def run(
                 f"台账 {data.name} 的隐藏工作表「_系统」缺少台账编号或签名密钥，无法生成可校验的反馈表。"
                 "请从「台账备份」恢复，或用 ledger init 新建台账后迁入事项。"
             )
-        stats = refresh.apply(data, as_of, write=False)
+        stats = data.recompute(as_of, write=False)
         contents, result = plan(data, period, as_of, generated)
     result.unconfirmed_years = stats.unconfirmed_years
     result.out_dir = _check_out_dir(out_dir)

@@ -19,7 +19,6 @@ from pathlib import Path
 from ledger_tools.core import notices as cn
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.errors import UsageError
-from ledger_tools.jobs import refresh
 from ledger_tools.sheets.documents.notices import Staging, ensure_dir, render_docx, safe_filename
 from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.ledger import schema as sc
@@ -156,7 +155,7 @@ def run(
         )
         cal = WorkCalendar(data.overrides)
         if not plan.reissue and plan.notices:
-            refresh.apply(data, as_of, cal)  # numbers new rows, so the notices show their ids
+            data.recompute(as_of, cal)  # numbers new rows, so the notices show their ids
             fresh = [i for n in plan.notices for i in n.items]
             early = [i for i in fresh if i.issued is not None and date < i.issued]
             if early:
@@ -189,7 +188,7 @@ def run(
                 )
             if not plan.reissue and plan.notices:
                 _record_assignment(data, plan, date)
-                stats = refresh.apply(data, as_of, cal)
+                stats = data.recompute(as_of, cal)
                 staging.check()
                 result.backup = lf.save()
                 result.saved = True

@@ -21,7 +21,6 @@ from ledger_tools.core import reminders as cn
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Alert, Reminder, ReminderMethod, Settings, Unit
-from ledger_tools.jobs import refresh
 from ledger_tools.sheets.documents.notices import (
     Column,
     ListSheet,
@@ -168,7 +167,7 @@ def run(
         template = template_path(TEMPLATE, lf.path)
         cal = WorkCalendar(data.overrides)
         unnumbered = [i for i in data.items if not i.id]
-        refresh.apply(data, as_of, cal)
+        data.recompute(as_of, cal)
         if not record:
             for item in unnumbered:  # not saved: never print an id the ledger does not hold
                 item.id = None
@@ -210,7 +209,7 @@ def run(
             if record:
                 _record(data, plan, as_of, clerk, chased, result)
                 if result.recorded:
-                    stats = refresh.apply(data, as_of, cal)
+                    stats = data.recompute(as_of, cal)
                     staging.check()
                     result.backup = lf.save()
                     result.saved = True

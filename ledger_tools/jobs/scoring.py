@@ -14,7 +14,6 @@ from ledger_tools.core import scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import for_circulation
 from ledger_tools.errors import UsageError
-from ledger_tools.jobs import refresh
 from ledger_tools.sheets.documents import scores as score_writer
 from ledger_tools.sheets.documents.notices import output_workbook
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean
@@ -65,7 +64,7 @@ def run(
         data = read_ledger(lf)
         require_clean(data)
     cal = WorkCalendar(data.overrides)
-    refresh.apply(data, as_of, cal)  # in memory only: the ledger was opened read-only
+    data.recompute(as_of, cal)  # in memory only: the ledger was opened read-only
     deductions = scoring.propose(
         data.items,
         data.reports,

@@ -219,7 +219,7 @@ def test_sample_ledger_every_form_verifies_and_covers_every_open_item(tmp_path):
     result = forms.run(path, "2026-11", tmp_path / "out", dt.date(2026, 11, 20))
     with LedgerFile(path) as lf:
         data = read_ledger(lf)
-        forms.refresh.apply(data, dt.date(2026, 11, 20))
+        data.recompute(dt.date(2026, 11, 20))
         expected = {
             i.id
             for i in data.items

@@ -141,7 +141,7 @@ def test_apply_without_writing_gives_the_same_items_and_leaves_every_cell_alone(
         with LedgerFile(path, writable=True) as lf:
             data = read_ledger(lf)
             before = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in lf.wb}
-            stats = refresh.apply(data, AS_OF, write=write)
+            stats = data.recompute(AS_OF, write=write)
             after = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in lf.wb}
             return data.items, stats, before == after
 
