@@ -1,6 +1,5 @@
 """Safe saving (SPEC §8): lock, owner files, changed-on-disk, loss guard, atomic save, backups."""
 
-import datetime as dt
 import os
 import stat
 import subprocess
@@ -10,12 +9,11 @@ import zipfile
 
 import openpyxl
 import pytest
-import xlsxwriter
 
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.file import BACKUP_DIR, KEEP_BACKUPS, LedgerFile, inventory
-from tests.builders import item, make_ledger, sha
+from tests.builders import add_data_bar, item, ledger_by_xlsxwriter, make_ledger, sha
 
 
 @pytest.fixture
@@ -99,35 +97,6 @@ def test_missing_and_foreign_files(tmp_path):
         LedgerFile(bogus).__enter__()
 
 
-def _ledger_by_xlsxwriter(path, decorate):
-    """A ledger written by XlsxWriter (another program), with something openpyxl cannot keep."""
-    wb = xlsxwriter.Workbook(str(path))
-    for sheet in sc.SHEETS:
-        ws = wb.add_worksheet(sheet.name)
-        ws.write_row(0, 0, sheet.headers)
-        if sheet is sc.SYSTEM:
-            ws.very_hidden()
-            ws.write_row(1, 0, ["ledger_id", "abc"])
-            ws.write_row(2, 0, ["signing_key", "00" * 32])
-        if sheet is sc.ITEMS:
-            row = item()
-            date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-            for c, header in enumerate(sheet.headers):
-                value = row.get(header)
-                if hasattr(value, "year"):
-                    ws.write_datetime(1, c, dt.datetime.combine(value, dt.time()), date_format)
-                elif value is not None:
-                    ws.write(1, c, value)
-            decorate(wb, ws)
-    wb.close()
-    return path
-
-
-def _data_bar(wb, ws):
-    ws.write_column(1, 26, [1, 2, 3])
-    ws.conditional_format("AA2:AA4", {"type": "data_bar", "data_bar_2010": True})
-
-
 def _image(wb, ws):
     import base64
     import io
@@ -138,9 +107,9 @@ def _image(wb, ws):
     ws.insert_image("AF2", "dot.png", {"image_data": io.BytesIO(png)})
 
 
-@pytest.mark.parametrize("decorate, what", [(_data_bar, "数据条"), (_image, "图片")])
+@pytest.mark.parametrize("decorate, what", [(add_data_bar, "数据条"), (_image, "图片")])
 def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
-    path = _ledger_by_xlsxwriter(tmp_path / "台账.xlsx", decorate)
+    path = ledger_by_xlsxwriter(tmp_path / "台账.xlsx", decorate)
     digest = sha(path)
     with pytest.raises(WouldLoseData) as e:
         _touch_and_save(path)
@@ -151,7 +120,7 @@ def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
 
 
 def test_inventory_counts_parts_and_features(tmp_path):
-    path = _ledger_by_xlsxwriter(tmp_path / "x.xlsx", _data_bar)
+    path = ledger_by_xlsxwriter(tmp_path / "x.xlsx", add_data_bar)
     inv = inventory(path)
     assert inv["工作表"] == len(sc.SHEETS)
     assert inv["扩展内容（数据条、图标集、新式数据验证或迷你图等）"] >= 1
