@@ -19,7 +19,6 @@ removed must leave its list, so the lists only ever shrink.
 from __future__ import annotations
 
 import ast
-import re
 import sys
 from pathlib import Path
 
@@ -167,14 +166,25 @@ def test_the_mirror_allow_lists_have_no_stale_entries():
 
 # --- test helpers -----------------------------------------------------------------------------
 
-_IMPORT_FROM_TESTS = re.compile(r"^\s*(?:from|import)\s+(tests(?:\.\w+)+)", re.M)
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module of tests/ that ``path`` imports, including ``from tests.x import test_y``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return {m for m in found if m.startswith("tests.")}
 
 
 def test_test_modules_import_helpers_from_builders_not_from_other_test_modules():
-    offenders = []
-    for path in sorted(TESTS.rglob("*.py")):
-        for target in _IMPORT_FROM_TESTS.findall(path.read_text(encoding="utf-8")):
-            module = ROOT / Path(*target.split("."))
-            if module.with_suffix(".py").exists() and module.name.startswith("test_"):
-                offenders.append(f"{path.relative_to(ROOT)} imports {target}")
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted(TESTS.rglob("*.py"))
+        for module in sorted(_imported_modules(path))
+        if module.rsplit(".", 1)[-1].startswith("test_")
+        and (ROOT / Path(*module.split("."))).with_suffix(".py").exists()
+    ]
     assert not offenders, f"move the shared helpers into tests/builders.py: {offenders}"
