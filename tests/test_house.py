@@ -50,7 +50,7 @@ AWAITING_SPLIT = {
 
 # Modules whose behaviour is fully exercised by another module's tests; say where.
 TESTED_ELSEWHERE = {
-    "errors.py": "tests/cli/test_commands.py (each error's exit code and message)",
+    "errors.py": "tests/cli/test_commands.py: each error type's exit code, OS errors in Chinese",
     "cli/base.py": "tests/cli/test_commands.py drives the shared CLI pieces through `ledger`",
     "core/model.py": "plain dataclasses and enums, built by every test of core/",
     "demo/sample.py": "tests/demo/test_run.py builds the sample ledger and runs the demo on it",
