@@ -1,18 +1,32 @@
-"""Building test ledgers in code, the way staff fill them: by header text, with plain openpyxl.
+"""Shared test helpers: every piece more than one test module uses lives here, not in a test module.
 
-Deliberately independent of ledger_tools.sheets.ledger.tables, so the reading code is tested against
-files it did not write itself.
+Test ledgers are built in code the way staff fill them: by header text, with plain openpyxl,
+deliberately independent of ledger_tools.sheets.ledger.tables, so the reading code is tested
+against files it did not write itself. The scenarios below (a feedback form's content, the intake
+scenario, the briefing scenario) are shared by the tests of several modules and by the robustness
+suite; tests/test_house.py keeps test modules from importing each other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import os
+import re
+import struct
+import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
+import xlsxwriter
 
+from ledger_tools.core.model import Item, ItemKind, Settings, Status
 from ledger_tools.demo.sample import SAMPLE_UNITS
+from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.forms.writer import CoItem, FormContent
+from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.new import new_ledger
 
 UNITS = SAMPLE_UNITS[:5]
@@ -82,3 +96,466 @@ def column_values(path: Path, sheet: str, header: str) -> list:
     ws = wb[sheet]
     col = next(c.column for c in ws[1] if c.value == header)
     return [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
+
+
+# --- golden files (XlsxWriter style) ------------------------------------------------------
+
+
+def xml_lines(xml: str, strings: list[str]) -> list[str]:
+    """One tag per line, in the manner of XlsxWriter's own golden-file comparisons, with each
+    shared-string index replaced by its text so a reviewer reads what the unit sees."""
+    xml = re.sub(
+        r'(t="s"[^>]*>\s*<v>)(\d+)(</v>)',
+        lambda m: m.group(1) + "«" + strings[int(m.group(2))].replace("\n", "⏎") + "»" + m.group(3),
+        xml,
+    )
+    xml = re.sub(r">\s*<", ">\n<", xml.strip())
+    return xml.splitlines()
+
+
+def shared_strings(z: zipfile.ZipFile) -> list[str]:
+    from defusedxml import ElementTree
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = ElementTree.fromstring(z.read("xl/sharedStrings.xml"))
+    return ["".join(t.text or "" for t in si.iter(f"{ns}t")) for si in root.iter(f"{ns}si")]
+
+
+REGEN_GOLDEN = "LEDGER_REGEN_GOLDEN"
+
+
+def assert_matches_golden(got: list[str], golden: Path) -> None:
+    """Compare ``got`` with a reviewed golden file, line by line.
+
+    With LEDGER_REGEN_GOLDEN=1 the golden file is rewritten from ``got`` and the test *fails*:
+    a run that regenerates must never pass, or a regenerated reference would be taken for a
+    reviewed one (and a CI run with the variable set would check nothing). Review the diff,
+    then rerun without the variable.
+    """
+    if os.environ.get(REGEN_GOLDEN):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text("\n".join(got) + "\n", encoding="utf-8")
+        pytest.fail(
+            f"{golden.name} regenerated; review the diff and rerun without {REGEN_GOLDEN}",
+            pytrace=False,
+        )
+    assert got == golden.read_text(encoding="utf-8").splitlines()
+
+
+# --- feedback forms ----------------------------------------------------------------------
+
+
+# The signing key of the forms the form tests write and read.
+KEY = "5e" * 32
+
+
+def form_item(n: int, **over) -> Item:
+    """Item ``n`` of a feedback form: a typical 一般 item of 东城区人民政府."""
+    values = dict(
+        id=f"2026-CW12-{n:02d}",
+        source_name="市人民政府2026年第12次常务会议",
+        matter=f"加快推进第{n}项工作",
+        requirement="年底前完成",
+        leader="张副市长",
+        lead_unit="东城区人民政府",
+        co_units=["市财政局"],
+        kind=ItemKind.REGULAR,
+        deadline=dt.date(2026, 12, 31),
+        current_deadline=dt.date(2026, 12, 31),
+        assigned=dt.date(2026, 9, 22),
+        status=Status.IN_PROGRESS,
+        latest_progress="已完成方案编制。",
+    )
+    values.update(over)
+    return Item(**values)
+
+
+def content(**over) -> FormContent:
+    """A feedback form's content for 东城区人民政府, 2026-11: a regular, a long-term and a
+    confidential item, and two items it co-handles."""
+    values = dict(
+        ledger_id="0123456789abcdef0123456789abcdef",
+        unit="东城区人民政府",
+        period="2026-11",
+        due=dt.date(2026, 11, 25),
+        generated=dt.datetime(2026, 11, 20, 9, 0, 0),
+        settings=Settings(),
+        contact="李明",
+        phone="0875-2101001",
+        items=[
+            form_item(1),
+            form_item(
+                2,
+                kind=ItemKind.LONG_TERM,
+                current_deadline=None,
+                deadline=None,
+                co_units=[],
+                latest_progress="第一行\r\n第二行",
+                matter='=HYPERLINK("http://x")',
+            ),
+            form_item(
+                3, confidential=True, matter="保密的第三项工作", status=Status.EXTENSION_REQUESTED
+            ),
+        ],
+        co_items=[
+            CoItem(
+                form_item(7, lead_unit="西山县人民政府", matter="西山县主责的工作"),
+                "王芳",
+                "0875-2101002",
+            ),
+            CoItem(
+                form_item(
+                    8, lead_unit="南湖县人民政府", matter="南湖县的涉密工作", confidential=True
+                ),
+                "张伟",
+                "1",
+            ),
+        ],
+    )
+    values.update(over)
+    return FormContent(**values)
+
+
+# --- files from other programs ----------------------------------------------------------
+
+
+# A 1×1 PNG image.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def patch_central_sizes(data: bytes, member: str, *, file_size: int) -> bytes:
+    """Rewrite the uncompressed size a zip's central directory declares for one member."""
+    out = bytearray(data)
+    pos = 0
+    name = member.encode()
+    while (pos := out.find(b"PK\x01\x02", pos)) != -1:
+        n = struct.unpack_from("<H", out, pos + 28)[0]
+        if bytes(out[pos + 46 : pos + 46 + n]) == name:
+            struct.pack_into("<I", out, pos + 24, file_size)
+            return bytes(out)
+        pos += 4
+    raise AssertionError(f"{member} not in central directory")
+
+
+def ledger_by_xlsxwriter(path, decorate):
+    """A ledger written by XlsxWriter (another program), with something openpyxl cannot keep."""
+    wb = xlsxwriter.Workbook(str(path))
+    for sheet in sc.SHEETS:
+        ws = wb.add_worksheet(sheet.name)
+        ws.write_row(0, 0, sheet.headers)
+        if sheet is sc.SYSTEM:
+            ws.very_hidden()
+            ws.write_row(1, 0, ["ledger_id", "abc"])
+            ws.write_row(2, 0, ["signing_key", "00" * 32])
+        if sheet is sc.ITEMS:
+            row = item()
+            date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
+            for c, header in enumerate(sheet.headers):
+                value = row.get(header)
+                if hasattr(value, "year"):
+                    ws.write_datetime(1, c, dt.datetime.combine(value, dt.time()), date_format)
+                elif value is not None:
+                    ws.write(1, c, value)
+            decorate(wb, ws)
+    wb.close()
+    return path
+
+
+def add_data_bar(wb, ws):
+    """A data bar (an ``extLst`` feature openpyxl drops on save), for ``ledger_by_xlsxwriter``."""
+    ws.write_column(1, 26, [1, 2, 3])
+    ws.conditional_format("AA2:AA4", {"type": "data_bar", "data_bar_2010": True})
+
+
+def add_image(wb, ws):
+    """A picture in a cell (openpyxl drops images it did not create), for ``ledger_by_xlsxwriter``."""
+    ws.insert_image("AF2", "dot.png", {"image_data": io.BytesIO(PNG)})
+
+
+# --- the intake scenario ------------------------------------------------------------------
+# A ledger of five items as of 2026-11-20 with the 2026-11 forms made from it (see the `base`
+# fixture of tests/jobs/test_intake.py); shared by the intake tests and the robustness suite.
+
+
+AS_OF = dt.date(2026, 11, 20)
+PERIOD = "2026-11"
+GENERATED = dt.datetime(2026, 11, 2, 9, 0)
+EAST, WEST = "东城区人民政府", "西山县人民政府"
+REGULAR, LONG, OTHER, NEW, SECRET = (
+    "2026-CW12-01",
+    "2026-CW12-02",
+    "2026-CW12-03",
+    "2026-CW12-04",
+    "2026-CW12-05",
+)
+
+ITEMS = [
+    item(事项编号=REGULAR),
+    item(事项编号=LONG, 议定事项="持续推进东城区营商环境优化提升", 事项类型="长期", 完成时限=None),
+    item(事项编号=OTHER, 主责单位=WEST, 议定事项="做好西山县冬春森林草原防灭火工作"),
+    item(事项编号=NEW, 议定事项="推进东城区城乡生活垃圾分类处理", 交办日期=dt.date(2026, 11, 5)),
+    item(事项编号=SECRET, 议定事项="推进东城区某涉密项目", 涉密="是"),
+]
+PROGRESS = "已完成项目招标，施工单位已进场，完成路基工程约40%，下一步加快桥梁施工。"
+GOOD = {"办理状态": "推进中", "本期进展情况": PROGRESS}
+GOOD_ROWS = {
+    REGULAR: GOOD,
+    LONG: {**GOOD, "阶段性目标": "2027年6月底前完成第一阶段整改任务"},
+    SECRET: GOOD,
+}
+
+
+def form_table(ws) -> tuple[int, dict[str, int], dict[str, int]]:
+    """A form sheet's table: its header row, {header: column}, {事项编号: row}."""
+    for row in ws.iter_rows(max_row=30):
+        cols = {fl.header_key(c.value): c.column for c in row if isinstance(c.value, str)}
+        if "事项编号" in cols and "办理状态" in cols:
+            header = row[0].row
+            ids = {ws.cell(r, cols["事项编号"]).value: r for r in range(header + 1, ws.max_row + 1)}
+            return header, cols, ids
+    raise AssertionError("no table header")
+
+
+def fill(src: Path, dest: Path, rows=None, *, block=None, edit=None, as_text=()) -> Path:
+    """Fill a form as a unit does: cells found by header text, typed with openpyxl.
+
+    (Forms are protected; openpyxl writes anyway, as a unit that unprotects would.)
+    """
+    wb = openpyxl.load_workbook(src)
+    ws = wb[fl.SHEET_FORM]
+    _header, cols, ids = form_table(ws)
+    for item_id, values in (rows if rows is not None else GOOD_ROWS).items():
+        for h, v in values.items():
+            cell = ws.cell(ids[item_id], cols[h])
+            cell.value = v
+            if h in as_text:
+                cell.data_type = "s"
+    for label, value in (block or {}).items():
+        for row in ws.iter_rows(max_row=5):
+            for c in row:
+                if isinstance(c.value, str) and fl.header_key(c.value) == label:
+                    ws.cell(c.row, c.column + 1).value = value
+    if edit:
+        edit(wb, ws, cols, ids)
+    wb.save(dest)
+    return dest
+
+
+def copy_meta_from(source: Path):
+    """An edit that pastes ``source``'s `_meta` (validly signed) over the form's own."""
+    src = openpyxl.load_workbook(source)[fl.SHEET_META]
+
+    def edit(wb, ws, cols, ids):
+        target = wb[fl.SHEET_META]
+        for row in target.iter_rows():
+            for c in row:
+                c.value = None
+        for row in src.iter_rows():
+            for c in row:
+                target.cell(c.row, c.column).value = c.value
+                target.cell(c.row, c.column).data_type = "s"
+
+    return edit
+
+
+# --- the briefing scenario ----------------------------------------------------------------
+
+
+# Text of confidential items: none of it may appear in a circulated file.
+SECRETS = {
+    "2026-CW12-20": (
+        "涉密甲议定事项：某某专项工作",
+        "涉密甲办理要求：限期完成",
+        "涉密甲最新进展：已完成七成",
+    ),
+    "2026-CW12-21": (
+        "涉密乙议定事项：长期专项",
+        "涉密乙办理要求：每月报告",
+        "涉密乙最新进展：稳步推进",
+    ),
+    "2026-CW12-22": (
+        "涉密丙议定事项：延期专项",
+        "涉密丙办理要求：年底完成",
+        "涉密丙最新进展：申请延期中",
+    ),
+    "2026-CW12-23": (
+        "涉密丁议定事项：本月办结专项",
+        "涉密丁办理要求：尽快办结",
+        "涉密丁最新进展：已全部完成",
+    ),
+    "2026-CW12-24": (
+        "涉密戊议定事项：临期专项",
+        "涉密戊办理要求：下月初完成",
+        "涉密戊最新进展：进入收尾",
+    ),
+}
+SECRET_REASON = "涉密丙延期原因：涉及保密审批"
+
+
+def report_row(item_id, period, day, unit="东城区人民政府", status="推进中") -> dict:
+    """A row of 办理记录 (header → value), recorded at 09:30 on ``day``."""
+    return {
+        "记录时间": dt.datetime.combine(day, dt.time(9, 30)),
+        "事项编号": item_id,
+        "报送单位": unit,
+        "报送期次": period,
+        "办理状态": status,
+        "进展情况": "按计划推进，已完成阶段任务。",
+    }
+
+
+def scenario_ledger(path: Path) -> Path:
+    """Every list of the briefing has rows, confidential items in each, as of 2026-11-30."""
+    lt = dict(事项类型="长期", 完成时限=None)
+    items = [
+        item(
+            事项编号="2026-CW12-01",
+            完成时限=dt.date(2026, 10, 15),
+            最新进展="已完成主体工程的七成。",
+        ),  # overdue, chased twice
+        item(
+            事项编号="2026-CW12-02",
+            主责单位="西山县",
+            完成时限=dt.date(2026, 11, 10),
+            责任领导="王副市长",
+            议定事项='=HYPERLINK("http://x")看起来像公式',
+        ),  # overdue, alias, formula-like
+        item(
+            事项编号="2026-CW12-03", 主责单位="南湖县人民政府", 完成时限=dt.date(2026, 12, 3)
+        ),  # due soon
+        item(
+            事项编号="2026-CW12-04", 主责单位="北岭县人民政府", 阶段性目标="年内完成一期", **lt
+        ),  # reported late
+        item(
+            事项编号="2026-CW12-05", 主责单位="青河市人民政府", 阶段性目标="次年完成", **lt
+        ),  # missed
+        item(
+            事项编号="2026-CW12-06",
+            交办日期=dt.date(2026, 11, 4),
+            印发日期=dt.date(2026, 11, 2),
+            **lt,
+        ),  # grace month
+        item(
+            事项编号="2026-CW12-07", 办理状态="已办结", 办结日期=dt.date(2026, 11, 12)
+        ),  # done in Nov
+        item(
+            事项编号="2026-CW12-08",
+            主责单位="西山县人民政府",
+            办结日期=dt.date(2026, 10, 28),
+            销号日期=dt.date(2026, 11, 5),
+            销号经办人="李华",
+            核查结果="报送不实",
+        ),  # closed in Nov
+        item(
+            来源类型="领导批示",
+            来源名称="市长关于冬季安全生产的批示",
+            印发日期=dt.date(2026, 11, 20),
+            交办日期=None,
+            责任领导="赵常务副市长",
+        ),  # 交办超时
+        item(事项编号="2026-CW12-10", 办理状态="已终止"),
+        item(
+            事项编号="2026-CW12-11",
+            主责单位="南湖县人民政府",
+            办理状态="申请延期",
+            完成时限=dt.date(2026, 12, 20),
+        ),
+        item(
+            事项编号="2026-CW12-12",
+            完成时限=dt.date(2026, 11, 5),
+            来源类型="专题会议",
+            来源名称="市人民政府2026年第12次专题会议",
+        ),  # extended in Nov
+    ]
+    secret = dict(涉密="是")
+    for n, (item_id, (matter, req, progress)) in enumerate(SECRETS.items()):
+        over = [
+            dict(完成时限=dt.date(2026, 10, 20)),
+            dict(**lt),
+            dict(办理状态="申请延期", 完成时限=dt.date(2026, 12, 20)),
+            dict(办理状态="已办结", 办结日期=dt.date(2026, 11, 16)),
+            dict(完成时限=dt.date(2026, 12, 2)),
+        ][n]
+        items.append(
+            item(
+                事项编号=item_id, 议定事项=matter, 办理要求=req, 最新进展=progress, **secret, **over
+            )
+        )
+    reports = [
+        report_row(i, "2026-10", dt.date(2026, 10, 20))
+        for i in (
+            "2026-CW12-01",
+            "2026-CW12-02",
+            "2026-CW12-03",
+            "2026-CW12-04",
+            "2026-CW12-05",
+            "2026-CW12-07",
+            "2026-CW12-11",
+            "2026-CW12-12",
+            *SECRETS,
+        )
+    ]
+    reports += [
+        report_row(i, "2026-11", dt.date(2026, 11, 18))
+        for i in (
+            "2026-CW12-01",
+            "2026-CW12-03",
+            "2026-CW12-07",
+            "2026-CW12-11",
+            "2026-CW12-12",
+            "2026-CW12-20",
+            "2026-CW12-22",
+            "2026-CW12-23",
+            "2026-CW12-24",
+        )
+    ]
+    reports.append(
+        report_row("2026-CW12-04", "2026-11", dt.date(2026, 11, 27), unit="北岭县人民政府")
+    )
+    reminders = [
+        {
+            "催办日期": d,
+            "事项编号": i,
+            "催办单位": "东城区人民政府",
+            "催办方式": m,
+            "催办内容": "请加快办理。",
+        }
+        for i in ("2026-CW12-01", "2026-CW12-20")
+        for d, m in ((dt.date(2026, 10, 22), "书面督办"), (dt.date(2026, 11, 3), "电话督办"))
+    ]
+    reminders.append(
+        {"催办日期": dt.date(2026, 11, 3), "事项编号": "2026-CW12-08", "催办方式": "随机抽查"}
+    )
+    extensions = [
+        {
+            "事项编号": "2026-CW12-11",
+            "申请日期": dt.date(2026, 11, 18),
+            "申请单位": "南湖县人民政府",
+            "原时限": dt.date(2026, 12, 20),
+            "申请延期至": dt.date(2027, 3, 31),
+            "延期原因": "受天气影响",
+        },
+        {
+            "事项编号": "2026-CW12-22",
+            "申请日期": dt.date(2026, 11, 19),
+            "原时限": dt.date(2026, 12, 20),
+            "申请延期至": dt.date(2027, 2, 28),
+            "延期原因": SECRET_REASON,
+        },
+        {
+            "事项编号": "2026-CW12-12",
+            "申请日期": dt.date(2026, 10, 30),
+            "原时限": dt.date(2026, 11, 5),
+            "申请延期至": dt.date(2027, 1, 31),
+            "延期原因": "资金到位较晚",
+            "审批领导": "王副市长",
+            "审批日期": dt.date(2026, 11, 2),
+            "审批结果": "同意",
+            "批准时限": dt.date(2027, 1, 31),
+        },
+    ]
+    return make_ledger(path, items, reports=reports, reminders=reminders, extensions=extensions)

@@ -14,7 +14,9 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -103,9 +105,9 @@ for _module in (
     click.types,
 ):
     if hasattr(_module, "_"):
-        _module._ = _gettext
+        _module._ = _gettext  # type: ignore[attr-defined]  # click's private gettext alias
     if hasattr(_module, "ngettext"):
-        _module.ngettext = _ngettext
+        _module.ngettext = _ngettext  # type: ignore[attr-defined]
 
 _QUOTED = re.compile(r"'([^'\s]+)'")
 
@@ -157,11 +159,18 @@ class ChineseGroup(click.Group):
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
 
-    def main(self, *args, standalone_mode: bool = True, **kwargs):
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as e:
             click.echo(e.ctx.get_help())
             sys.exit(EXIT_OK)

@@ -35,6 +35,14 @@ from ledger_tools.cli.base import (
 # --- commands ------------------------------------------------------------------------------
 
 
+def _name(path: Path | None) -> str:
+    """The name of a file a job wrote (the ledger's backup, a checklist) for the message that
+    says so. Results keep such fields optional for the runs that wrote nothing; the message is
+    only printed when the file was written."""
+    assert path is not None
+    return path.name
+
+
 @click.group("ledger", cls=ChineseGroup, context_settings=CONTEXT)
 @click.version_option(
     package_name="ledger_tools", message="ledger %(version)s", help="显示版本并退出。"
@@ -107,7 +115,7 @@ def refresh_cmd(ledger: Path, as_of: dt.date):
         )
     if stats.saved:
         console.print(
-            f"已按 {as_of} 重算 {stats.items} 个事项，更新 {stats.cells_changed} 个单元格（备份：{stats.backup.name}）。"
+            f"已按 {as_of} 重算 {stats.items} 个事项，更新 {stats.cells_changed} 个单元格（备份：{_name(stats.backup)}）。"
         )
     else:
         console.print(f"已按 {as_of} 重算 {stats.items} 个事项，没有需要更新的内容，台账未改动。")
@@ -290,7 +298,7 @@ def merge_cmd(
     if result.saved:
         console.print(
             f"已合并 {result.reports_merged} 条事项报送（延期申请 {result.extension_requests} 条），"
-            f"并按 {as_of} 重算台账（备份：{result.backup.name}）。"
+            f"并按 {as_of} 重算台账（备份：{_name(result.backup)}）。"
         )
     else:
         console.print("没有可合并的报送，台账未改动。")
@@ -359,7 +367,9 @@ def brief_cmd(
     if include_confidential:
         console.print("[yellow]注意：[/]本次通报包含涉密事项内容，请按保密规定管理，不得外传。")
     if result.snapshot_changed:
-        console.print(f"已在台账「月度快照」中记录 {month} 的数字（备份：{result.backup.name}）。")
+        console.print(
+            f"已在台账「月度快照」中记录 {month} 的数字（备份：{_name(result.backup)}）。"
+        )
     else:
         console.print(f"台账「月度快照」中 {month} 的数字未变，台账未改动。")
 
@@ -462,7 +472,7 @@ def notices_cmd(ledger: Path, source: str, out_dir: Path, date: dt.date, as_of: 
     elif result.saved:
         console.print(
             f"已为「{result.source}」生成 {len(result.files)} 份通知（{result.items} 个事项），"
-            f"并在台账中填写交办日期 {result.date} 和交办文号（备份：{result.backup.name}）。保存在 {result.out_dir}。"
+            f"并在台账中填写交办日期 {result.date} 和交办文号（备份：{_name(result.backup)}）。保存在 {result.out_dir}。"
         )
     late: dict[dt.date, list[str]] = {}
     for item, due in result.late:
@@ -547,7 +557,7 @@ def remind_cmd(
     totals = "，".join(f"{a.value} {n} 件" for a, n in reminders.counts(result).items() if n)
     console.print(
         f"截至 {as_of}：{len(result.units)} 个单位 {result.items} 个事项需要催办（{totals}）。"
-        f"已生成催办通知和 {result.checklist.name}，保存在 {result.out_dir}。"
+        f"已生成催办通知和 {_name(result.checklist)}，保存在 {result.out_dir}。"
     )
     if result.no_contact:
         console.print(
@@ -558,7 +568,7 @@ def remind_cmd(
     if record:
         if result.saved:
             console.print(
-                f"已在「催办记录」登记 {result.recorded} 条书面督办（备份：{result.backup.name}）。"
+                f"已在「催办记录」登记 {result.recorded} 条书面督办（备份：{_name(result.backup)}）。"
             )
         if result.already_recorded:
             console.print(

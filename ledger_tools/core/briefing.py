@@ -4,6 +4,10 @@ The workbook, the Word document and the narrative all read the one :class:`Brief
 here, so a count can never differ between a table and the sentence that quotes it
 (SPEC §6). Items come in refreshed as of the cut-off date; confidential items are counted like
 any other but their text is replaced before anything is kept (``include_confidential`` off).
+
+Long because the briefing's numbers are one concept: the row types, the :class:`Briefing` that
+holds them and the one :func:`compute` that fills them stay together, so every count is defined
+once, next to the row that shows it.
 """
 
 from __future__ import annotations

@@ -43,6 +43,10 @@ Decisions worth knowing:
 - **F006** (``check_period``): a form is accepted for the month of --as-of and for the month
   before (a late return still counts for its own period); any other period is refused, and so
   is a form whose unit already had a form of a *later* period merged (it has been superseded).
+
+Long because this is the whole catalogue of SPEC §5's row rules: they share ``FormContext`` and
+the decisions above, and each check is a short function; cut in two, a rule would sit apart
+from the decision that shapes it.
 """
 
 from __future__ import annotations

@@ -135,7 +135,10 @@ def run(directory: Path, console: Console) -> Path:
         f"错误 {len(errors)} 条{_codes(errors)}，提示 {len(checked.findings) - len(errors)} 条。"
     )
     for f in errors[:6]:
-        console.print(f"   [red]{f.code}[/] {Path(f.file).name} {f.sheet}!{f.cell} {f.message}")
+        console.print(
+            f"   [red]{f.code}[/] {Path(f.file or '').name} {f.sheet}!{f.cell} {f.message}"
+        )
+    assert checked.report_path is not None  # report= was given: intake always writes it
     console.print(
         f"   问题清单：{checked.report_path.name}；标注后的退回件：{len(checked.annotated)} 份，在 退回/。"
     )

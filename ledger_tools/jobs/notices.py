@@ -203,6 +203,7 @@ def _record_assignment(data: LedgerData, plan: cn.NoticePlan, date: dt.date) -> 
     table = data.table(sc.ITEMS)
     for notice in plan.notices:
         for item in notice.items:
+            assert item.row is not None  # items read from the ledger know their row
             item.assigned, item.notice_no = date, notice.number
             table.set(item.row, "assigned", date)
             table.set(item.row, "notice_no", notice.number)

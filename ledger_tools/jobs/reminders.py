@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ledger_tools.core import reminders as cn
 from ledger_tools.core.calendar import WorkCalendar
@@ -237,7 +238,7 @@ def _record(
             if item.id in chased:
                 result.already_recorded.append(item.id)
                 continue
-            values = {
+            values: dict[str, Any] = {
                 "date": as_of,
                 "item_id": item.id,
                 "unit": rn.unit,

@@ -70,7 +70,11 @@ class SampleResult:
 def _row(n: int, item: Item, data: LedgerData, include_confidential: bool) -> dict[str, object]:
     shown = item if include_confidential else redact(item)
     lead = data.canonical_unit(item.lead_unit)
-    co = [c for c in dict.fromkeys(data.canonical_unit(u) for u in item.co_units if u) if c != lead]
+    co = [
+        c
+        for c in dict.fromkeys(data.canonical_unit(u) for u in item.co_units if u)
+        if c and c != lead
+    ]
     return {
         "序号": n,
         "事项编号": item.id,
@@ -138,7 +142,7 @@ def run(
         seed,
         n,
         len(candidates),
-        [i.id for i in picked],
+        [i.id for i in picked if i.id],
         sum(1 for i in picked if i.confidential),
     )
     rows = [_row(k, item, data, include_confidential) for k, item in enumerate(picked, start=1)]

@@ -41,6 +41,13 @@ def check(data: LedgerData) -> list[fnd.Finding]:
     return out
 
 
+def _row(row: int | None) -> int:
+    """Records read from the ledger know their row; the model keeps it optional for records
+    built in code."""
+    assert row is not None
+    return row
+
+
 def _items(data: LedgerData) -> Iterator[fnd.Finding]:
     t = data.table(sc.ITEMS)
     file, sheet = data.name, sc.ITEMS.name
@@ -48,7 +55,7 @@ def _items(data: LedgerData) -> Iterator[fnd.Finding]:
     first_row: dict[str, int] = {}
 
     def at(item: m.Item, f: str, code: str, **values) -> fnd.Finding:
-        cell = t.ref(item.row, f) if f in t.positions else None
+        cell = t.ref(_row(item.row), f) if f in t.positions else None
         return fnd.make(code, file=file, sheet=sheet, cell=cell, item=item.id, **values)
 
     for item, row in zip(data.items, data.item_rows):
@@ -56,7 +63,7 @@ def _items(data: LedgerData) -> Iterator[fnd.Finding]:
             if item.id in first_row:
                 yield at(item, "id", "L301", detail=first_row[item.id])
             else:
-                first_row[item.id] = item.row
+                first_row[item.id] = _row(item.row)
             if not ID_PATTERN.match(item.id):
                 yield at(item, "id", "L302", actual=item.id)
         for f in _ALWAYS_REQUIRED + (("deadline",) if item.kind is m.ItemKind.REGULAR else ()):
@@ -107,7 +114,7 @@ def _records(data: LedgerData) -> Iterator[fnd.Finding]:
                     "L307",
                     file=data.name,
                     sheet=spec.name,
-                    cell=t.ref(r.row, "item_id"),
+                    cell=t.ref(_row(r.row), "item_id"),
                     item=r.item_id,
                 )
     if sc.EXTENSIONS.name in data.tables:
@@ -118,7 +125,7 @@ def _records(data: LedgerData) -> Iterator[fnd.Finding]:
                     "L308",
                     file=data.name,
                     sheet=sc.EXTENSIONS.name,
-                    cell=t.ref(e.row, "granted_to"),
+                    cell=t.ref(_row(e.row), "granted_to"),
                     item=e.item_id,
                 )
             elif (
@@ -131,7 +138,7 @@ def _records(data: LedgerData) -> Iterator[fnd.Finding]:
                     "L310",
                     file=data.name,
                     sheet=sc.EXTENSIONS.name,
-                    cell=t.ref(e.row, "granted_to"),
+                    cell=t.ref(_row(e.row), "granted_to"),
                     item=e.item_id,
                     detail=f"批准时限 {e.granted_to} 不晚于原时限 {e.old_deadline}，请核对。",
                 )

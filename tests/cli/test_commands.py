@@ -18,9 +18,7 @@ from click.testing import CliRunner
 
 from ledger_tools.cli.commands import cli
 from ledger_tools.sheets.documents.templates import bundled_template
-from tests.builders import item, make_ledger, sha
-from tests.sheets.ledger.test_loss_guard import data_bar as _data_bar
-from tests.sheets.ledger.test_loss_guard import ledger_by_xlsxwriter as _ledger_by_xlsxwriter
+from tests.builders import add_data_bar, item, ledger_by_xlsxwriter, make_ledger, sha
 
 
 def run(*args):
@@ -66,7 +64,7 @@ def test_open_in_excel_exits_3_and_leaves_the_ledger(ledger):
 
 
 def test_would_lose_a_data_bar_exits_4_and_leaves_the_ledger(tmp_path):
-    path = _ledger_by_xlsxwriter(tmp_path / "台账.xlsx", _data_bar)
+    path = ledger_by_xlsxwriter(tmp_path / "台账.xlsx", add_data_bar)
     digest = sha(path)
     r = run("refresh", path, "--as-of", "2026-11-20")
     assert r.exit_code == 4 and "拒绝保存" in r.output and "数据条" in r.output

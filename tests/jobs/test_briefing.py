@@ -20,196 +20,19 @@ from ledger_tools.cli.commands import cli
 from ledger_tools.demo.sample import build_sample
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import briefing, refresh
-from tests.builders import item, make_ledger, sha
+from tests.builders import (
+    SECRET_REASON,
+    SECRETS,
+    item,
+    make_ledger,
+    report_row,
+    scenario_ledger,
+    sha,
+)
 
 MONTH = "2026-11"
 AS_OF = dt.date(2026, 11, 30)
 D = dt.date
-
-# Text of confidential items: none of it may appear in a circulated file.
-SECRETS = {
-    "2026-CW12-20": (
-        "涉密甲议定事项：某某专项工作",
-        "涉密甲办理要求：限期完成",
-        "涉密甲最新进展：已完成七成",
-    ),
-    "2026-CW12-21": (
-        "涉密乙议定事项：长期专项",
-        "涉密乙办理要求：每月报告",
-        "涉密乙最新进展：稳步推进",
-    ),
-    "2026-CW12-22": (
-        "涉密丙议定事项：延期专项",
-        "涉密丙办理要求：年底完成",
-        "涉密丙最新进展：申请延期中",
-    ),
-    "2026-CW12-23": (
-        "涉密丁议定事项：本月办结专项",
-        "涉密丁办理要求：尽快办结",
-        "涉密丁最新进展：已全部完成",
-    ),
-    "2026-CW12-24": (
-        "涉密戊议定事项：临期专项",
-        "涉密戊办理要求：下月初完成",
-        "涉密戊最新进展：进入收尾",
-    ),
-}
-SECRET_REASON = "涉密丙延期原因：涉及保密审批"
-
-
-def _report(item_id, period, day, unit="东城区人民政府", status="推进中"):
-    return {
-        "记录时间": dt.datetime.combine(day, dt.time(9, 30)),
-        "事项编号": item_id,
-        "报送单位": unit,
-        "报送期次": period,
-        "办理状态": status,
-        "进展情况": "按计划推进，已完成阶段任务。",
-    }
-
-
-def scenario_ledger(path: Path) -> Path:
-    """Every list of the briefing has rows, confidential items in each, as of 2026-11-30."""
-    lt = dict(事项类型="长期", 完成时限=None)
-    items = [
-        item(
-            事项编号="2026-CW12-01", 完成时限=D(2026, 10, 15), 最新进展="已完成主体工程的七成。"
-        ),  # overdue, chased twice
-        item(
-            事项编号="2026-CW12-02",
-            主责单位="西山县",
-            完成时限=D(2026, 11, 10),
-            责任领导="王副市长",
-            议定事项='=HYPERLINK("http://x")看起来像公式',
-        ),  # overdue, alias, formula-like
-        item(
-            事项编号="2026-CW12-03", 主责单位="南湖县人民政府", 完成时限=D(2026, 12, 3)
-        ),  # due soon
-        item(
-            事项编号="2026-CW12-04", 主责单位="北岭县人民政府", 阶段性目标="年内完成一期", **lt
-        ),  # reported late
-        item(
-            事项编号="2026-CW12-05", 主责单位="青河市人民政府", 阶段性目标="次年完成", **lt
-        ),  # missed
-        item(
-            事项编号="2026-CW12-06", 交办日期=D(2026, 11, 4), 印发日期=D(2026, 11, 2), **lt
-        ),  # grace month
-        item(事项编号="2026-CW12-07", 办理状态="已办结", 办结日期=D(2026, 11, 12)),  # done in Nov
-        item(
-            事项编号="2026-CW12-08",
-            主责单位="西山县人民政府",
-            办结日期=D(2026, 10, 28),
-            销号日期=D(2026, 11, 5),
-            销号经办人="李华",
-            核查结果="报送不实",
-        ),  # closed in Nov
-        item(
-            来源类型="领导批示",
-            来源名称="市长关于冬季安全生产的批示",
-            印发日期=D(2026, 11, 20),
-            交办日期=None,
-            责任领导="赵常务副市长",
-        ),  # 交办超时
-        item(事项编号="2026-CW12-10", 办理状态="已终止"),
-        item(
-            事项编号="2026-CW12-11",
-            主责单位="南湖县人民政府",
-            办理状态="申请延期",
-            完成时限=D(2026, 12, 20),
-        ),
-        item(
-            事项编号="2026-CW12-12",
-            完成时限=D(2026, 11, 5),
-            来源类型="专题会议",
-            来源名称="市人民政府2026年第12次专题会议",
-        ),  # extended in Nov
-    ]
-    secret = dict(涉密="是")
-    for n, (item_id, (matter, req, progress)) in enumerate(SECRETS.items()):
-        over = [
-            dict(完成时限=D(2026, 10, 20)),
-            dict(**lt),
-            dict(办理状态="申请延期", 完成时限=D(2026, 12, 20)),
-            dict(办理状态="已办结", 办结日期=D(2026, 11, 16)),
-            dict(完成时限=D(2026, 12, 2)),
-        ][n]
-        items.append(
-            item(
-                事项编号=item_id, 议定事项=matter, 办理要求=req, 最新进展=progress, **secret, **over
-            )
-        )
-    reports = [
-        _report(i, "2026-10", D(2026, 10, 20))
-        for i in (
-            "2026-CW12-01",
-            "2026-CW12-02",
-            "2026-CW12-03",
-            "2026-CW12-04",
-            "2026-CW12-05",
-            "2026-CW12-07",
-            "2026-CW12-11",
-            "2026-CW12-12",
-            *SECRETS,
-        )
-    ]
-    reports += [
-        _report(i, MONTH, D(2026, 11, 18))
-        for i in (
-            "2026-CW12-01",
-            "2026-CW12-03",
-            "2026-CW12-07",
-            "2026-CW12-11",
-            "2026-CW12-12",
-            "2026-CW12-20",
-            "2026-CW12-22",
-            "2026-CW12-23",
-            "2026-CW12-24",
-        )
-    ]
-    reports.append(_report("2026-CW12-04", MONTH, D(2026, 11, 27), unit="北岭县人民政府"))
-    reminders = [
-        {
-            "催办日期": d,
-            "事项编号": i,
-            "催办单位": "东城区人民政府",
-            "催办方式": m,
-            "催办内容": "请加快办理。",
-        }
-        for i in ("2026-CW12-01", "2026-CW12-20")
-        for d, m in ((D(2026, 10, 22), "书面督办"), (D(2026, 11, 3), "电话督办"))
-    ]
-    reminders.append(
-        {"催办日期": D(2026, 11, 3), "事项编号": "2026-CW12-08", "催办方式": "随机抽查"}
-    )
-    extensions = [
-        {
-            "事项编号": "2026-CW12-11",
-            "申请日期": D(2026, 11, 18),
-            "申请单位": "南湖县人民政府",
-            "原时限": D(2026, 12, 20),
-            "申请延期至": D(2027, 3, 31),
-            "延期原因": "受天气影响",
-        },
-        {
-            "事项编号": "2026-CW12-22",
-            "申请日期": D(2026, 11, 19),
-            "原时限": D(2026, 12, 20),
-            "申请延期至": D(2027, 2, 28),
-            "延期原因": SECRET_REASON,
-        },
-        {
-            "事项编号": "2026-CW12-12",
-            "申请日期": D(2026, 10, 30),
-            "原时限": D(2026, 11, 5),
-            "申请延期至": D(2027, 1, 31),
-            "延期原因": "资金到位较晚",
-            "审批领导": "王副市长",
-            "审批日期": D(2026, 11, 2),
-            "审批结果": "同意",
-            "批准时限": D(2027, 1, 31),
-        },
-    ]
-    return make_ledger(path, items, reports=reports, reminders=reminders, extensions=extensions)
 
 
 @pytest.fixture
@@ -737,7 +560,7 @@ def plain_ledger(tmp_path):
             item(事项编号="2026-CW12-02", 完成时限=D(2026, 11, 25)),
             item(事项编号="2026-CW12-03", 办理状态="已办结", 办结日期=D(2026, 11, 12)),
         ],
-        reports=[_report("2026-CW12-01", MONTH, D(2026, 11, 18))],
+        reports=[report_row("2026-CW12-01", MONTH, D(2026, 11, 18))],
     )
 
 

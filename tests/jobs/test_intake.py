@@ -28,35 +28,29 @@ from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.annotate import annotate
 from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from ledger_tools.sheets.returned.workbook import ReturnedSheet, ReturnedWorkbook
-from tests.builders import item, make_ledger, sha
-
-AS_OF = dt.date(2026, 11, 20)
-PERIOD = "2026-11"
-GENERATED = dt.datetime(2026, 11, 2, 9, 0)
-EAST, WEST = "东城区人民政府", "西山县人民政府"
-REGULAR, LONG, OTHER, NEW, SECRET = (
-    "2026-CW12-01",
-    "2026-CW12-02",
-    "2026-CW12-03",
-    "2026-CW12-04",
-    "2026-CW12-05",
+from tests.builders import (
+    AS_OF,
+    EAST,
+    GENERATED,
+    GOOD,
+    GOOD_ROWS,
+    ITEMS,
+    LONG,
+    NEW,
+    OTHER,
+    PERIOD,
+    PROGRESS,
+    REGULAR,
+    SECRET,
+    WEST,
+    copy_meta_from,
+    fill,
+    form_table,
+    make_ledger,
+    sha,
 )
 
-ITEMS = [
-    item(事项编号=REGULAR),
-    item(事项编号=LONG, 议定事项="持续推进东城区营商环境优化提升", 事项类型="长期", 完成时限=None),
-    item(事项编号=OTHER, 主责单位=WEST, 议定事项="做好西山县冬春森林草原防灭火工作"),
-    item(事项编号=NEW, 议定事项="推进东城区城乡生活垃圾分类处理", 交办日期=dt.date(2026, 11, 5)),
-    item(事项编号=SECRET, 议定事项="推进东城区某涉密项目", 涉密="是"),
-]
 PERIOD_CELL, DUE_CELL = "F2", "B3"  # the values right of 报送期次 and 截止日期 in the header block
-PROGRESS = "已完成项目招标，施工单位已进场，完成路基工程约40%，下一步加快桥梁施工。"
-GOOD = {"办理状态": "推进中", "本期进展情况": PROGRESS}
-GOOD_ROWS = {
-    REGULAR: GOOD,
-    LONG: {**GOOD, "阶段性目标": "2027年6月底前完成第一阶段整改任务"},
-    SECRET: GOOD,
-}
 
 
 # --- building files ------------------------------------------------------------------------
@@ -93,44 +87,9 @@ def env(base, tmp_path) -> Env:
     return Env(ledger, base / "forms", tmp_path)
 
 
-def _table(ws) -> tuple[int, dict[str, int], dict[str, int]]:
-    for row in ws.iter_rows(max_row=30):
-        cols = {fl.header_key(c.value): c.column for c in row if isinstance(c.value, str)}
-        if "事项编号" in cols and "办理状态" in cols:
-            header = row[0].row
-            ids = {ws.cell(r, cols["事项编号"]).value: r for r in range(header + 1, ws.max_row + 1)}
-            return header, cols, ids
-    raise AssertionError("no table header")
-
-
-def fill(src: Path, dest: Path, rows=None, *, block=None, edit=None, as_text=()) -> Path:
-    """Fill a form as a unit does: cells found by header text, typed with openpyxl.
-
-    (Forms are protected; openpyxl writes anyway, as a unit that unprotects would.)
-    """
-    wb = openpyxl.load_workbook(src)
-    ws = wb[fl.SHEET_FORM]
-    _header, cols, ids = _table(ws)
-    for item_id, values in (rows if rows is not None else GOOD_ROWS).items():
-        for h, v in values.items():
-            cell = ws.cell(ids[item_id], cols[h])
-            cell.value = v
-            if h in as_text:
-                cell.data_type = "s"
-    for label, value in (block or {}).items():
-        for row in ws.iter_rows(max_row=5):
-            for c in row:
-                if isinstance(c.value, str) and fl.header_key(c.value) == label:
-                    ws.cell(c.row, c.column + 1).value = value
-    if edit:
-        edit(wb, ws, cols, ids)
-    wb.save(dest)
-    return dest
-
-
 def cell_of(path: Path, item_id: str, header: str) -> str:
     ws = openpyxl.load_workbook(path)[fl.SHEET_FORM]
-    _h, cols, ids = _table(ws)
+    _h, cols, ids = form_table(ws)
     return ws.cell(ids[item_id], cols[header]).coordinate
 
 
@@ -427,23 +386,6 @@ def test_f005_unit_name_edited_on_the_form(env):
     rejected_unchanged(env, path, "F005", cell="D2")
 
 
-def copy_meta_from(source: Path):
-    """An edit that pastes ``source``'s `_meta` (validly signed) over the form's own."""
-    src = openpyxl.load_workbook(source)[fl.SHEET_META]
-
-    def edit(wb, ws, cols, ids):
-        target = wb[fl.SHEET_META]
-        for row in target.iter_rows():
-            for c in row:
-                c.value = None
-        for row in src.iter_rows():
-            for c in row:
-                target.cell(c.row, c.column).value = c.value
-                target.cell(c.row, c.column).data_type = "s"
-
-    return edit
-
-
 def test_f005_last_months_meta_pasted_into_this_months_form(env, tmp_path):
     forms.run(env.ledger, "2026-10", tmp_path / "oct", dt.date(2026, 10, 31), now=GENERATED)
     october = tmp_path / "oct" / fl.form_file_name("2026-10", WEST)
@@ -512,7 +454,7 @@ def test_f009_sheet_renamed_or_header_removed(env):
     )
 
     def drop_header(wb, ws, cols, ids):
-        header = _table(ws)[0]
+        header = form_table(ws)[0]
         ws.cell(header, cols["延期原因"]).value = "备注"
 
     f = rejected_unchanged(

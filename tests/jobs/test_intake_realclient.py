@@ -10,8 +10,7 @@ import pytest
 
 from ledger_tools.jobs import forms, intake, refresh
 from ledger_tools.sheets.forms import layout as fl
-from tests.builders import make_ledger
-from tests.jobs.test_intake import (
+from tests.builders import (
     AS_OF,
     EAST,
     ITEMS,
@@ -20,7 +19,8 @@ from tests.jobs.test_intake import (
     PROGRESS,
     REGULAR,
     SECRET,
-    _table,
+    form_table,
+    make_ledger,
 )
 from tests.realclient import lo
 
@@ -49,7 +49,7 @@ def test_libreoffice_xlsx_xls_and_ods_merge_to_the_same_ledger(tmp_path):
     ).out_dir
     form = form / fl.form_file_name(PERIOD, EAST)
     ws = openpyxl.load_workbook(form)[fl.SHEET_FORM]
-    _header, cols, ids = _table(ws)
+    _header, cols, ids = form_table(ws)
 
     def ref(item_id, header):
         return ws.cell(ids[item_id], cols[header]).coordinate

@@ -13,8 +13,7 @@ from click.testing import CliRunner
 from ledger_tools.cli.commands import cli
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import scoring
-from tests.builders import sha
-from tests.jobs.test_briefing import SECRETS, scenario_ledger
+from tests.builders import SECRETS, scenario_ledger, sha
 
 AS_OF = dt.date(2026, 11, 30)
 

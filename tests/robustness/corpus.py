@@ -29,8 +29,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 
 from ledger_tools.jobs import forms, refresh
 from ledger_tools.sheets.forms import layout as fl
-from tests.builders import make_ledger
-from tests.jobs.test_intake import (
+from tests.builders import (
     AS_OF,
     EAST,
     GENERATED,
@@ -41,15 +40,17 @@ from tests.jobs.test_intake import (
     NEW,
     OTHER,
     PERIOD,
+    PNG,
     PROGRESS,
     REGULAR,
     SECRET,
     WEST,
-    _table,
     copy_meta_from,
     fill,
+    form_table,
+    make_ledger,
+    patch_central_sizes,
 )
-from tests.sheets.returned.test_workbook import PNG, patch_central_sizes
 
 __all__ = ["ACCEPTED", "AS_OF", "CASES", "Case", "Workshop", "ledger_cell", "rezip"]
 
@@ -547,7 +548,7 @@ def _help_deleted(w, out):
 
 
 def _header_row(ws) -> int:
-    return _table(ws)[0]
+    return form_table(ws)[0]
 
 
 @case("header-renamed", "F009")

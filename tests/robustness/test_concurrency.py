@@ -17,8 +17,7 @@ import pytest
 
 from ledger_tools.jobs import intake
 from ledger_tools.sheets.ledger.file import LedgerFile
-from tests.builders import sha
-from tests.jobs.test_intake import GOOD, OTHER, PERIOD, WEST, fill
+from tests.builders import GOOD, OTHER, PERIOD, WEST, fill, sha
 from tests.robustness.corpus import AS_OF
 from tests.robustness.helpers import backups, invoke, ledger_command, state
 

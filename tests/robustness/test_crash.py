@@ -37,8 +37,7 @@ from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.ledger.data import read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.lock import lock_path
-from tests.builders import sha
-from tests.jobs.test_intake import _table
+from tests.builders import form_table, sha
 from tests.robustness.helpers import backups, ledger_command, state
 
 AS_OF = REFERENCE_DATE
@@ -53,7 +52,7 @@ def fill_all(form_paths: list[Path], folder: Path) -> Path:
     for path in form_paths:
         wb = openpyxl.load_workbook(path)
         ws = wb[fl.SHEET_FORM]
-        _header, cols, ids = _table(ws)
+        _header, cols, ids = form_table(ws)
         for item_id, r in ids.items():
             if not item_id:
                 continue

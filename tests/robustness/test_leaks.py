@@ -31,7 +31,7 @@ from ledger_tools.demo.sample import REFERENCE_DATE, SAMPLE_UNITS
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.backups import BACKUP_DIR
-from tests.jobs.test_intake import _table
+from tests.builders import form_table
 from tests.robustness.helpers import invoke
 
 AS_OF = REFERENCE_DATE.isoformat()
@@ -134,7 +134,7 @@ def _fill_returns(forms: Path, out: Path, secrets: Secrets) -> list[Path]:
     for path in paths:
         wb = openpyxl.load_workbook(path)
         ws = wb[fl.SHEET_FORM]
-        _h, cols, ids = _table(ws)
+        _h, cols, ids = form_table(ws)
         secret_rows = [
             r for i, r in ids.items() if i and MARK.search(str(ws.cell(r, cols["议定事项"]).value))
         ]

@@ -22,11 +22,9 @@ import xlsxwriter
 
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.loss_guard import inventory
-from tests.builders import sha
-from tests.jobs.test_intake import EAST, PERIOD, fill
+from tests.builders import EAST, PERIOD, PNG, fill, sha
 from tests.robustness.corpus import AS_OF, Workshop, rezip
 from tests.robustness.helpers import backups, invoke
-from tests.sheets.returned.test_workbook import PNG
 
 IMAGE, DATA_BAR, EXTENSION = "图片", "数据条", "扩展内容"
 # A chart as LibreOffice writes one inserted before its data were chosen: no plot in the area.

@@ -26,8 +26,7 @@ from ledger_tools.jobs import intake
 from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.ledger import schema as sc
-from tests.builders import sha
-from tests.jobs.test_intake import EAST, GOOD_ROWS, OTHER, _table
+from tests.builders import EAST, GOOD_ROWS, OTHER, form_table, sha
 from tests.robustness.corpus import AS_OF
 from tests.robustness.helpers import sheet_values
 
@@ -59,7 +58,7 @@ class Base:
         self.sha = sha(self.ledger)
         self.values = sheet_values(self.ledger)
         ws = openpyxl.load_workbook(self.form)[fl.SHEET_FORM]
-        header, self.cols, self.ids = _table(ws)
+        header, self.cols, self.ids = form_table(ws)
         self.ids = {k: v for k, v in self.ids.items() if k}
         self.inputs = [(item, h) for item in self.ids for h in fl.INPUT_COLUMNS]
         self.locked = [(item, h) for item in self.ids for h in fl.LOCKED_COLUMNS if h != "事项编号"]

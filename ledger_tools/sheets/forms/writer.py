@@ -6,6 +6,10 @@ validations, print setup, a very hidden sheet) and is fast for a hundred forms.
 
 Everything shown in a locked cell is written as text and the same text goes into `_meta`, so
 what a unit sees, what is signed and what the checks compare are one string (form_layout).
+
+Long because one form is one XlsxWriter workbook of four sheets (反馈表, 协办事项, 填报说明,
+_meta) sharing one set of formats, the protection and the row-height measurement; the 填报说明
+text lives beside the layout it explains.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """The briefing workbook's layout, guarded by reviewed golden files (XlsxWriter style).
 
-A deliberate layout change regenerates the references with LEDGER_REGEN_GOLDEN=1; review the
-diff of tests/sheets/documents/golden/brief-*.xml before committing. The briefing is built from model
-objects here, so the files change only when the layout (or the counting) does.
+A deliberate layout change regenerates the references with LEDGER_REGEN_GOLDEN=1 (that run fails
+on purpose, so a regenerating run never passes); review the diff of
+tests/sheets/documents/golden/brief-*.xml, then rerun without the variable. The briefing is built
+from model objects here, so the files change only when the layout (or the counting) does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -30,7 +30,7 @@ from ledger_tools.core.model import (
     Verification,
 )
 from ledger_tools.sheets.documents.briefing import lines_needed, write_brief
-from tests.sheets.forms.test_writer import _shared_strings, _xml_lines
+from tests.builders import assert_matches_golden, shared_strings, xml_lines
 
 GOLDEN = Path(__file__).with_name("golden")
 D = dt.date
@@ -165,12 +165,8 @@ def workbook(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("golden", sorted(PARTS))
 def test_main_sheets_match_the_reviewed_golden_files(workbook, golden):
     with zipfile.ZipFile(workbook) as z:
-        got = _xml_lines(z.read(PARTS[golden]).decode("utf-8"), _shared_strings(z))
-    target = GOLDEN / golden
-    if os.environ.get("LEDGER_REGEN_GOLDEN"):
-        target.parent.mkdir(exist_ok=True)
-        target.write_text("\n".join(got) + "\n", encoding="utf-8")
-    assert got == target.read_text(encoding="utf-8").splitlines()
+        got = xml_lines(z.read(PARTS[golden]).decode("utf-8"), shared_strings(z))
+    assert_matches_golden(got, GOLDEN / golden)
 
 
 def test_nothing_volatile_outside_docprops(tmp_path):

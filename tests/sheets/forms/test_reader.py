@@ -13,7 +13,7 @@ from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.reader import parse_form, read_meta
 from ledger_tools.sheets.forms.writer import write_form
 from ledger_tools.sheets.returned.workbook import ReturnedFileError, read_returned
-from tests.sheets.forms.test_writer import KEY, content
+from tests.builders import KEY, content
 
 LEDGER_ID = "0123456789abcdef0123456789abcdef"
 

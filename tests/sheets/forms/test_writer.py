@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import stat
 import zipfile
 from pathlib import Path
@@ -15,83 +14,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger_tools.core import signing
-from ledger_tools.core.model import Item, ItemKind, Settings, Status
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.reader import parse_form
 from ledger_tools.sheets.forms.writer import (
     CONFIDENTIAL_FILL,
     FIRST_ITEM_ROW,
     ROW_HEADER,
-    CoItem,
-    FormContent,
     write_form,
 )
 from ledger_tools.sheets.returned.workbook import read_returned
+from tests.builders import KEY, assert_matches_golden, content, shared_strings, xml_lines
 
-KEY = "5e" * 32
 GOLDEN = Path(__file__).with_name("golden") / "form_sheet1.xml"
-
-
-def _item(n: int, **over) -> Item:
-    values = dict(
-        id=f"2026-CW12-{n:02d}",
-        source_name="市人民政府2026年第12次常务会议",
-        matter=f"加快推进第{n}项工作",
-        requirement="年底前完成",
-        leader="张副市长",
-        lead_unit="东城区人民政府",
-        co_units=["市财政局"],
-        kind=ItemKind.REGULAR,
-        deadline=dt.date(2026, 12, 31),
-        current_deadline=dt.date(2026, 12, 31),
-        assigned=dt.date(2026, 9, 22),
-        status=Status.IN_PROGRESS,
-        latest_progress="已完成方案编制。",
-    )
-    values.update(over)
-    return Item(**values)
-
-
-def content(**over) -> FormContent:
-    values = dict(
-        ledger_id="0123456789abcdef0123456789abcdef",
-        unit="东城区人民政府",
-        period="2026-11",
-        due=dt.date(2026, 11, 25),
-        generated=dt.datetime(2026, 11, 20, 9, 0, 0),
-        settings=Settings(),
-        contact="李明",
-        phone="0875-2101001",
-        items=[
-            _item(1),
-            _item(
-                2,
-                kind=ItemKind.LONG_TERM,
-                current_deadline=None,
-                deadline=None,
-                co_units=[],
-                latest_progress="第一行\r\n第二行",
-                matter='=HYPERLINK("http://x")',
-            ),
-            _item(
-                3, confidential=True, matter="保密的第三项工作", status=Status.EXTENSION_REQUESTED
-            ),
-        ],
-        co_items=[
-            CoItem(
-                _item(7, lead_unit="西山县人民政府", matter="西山县主责的工作"),
-                "王芳",
-                "0875-2101002",
-            ),
-            CoItem(
-                _item(8, lead_unit="南湖县人民政府", matter="南湖县的涉密工作", confidential=True),
-                "张伟",
-                "1",
-            ),
-        ],
-    )
-    values.update(over)
-    return FormContent(**values)
 
 
 @pytest.fixture
@@ -306,38 +240,15 @@ def test_write_is_atomic_and_leaves_no_temporary_files(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["f.xlsx"]
 
 
-def _xml_lines(xml: str, strings: list[str]) -> list[str]:
-    """One tag per line, in the manner of XlsxWriter's own golden-file comparisons, with each
-    shared-string index replaced by its text so a reviewer reads what the unit sees."""
-    xml = re.sub(
-        r'(t="s"[^>]*>\s*<v>)(\d+)(</v>)',
-        lambda m: m.group(1) + "«" + strings[int(m.group(2))].replace("\n", "⏎") + "»" + m.group(3),
-        xml,
-    )
-    xml = re.sub(r">\s*<", ">\n<", xml.strip())
-    return xml.splitlines()
-
-
-def _shared_strings(z: zipfile.ZipFile) -> list[str]:
-    from defusedxml import ElementTree
-
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    root = ElementTree.fromstring(z.read("xl/sharedStrings.xml"))
-    return ["".join(t.text or "" for t in si.iter(f"{ns}t")) for si in root.iter(f"{ns}si")]
-
-
 def test_form_sheet_xml_matches_the_reviewed_golden_file(tmp_path):
     """The 反馈表 sheet as XlsxWriter writes it. A deliberate layout change regenerates the
-    reference with LEDGER_REGEN_GOLDEN=1; review the diff of the golden file before committing."""
+    reference with LEDGER_REGEN_GOLDEN=1 (that run fails on purpose); review the diff of the golden
+    file, then rerun without the variable."""
     path = tmp_path / "f.xlsx"
     write_form(path, content(), KEY)
     with zipfile.ZipFile(path) as z:
-        got = _xml_lines(z.read("xl/worksheets/sheet1.xml").decode("utf-8"), _shared_strings(z))
-    if os.environ.get("LEDGER_REGEN_GOLDEN"):
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text("\n".join(got) + "\n", encoding="utf-8")
-    expected = GOLDEN.read_text(encoding="utf-8").splitlines()
-    assert got == expected
+        got = xml_lines(z.read("xl/worksheets/sheet1.xml").decode("utf-8"), shared_strings(z))
+    assert_matches_golden(got, GOLDEN)
 
 
 @settings(max_examples=300, deadline=None)

@@ -11,8 +11,7 @@ import pytest
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
 from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from ledger_tools.sheets.ledger.file import LedgerFile
-from tests.builders import item, make_ledger, sha
-from tests.sheets.ledger.test_loss_guard import data_bar, image, ledger_by_xlsxwriter
+from tests.builders import add_data_bar, add_image, item, ledger_by_xlsxwriter, make_ledger, sha
 
 
 @pytest.fixture
@@ -65,7 +64,7 @@ def test_missing_and_foreign_files(tmp_path):
         LedgerFile(bogus).__enter__()
 
 
-@pytest.mark.parametrize("decorate, what", [(data_bar, "数据条"), (image, "图片")])
+@pytest.mark.parametrize("decorate, what", [(add_data_bar, "数据条"), (add_image, "图片")])
 def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
     path = ledger_by_xlsxwriter(tmp_path / "台账.xlsx", decorate)
     digest = sha(path)

@@ -1,15 +1,11 @@
 """The loss guard: what a package holds, what openpyxl said it dropped, and the refusal."""
 
-import base64
-import datetime as dt
-import io
 import shutil
 import warnings
 import zipfile
 
 import openpyxl
 import pytest
-import xlsxwriter
 
 from ledger_tools.errors import WouldLoseData
 from ledger_tools.sheets.ledger import schema as sc
@@ -19,49 +15,13 @@ from ledger_tools.sheets.ledger.loss_guard import (
     recording_load_losses,
     refuse_losses,
 )
-from tests.builders import item, make_ledger
+from tests.builders import add_data_bar, add_image, item, ledger_by_xlsxwriter, make_ledger
 
 EXTENSION = "扩展内容（数据条、图标集、新式数据验证或迷你图等）"
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
-
-
-def ledger_by_xlsxwriter(path, decorate):
-    """A ledger written by XlsxWriter (another program), with something openpyxl cannot keep."""
-    wb = xlsxwriter.Workbook(str(path))
-    for sheet in sc.SHEETS:
-        ws = wb.add_worksheet(sheet.name)
-        ws.write_row(0, 0, sheet.headers)
-        if sheet is sc.SYSTEM:
-            ws.very_hidden()
-            ws.write_row(1, 0, ["ledger_id", "abc"])
-            ws.write_row(2, 0, ["signing_key", "00" * 32])
-        if sheet is sc.ITEMS:
-            row = item()
-            date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-            for c, header in enumerate(sheet.headers):
-                value = row.get(header)
-                if hasattr(value, "year"):
-                    ws.write_datetime(1, c, dt.datetime.combine(value, dt.time()), date_format)
-                elif value is not None:
-                    ws.write(1, c, value)
-            decorate(wb, ws)
-    wb.close()
-    return path
-
-
-def data_bar(wb, ws):
-    ws.write_column(1, 26, [1, 2, 3])
-    ws.conditional_format("AA2:AA4", {"type": "data_bar", "data_bar_2010": True})
-
-
-def image(wb, ws):
-    ws.insert_image("AF2", "dot.png", {"image_data": io.BytesIO(PNG)})
 
 
 def test_inventory_counts_parts_and_features(tmp_path):
-    path = ledger_by_xlsxwriter(tmp_path / "x.xlsx", data_bar)
+    path = ledger_by_xlsxwriter(tmp_path / "x.xlsx", add_data_bar)
     inv = inventory(path)
     assert inv["工作表"] == len(sc.SHEETS)
     assert inv[EXTENSION] >= 1
@@ -70,7 +30,7 @@ def test_inventory_counts_parts_and_features(tmp_path):
 
 
 def test_inventory_sees_an_image_and_can_be_limited_to_some_parts(tmp_path):
-    path = ledger_by_xlsxwriter(tmp_path / "x.xlsx", image)
+    path = ledger_by_xlsxwriter(tmp_path / "x.xlsx", add_image)
     inv = inventory(path)
     assert inv["图片或媒体文件"] == 1 and inv["图片"] == 1
     only_workbook = inventory(path, {"xl/workbook.xml"})
@@ -78,7 +38,7 @@ def test_inventory_sees_an_image_and_can_be_limited_to_some_parts(tmp_path):
 
 
 def test_an_openpyxl_save_of_a_decorated_ledger_is_refused_naming_what_goes(tmp_path):
-    old = ledger_by_xlsxwriter(tmp_path / "台账.xlsx", data_bar)
+    old = ledger_by_xlsxwriter(tmp_path / "台账.xlsx", add_data_bar)
     with recording_load_losses() as dropped:
         wb = openpyxl.load_workbook(old)
     new = tmp_path / "new.xlsx"

@@ -26,15 +26,9 @@ from ledger_tools.sheets.returned.workbook import (
     fingerprint,
     read_returned,
 )
+from tests.builders import PNG, patch_central_sizes
 
 D = dt.date(2026, 3, 5)
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
-    b"\x00\x00\x00IEND\xaeB`\x82"
-)
-
-
 # --- builders ------------------------------------------------------------------------------
 
 
@@ -72,20 +66,6 @@ def zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> by
         for name, data in members.items():
             z.writestr(name, data)
     return buf.getvalue()
-
-
-def patch_central_sizes(data: bytes, member: str, *, file_size: int) -> bytes:
-    """Rewrite the uncompressed size a zip's central directory declares for one member."""
-    out = bytearray(data)
-    pos = 0
-    name = member.encode()
-    while (pos := out.find(b"PK\x01\x02", pos)) != -1:
-        n = struct.unpack_from("<H", out, pos + 28)[0]
-        if bytes(out[pos + 46 : pos + 46 + n]) == name:
-            struct.pack_into("<I", out, pos + 24, file_size)
-            return bytes(out)
-        pos += 4
-    raise AssertionError(f"{member} not in central directory")
 
 
 def build_ods(tables: dict[str, str]) -> bytes:
