@@ -33,6 +33,7 @@ from ledger_tools.core.briefing import (
 )
 from ledger_tools.core.model import Item, Settings
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.files import atomic_output
 
 __all__ = [
     "Col",
@@ -906,21 +907,22 @@ def _trend_sheet(wb: Workbook, fm: Formats, b: Briefing) -> None:
 
 
 def write_brief(path: Path, b: Briefing, narrative: Sequence[str]) -> Path:
-    """Write the briefing workbook to ``path``; sheet order is the order of SPEC §6."""
-    wb = new_workbook(path)
-    wb.set_properties(
-        {"title": b.title, "author": b.settings.office_name, "company": b.settings.org_name}
-    )
-    fm = Formats(wb)
-    _cover(wb, fm, b, narrative)
-    _leaders_sheet(wb, fm, b)
-    _units_sheet(wb, fm, b)
-    _overdue_sheet(wb, fm, b)
-    _due_soon_sheet(wb, fm, b)
-    _long_term_sheet(wb, fm, b)
-    _extensions_sheet(wb, fm, b)
-    _finished_sheet(wb, fm, b)
-    _deductions_sheet(wb, fm, b)
-    _trend_sheet(wb, fm, b)
-    wb.close()
-    return path
+    """Write the briefing workbook to ``path`` (atomically); sheet order is that of SPEC §6."""
+    with atomic_output(path) as tmp:
+        wb = new_workbook(tmp)
+        wb.set_properties(
+            {"title": b.title, "author": b.settings.office_name, "company": b.settings.org_name}
+        )
+        fm = Formats(wb)
+        _cover(wb, fm, b, narrative)
+        _leaders_sheet(wb, fm, b)
+        _units_sheet(wb, fm, b)
+        _overdue_sheet(wb, fm, b)
+        _due_soon_sheet(wb, fm, b)
+        _long_term_sheet(wb, fm, b)
+        _extensions_sheet(wb, fm, b)
+        _finished_sheet(wb, fm, b)
+        _deductions_sheet(wb, fm, b)
+        _trend_sheet(wb, fm, b)
+        wb.close()
+    return Path(path)

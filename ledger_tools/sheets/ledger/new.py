@@ -8,9 +8,7 @@ the main validation list rather than an extension openpyxl could not preserve.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -22,8 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ledger_tools.core.model import Unit
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.files import atomic_output
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.file import default_file_mode
 from ledger_tools.sheets.ledger.tables import write
 
 __all__ = ["new_ledger", "INTRO_LINES", "AS_OF_LABEL"]
@@ -143,14 +141,8 @@ def new_ledger(path: Path, units: list[Unit] = (), today: dt.date | None = None)
         write(sy.cell(row=r, column=2), value)
     sy.sheet_state = "veryHidden"
     wb.active = 1  # open on 台账
-    # Save beside the target, then link: the target appears whole or not at all, and an
-    # existing file is never overwritten (link fails with FileExistsError).
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    # Never over an existing file: the target appears whole or not at all, and a ledger that is
+    # already there is refused (a UsageError), not replaced.
+    with atomic_output(path, exclusive=True) as tmp:
         wb.save(tmp)
-        os.chmod(tmp, default_file_mode())  # mkstemp's 0600 would keep colleagues out
-        os.link(tmp, path)
-    finally:
-        os.unlink(tmp)
     return ledger_id
