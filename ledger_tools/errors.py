@@ -105,7 +105,7 @@ def os_reason(e: BaseException) -> str:
     if win in _WINDOWS_REASONS:
         return _WINDOWS_REASONS[win]
     number = getattr(e, "errno", None)
-    if number in _OS_REASONS:
-        return _OS_REASONS[number]
+    if number in _OS_REASONS and not (win is not None and number == errno.EINVAL):
+        return _OS_REASONS[number]  # Windows gives EINVAL for every code it does not map
     code = win if win is not None else number
     return f"系统错误（错误码 {code}）" if isinstance(code, int) else "系统错误"

@@ -329,6 +329,20 @@ def test_forms_written_by_worker_processes_are_the_forms_written_here(tmp_path, 
     assert {stat.S_IMODE(f.path.stat().st_mode) for f in there.files} == {0o666 & ~_umask()}
 
 
+def test_forms_written_by_spawned_workers_are_the_forms_written_here(tmp_path, monkeypatch):
+    """Windows has no fork: what a worker gets must travel by pickle, and give the same files."""
+    from ledger_tools.sheets import workers
+
+    path = build_sample(tmp_path / "台账.xlsx")
+    here = forms.run(path, "2026-11", tmp_path / "here", AS_OF, now=NOW)
+    monkeypatch.setattr(forms, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forms, "usable_cores", lambda: 2)
+    monkeypatch.setattr(workers, "START_METHOD", "spawn")
+    there = forms.run(path, "2026-11", tmp_path / "there", AS_OF, now=NOW)
+    assert len(there.files) == len(here.files) > 5
+    assert _parts(tmp_path / "there") == _parts(tmp_path / "here")
+
+
 def test_a_form_a_worker_cannot_write_is_a_usage_error(ledger, monkeypatch):
     monkeypatch.setattr(forms, "PARALLEL_FROM", 1)
     out = ledger.parent / "反馈表"

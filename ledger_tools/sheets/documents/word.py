@@ -122,14 +122,15 @@ def _restore(template: Path) -> str:
 
 
 def _template_error(template: Path, e: BaseException, *, word: bool = False) -> UsageError:
+    where = near = ""
     if word:
-        where, fix = _near(e), "请在 Word 中改正模板里的 {{ }} 占位符或 {% %} 语句"
+        near, fix = _near(e), "请在 Word 中改正模板里的 {{ }} 占位符或 {% %} 语句"
     else:
         line = _template_line(e)
         where = f"第 {line} 行" if line else ""
         fix = "请改正模板中的 {{ }} 占位符或 {% %} 语句"
     return UsageError(
-        f"模板 {template.name}{where}有误：{_what_is_wrong(e)}。{fix}；{_restore(template)}"
+        f"模板 {template.name}{where}有误：{_what_is_wrong(e)}{near}。{fix}；{_restore(template)}"
     )
 
 
