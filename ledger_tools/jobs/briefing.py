@@ -15,6 +15,7 @@ nor the output folder half-changed; they are moved into place after the ledger i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def _ids(rows) -> str:
     return "、".join(getattr(r, "item", r).id or "" for r in rows)
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., object]] = {
     "cn_date": core.cn_date,
     "cn_month": core.cn_month,
     "pct": core.pct,
@@ -282,9 +283,11 @@ def run(
                 problems=stats.problems,
             )
             row = _upsert_snapshot(table, existing, b.snapshot)
-            if row is not None:
-                staging.check()
-                result.backup = _save_snapshot(lf, table, row, b.snapshot)
+            if row is None:
+                staging.publish()
+            else:
+                result.backup = staging.publish_after(
+                    lambda: _save_snapshot(lf, table, row, b.snapshot)
+                )
                 result.snapshot_changed = True
-            staging.publish()
     return result

@@ -190,10 +190,10 @@ def _write_all(
             transient=True,
         )
     task = progress.add_task("", total=len(contents)) if progress else None
-    started = []
+    started: list[bool] = []
 
     def written(index: int) -> None:
-        if progress:
+        if progress and task is not None:
             if not started:  # started once the workers run, so that they fork without its thread
                 progress.start()
                 started.append(True)

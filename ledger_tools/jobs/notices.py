@@ -188,14 +188,14 @@ def run(
                         out_dir / name,
                     )
                 )
-            if not plan.reissue and plan.notices:
+            if plan.reissue or not plan.notices:
+                staging.publish()
+            else:
                 _record_assignment(data, plan, date)
                 stats = refresh.apply(data, as_of, cal)
-                staging.check()
-                result.backup = lf.save()
+                result.backup = staging.publish_after(lf.save)
                 result.saved = True
                 result.unconfirmed_years = stats.unconfirmed_years
-            staging.publish()
         if not result.unconfirmed_years:
             result.unconfirmed_years = sorted(cal.unconfirmed_years)
         return result

@@ -203,13 +203,13 @@ def run(
             result.unnumbered = sum(1 for rn in plan for i in rn.items if not i.id)
             if record:
                 _record(data, plan, as_of, clerk, chased, result)
-                if result.recorded:
-                    stats = refresh.apply(data, as_of, cal)
-                    staging.check()
-                    result.backup = lf.save()
-                    result.saved = True
-                    result.unconfirmed_years = stats.unconfirmed_years
-            staging.publish()
+            if not result.recorded:
+                staging.publish()
+            else:
+                stats = refresh.apply(data, as_of, cal)
+                result.backup = staging.publish_after(lf.save)
+                result.saved = True
+                result.unconfirmed_years = stats.unconfirmed_years
         if not result.unconfirmed_years:
             result.unconfirmed_years = sorted(cal.unconfirmed_years)
     return result

@@ -31,8 +31,11 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from ledger_tools.errors import LedgerBusy, LedgerError, UsageError, os_reason
+
+T = TypeVar("T")
 
 __all__ = [
     "Staging",
@@ -395,6 +398,17 @@ class Staging:
             raise
         fsync_dir(self.out_dir)
         return [target for target, _ in done]
+
+    def publish_after(self, save: Callable[[], T]) -> T:
+        """``save()`` (the ledger's), then publish; what ``save`` returned.
+
+        An output open in Word/Excel/WPS refuses the run before the ledger is saved, and a
+        refused save publishes nothing: the ledger and the folder change together or not at all.
+        """
+        self.check()
+        saved = save()
+        self.publish()
+        return saved
 
     def _keep(self, target: Path) -> Path | None:
         """A second name for the file about to be replaced, so that it can be put back."""

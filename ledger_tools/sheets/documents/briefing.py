@@ -63,7 +63,7 @@ TONES = {
     "green": (styles.GREEN, styles.GREEN_TEXT),
     "grey": (styles.GREY, styles.GREY_TEXT),
 }
-_KIND_PROPS = {
+_KIND_PROPS: dict[str, dict[str, object]] = {
     "text": {"text_wrap": True, "valign": "top"},
     "name": {"valign": "top"},
     "num": {"align": "center", "valign": "top"},
@@ -209,10 +209,8 @@ def write_table(
     r = top
     for r, values in enumerate(rows, start=top + 1):
         for c, (col, value) in enumerate(zip(cols, values)):
-            tone = None
-            if isinstance(value, Tone):
-                value, tone = value.value, value.tone
-            _write_cell(ws, r, left + c, value, fm.cell(col.kind, tone))
+            shown, tone = (value.value, value.tone) if isinstance(value, Tone) else (value, None)
+            _write_cell(ws, r, left + c, shown, fm.cell(col.kind, tone))
         height = max(
             (lines_needed(values[c], cols[c].width) for c in wrapped if isinstance(values[c], str)),
             default=1,
@@ -242,7 +240,7 @@ def _titled_sheet(
     title: str,
     subtitle: str,
     cols: Sequence[Col],
-    rows: list[Sequence],
+    rows: Sequence[Sequence],
     total: Sequence | None = None,
 ) -> Worksheet:
     """A list sheet: title, subtitle, one table with filter and frozen header."""
@@ -265,7 +263,7 @@ def _rate_tone(rate: float) -> str:
     return "green" if rate >= 0.8 else "amber" if rate >= 0.5 else "red"
 
 
-def _flag(n: int, tone: str) -> Tone:
+def _flag(n: float, tone: str) -> Tone:
     return Tone(n, tone if n else None)
 
 

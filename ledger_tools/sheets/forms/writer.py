@@ -15,6 +15,7 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -201,7 +202,7 @@ def _lines(s: str, width: float) -> int:
     return sum(max(1, math.ceil(_display_width(p) / usable)) for p in s.split("\n")) if s else 1
 
 
-def _row_height(cells: dict[str, str], widths: dict[str, float], min_lines: int = 3) -> float:
+def _row_height(cells: dict[str, str], widths: Mapping[str, float], min_lines: int = 3) -> float:
     lines = max([min_lines] + [_lines(v, widths.get(h, 10)) for h, v in cells.items()])
     return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
 
