@@ -15,6 +15,7 @@ itself when the command's process is gone, so it never outlives the command.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -46,8 +47,14 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _worker_started() -> None:
-    """In each worker: leave Ctrl-C to the command, and end when the command's process ends."""
+    """In each worker: leave Ctrl-C to the command, and end when the command's process ends.
+
+    A forked worker inherits the command's whole heap (the ledger read); freezing it keeps the
+    garbage collector from walking (and copying) those pages on every collection, which
+    otherwise cost a tenth of the CPU time of `ledger forms` at 100 units.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
