@@ -7,18 +7,15 @@ row in 月度快照. The ledger is opened writable (locked, refused while open i
 with calamine, and that row is written into the 月度快照 part alone (``sheet_patch``), so the
 full openpyxl load and save (four fifths of the time at 10,000 items) happen only for a
 ledger with formulas or a package the patch does not handle. Both
-documents are rendered to temporary files first, so a broken template leaves neither the
-ledger nor the output folder half-changed; they are moved into place after the ledger is saved.
+documents are written into a hidden staging folder first (the Word document in a worker
+process while the workbook is written here), so a broken template leaves neither the ledger
+nor the output folder half-changed; they are moved into place after the ledger is saved.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import multiprocessing
-import os
-import signal
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,16 +23,17 @@ from ledger_tools.core import briefing as core
 from ledger_tools.core import rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.findings import Finding
-from ledger_tools.errors import LedgerBusy, UsageError
+from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents import briefing as brief_writer
 from ledger_tools.sheets.documents import word as docx_render
 from ledger_tools.sheets.documents.templates import template_path
-from ledger_tools.sheets.files import default_file_mode, owner_files
+from ledger_tools.sheets.files import Staging, check_not_open, output_dir
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger import sheet_patch
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Table, cell_value
+from ledger_tools.sheets.workers import in_background
 
 __all__ = ["BriefResult", "NARRATIVE_TEMPLATE", "DOCX_TEMPLATE", "FILTERS", "run", "resolve_as_of"]
 
@@ -49,7 +47,7 @@ def _ids(rows) -> str:
     return "、".join(getattr(r, "item", r).id or "" for r in rows)
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., object]] = {
     "cn_date": core.cn_date,
     "cn_month": core.cn_month,
     "pct": core.pct,
@@ -224,25 +222,6 @@ def _docx_context(b: core.Briefing, paragraphs: list[str]) -> dict:
     }
 
 
-def _temp_beside(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}", dir=target.parent
-    )
-    os.close(fd)
-    return Path(name)
-
-
-def _out_dir(out_dir: Path) -> Path:
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} 是文件，不是文件夹。请用 --out 指定一个文件夹。")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UsageError(f"无法创建输出文件夹 {out_dir}（{e.strerror}）。") from None
-    return out_dir
-
-
 def run(
     path: Path,
     month: str,
@@ -253,13 +232,10 @@ def run(
     today: dt.date | None = None,
 ) -> BriefResult:
     as_of = resolve_as_of(month, as_of, today)
-    out_dir = _out_dir(out_dir)
+    out_dir = output_dir(out_dir, "通报")
     targets = (out_dir / f"通报-{month}.xlsx", out_dir / f"通报-{month}.docx")
     for target in targets:
-        if owner_files(target):
-            raise LedgerBusy(
-                f"{target.name} 正在被 Excel/WPS/Word 打开。请先关闭它，再重新生成通报。"
-            )
+        check_not_open(target)
 
     with LedgerFile(path, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
@@ -286,16 +262,16 @@ def run(
             {"b": b, "t": b.totals, "s": b.settings},
             FILTERS,
         )
-        temps = [_temp_beside(t) for t in targets]
-        try:
-            with _beside(
+        with Staging(out_dir) as staging:
+            staged = [staging.path(t.name) for t in targets]
+            with in_background(
                 docx_render.render_docx,
                 template_path(DOCX_TEMPLATE, path),
                 _docx_context(b, paragraphs),
-                temps[1],
+                staged[1],
                 FILTERS,
             ):
-                brief_writer.write_brief(temps[0], b, paragraphs)
+                brief_writer.write_brief(staged[0], b, paragraphs)
             result = BriefResult(
                 month,
                 as_of,
@@ -306,64 +282,11 @@ def run(
                 problems=stats.problems,
             )
             row = _upsert_snapshot(table, existing, b.snapshot)
-            if row is not None:
-                result.backup = _save_snapshot(lf, table, row, b.snapshot)
+            if row is None:
+                staging.publish()
+            else:
+                result.backup = staging.publish_after(
+                    lambda: _save_snapshot(lf, table, row, b.snapshot)
+                )
                 result.snapshot_changed = True
-            mode = default_file_mode()
-            for temp, target in zip(temps, targets):
-                os.chmod(temp, mode)  # mkstemp made it 0600; a briefing is for circulation
-                os.replace(temp, target)
-        finally:
-            for temp in temps:
-                temp.unlink(missing_ok=True)
     return result
-
-
-@contextlib.contextmanager
-def _beside(fn, *args):
-    """Run ``fn(*args)`` in a forked process while the block runs here; its error is raised here.
-
-    The Word document and the workbook are independent and each takes about a second at
-    10,000 items; on two cores they are written at once. The child does this one call and
-    exits, so it cannot outlive the command. Without fork or a second core the call simply
-    runs first, here.
-    """
-    try:
-        cores = len(os.sched_getaffinity(0))  # a container's CPU set, not the host's count
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    if cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        fn(*args)
-        yield
-        return
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_call_and_send, args=(send, fn, *args), daemon=True)
-    child.start()
-    send.close()
-    try:
-        yield
-        try:
-            error = receive.recv()
-        except EOFError:  # ended without a word: killed
-            child.join()
-            error = RuntimeError(f"document writer ended with exit code {child.exitcode}")
-    finally:
-        receive.close()
-        child.join()  # even when the block failed: the child's own temporary file is gone after it
-    if error is not None:
-        raise error
-
-
-def _call_and_send(send, fn, *args) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
-    try:
-        fn(*args)
-        outcome = None
-    except Exception as e:
-        outcome = e
-    try:
-        send.send(outcome)
-    except Exception:  # an error that cannot travel goes as its text
-        send.send(RuntimeError(repr(outcome)))
-    send.close()

@@ -9,10 +9,6 @@ co-handles items is named in the result so the office can tell it to write to th
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import multiprocessing.connection
-import os
-import signal
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,10 +20,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from ledger_tools.core import rules
 from ledger_tools.core.model import OPEN_STATUSES, Item, Unit
 from ledger_tools.errors import InputRejected, UsageError
+from ledger_tools.sheets.files import check_not_open, output_dir
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.writer import CoItem, FormContent, write_form
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.workers import run_all, usable_cores
 
 __all__ = ["FormFile", "FormsResult", "plan", "run", "write_forms"]
 
@@ -135,17 +133,6 @@ def _unit_order(units: list[Unit]):
     return lambda name: (order.get(name, len(order)), name)
 
 
-def _check_out_dir(out_dir: Path) -> Path:
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} 是一个文件，不是文件夹。请用 --out 指定存放反馈表的文件夹。")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UsageError(f"无法创建文件夹 {out_dir}（{e.strerror}）。请检查路径和权限。") from None
-    return out_dir
-
-
 def _normalise_period(period: str) -> str:
     value = rules.normalize_period(period)
     if value is None:
@@ -182,7 +169,7 @@ def run(
         stats = data.recompute(as_of, write=False)
         contents, result = plan(data, period, as_of, generated)
     result.unconfirmed_years = stats.unconfirmed_years
-    result.out_dir = _check_out_dir(out_dir)
+    result.out_dir = output_dir(out_dir, "反馈表")
     _write_all(contents, result, key, console)
     return result
 
@@ -202,22 +189,20 @@ def _write_all(
             transient=True,
         )
     task = progress.add_task("", total=len(contents)) if progress else None
-    started = []
+    started: list[bool] = []
 
     def written(index: int) -> None:
-        if progress:
+        if progress and task is not None:
             if not started:  # started once the workers run, so that they fork without its thread
                 progress.start()
                 started.append(True)
             progress.update(task, description=contents[index].unit)
             progress.advance(task)
 
+    for path, _content in jobs:  # every form open in Excel/WPS is refused before any is written
+        check_not_open(path)
     try:
         write_forms(jobs, key, workers=_workers(len(jobs)), written=written)
-    except OSError as e:
-        raise UsageError(
-            f"无法写入 {e.filename}（{e.strerror or e}）。如该文件正在 Excel/WPS 中打开，请先关闭后重试。"
-        ) from None
     finally:
         if progress:
             progress.stop()
@@ -235,11 +220,7 @@ def _write_all(
 
 def _workers(forms: int) -> int:
     """Worker processes for this many forms: one per core, none below PARALLEL_FROM forms each."""
-    try:
-        cores = len(os.sched_getaffinity(0))  # a container's CPU set, not the host's count
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_WORKERS, cores, forms // PARALLEL_FROM))
+    return max(1, min(MAX_WORKERS, usable_cores(), forms // PARALLEL_FROM))
 
 
 # --- many forms --------------------------------------------------------------------------------
@@ -252,83 +233,14 @@ def write_forms(
     workers: int = 1,
     written: Callable[[int], None] | None = None,
 ) -> None:
-    """Write every (path, content) job, in ``workers`` forked processes when more than one.
+    """Write every (path, content) job, in ``workers`` processes when more than one.
 
     Forms are independent files and writing them is most of ``ledger forms``: two cores write a
-    city's hundred forms in half the time. Each worker takes every n-th job, reports each form
-    through a pipe (``written(index)`` runs here, for a progress bar) and exits when its share
-    is done, so a worker never outlives its work even if this process is killed. Raises OSError
-    with the form's path as ``filename`` when a form cannot be written; the other workers are
-    then stopped, and a form they were writing is left unwritten, not half written.
+    city's hundred forms in half the time (sheets.workers). ``written(index)`` runs here after
+    each form, for a progress bar. A form that cannot be written raises the Chinese
+    ``UsageError``/``LedgerBusy`` naming it, from a worker as from here; the forms not begun
+    are then not written, and none is left half written.
     """
-    if workers < 2 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for index, (path, content) in enumerate(jobs):
-            try:
-                write_form(path, content, key)
-            except OSError as e:
-                raise OSError(e.errno, e.strerror or str(e), str(path)) from e
-            if written:
-                written(index)
-        return
-    context = multiprocessing.get_context("fork")
-    running: dict = {}
-    try:
-        for n in range(min(workers, len(jobs))):
-            receive, send = context.Pipe(duplex=False)
-            worker = context.Process(
-                target=_form_worker, args=(jobs, key, n, workers, send), daemon=True
-            )
-            worker.start()
-            send.close()
-            running[receive] = worker
-        while running:
-            for conn in multiprocessing.connection.wait(list(running)):
-                try:
-                    message = conn.recv()
-                except EOFError:  # the worker has finished (or died: checked below)
-                    worker = running.pop(conn)
-                    worker.join()
-                    if worker.exitcode != 0:
-                        raise RuntimeError(
-                            f"form worker ended with exit code {worker.exitcode}"
-                        ) from None
-                    continue
-                if message[0] == "written":
-                    if written:
-                        written(message[1])
-                elif message[0] == "oserror":
-                    _, index, errno, strerror = message
-                    raise OSError(errno, strerror, str(jobs[index][0]))
-                else:
-                    raise message[1]
-    finally:
-        for worker in running.values():  # after an error or an interrupt: stop the others
-            worker.terminate()
-            worker.join()
-
-
-def _stop(signum, frame) -> None:
-    raise SystemExit(1)  # unwinds write_form, which removes its temporary file
-
-
-def _form_worker(
-    jobs: Sequence[tuple[Path, FormContent]], key: str, first: int, step: int, send
-) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        for index in range(first, len(jobs), step):
-            path, content = jobs[index]
-            try:
-                write_form(path, content, key)
-            except OSError as e:
-                send.send(("oserror", index, e.errno, e.strerror or str(e)))
-                return
-            send.send(("written", index))
-    except Exception as e:  # anything else: sent as it is, or as its text if it cannot travel
-        try:
-            send.send(("error", e))
-        except Exception:
-            send.send(("error", RuntimeError(repr(e))))
-    finally:
-        send.close()
+    run_all(
+        write_form, [(path, content, key) for path, content in jobs], workers=workers, done=written
+    )

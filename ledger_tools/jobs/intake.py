@@ -39,6 +39,7 @@ from ledger_tools.core.recompute import by_item
 from ledger_tools.errors import LedgerBusy
 from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.documents.findings import check_target, write_report
+from ledger_tools.sheets.files import output_dir
 from ledger_tools.sheets.forms import annotate as ann
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.entries import (
@@ -323,7 +324,7 @@ def _before_any_work(
     """Refuse the output mistakes (the ledger as --report, an output open in Excel) up front."""
     if report is not None:
         check_target(report, Path(ledger))
-    if annotate is not None and Path(annotate).is_dir():
+    if annotate is not None and output_dir(annotate, "退回文件", create=False).is_dir():
         for owner in Path(annotate).glob(f"~${ann.PREFIX}*"):
             raise LedgerBusy(
                 f"{Path(annotate) / owner.name[2:]} 正在 Excel/WPS 中打开（发现 {owner.name}）。"

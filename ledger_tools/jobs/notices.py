@@ -19,8 +19,9 @@ from pathlib import Path
 from ledger_tools.core import notices as cn
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.documents.notices import Staging, ensure_dir, render_docx, safe_filename
 from ledger_tools.sheets.documents.templates import template_path
+from ledger_tools.sheets.documents.word import render_docx
+from ledger_tools.sheets.files import Staging, output_dir, safe_filename
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
@@ -136,12 +137,12 @@ def run(
     """
     today = dt.date.today()
     date, as_of = date or today, as_of or today
-    out_dir = ensure_dir(out_dir, "通知", create=False)
+    out_dir = output_dir(out_dir, "通知", create=False)
     with LedgerFile(ledger, writable=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
         source = _choose_source(data, source)
-        ensure_dir(out_dir, "通知")
+        output_dir(out_dir, "通知")
         template = template_path(TEMPLATE, lf.path)
         plan = _plan(data, source, date)
         result = NoticesResult(
@@ -186,14 +187,14 @@ def run(
                         out_dir / name,
                     )
                 )
-            if not plan.reissue and plan.notices:
+            if plan.reissue or not plan.notices:
+                staging.publish()
+            else:
                 _record_assignment(data, plan, date)
                 stats = data.recompute(as_of, cal)
-                staging.check()
-                result.backup = lf.save()
+                result.backup = staging.publish_after(lf.save)
                 result.saved = True
                 result.unconfirmed_years = stats.unconfirmed_years
-            staging.publish()
         if not result.unconfirmed_years:
             result.unconfirmed_years = sorted(cal.unconfirmed_years)
         return result

@@ -22,16 +22,10 @@ from ledger_tools.core import reminders as cn
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Alert, Reminder, ReminderMethod, Settings, Unit
-from ledger_tools.sheets.documents.notices import (
-    Column,
-    ListSheet,
-    Staging,
-    ensure_dir,
-    render_docx,
-    safe_filename,
-    write_list_workbook,
-)
+from ledger_tools.sheets.documents.notices import Column, ListSheet, write_list_workbook
 from ledger_tools.sheets.documents.templates import template_path
+from ledger_tools.sheets.documents.word import render_docx
+from ledger_tools.sheets.files import Staging, output_dir, safe_filename
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
@@ -159,12 +153,12 @@ def run(
 ) -> RemindResult:
     """Write the 催办通知 per unit and the call list; with ``record`` log them in 催办记录."""
     as_of = as_of or dt.date.today()
-    out_dir = ensure_dir(out_dir, "催办通知", create=False)
+    out_dir = output_dir(out_dir, "催办通知", create=False)
     result = RemindResult(as_of=as_of, out_dir=out_dir)
     with LedgerFile(ledger, writable=record) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        ensure_dir(out_dir, "催办通知")
+        output_dir(out_dir, "催办通知")
         template = template_path(TEMPLATE, lf.path)
         cal = WorkCalendar(data.overrides)
         unnumbered = [i for i in data.items if not i.id]
@@ -209,13 +203,13 @@ def run(
             result.unnumbered = sum(1 for rn in plan for i in rn.items if not i.id)
             if record:
                 _record(data, plan, as_of, clerk, chased, result)
-                if result.recorded:
-                    stats = data.recompute(as_of, cal)
-                    staging.check()
-                    result.backup = lf.save()
-                    result.saved = True
-                    result.unconfirmed_years = stats.unconfirmed_years
-            staging.publish()
+            if not result.recorded:
+                staging.publish()
+            else:
+                stats = data.recompute(as_of, cal)
+                result.backup = staging.publish_after(lf.save)
+                result.saved = True
+                result.unconfirmed_years = stats.unconfirmed_years
         if not result.unconfirmed_years:
             result.unconfirmed_years = sorted(cal.unconfirmed_years)
     return result

@@ -17,12 +17,8 @@ from ledger_tools.core import sampling as cn
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Item, ReminderMethod, Verification
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.documents.notices import (
-    Column,
-    ListSheet,
-    output_workbook,
-    write_list_workbook,
-)
+from ledger_tools.sheets.documents.notices import Column, ListSheet, write_list_workbook
+from ledger_tools.sheets.files import output_workbook
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 

@@ -15,7 +15,7 @@ from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import for_circulation
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents import scores as score_writer
-from ledger_tools.sheets.documents.notices import output_workbook
+from ledger_tools.sheets.files import output_workbook
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 

@@ -679,3 +679,18 @@ def test_the_briefing_files_get_the_mode_of_any_new_file(ledger, tmp_path):
     finally:
         os.umask(saved)
     assert {stat.S_IMODE(p.stat().st_mode) for p in (result.xlsx, result.docx)} == {0o644}
+
+
+def test_the_word_document_written_by_a_spawned_worker_is_the_one_written_here(
+    ledger, tmp_path, monkeypatch
+):
+    """Windows has no fork: the document writer's function and arguments must travel by pickle."""
+    from ledger_tools.sheets import workers
+
+    monkeypatch.setattr(workers, "usable_cores", lambda: 1)
+    here = briefing.run(ledger, MONTH, tmp_path / "here", AS_OF)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    monkeypatch.setattr(workers, "START_METHOD", "spawn")
+    there = briefing.run(ledger, MONTH, tmp_path / "there", AS_OF)
+    with zipfile.ZipFile(here.docx) as a, zipfile.ZipFile(there.docx) as b:
+        assert a.read("word/document.xml") == b.read("word/document.xml")

@@ -329,6 +329,20 @@ def test_forms_written_by_worker_processes_are_the_forms_written_here(tmp_path, 
     assert {stat.S_IMODE(f.path.stat().st_mode) for f in there.files} == {0o666 & ~_umask()}
 
 
+def test_forms_written_by_spawned_workers_are_the_forms_written_here(tmp_path, monkeypatch):
+    """Windows has no fork: what a worker gets must travel by pickle, and give the same files."""
+    from ledger_tools.sheets import workers
+
+    path = build_sample(tmp_path / "台账.xlsx")
+    here = forms.run(path, "2026-11", tmp_path / "here", AS_OF, now=NOW)
+    monkeypatch.setattr(forms, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forms, "usable_cores", lambda: 2)
+    monkeypatch.setattr(workers, "START_METHOD", "spawn")
+    there = forms.run(path, "2026-11", tmp_path / "there", AS_OF, now=NOW)
+    assert len(there.files) == len(here.files) > 5
+    assert _parts(tmp_path / "there") == _parts(tmp_path / "here")
+
+
 def test_a_form_a_worker_cannot_write_is_a_usage_error(ledger, monkeypatch):
     monkeypatch.setattr(forms, "PARALLEL_FROM", 1)
     out = ledger.parent / "反馈表"
@@ -359,9 +373,9 @@ def test_many_forms_are_written_alike_by_one_process_or_several(tmp_path, worker
 def test_a_form_that_cannot_be_written_names_its_path(tmp_path, workers):
     jobs = [(tmp_path / f"f{n}.xlsx", _content()) for n in range(4)]
     jobs[2][0].mkdir()  # a folder where the form should go
-    with pytest.raises(OSError) as caught:
+    with pytest.raises(UsageError) as caught:  # Chinese, from a worker as from here
         forms.write_forms(jobs, KEY, workers=workers)
-    assert caught.value.filename == str(jobs[2][0])
+    assert f"无法写入 {jobs[2][0]}" in str(caught.value)
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary files
 
 

@@ -34,6 +34,7 @@ from ledger_tools.core.briefing import (
 )
 from ledger_tools.core.model import Item, Settings
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.files import atomic_output
 
 __all__ = [
     "Col",
@@ -63,7 +64,7 @@ TONES = {
     "green": (styles.GREEN, styles.GREEN_TEXT),
     "grey": (styles.GREY, styles.GREY_TEXT),
 }
-_KIND_PROPS = {
+_KIND_PROPS: dict[str, dict[str, object]] = {
     "text": {"text_wrap": True, "valign": "top"},
     "name": {"valign": "top"},
     "num": {"align": "center", "valign": "top"},
@@ -206,10 +207,8 @@ def write_table(
     r = top
     for r, values in enumerate(rows, start=top + 1):
         for c, (col, value) in enumerate(zip(cols, values)):
-            tone = None
-            if isinstance(value, Tone):
-                value, tone = value.value, value.tone
-            _write_cell(ws, r, left + c, value, fm.cell(col.kind, tone))
+            shown, tone = (value.value, value.tone) if isinstance(value, Tone) else (value, None)
+            _write_cell(ws, r, left + c, shown, fm.cell(col.kind, tone))
         height = max(
             (lines_needed(values[c], cols[c].width) for c in wrapped if isinstance(values[c], str)),
             default=1,
@@ -239,7 +238,7 @@ def _titled_sheet(
     title: str,
     subtitle: str,
     cols: Sequence[Col],
-    rows: list[Sequence],
+    rows: Sequence[Sequence],
     total: Sequence | None = None,
 ) -> Worksheet:
     """A list sheet: title, subtitle, one table with filter and frozen header."""
@@ -262,7 +261,7 @@ def _rate_tone(rate: float) -> str:
     return "green" if rate >= 0.8 else "amber" if rate >= 0.5 else "red"
 
 
-def _flag(n: int, tone: str) -> Tone:
+def _flag(n: float, tone: str) -> Tone:
     return Tone(n, tone if n else None)
 
 
@@ -904,21 +903,22 @@ def _trend_sheet(wb: Workbook, fm: Formats, b: Briefing) -> None:
 
 
 def write_brief(path: Path, b: Briefing, narrative: Sequence[str]) -> Path:
-    """Write the briefing workbook to ``path``; sheet order is the order of SPEC §6."""
-    wb = new_workbook(path)
-    wb.set_properties(
-        {"title": b.title, "author": b.settings.office_name, "company": b.settings.org_name}
-    )
-    fm = Formats(wb)
-    _cover(wb, fm, b, narrative)
-    _leaders_sheet(wb, fm, b)
-    _units_sheet(wb, fm, b)
-    _overdue_sheet(wb, fm, b)
-    _due_soon_sheet(wb, fm, b)
-    _long_term_sheet(wb, fm, b)
-    _extensions_sheet(wb, fm, b)
-    _finished_sheet(wb, fm, b)
-    _deductions_sheet(wb, fm, b)
-    _trend_sheet(wb, fm, b)
-    wb.close()
-    return path
+    """Write the briefing workbook to ``path`` (atomically); sheet order is that of SPEC §6."""
+    with atomic_output(path) as tmp:
+        wb = new_workbook(tmp)
+        wb.set_properties(
+            {"title": b.title, "author": b.settings.office_name, "company": b.settings.org_name}
+        )
+        fm = Formats(wb)
+        _cover(wb, fm, b, narrative)
+        _leaders_sheet(wb, fm, b)
+        _units_sheet(wb, fm, b)
+        _overdue_sheet(wb, fm, b)
+        _due_soon_sheet(wb, fm, b)
+        _long_term_sheet(wb, fm, b)
+        _extensions_sheet(wb, fm, b)
+        _finished_sheet(wb, fm, b)
+        _deductions_sheet(wb, fm, b)
+        _trend_sheet(wb, fm, b)
+        wb.close()
+    return Path(path)

@@ -2,13 +2,12 @@
 
 Like a pandera failure table: fixed columns (findings.FINDING_COLUMNS) that drop straight into
 a filter, so the office can sort by unit or code and forward the rows. XlsxWriter, created so
-that no unit's text ever becomes a formula or a link. A second sheet sums up each file.
+that no unit's text ever becomes a formula or a link, and saved through files.atomic_output
+like every output. A second sheet sums up each file.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import xlsxwriter
 from ledger_tools.core.findings import FINDING_COLUMNS, Finding, Severity, as_row
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets import styles
-from ledger_tools.sheets.documents.notices import output_workbook
+from ledger_tools.sheets.files import atomic_output, output_workbook
 
 __all__ = ["SHEET_FINDINGS", "SHEET_FILES", "FILE_COLUMNS", "check_target", "write_report"]
 
@@ -47,10 +46,7 @@ def write_report(
 ) -> Path:
     """Write the findings (and the per-file rows, FILE_COLUMNS) to ``path`` atomically."""
     path = check_target(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~report-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
@@ -58,15 +54,6 @@ def write_report(
         _findings_sheet(wb, findings)
         _files_sheet(wb, list(files))
         wb.close()
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(
-            f"无法写入问题清单 {path}（{e.strerror or e}）。请检查文件是否已在 Excel 中打开。"
-        ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 

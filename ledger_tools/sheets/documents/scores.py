@@ -1,24 +1,19 @@
 """The scoring workbook (扣分意见) of ``ledger score``: a summary per unit and the evidence.
 
 It uses the same tables as the briefing's 扣分意见 sheet, so a unit's figures read the same in
-both; the file is written to a temporary name beside the target and renamed, so a failed run
-never leaves half a workbook where the office expects one.
+both; the file is written through files.atomic_output (a temporary name beside the target,
+then renamed), so a failed run never leaves half a workbook where the office expects one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-
-from xlsxwriter.exceptions import FileCreateError
 
 from ledger_tools.core import scoring
 from ledger_tools.core.briefing import cn_date
 from ledger_tools.core.model import Item, Settings
-from ledger_tools.errors import UsageError, os_reason
 from ledger_tools.sheets.documents.briefing import (
     EVIDENCE_COLS,
     SUMMARY_COLS,
@@ -30,7 +25,7 @@ from ledger_tools.sheets.documents.briefing import (
     write_deduction_summary,
     write_note,
 )
-from ledger_tools.sheets.documents.notices import publish_mode
+from ledger_tools.sheets.files import atomic_output
 
 __all__ = ["SHEET_EVIDENCE", "SHEET_SUMMARY", "write_scores"]
 
@@ -57,17 +52,8 @@ def write_scores(
 ) -> Path:
     """``items`` (id → item) are already redacted when confidential content must stay out."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
-        os.close(fd)
-    except OSError as e:
-        raise UsageError(
-            f"无法在文件夹 {path.parent} 中写入扣分意见（{os_reason(e)}）。"
-            "请检查文件夹是否只读、权限是否足够，或用 --out 换一个位置。"
-        ) from None
-    try:
-        wb = new_workbook(Path(tmp))
+    with atomic_output(path) as tmp:
+        wb = new_workbook(tmp)
         wb.set_properties({"title": f"{year}年度扣分意见", "author": settings.office_name})
         fm = Formats(wb)
         total = scoring.fmt_points(round(sum(s.total for s in scores), 2))
@@ -108,13 +94,4 @@ def write_scores(
         ws.freeze_panes(3, 0)
         page_setup(ws, 2)
         wb.close()
-        publish_mode(Path(tmp))
-        os.replace(tmp, path)
-    except (OSError, FileCreateError) as e:
-        raise UsageError(
-            f"无法写入 {path}（{os_reason(e)}）。如该文件正在 Excel/WPS 中打开，请先关闭；"
-            "并检查文件夹权限和磁盘空间。"
-        ) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return path

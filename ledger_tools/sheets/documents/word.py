@@ -1,8 +1,9 @@
 """Rendering the templates staff may edit: Jinja2 text and Word (.docx via docxtpl).
 
 Staff restyle these in Word or a text editor, so a broken template is a user's mistake, not
-ours: every template error becomes a UsageError naming the template file and the line, and
-saying how to get back to the bundled one. Templates run in Jinja's sandbox with undefined
+ours: every template error becomes a UsageError in Chinese naming the template file (and the
+line, or in a Word template the text near the mistake) and saying how to get back to the
+bundled one; never Jinja's English message or an exception's class name. Templates run in Jinja's sandbox with undefined
 names as errors, so a misspelt placeholder is reported instead of printing nothing. Values
 are XML-escaped in the document (autoescape) and stripped of characters XML cannot hold, so
 text such as 「<」, 「&」 or a pasted vertical tab from the ledger cannot break it.
@@ -10,9 +11,7 @@ text such as 「<」, 「&」 or a pasted vertical tab from the ledger cannot br
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -20,9 +19,9 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from ledger_tools.errors import UsageError
+from ledger_tools.errors import UsageError, os_reason
 from ledger_tools.sheets.documents.templates import OVERRIDE_DIR
-from ledger_tools.sheets.ledger.file import default_file_mode
+from ledger_tools.sheets.files import atomic_output, check_not_open
 
 __all__ = ["environment", "render_docx", "render_paragraphs", "render_text"]
 
@@ -57,7 +56,7 @@ def environment(
     return env
 
 
-def _template_line(e: Exception) -> int | None:
+def _template_line(e: BaseException) -> int | None:
     """The template line of an error: syntax errors carry it, runtime errors in the traceback."""
     line = getattr(e, "lineno", None)
     tb = e.__traceback__
@@ -68,21 +67,92 @@ def _template_line(e: Exception) -> int | None:
     return line
 
 
-def _template_error(template: Path, e: Exception) -> UsageError:
-    line = _template_line(e)
-    where = f"第 {line} 行" if line else ""
+def _from_template(e: BaseException) -> bool:
+    """Whether an error that is not Jinja's own was raised by the template's code (a filter
+    given the wrong value, ``{{ a + 1 }}`` on text): the template's mistake, not ours."""
+    tb = e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            return True
+        tb = tb.tb_next
+    return False
+
+
+_UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
+_UNDEFINED_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'$")
+_UNKNOWN_TAG = re.compile(r"unknown tag '([^']+)'")
+_XML_TAG = re.compile(r"<[^>]*>")
+
+
+def _what_is_wrong(e: BaseException) -> str:
+    """The template error in Chinese: Jinja's messages are English."""
+    text = str(getattr(e, "message", None) or e)
+    if isinstance(e, jinja2.UndefinedError):
+        found = _UNDEFINED_NAME.search(text) or _UNDEFINED_ATTRIBUTE.search(text)
+        name = f"「{found.group(1)}」" if found else ""
+        return f"占位符{name}没有对应的内容（可能拼写有误）"
+    if isinstance(e, jinja2.exceptions.SecurityError):
+        return "使用了模板中不允许的操作"
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        if "end of template" in text:
+            return "有未结束的 {% %} 语句（例如缺少 {% endfor %} 或 {% endif %}）"
+        found = _UNKNOWN_TAG.search(text)
+        if found:
+            return f"有无法识别的语句「{found.group(1)}」"
+        return "{{ }} 占位符或 {% %} 语句的写法有误"
+    return "占位符或 {% %} 语句无法按现有内容生成（例如对文字做了计算）"
+
+
+def _near(e: BaseException) -> str:
+    """For a Word template: the text around a syntax error, since its XML line means nothing."""
+    source, line = getattr(e, "source", None), getattr(e, "lineno", None)
+    if not source or not line:
+        return ""
+    lines = source.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    text = " ".join(_XML_TAG.sub("", lines[line - 1]).split())[:60]
+    return f"（出错处附近：「{text}」）" if text else ""
+
+
+def _restore(template: Path) -> str:
+    if template.parent.name == OVERRIDE_DIR:
+        return f"如需恢复自带模板，删除「{OVERRIDE_DIR}」文件夹中的 {template.name} 即可。"
+    return "这是自带模板，请重新安装 ledger_tools 以恢复它。"
+
+
+def _template_error(template: Path, e: BaseException, *, word: bool = False) -> UsageError:
+    where = near = ""
+    if word:
+        near, fix = _near(e), "请在 Word 中改正模板里的 {{ }} 占位符或 {% %} 语句"
+    else:
+        line = _template_line(e)
+        where = f"第 {line} 行" if line else ""
+        fix = "请改正模板中的 {{ }} 占位符或 {% %} 语句"
     return UsageError(
-        f"模板 {template.name}{where}有误（{type(e).__name__}: {e}）。请改正模板中的占位符或 {{% %}} 语句；"
-        f"如需恢复自带模板，删除「{OVERRIDE_DIR}」文件夹中的 {template.name} 即可。"
+        f"模板 {template.name}{where}有误：{_what_is_wrong(e)}{near}。{fix}；{_restore(template)}"
+    )
+
+
+def _not_a_document(template: Path) -> UsageError:
+    return UsageError(
+        f"模板 {template.name} 不是有效的 Word 文档（.docx）。请在 Word 中把它另存为 .docx 文件；"
+        + _restore(template)
     )
 
 
 def _read(template: Path) -> str:
+    template = Path(template)
     try:
-        return Path(template).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
+        return template.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
         raise UsageError(
-            f"无法读取模板 {Path(template).name}（{e}）。模板须为 UTF-8 文本文件。"
+            f"模板 {template.name} 不是 UTF-8 编码的文本文件。请用记事本等编辑器另存为 UTF-8 编码；"
+            + _restore(template)
+        ) from None
+    except OSError as e:
+        raise UsageError(
+            f"无法读取模板 {template}（{os_reason(e)}）。请检查该文件；{_restore(template)}"
         ) from None
 
 
@@ -96,6 +166,10 @@ def _render(
         return environment(filters).from_string(source).render(**context)
     except jinja2.TemplateError as e:
         raise _template_error(Path(template), e) from None
+    except Exception as e:
+        if _from_template(e):
+            raise _template_error(Path(template), e) from None
+        raise
 
 
 def render_text(
@@ -126,35 +200,35 @@ def render_docx(
     out: Path,
     filters: Mapping[str, Callable] | None = None,
 ) -> Path:
-    """A .docx from a docxtpl template, written atomically (temporary file, then rename)."""
+    """A .docx from a docxtpl template, written atomically (files.atomic_output).
+
+    Refused as busy when ``out`` is open in Word/WPS. The document is rendered completely
+    before anything is written, so a broken template leaves no file behind.
+    """
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate  # heavy import: only when a document is wanted
 
     template, out = Path(template), Path(out)
+    check_not_open(out)
     try:
         doc = DocxTemplate(str(template))
         doc.render(_clean(dict(context)), environment(filters, text=False), autoescape=True)
     except jinja2.TemplateError as e:
-        raise _template_error(template, e) from None
+        raise _template_error(template, e, word=True) from None
     except (
         zipfile.BadZipFile,
         KeyError,
-        ValueError,
         SyntaxError,  # lxml errors are SyntaxErrors
         PackageNotFoundError,
         OSError,
-    ) as e:  # a text file, an empty file or a folder by that name
-        raise UsageError(
-            f"模板 {template.name} 不是有效的 Word 文档（{type(e).__name__}）。请在 Word 中另存为 .docx，"
-            f"或删除「{OVERRIDE_DIR}」文件夹中的 {template.name} 以使用自带模板。"
-        ) from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".tmp.docx", dir=out.parent)
-    os.close(fd)
-    try:
-        doc.save(tmp)
-        os.chmod(tmp, default_file_mode())  # mkstemp's 0600 would keep colleagues out
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    ):  # a text file, an empty file or a folder by that name
+        raise _not_a_document(template) from None
+    except Exception as e:
+        if _from_template(e):
+            raise _template_error(template, e, word=True) from None
+        if isinstance(e, ValueError):  # python-docx: a package that is not a Word document
+            raise _not_a_document(template) from None
         raise
+    with atomic_output(out, check_open=False) as tmp:
+        doc.save(str(tmp))
     return out

@@ -6,14 +6,13 @@ cell. xlsx/xlsm are annotated in place with openpyxl (macros kept for xlsm; shee
 does not stop openpyxl, so locked cells can be marked too). An xls or ods file cannot be
 written back in its own format, so its annotated copy is a new .xlsx rebuilt from the values
 that were read, and the 问题清单 says so. A file that could not be read at all (F001–F003)
-gets a 问题清单 only: it is never handed to openpyxl.
+gets a 问题清单 only: it is never handed to openpyxl. Copies are saved through
+files.atomic_output, with the mode of any new file (they are sent on, not kept private).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import warnings
 from collections import defaultdict
 from collections.abc import Sequence
@@ -27,8 +26,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger_tools.core.findings import Finding
-from ledger_tools.errors import UsageError
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.files import atomic_output, output_dir
 from ledger_tools.sheets.ledger.tables import write
 from ledger_tools.sheets.returned.workbook import ReturnedWorkbook
 
@@ -71,11 +70,8 @@ def annotate(
     returned: ReturnedWorkbook | None = None,
 ) -> Path:
     """Write the annotated copy of ``src`` into ``out_dir``; its path."""
-    src, out_dir = Path(src), Path(out_dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UsageError(f"无法创建文件夹 {out_dir}（{e.strerror or e}）。") from None
+    src = Path(src)
+    out_dir = output_dir(out_dir, "退回文件")
     target = out_dir / returned_name(src, kind, findings)
     note = None
     wb = None
@@ -209,17 +205,5 @@ def _problem_sheet(wb: Workbook, name: str, findings: Sequence[Finding], note: s
 
 
 def _save(wb: Workbook, target: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=".~退回-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_output(target) as tmp:
         wb.save(tmp)
-        os.replace(tmp, target)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise UsageError(
-            f"无法写入 {target}（{e.strerror or e}）。请检查文件是否已在 Excel 中打开。"
-        ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -17,10 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import os
 import re
-import tempfile
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -30,8 +29,8 @@ import xlsxwriter
 from ledger_tools.core import signing
 from ledger_tools.core.confidential import PLACEHOLDER
 from ledger_tools.core.model import Item, Settings
+from ledger_tools.sheets.files import atomic_output
 from ledger_tools.sheets.forms import layout as fl
-from ledger_tools.sheets.ledger.file import default_file_mode
 from ledger_tools.sheets.styles import FONT_NAME, HEADER
 
 __all__ = ["CoItem", "FormContent", "locked_texts", "write_form"]
@@ -207,7 +206,7 @@ def _lines(s: str, width: float) -> int:
     return sum(max(1, math.ceil(_display_width(p) / usable)) for p in s.split("\n")) if s else 1
 
 
-def _row_height(cells: dict[str, str], widths: dict[str, float], min_lines: int = 3) -> float:
+def _row_height(cells: dict[str, str], widths: Mapping[str, float], min_lines: int = 3) -> float:
     lines = max([min_lines] + [_lines(v, widths.get(h, 10)) for h, v in cells.items()])
     return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
 
@@ -609,17 +608,14 @@ def build_meta(c: FormContent) -> tuple[signing.FormMeta, list[tuple[Item, dict[
 
 
 def write_form(path: Path, content: FormContent, key: str) -> signing.FormMeta:
-    """Write the form atomically (temporary file beside it, then rename); returns its metadata.
+    """Write the form atomically (files.atomic_output); returns its metadata.
 
-    Raises OSError when the folder cannot be written; the job turns that into a message.
+    A folder that cannot be written, or a form open in Excel/WPS, is a Chinese
+    ``UsageError``/``LedgerBusy`` naming the form.
     """
     meta, rows = build_meta(content)
     signature = signing.sign(meta, key)
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~form-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -643,9 +639,4 @@ def write_form(path: Path, content: FormContent, key: str) -> signing.FormMeta:
         _help_sheet(wb, fm, content)
         _meta_sheet(wb, fm, meta, signature)
         wb.close()
-        os.chmod(tmp, default_file_mode())  # a form is shared and sent on, not kept private
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return meta

@@ -8,9 +8,7 @@ the main validation list rather than an extension openpyxl could not preserve.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
-import tempfile
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ledger_tools.core.model import Unit
 from ledger_tools.sheets import styles
-from ledger_tools.sheets.files import default_file_mode
+from ledger_tools.sheets.files import atomic_output
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.tables import write
 
@@ -144,14 +142,8 @@ def new_ledger(path: Path, units: Sequence[Unit] = (), today: dt.date | None = N
         write(sy.cell(row=r, column=2), value)
     sy.sheet_state = "veryHidden"
     wb.active = 1  # open on 台账
-    # Save beside the target, then link: the target appears whole or not at all, and an
-    # existing file is never overwritten (link fails with FileExistsError).
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    # Never over an existing file: the target appears whole or not at all, and a ledger that is
+    # already there is refused (a UsageError), not replaced.
+    with atomic_output(path, exclusive=True) as tmp:
         wb.save(tmp)
-        os.chmod(tmp, default_file_mode())  # mkstemp's 0600 would keep colleagues out
-        os.link(tmp, path)
-    finally:
-        os.unlink(tmp)
     return ledger_id

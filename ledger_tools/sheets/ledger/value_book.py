@@ -3,7 +3,7 @@
 Commands that only read the ledger (forms, check, validate, remind, sample, score) spent almost
 all their time in openpyxl building cell objects they never write back: about 7 s of CPU for a
 10,000-item ledger, against under 1 s for calamine. ``ValueBook`` offers exactly the part of
-openpyxl's workbook that ``Table``, ``read_ledger`` and ``refresh.apply`` use (sheet names,
+openpyxl's workbook that ``Table``, ``read_ledger`` and ``LedgerData.recompute`` use (sheet names,
 ``ws._cells``, ``ws.cell``, ``ws.iter_rows``, ``ws.max_row``), with values shaped as openpyxl
 gives them: integers for whole numbers, datetimes for dates, nothing for blank cells. Writes land
 in memory and are never saved.

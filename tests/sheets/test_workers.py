@@ -1,0 +1,73 @@
+"""Worker processes for independent outputs, with fork and with spawn (Windows' only way)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ledger_tools.errors import LedgerBusy, UsageError
+from ledger_tools.sheets import workers
+from ledger_tools.sheets.files import write_atomically
+
+
+def _write(path: Path, text: str) -> None:  # top level: a spawned worker imports it by name
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _refuse(path: Path, text: str) -> None:
+    if path.name == "坏.txt":
+        raise LedgerBusy(f"{path} 正在 Word/Excel/WPS 中打开。请先关闭该文件，再重新运行本命令。")
+    _write(path, text)
+
+
+@pytest.fixture(params=["fork", "spawn"])
+def start_method(request, monkeypatch):
+    monkeypatch.setattr(workers, "START_METHOD", request.param)
+    return request.param
+
+
+def test_every_call_runs_and_is_reported_here(tmp_path, start_method):
+    calls = [(tmp_path / f"{n}.txt", f"第{n}份") for n in range(5)]
+    seen: list[int] = []
+    workers.run_all(_write, calls, workers=2, done=seen.append)
+    assert sorted(seen) == list(range(5))
+    assert [p.read_text(encoding="utf-8") for p, _ in calls] == [t for _, t in calls]
+
+
+def test_an_error_in_a_worker_is_the_message_it_would_be_here(tmp_path, start_method):
+    calls = [(tmp_path / name, "内容") for name in ("甲.txt", "坏.txt", "乙.txt")]
+    with pytest.raises(LedgerBusy) as here:
+        workers.run_all(_refuse, calls, workers=1)
+    with pytest.raises(LedgerBusy) as there:
+        workers.run_all(_refuse, calls, workers=2)
+    assert str(there.value) == str(here.value) and "坏.txt" in str(there.value)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_background_call_runs_beside_the_block_and_raises_after_it(
+    tmp_path, start_method, monkeypatch
+):
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    with workers.in_background(_write, tmp_path / "文档.txt", "正文"):
+        (tmp_path / "工作簿.txt").write_text("表", encoding="utf-8")
+    assert (tmp_path / "文档.txt").read_text(encoding="utf-8") == "正文"
+    ran_here = False
+    with pytest.raises(LedgerBusy, match="坏.txt"):
+        with workers.in_background(_refuse, tmp_path / "坏.txt", "正文"):
+            ran_here = True
+    assert ran_here
+
+
+def test_one_call_or_one_core_runs_here_without_a_pool(tmp_path, monkeypatch):
+    def no_pool(n):
+        raise AssertionError("no worker process was wanted")
+
+    monkeypatch.setattr(workers, "_pool", no_pool)
+    workers.run_all(_write, [(tmp_path / "a.txt", "一")], workers=4)
+    workers.run_all(_write, [(tmp_path / "b.txt", "二"), (tmp_path / "c.txt", "三")], workers=1)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 1)
+    with pytest.raises(UsageError, match="是一个文件"):
+        with workers.in_background(_write, tmp_path / "a.txt" / "d.txt", "四"):
+            pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
