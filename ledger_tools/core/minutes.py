@@ -367,7 +367,7 @@ _UNKNOWN_UNIT = re.compile(
 )
 _GROUP = re.compile(
     r"(?:市直)?(?:各有关|各相关|各|有关|相关|其他)[\u4e00-\u9fff()、]{0,20}?"
-    r"(?:人民政府|政府|管委会|部门|单位|委办局|县\(市、区\)|县市区)"
+    r"(?:人民政府|政府|管委会|部门|单位|委办局|县\(市、区\)|县市区)(?:人民政府|政府|管委会)?"
 )
 _SAME_UNIT = ("政府", "人民政府", "管委会", "管理委员会")
 _JOINERS = re.compile(r"和|以及|及|与|、")
@@ -497,7 +497,7 @@ _LEADER = re.compile(
 )
 _UNIQUE_TITLES = ("市长", "常务副市长", "秘书长")  # one holder each: the title names the leader
 _BEFORE_NAME = set(
-    "由请经报向和及与同的是为给在并对将把让等要求、,。;:()（）会议牵头负责主持分管联系定意明示交送呈"
+    "由请经报向和及与同的是为给在并对将把让等要求、,。;:()（）会议牵头负责主持分管联系定意示交送呈"
 )
 _AFTER_NAME = set("牵负分主同要在和及与对会督协指担为亲具抓统挂联等、,。;:()（）审阅批示")
 _NOT_NAMES = ("分管", "联系", "对口", "常务", "有关", "相关", "各", "其他", "主持", "担任")
@@ -860,7 +860,7 @@ _ACTION = re.compile(
 
 
 def _first_sentence(text: str, limit: int = 60) -> str:
-    s = re.split(r"[。；;：:]", text.strip(), maxsplit=1)[0].strip() or text.strip()
+    s = re.split(r"[。；;]", text.strip(), maxsplit=1)[0].strip().rstrip("：:") or text.strip()
     return s if len(s) <= limit else s[:limit] + "…"
 
 
