@@ -1,0 +1,165 @@
+"""The review workbook of ``ledger minutes --preview``: what the import would add, for staff.
+
+Three list sheets, print-ready like every list (A4 landscape, fit to width, header repeated,
+page numbers): 拟交办事项 (one proposed 台账 row each, with the sentence of the minutes it came
+from, so staff can compare), 未列入交办 (items without a concrete requirement, Art. 5(2)) and
+待核对 (everything left blank because it could not be matched: a unit not in 单位, a leader
+without a name, a deadline without a day), then 说明.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import xlsxwriter
+
+from ledger_tools.core.minutes import MinutesReading
+from ledger_tools.errors import UsageError
+from ledger_tools.sheets.documents.notices import (
+    Column,
+    ListSheet,
+    _Formats,
+    _list_sheet,
+    _notes_sheet,
+)
+from ledger_tools.sheets.files import atomic_output, check_not_open
+
+__all__ = ["preview_target", "write_preview"]
+
+PROPOSALS = "拟交办事项"
+NOT_ASSIGNED = "未列入交办"
+UNMATCHED = "待核对"
+
+
+def preview_target(out: Path, ledger: Path) -> Path:
+    """Where --preview writes, refusing (before anything is read) the mistakes that destroy files:
+    the ledger itself, another ledger, a folder, another suffix, a workbook open in Excel/WPS."""
+    out = Path(out)
+    if out.suffix == "" and not out.is_dir():
+        out = out.with_name(out.name + ".xlsx")
+    example = "纪要导入预览.xlsx"
+    if out.is_dir():
+        raise UsageError(
+            f"{out} 是文件夹。--preview 须是工作簿的文件名，例如 --preview {out / example}。"
+        )
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(
+            f"预览须保存为 .xlsx 工作簿，「{out.name}」不是。例如 --preview {out.with_suffix('.xlsx')}。"
+        )
+    try:
+        same = out.exists() and Path(ledger).exists() and out.samefile(ledger)
+    except OSError:
+        same = False
+    if same or out.resolve() == Path(ledger).resolve():
+        raise UsageError(f"--preview 不能是台账本身（{out}），否则台账会被覆盖。请换一个文件名。")
+    if out.exists() and _is_a_ledger(out):
+        raise UsageError(f"{out} 是一个台账，不能用作预览文件（会被覆盖）。请换一个文件名。")
+    check_not_open(out)
+    return out
+
+
+def _is_a_ledger(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return 'name="_系统"' in z.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+
+
+def _sheets(reading: MinutesReading) -> list[ListSheet]:
+    checks: dict[int, list[str]] = {}
+    for u in reading.unmatched:
+        checks.setdefault(u.item, []).append(f"{u.field}：{u.reason}")
+    proposals = [
+        {
+            "序号": p.number,
+            "来源类型": p.source_type.value,
+            "来源名称": p.source_name,
+            "印发日期": p.issued,
+            "议定事项": p.matter,
+            "办理要求": p.requirement,
+            "责任领导": p.leader,
+            "承办科室": p.section,
+            "主责单位": p.lead_unit,
+            "协办单位": "、".join(p.co_units),
+            "事项类型": p.kind.value,
+            "完成时限": p.deadline,
+            "待核对": "\n".join([*checks.get(p.number, []), *p.notes]),
+            "纪要原文": p.sentence,
+        }
+        for p in reading.proposals
+    ]
+    columns = (
+        Column("序号", 6, "int"),
+        Column("来源类型", 10),
+        Column("来源名称", 24),
+        Column("印发日期", 12, "date"),
+        Column("议定事项", 24),
+        Column("办理要求", 40),
+        Column("责任领导", 12),
+        Column("承办科室", 10),
+        Column("主责单位", 18),
+        Column("协办单位", 20),
+        Column("事项类型", 8),
+        Column("完成时限", 12, "date"),
+        Column("待核对", 36),
+        Column("纪要原文", 50),
+    )
+    left_out = [
+        {"序号": i, "议定事项": n.matter, "纪要原文": n.sentence, "原因": n.reason}
+        for i, n in enumerate(reading.not_assigned, start=1)
+    ]
+    unmatched = [
+        {
+            "事项序号": u.item,
+            "项目": u.field,
+            "纪要中的写法": u.value,
+            "原因": u.reason,
+            "纪要原文": u.sentence,
+        }
+        for u in reading.unmatched
+    ]
+    return [
+        ListSheet(PROPOSALS, columns, proposals),
+        ListSheet(
+            NOT_ASSIGNED,
+            (
+                Column("序号", 6, "int"),
+                Column("议定事项", 30),
+                Column("纪要原文", 70),
+                Column("原因", 36),
+            ),
+            left_out,
+        ),
+        ListSheet(
+            UNMATCHED,
+            (
+                Column("事项序号", 8, "int"),
+                Column("项目", 10),
+                Column("纪要中的写法", 18),
+                Column("原因", 40),
+                Column("纪要原文", 70),
+            ),
+            unmatched,
+        ),
+    ]
+
+
+def write_preview(path: Path, reading: MinutesReading, notes: Sequence[str]) -> Path:
+    """Write the review workbook atomically (an open copy in Excel/WPS is refused as busy)."""
+    path = Path(path)
+    title = f"纪要导入预览：{reading.source_name or reading.title or '会议纪要'}"
+    with atomic_output(path) as tmp:
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        wb.set_properties({"title": title})
+        fm = _Formats(wb)
+        for sheet in _sheets(reading):
+            _list_sheet(wb, fm, sheet)
+        _notes_sheet(wb, fm, title, notes)
+        wb.close()
+    return path
