@@ -35,12 +35,8 @@ from defusedxml.common import DefusedXmlException
 
 from ledger_tools.core.minutes import Paragraph, find_issue_date, find_source_name
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.returned.workbook import (
-    Limits,
-    ReturnedFileError,
-    _check_inflated_sizes,
-    _check_zip_limits,
-)
+from ledger_tools.sheets.returned.limits import Limits, ReturnedFileError
+from ledger_tools.sheets.returned.sniff import check_inflated_sizes, check_zip_limits
 
 __all__ = ["MinutesDocument", "read_minutes_docx", "SAVE_AS_DOCX"]
 
@@ -121,10 +117,10 @@ def _parts(path: Path, data: bytes) -> dict[str, bytes]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-        _check_zip_limits(infos, _LIMITS)
+        check_zip_limits(infos, _LIMITS)
         if any(i.flag_bits & 0x1 for i in infos):
             raise UsageError(f"{path.name} 设置了密码，无法读取。请取消密码后重试。")
-        _check_inflated_sizes(data, infos)
+        check_inflated_sizes(data, infos)
         names = {i.filename for i in infos}
         if "word/document.xml" not in names:
             what = (

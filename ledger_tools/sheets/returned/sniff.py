@@ -25,7 +25,15 @@ from defusedxml import ElementTree as SafeET
 from ledger_tools.sheets.boundary import Cause, map_exceptions
 from ledger_tools.sheets.returned.limits import MIB, Limits, ReturnedFileError, mb, refuse
 
-__all__ = ["compound_names", "local_name", "read_bytes", "small_member", "sniff"]
+__all__ = [
+    "check_inflated_sizes",
+    "check_zip_limits",
+    "compound_names",
+    "local_name",
+    "read_bytes",
+    "small_member",
+    "sniff",
+]
 
 _SMALL_PART = 1 * MIB  # parts at most this large may be read (content types, mimetype)
 
@@ -104,11 +112,11 @@ def _sniff_zip(data: bytes, limits: Limits) -> tuple[str, bool]:
     with map_exceptions(refuse, what="压缩包"):
         zf = zipfile.ZipFile(io.BytesIO(data))  # reads the central directory only
         infos = zf.infolist()
-    _check_zip_limits(infos, limits)
+    check_zip_limits(infos, limits)
     names = {i.filename for i in infos}
     if any(i.flag_bits & 0x1 for i in infos):
         raise ReturnedFileError("F002")
-    _check_inflated_sizes(data, infos)
+    check_inflated_sizes(data, infos)
 
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         workbook_type = _workbook_content_type(zf)
@@ -129,7 +137,7 @@ def _sniff_zip(data: bytes, limits: Limits) -> tuple[str, bool]:
     raise ReturnedFileError("F001", "文件是普通压缩包，不是 Excel/WPS/LibreOffice 表格")
 
 
-def _check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+def check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if len(infos) > limits.max_members:
         raise ReturnedFileError(
             "F003", f"压缩包内有 {len(infos)} 个部件，超过上限 {limits.max_members} 个"
@@ -151,7 +159,7 @@ def _check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
                 )
 
 
-def _check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+def check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
     """The directory's sizes are only claims: inflate every part (bounded by its claim) so a
     part that expands beyond what it declares is caught before calamine inflates it."""
     view = memoryview(data)
