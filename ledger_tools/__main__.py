@@ -1,3 +1,3 @@
-from ledger_tools.cli.commands import main
+from ledger_tools.cli.app import main
 
 main()

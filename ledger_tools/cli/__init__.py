@@ -1,5 +1,5 @@
 """The terminal face: arguments in, Chinese text and exit codes out."""
 
-from ledger_tools.cli.commands import cli, main
+from ledger_tools.cli.app import cli, main
 
 __all__ = ["cli", "main"]

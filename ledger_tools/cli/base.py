@@ -394,3 +394,11 @@ def warn_unconfirmed(years) -> None:
             f"[yellow]注意：[/]{y} 年的节假日调休安排尚未确认（调休安排未确认），按周末与固定节日计算；"
             "如已公布，请在「工作日历」中登记。"
         )
+
+
+def written_name(path: Path | None) -> str:
+    """The name of a file a job wrote (the ledger's backup, a checklist) for the message that
+    says so. Results keep such fields optional for the runs that wrote nothing; the message is
+    only printed when the file was written."""
+    assert path is not None
+    return path.name

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.demo.sample import build_sample
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import briefing, refresh

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.core.findings import make
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import forms, intake, refresh

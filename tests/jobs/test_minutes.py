@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.core.minutes import NOTE
 from ledger_tools.demo.minutes import ISSUED, SOURCE_NAME, build_minutes
 from ledger_tools.demo.sample import SAMPLE_UNITS

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import notices
 from tests.builders import item, make_ledger, sha

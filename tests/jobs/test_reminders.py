@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.jobs import refresh, reminders
 from ledger_tools.sheets.ledger.data import read_ledger

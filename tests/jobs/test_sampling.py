@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.demo.sample import build_sample
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import sampling

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import scoring
 from tests.builders import SECRETS, scenario_ledger, sha

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner, Result
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 

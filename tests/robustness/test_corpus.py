@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from tests.builders import sha
 from tests.robustness.corpus import ACCEPTED, AS_OF, CASES, Case

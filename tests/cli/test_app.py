@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ledger_tools.cli.commands import cli
+from ledger_tools.cli.app import cli
 from ledger_tools.sheets.documents.templates import bundled_template
 from tests.builders import add_data_bar, item, ledger_by_xlsxwriter, make_ledger, sha
 
