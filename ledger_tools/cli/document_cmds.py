@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ledger_tools.cli.base import (
     CONTEXT,
+    ChineseCommand,
     as_of_option,
     console,
     guarded,
@@ -41,7 +42,7 @@ confidential_option = click.option(
 )
 
 
-@click.command("brief", context_settings=CONTEXT)
+@click.command("brief", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.option(
     "--month",
@@ -98,7 +99,7 @@ def brief_cmd(
         console.print(f"台账「月度快照」中 {month} 的数字未变，台账未改动。")
 
 
-@click.command("score", context_settings=CONTEXT)
+@click.command("score", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.option(
     "--year", required=True, callback=parse_year_option, metavar="YYYY", help="考评年度，如 2026。"
@@ -147,7 +148,7 @@ def score_cmd(
 # --- notices, remind, sample (assignment notices, reminders and spot checks) ----------------
 
 
-@click.command("notices", context_settings=CONTEXT)
+@click.command("notices", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.option(
     "--source",
@@ -222,7 +223,7 @@ def notices_cmd(ledger: Path, source: str, out_dir: Path, date: dt.date, as_of: 
         )
 
 
-@click.command("remind", context_settings=CONTEXT)
+@click.command("remind", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.option(
     "--out",
@@ -306,7 +307,7 @@ def remind_cmd(
         console.print("台账未改动；如需登记催办次数，请加 --record 重新运行。")
 
 
-@click.command("sample", context_settings=CONTEXT)
+@click.command("sample", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.option(
     "--n", "n", required=True, callback=parse_count_option, metavar="数量", help="抽取的事项数。"

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ledger_tools.cli.base import (
     CONTEXT,
+    ChineseCommand,
     as_of_option,
     console,
     guarded,
@@ -25,7 +26,7 @@ from ledger_tools.cli.base import (
 from ledger_tools.cli.base import written_name as _name
 
 
-@click.command("forms", context_settings=CONTEXT)
+@click.command("forms", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.option(
     "--period",
@@ -124,7 +125,7 @@ annotate_option = click.option(
 )
 
 
-@click.command("check", context_settings=CONTEXT)
+@click.command("check", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @form_inputs_argument
 @as_of_option
@@ -159,7 +160,7 @@ def check_cmd(
     return result.exit_code
 
 
-@click.command("merge", context_settings=CONTEXT)
+@click.command("merge", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @form_inputs_argument
 @as_of_option

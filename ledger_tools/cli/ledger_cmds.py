@@ -16,6 +16,7 @@ from ledger_tools.cli.base import (
     CONTEXT,
     EXIT_OK,
     EXIT_REJECTED,
+    ChineseCommand,
     as_of_option,
     console,
     guarded,
@@ -26,7 +27,7 @@ from ledger_tools.cli.base import (
 from ledger_tools.cli.base import written_name as _name
 
 
-@click.command("init", context_settings=CONTEXT)
+@click.command("init", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.option(
     "--units",
@@ -48,7 +49,7 @@ def init_cmd(ledger: Path, units_file: Path | None):
     )
 
 
-@click.command("validate", context_settings=CONTEXT)
+@click.command("validate", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出问题清单。")
 @guarded
@@ -63,7 +64,7 @@ def validate_cmd(ledger: Path, as_json: bool):
     return EXIT_REJECTED if result.errors else EXIT_OK
 
 
-@click.command("refresh", context_settings=CONTEXT)
+@click.command("refresh", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @as_of_option
 @guarded
@@ -92,7 +93,7 @@ def refresh_cmd(ledger: Path, as_of: dt.date):
         console.print(f"已按 {as_of} 重算 {stats.items} 个事项，没有需要更新的内容，台账未改动。")
 
 
-@click.command("demo", context_settings=CONTEXT)
+@click.command("demo", cls=ChineseCommand, context_settings=CONTEXT)
 @click.argument("directory", metavar="文件夹", type=click.Path(path_type=Path))
 @guarded
 def demo_cmd(directory: Path):

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ledger_tools.cli.base import (
     CONTEXT,
+    ChineseCommand,
     console,
     guarded,
     ledger_argument,
@@ -37,7 +38,7 @@ def _parse_source_type(ctx, param, value: str | None) -> str | None:
     return text
 
 
-@click.command("minutes", context_settings=CONTEXT)
+@click.command("minutes", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
 @click.argument("minutes_file", metavar="纪要.docx", type=click.Path(path_type=Path))
 @click.option(

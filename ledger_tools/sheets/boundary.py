@@ -44,7 +44,6 @@ The translated exception is raised ``from None``: the dependency's text is not t
 from __future__ import annotations
 
 import functools
-import re
 import struct
 import zipfile
 import zlib
@@ -93,8 +92,6 @@ _REASONS = {
     Cause.OTHER: "{what}无法读取",
 }
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
 
 @dataclass(frozen=True)
 class Failure:
@@ -118,17 +115,7 @@ class Failure:
         return self._format(f"{self.what}「{self.path.name}」")
 
     def _format(self, what: str) -> str:
-        return _REASONS[self.cause].format(what=what, os=_os_text(self.error))
-
-
-def _os_text(exc: BaseException) -> str:
-    """``errors.os_reason``, kept Chinese: for an errno it does not know it falls back to the
-    English strerror, which becomes the number here."""
-    reason = os_reason(exc)
-    if _HAN.search(reason):
-        return reason
-    number = getattr(exc, "errno", None)
-    return f"系统错误代码 {number}" if number is not None else "系统拒绝了操作"
+        return _REASONS[self.cause].format(what=what, os=os_reason(self.error))
 
 
 Translate = Callable[[Failure], BaseException]

@@ -88,8 +88,8 @@ def _denied():
     raise PermissionError(errno.EACCES, "Permission denied", "台账.xlsx")
 
 
-def _loop():  # an errno errors.os_reason has no Chinese text for
-    raise OSError(errno.ELOOP, "Too many levels of symbolic links")
+def _unknown_errno():  # an errno errors.os_reason has no Chinese text for: named by its number
+    raise OSError(9999, "Some English reason")
 
 
 def _parser_oserror():  # olefile raises OSError("not an OLE2 structured storage file")
@@ -110,7 +110,7 @@ CASES = [
     (_missing_file, Cause.NOT_FOUND, "不存在"),
     (_folder, Cause.IS_FOLDER, "文件夹"),
     (_denied, Cause.NO_ACCESS, "权限"),
-    (_loop, Cause.SYSTEM, "系统错误代码"),
+    (_unknown_errno, Cause.SYSTEM, "系统错误（错误码 9999）"),
     (_parser_oserror, Cause.DAMAGED, "已损坏"),
 ]
 
