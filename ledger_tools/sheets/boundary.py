@@ -20,7 +20,8 @@ name). The policy is either
 - a mapping, as in httpx: ``{dependency exception type or Cause: our exception type or a
   callable}``; only what it lists is translated (the most specific exception type first, then
   the cause), everything else propagates unchanged. A type is called with ``failure.message``,
-  a callable with the ``Failure``.
+  a callable with the ``Failure``; a callable that returns None lets that exception propagate
+  (for a decision the type alone cannot make: was it raised by a template's own code?).
 
 To adopt it elsewhere (the ledger store's load, docx rendering), wrap the dependency call::
 
@@ -131,7 +132,7 @@ def _os_text(exc: BaseException) -> str:
     return f"系统错误代码 {number}" if number is not None else "系统拒绝了操作"
 
 
-Translate = Callable[[Failure], BaseException]
+Translate = Callable[[Failure], BaseException | None]
 Policy = Translate | Mapping[type[BaseException] | Cause, type[BaseException] | Translate]
 
 

@@ -27,6 +27,8 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
+from ledger_tools.sheets.boundary import Failure, Policy, map_exceptions
+
 __all__ = ["Unsupported", "patch_cells"]
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -60,26 +62,33 @@ def patch_cells(
     formats = formats or {}
     if not any(rows.values()):
         raise Unsupported("no cells to write")
-    try:
-        with zipfile.ZipFile(src) as z:
-            part = _sheet_part(z, sheet)
-            xml = _text(z, part)
-            styles, xfs = _with_formats(_text(z, "xl/styles.xml"), set(formats.values()))
-            for r, cells in sorted(rows.items()):
-                new = {
-                    c: _cell(c, r, v, xfs.get(formats[c]) if c in formats else None)
-                    for c, v in cells.items()
-                }
-                xml = _put_row(xml, r, new)
-            xml = _extend_dimension(
-                xml, max(rows), max(c for cells in rows.values() for c in cells)
-            )
-            replaced = {part: xml.encode("utf-8"), "xl/styles.xml": styles.encode("utf-8")}
-            _copy(z, dst, replaced)
-            return set(replaced)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, TypeError) as e:
-        # ValueError covers UnicodeDecodeError; TypeError a value such as an aware datetime
-        raise Unsupported(f"{type(e).__name__}: {e}") from None
+    with map_exceptions(_NOT_SURE, path=src, what="台账"), zipfile.ZipFile(src) as z:
+        part = _sheet_part(z, sheet)
+        xml = _text(z, part)
+        styles, xfs = _with_formats(_text(z, "xl/styles.xml"), set(formats.values()))
+        for r, cells in sorted(rows.items()):
+            new = {
+                c: _cell(c, r, v, xfs.get(formats[c]) if c in formats else None)
+                for c, v in cells.items()
+            }
+            xml = _put_row(xml, r, new)
+        xml = _extend_dimension(xml, max(rows), max(c for cells in rows.values() for c in cells))
+        replaced = {part: xml.encode("utf-8"), "xl/styles.xml": styles.encode("utf-8")}
+        _copy(z, dst, replaced)
+        return set(replaced)
+
+
+def _not_sure(failure: Failure) -> Unsupported:
+    """For the log of the fallback to openpyxl; never shown to a user."""
+    return Unsupported(f"{type(failure.error).__name__}: {failure.error}")
+
+
+# The package's failures to read or patch that send the caller to openpyxl. ValueError covers
+# UnicodeDecodeError and defusedxml's refusals; TypeError a value such as an aware datetime.
+_NOT_SURE: Policy = {
+    t: _not_sure
+    for t in (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, TypeError)
+}
 
 
 # -- the package ---------------------------------------------------------------------------
