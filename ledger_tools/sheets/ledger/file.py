@@ -197,7 +197,7 @@ class LedgerFile:
 
     # --- saving -----------------------------------------------------------------------------
 
-    def save(self) -> Path | None:
+    def save(self) -> Path:
         """Save atomically after a backup; refuse if anything would be lost. The backup's path."""
         wb = self.wb
         assert self.writable and isinstance(wb, Workbook), (
@@ -207,7 +207,7 @@ class LedgerFile:
 
     def save_cells(
         self, sheet: str, rows: dict[int, dict[int, object]], formats: dict[int, str]
-    ) -> Path | None:
+    ) -> Path:
         """Save a change of a few cells of one small sheet without openpyxl: that sheet's part is
         rewritten and every other part carried over (``sheet_patch``). Same backup, atomic
         rename and checks as ``save``; ``sheet_patch.Unsupported`` (nothing written) when the
@@ -217,7 +217,7 @@ class LedgerFile:
             lambda tmp: sheet_patch.patch_cells(self.path, tmp, sheet, rows, formats)
         )
 
-    def _commit(self, write: Callable[[Path], set[str] | None]) -> Path | None:
+    def _commit(self, write: Callable[[Path], set[str] | None]) -> Path:
         """Write the new package with ``write`` (which returns the parts it changed, when it
         carried all others over byte for byte: only those need the loss check), then replace.
 

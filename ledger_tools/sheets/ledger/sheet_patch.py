@@ -26,6 +26,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
+from openpyxl.utils.datetime import to_excel
 
 from ledger_tools.sheets.boundary import Failure, Policy, map_exceptions
 
@@ -35,7 +36,6 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAX_PART = 4 << 20  # a snapshot sheet is a few kB; anything big is not this module's business
-EPOCH = dt.datetime(1899, 12, 30)
 
 _ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 _CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
@@ -249,11 +249,10 @@ def _cell(col: int, row: int, value: object, style: int | None) -> str | None:
     if isinstance(value, bool):
         return f'<c {ref} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.date):
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        value = (moment - EPOCH) / dt.timedelta(days=1)
-        if value < 1:
+        serial: float = to_excel(value)  # 1900's missing 29 February counted as Excel does
+        if serial < 1:
             raise Unsupported("date before 1900")
-        value = int(value) if value == int(value) else value
+        value = int(serial) if serial == int(serial) else serial
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             raise Unsupported("not a finite number")

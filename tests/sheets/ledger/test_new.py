@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from ledger_tools.core import model as m
+from ledger_tools.errors import UsageError
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.new import new_ledger
 from tests.builders import UNITS, item, make_ledger
@@ -61,7 +62,7 @@ def test_two_ledgers_never_share_an_id_or_a_key(tmp_path):
 def test_an_existing_file_is_never_overwritten(tmp_path):
     path = tmp_path / "台账.xlsx"
     path.write_bytes(b"staff's own file")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(UsageError, match="已存在"):
         new_ledger(path)
     assert path.read_bytes() == b"staff's own file"
     assert [p.name for p in tmp_path.iterdir()] == ["台账.xlsx"]
