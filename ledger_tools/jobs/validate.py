@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
-from ledger_tools.core.rules import ID_PATTERN
+from ledger_tools.core.ids import ID_PATTERN
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
