@@ -29,7 +29,6 @@ __all__ = [
     "NoticeFormatError",
     "NoticePlan",
     "UnitOf",
-    "cn_date",
     "cn_number",
     "deadline_text",
     "late_assignments",

@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.ids import assign_ids
 from ledger_tools.core.model import Extension, Item, Reminder, Report, Settings
 
 __all__ = ["COMPUTED_FIELDS", "Recomputation", "by_item", "recompute"]
@@ -54,7 +55,7 @@ def by_item(records: Iterable[_R]) -> dict[str, list[_R]]:
 class Recomputation:
     """What changes, by position in the item list given (ids may be missing or repeated).
 
-    ``ids``: the 事项编号 to give rows that have none (``rules.assign_ids``). ``computed``: every
+    ``ids``: the 事项编号 to give rows that have none (``ids.assign_ids``). ``computed``: every
     numbered item's tool columns, new ids included; a row that still has no id is absent.
     ``unconfirmed_years``: the years whose 调休 arrangement the calendar had to guess so far.
     """
@@ -79,7 +80,7 @@ def recompute(
     as_of: dt.date,
 ) -> Recomputation:
     """Ids for unnumbered rows and every item's tool columns as of ``as_of`` (SPEC §3)."""
-    ids = rules.assign_ids(items)
+    ids = assign_ids(items)
     extensions_of, reports_of, reminders_of = (
         by_item(extensions),
         by_item(reports),

@@ -1,4 +1,6 @@
-"""The supervision rules of SPEC §3: deadlines, status, 督办预警, reporting obligation, ids.
+"""The supervision rules of SPEC §3: deadlines, status, 督办预警, reporting obligation.
+
+The 事项编号 (ids) are made in ``core.ids``.
 
 Everything here is a pure function of model objects and plain dates, so that ``refresh`` run
 twice on the same day writes the same cells, and the rules can be tested in milliseconds.
@@ -11,8 +13,6 @@ from __future__ import annotations
 
 import calendar as _stdcal
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,15 +35,12 @@ from ledger_tools.core.model import (
 )
 
 __all__ = [
-    "ID_PATTERN",
     "Computed",
     "alert",
-    "assign_ids",
     "assignment_due",
     "current_deadline",
     "derive_status",
     "is_obliged",
-    "item_id_prefix",
     "may_report",
     "normalize_period",
     "period_flag",
@@ -53,10 +50,6 @@ __all__ = [
     "recompute",
     "report_due",
 ]
-
-# re.ASCII: full-width digits typed by staff must not pass as an id.
-ID_PATTERN: re.Pattern[str] = re.compile(r"^\d{4}-(CW|ZT|PS)\d{2,}-\d{2,}\Z", re.ASCII)
-
 
 # -- deadlines --------------------------------------------------------------------------
 
@@ -337,101 +330,6 @@ def recompute(
         alert=_alert(item, status, deadline, as_of, cal, settings, flag),
         period_flag=flag,
     )
-
-
-# -- 事项编号 ----------------------------------------------------------------------------
-
-_MEETING = re.compile(r"第\s*([0-9]+|[零〇一二两三四五六七八九十百]+)\s*次")
-_YEAR_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def _chinese_number(text: str) -> int:
-    """Small Chinese numerals as written in meeting names: 十二, 二十三, 一百零五, 一〇五."""
-    if all(ch in _CN_DIGITS for ch in text):  # digit by digit: 一〇五
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-    total, digit = 0, 0
-    for ch in text:
-        if ch == "百":
-            total += (digit or 1) * 100
-            digit = 0
-        elif ch == "十":
-            total += (digit or 1) * 10
-            digit = 0
-        else:
-            digit = _CN_DIGITS[ch]
-    return total + digit
-
-
-def _meeting_number(source_name: str) -> int:
-    match = _MEETING.search(source_name)
-    if not match:
-        return 0
-    text = match.group(1)
-    return int(text) if text.isdigit() else _chinese_number(text)
-
-
-def item_id_prefix(item: Item) -> str:
-    """``{年}-{来源代码}{会次:02}-``; ValueError when the row lacks what the id is made of."""
-    if item.source_type is None:
-        raise ValueError("来源类型未填写，无法编号")
-    name = unicodedata.normalize("NFKC", item.source_name or "")
-    if item.issued is not None:
-        year = item.issued.year
-    else:
-        match = _YEAR_IN_NAME.search(name)
-        if match is None:
-            raise ValueError("印发日期未填写，来源名称中也没有年份，无法编号")
-        year = int(match.group(1))
-    meeting = _meeting_number(name)
-    return f"{year:04d}-{item.source_type.code}{meeting:02d}-"
-
-
-def _split_id(item_id: str) -> tuple[str, int] | None:
-    """(prefix, sequence number) of a well-formed id."""
-    if not ID_PATTERN.match(item_id):
-        return None
-    prefix, _, seq = item_id.rpartition("-")
-    return prefix + "-", int(seq)
-
-
-def assign_ids(items: Sequence[Item]) -> dict[int, str]:
-    """New ids for rows with a blank 事项编号, continuing after the highest existing number.
-
-    Gaps left by deleted rows are never refilled: an id once circulated on a form or notice
-    must not come to mean another item.
-    """
-    highest: dict[str, int] = {}
-    for item in items:
-        parts = _split_id(item.id.strip()) if item.id else None
-        if parts:
-            prefix, seq = parts
-            highest[prefix] = max(highest.get(prefix, 0), seq)
-    assigned: dict[int, str] = {}
-    for index, item in enumerate(items):
-        if item.id is not None and item.id.strip():
-            continue
-        try:
-            prefix = item_id_prefix(item)
-        except ValueError:
-            continue  # validate reports the missing source fields
-        seq = highest.get(prefix, 0) + 1
-        highest[prefix] = seq
-        assigned[index] = f"{prefix}{seq:02d}"
-    return assigned
 
 
 @overload

@@ -12,11 +12,13 @@ import datetime as dt
 import random
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from ledger_tools.core.dates import cn_date
 from ledger_tools.core.rules import period_of
 from ledger_tools.demo.sample import REFERENCE_DATE, build_sample
 from ledger_tools.errors import UsageError
@@ -50,9 +52,9 @@ PROGRESS = (
 DONE_TEXT = "已按交办要求全部完成，相关资料已归档，请予销号。"
 EXTENSION_REASON = "受征地拆迁和冬季施工条件影响，工程进度滞后，难以按期完成。"
 STAGE_TARGET = "2026年12月底前完成本阶段建设任务并组织验收。"
-DATE_SHAPES = (  # how units type a date
+DATE_SHAPES: tuple[Callable[[dt.date], object], ...] = (  # how units type a date
     lambda d: d,
-    lambda d: f"{d.year}年{d.month}月{d.day}日",
+    cn_date,
     lambda d: f"{d.year}.{d.month}.{d.day}",
     lambda d: d.isoformat().translate(str.maketrans("0123456789-", "０１２３４５６７８９－")),
     lambda d: f"{d.isoformat()} ",

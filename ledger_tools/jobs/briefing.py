@@ -22,6 +22,7 @@ from pathlib import Path
 from ledger_tools.core import briefing as core
 from ledger_tools.core import rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.dates import cn_date
 from ledger_tools.core.findings import Finding
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents import briefing as brief_writer
@@ -48,7 +49,7 @@ def _ids(rows) -> str:
 
 
 FILTERS: dict[str, Callable[..., object]] = {
-    "cn_date": core.cn_date,
+    "cn_date": cn_date,
     "cn_month": core.cn_month,
     "pct": core.pct,
     "points": scoring.fmt_points,
@@ -170,7 +171,7 @@ def _docx_context(b: core.Briefing, paragraphs: list[str]) -> dict:
 
     return {
         "title": b.title,
-        "as_of_text": core.cn_date(b.as_of),
+        "as_of_text": cn_date(b.as_of),
         "month_text": core.cn_month(b.month),
         "office_name": b.settings.office_name,
         "org_name": b.settings.org_name,

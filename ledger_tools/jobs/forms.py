@@ -84,6 +84,7 @@ def plan(
     leads: dict[str, list[Item]] = defaultdict(list)
     co: dict[str, list[Item]] = defaultdict(list)
     for original in open_items:
+        assert original.lead_unit  # items without a lead unit were left out above
         # The form shows registered names: what the unit and the checks both recognise.
         lead = name(original.lead_unit)
         item = replace(
@@ -104,7 +105,7 @@ def plan(
         contact, phone = (unit.contact, unit.phone) if unit else (None, None)
         if not contact or not phone:
             result.no_contact.append(lead)
-        co_items = [CoItem(i, *(_contact(units.get(i.lead_unit)))) for i in co.get(lead, ())]
+        co_items = [CoItem(i, *(_contact(units.get(i.lead_unit or "")))) for i in co.get(lead, ())]
         contents.append(
             FormContent(
                 ledger_id=data.ledger_id,

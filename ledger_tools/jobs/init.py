@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ledger_tools.errors import UsageError, os_reason
+from ledger_tools.errors import UsageError
 from ledger_tools.sheets.ledger.new import new_ledger
 from ledger_tools.sheets.ledger.units_file import read_units
 
@@ -30,13 +30,6 @@ def run(path: Path, units_file: Path | None = None) -> InitResult:
         raise UsageError(f"文件夹不存在：{path.parent}。请先建好该文件夹，或检查路径。")
     notes: list[str] = []
     units = read_units(Path(units_file), notes) if units_file else []
-    try:
-        ledger_id = new_ledger(path, units)
-    except FileExistsError:
-        raise UsageError(f"{path} 已存在，init 不会改写它。") from None
-    except OSError as e:
-        raise UsageError(
-            f"无法在文件夹 {path.parent} 中创建台账（{os_reason(e)}）。"
-            "请检查文件夹是否只读、权限是否足够，或换一个文件夹。"
-        ) from None
+    # new_ledger refuses a file that appeared meanwhile, and the system's refusals, in Chinese
+    ledger_id = new_ledger(path, units)
     return InitResult(path, ledger_id, len(units), notes)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
-from ledger_tools.core.rules import ID_PATTERN
+from ledger_tools.core.ids import ID_PATTERN
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
@@ -80,20 +80,12 @@ def _items(data: LedgerData) -> Iterator[fnd.Finding]:
                     yield at(item, f, "L303", column=sc.ITEMS.column(f).header, actual=name)
         if item.closed_date and not item.done_date:
             yield at(item, "closed_date", "L306")
-        if item.issued and item.deadline and item.deadline < item.issued:
-            yield at(
-                item,
-                "deadline",
-                "L310",
-                detail=f"完成时限 {item.deadline} 早于印发日期 {item.issued}，请核对。",
-            )
-        if item.issued and item.assigned and item.assigned < item.issued:
-            yield at(
-                item,
-                "assigned",
-                "L310",
-                detail=f"交办日期 {item.assigned} 早于印发日期 {item.issued}，请核对。",
-            )
+        for f, label in (("deadline", "完成时限"), ("assigned", "交办日期")):
+            day = getattr(item, f)
+            if item.issued and day and day < item.issued:
+                yield at(
+                    item, f, "L310", detail=f"{label} {day} 早于印发日期 {item.issued}，请核对。"
+                )
 
 
 def _records(data: LedgerData) -> Iterator[fnd.Finding]:

@@ -20,7 +20,8 @@ name). The policy is either
 - a mapping, as in httpx: ``{dependency exception type or Cause: our exception type or a
   callable}``; only what it lists is translated (the most specific exception type first, then
   the cause), everything else propagates unchanged. A type is called with ``failure.message``,
-  a callable with the ``Failure``.
+  a callable with the ``Failure``; a callable that returns None lets that exception propagate
+  (for a decision the type alone cannot make: was it raised by a template's own code?).
 
 To adopt it elsewhere (the ledger store's load, docx rendering), wrap the dependency call::
 
@@ -118,7 +119,7 @@ class Failure:
         return _REASONS[self.cause].format(what=what, os=os_reason(self.error))
 
 
-Translate = Callable[[Failure], BaseException]
+Translate = Callable[[Failure], BaseException | None]
 Policy = Translate | Mapping[type[BaseException] | Cause, type[BaseException] | Translate]
 
 

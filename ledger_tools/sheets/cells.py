@@ -94,14 +94,9 @@ def parse_date(value: object) -> dt.date | None:
 
 def parse_int(value: object) -> int | None:
     """An integer from a number or typed digits (full-width too); 2.5 and text are BadValue."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    f = parse_number(value)
+    if f is None:
         return None
-    if isinstance(value, bool):
-        raise BadValue(value)
-    try:
-        f = float(_normalise(value)) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise BadValue(value) from None
     if not f.is_integer():
         raise BadValue(value)
     return int(f)

@@ -222,3 +222,17 @@ def test_a_mapping_may_name_any_exception_type():
         ):
             raise ValueError("Invalid isoformat string")
     assert str(e.value) == "日期无法识别（截止日期）"
+
+
+def test_a_callable_that_returns_none_lets_the_exception_through():
+    """For what the type alone cannot decide (was it raised by a template's own code?)."""
+
+    def only_ours(f):
+        return UsageError("模板有误") if "template" in str(f.error) else None
+
+    with pytest.raises(UsageError, match="模板有误"):
+        with map_exceptions({ValueError: only_ours}):
+            raise ValueError("from the template")
+    with pytest.raises(ValueError, match="elsewhere"):
+        with map_exceptions({ValueError: only_ours}):
+            raise ValueError("elsewhere")

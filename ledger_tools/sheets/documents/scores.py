@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ledger_tools.core import scoring
-from ledger_tools.core.briefing import cn_date
+from ledger_tools.core.dates import cn_date
 from ledger_tools.core.model import Item, Settings
 from ledger_tools.sheets.documents.briefing import (
     EVIDENCE_COLS,

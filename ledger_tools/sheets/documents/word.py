@@ -20,6 +20,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ledger_tools.errors import UsageError, os_reason
+from ledger_tools.sheets.boundary import Cause, Failure, Policy, Translate, map_exceptions
 from ledger_tools.sheets.documents.templates import OVERRIDE_DIR
 from ledger_tools.sheets.files import atomic_output, check_not_open
 
@@ -162,14 +163,26 @@ def _render(
     context: Mapping[str, object],
     filters: Mapping[str, Callable] | None,
 ) -> str:
-    try:
+    with map_exceptions(_template_policy(Path(template), word=False)):
         return environment(filters).from_string(source).render(**context)
-    except jinja2.TemplateError as e:
-        raise _template_error(Path(template), e) from None
-    except Exception as e:
-        if _from_template(e):
-            raise _template_error(Path(template), e) from None
-        raise
+
+
+def _template_policy(
+    template: Path, *, word: bool, otherwise: Translate = lambda failure: None
+) -> dict[type[BaseException] | Cause, type[BaseException] | Translate]:
+    """Jinja's errors, and any error raised by the template's own code (a filter given the
+    wrong value), are the template's mistake; any other error is left to ``otherwise`` (by
+    default: ours, it propagates)."""
+
+    def template_error(failure: Failure) -> BaseException:
+        return _template_error(template, failure.error, word=word)
+
+    def written_in_template(failure: Failure) -> BaseException | None:
+        if _from_template(failure.error):
+            return template_error(failure)
+        return otherwise(failure)
+
+    return {jinja2.TemplateError: template_error, Exception: written_in_template}
 
 
 def render_text(
@@ -210,25 +223,26 @@ def render_docx(
 
     template, out = Path(template), Path(out)
     check_not_open(out)
-    try:
+
+    def not_a_document(failure: Failure) -> BaseException:
+        return _not_a_document(template)
+
+    def not_a_word_package(failure: Failure) -> BaseException | None:
+        # python-docx raises ValueError for a package that is not a Word document
+        return not_a_document(failure) if isinstance(failure.error, ValueError) else None
+
+    policy: Policy = {
+        **_template_policy(template, word=True, otherwise=not_a_word_package),
+        # a text file, an empty file, a folder by that name: not a .docx package
+        zipfile.BadZipFile: not_a_document,
+        KeyError: not_a_document,
+        SyntaxError: not_a_document,  # lxml's parse errors are SyntaxErrors
+        PackageNotFoundError: not_a_document,
+        OSError: not_a_document,
+    }
+    with map_exceptions(policy, path=template, what="模板"):
         doc = DocxTemplate(str(template))
         doc.render(_clean(dict(context)), environment(filters, text=False), autoescape=True)
-    except jinja2.TemplateError as e:
-        raise _template_error(template, e, word=True) from None
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        SyntaxError,  # lxml errors are SyntaxErrors
-        PackageNotFoundError,
-        OSError,
-    ):  # a text file, an empty file or a folder by that name
-        raise _not_a_document(template) from None
-    except Exception as e:
-        if _from_template(e):
-            raise _template_error(template, e, word=True) from None
-        if isinstance(e, ValueError):  # python-docx: a package that is not a Word document
-            raise _not_a_document(template) from None
-        raise
     with atomic_output(out, check_open=False) as tmp:
         doc.save(str(tmp))
     return out

@@ -34,6 +34,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ledger_tools.core.signing import FormMeta
+from ledger_tools.sheets.files import safe_filename
 
 __all__ = [
     "CONFIDENTIAL_MARK",
@@ -106,12 +107,10 @@ META_SIGNATURE = "signature"
 META_LOCKED = "locked"
 META_HEADER = ("key", "value")
 
-_UNSAFE_IN_NAMES = str.maketrans({c: "_" for c in '\\/:*?"<>|\r\n\t'})
-
 
 def form_file_name(period: str, unit: str) -> str:
-    """反馈表-{期次}-{单位}.xlsx, with characters no file system accepts replaced."""
-    return f"反馈表-{period}-{unit}.xlsx".translate(_UNSAFE_IN_NAMES)
+    """反馈表-{期次}-{单位}.xlsx, made safe on every system as any output's name (files)."""
+    return safe_filename(f"反馈表-{period}-{unit}") + ".xlsx"
 
 
 def locked_text(value: object) -> str:

@@ -28,6 +28,7 @@ import xlsxwriter
 
 from ledger_tools.core import signing
 from ledger_tools.core.confidential import PLACEHOLDER
+from ledger_tools.core.dates import cn_date
 from ledger_tools.core.model import Item, Settings
 from ledger_tools.sheets.files import atomic_output
 from ledger_tools.sheets.forms import layout as fl
@@ -152,10 +153,6 @@ def locked_texts(item: Item, number: int) -> dict[str, str]:
         "事项类型": text(item.kind),
         "上期进展": text(item.latest_progress),
     }
-
-
-def chinese_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _exact_width(s: str) -> int:
@@ -320,7 +317,7 @@ def _form_sheet(wb, fm: _Formats, c: FormContent, rows: list[tuple[Item, dict[st
         0,
         ROW_NOTE,
         last,
-        f"请于 {chinese_date(c.due)}（含）前填写带 * 的黄色单元格并报送{c.settings.office_name}。"
+        f"请于 {cn_date(c.due)}（含）前填写带 * 的黄色单元格并报送{c.settings.office_name}。"
         "其他单元格已锁定，请勿修改，也不要增删行列、改动工作表名称；填写要求见「填报说明」工作表。",
         fm.note,
     )
@@ -441,7 +438,7 @@ def _co_sheet(wb, fm: _Formats, c: FormContent) -> None:
         last,
         "以下事项由其他单位主责、本单位协办，本表仅供查阅，无需在本表填写或报送。"
         "根据《督查落实办法》第六条，请在办理时限内提前将办理情况或意见书面函告主责单位，"
-        f"由主责单位汇总报送（本期报送截止日期为 {chinese_date(c.due)}）。",
+        f"由主责单位汇总报送（本期报送截止日期为 {cn_date(c.due)}）。",
         fm.note,
     )
     header_row = 2
@@ -490,7 +487,7 @@ def _co_sheet(wb, fm: _Formats, c: FormContent) -> None:
 def help_paragraphs(c: FormContent) -> list[tuple[str, bool]]:
     """(text, is_heading) lines of the 填报说明 sheet: the rules `ledger check` enforces, in words."""
     s = c.settings
-    due = chinese_date(c.due)
+    due = cn_date(c.due)
     return [
         (f"{c.unit}　{c.period} 期反馈表填报说明", True),
         (

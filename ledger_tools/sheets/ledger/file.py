@@ -20,7 +20,6 @@ A crash at any moment leaves the old ledger or the new one, never half of one.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
+from ledger_tools.sheets.boundary import Cause, Failure, Policy, map_exceptions
 from ledger_tools.sheets.files import atomic_output
 from ledger_tools.sheets.ledger import backups, loss_guard, sheet_patch
 from ledger_tools.sheets.ledger.fast_openpyxl import faster_openpyxl_load
@@ -40,6 +40,20 @@ __all__ = ["LedgerFile"]
 SHEET_NAMES = tuple(s.name for s in SHEETS)
 
 Stamp = tuple[int, int, str]
+
+# How openpyxl's failures on load are sorted (``_load_policy``): a broken package, the system
+# refusing the read, and everything else (content openpyxl cannot model).
+_DAMAGED = (Cause.DAMAGED, Cause.INFLATE, Cause.MALFORMED, Cause.UNSAFE)
+_SYSTEM = (Cause.NOT_FOUND, Cause.NO_ACCESS, Cause.IS_FOLDER, Cause.SYSTEM, Cause.TOO_LARGE)
+_CONTENT = Cause.UNSUPPORTED
+
+
+def _damaged(failure: Failure) -> NotALedger:
+    return NotALedger(f"{failure.message}。请从「台账备份」文件夹恢复最近的备份。")
+
+
+def _unreadable(failure: Failure) -> NotALedger:
+    return NotALedger(f"{failure.message}。请检查文件后重试。")
 
 
 def _sha256(path: Path) -> str:
@@ -133,25 +147,35 @@ class LedgerFile:
         return self.wb
 
     def _load_workbook(self) -> None:
-        with loss_guard.recording_load_losses() as losses, faster_openpyxl_load():
-            try:
-                self.wb = openpyxl.load_workbook(
-                    self.path, keep_vba=self.path.suffix.lower() == ".xlsm", keep_links=True
-                )
-            except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
-                raise NotALedger(
-                    f"{self.path.name} 无法作为 Excel 工作簿打开（{type(e).__name__}）。"
-                    "文件可能已损坏：请从「台账备份」文件夹恢复最近的备份。"
-                ) from None
-            except Exception as e:  # openpyxl failing on content it cannot model (e.g. a chart
-                # without a plot area, as LibreOffice writes one): intact, but not ours to rewrite
-                error = WouldLoseData if self.writable else NotALedger
-                raise error(
-                    f"台账 {self.path.name} 中有本工具无法读取的内容（{type(e).__name__}），多见于在 "
-                    "WPS/LibreOffice 中插入的图表、图形或控件。台账未作任何修改。"
-                    "请把这些内容移到另一个工作簿后重试。"
-                ) from None
+        with (
+            loss_guard.recording_load_losses() as losses,
+            faster_openpyxl_load(),
+            map_exceptions(self._load_policy(), path=self.path, what="台账", unexpected=_CONTENT),
+        ):
+            self.wb = openpyxl.load_workbook(
+                self.path, keep_vba=self.path.suffix.lower() == ".xlsm", keep_links=True
+            )
         self.load_losses = losses
+
+    def _load_policy(self) -> Policy:
+        """What openpyxl's failures become: a broken package is a damaged ledger (restore the
+        backup); anything else openpyxl raises is content it cannot model (e.g. a chart without
+        a plot area, as LibreOffice writes one): intact, but not ours to rewrite."""
+        content = WouldLoseData if self.writable else NotALedger
+
+        def cannot_model(failure: Failure) -> BaseException:
+            return content(
+                f"台账 {self.path.name} 中有本工具无法读取的内容，多见于在 "
+                "WPS/LibreOffice 中插入的图表、图形或控件。台账未作任何修改。"
+                "请把这些内容移到另一个工作簿后重试。"
+            )
+
+        return {
+            **dict.fromkeys(_DAMAGED, _damaged),
+            TypeError: _damaged,  # openpyxl's way of saying a part holds what it cannot be
+            **dict.fromkeys(_SYSTEM, _unreadable),
+            _CONTENT: cannot_model,
+        }
 
     def _load_values(self) -> bool:
         """The calamine view for a read-only open; False sends the caller to openpyxl.
@@ -173,7 +197,7 @@ class LedgerFile:
 
     # --- saving -----------------------------------------------------------------------------
 
-    def save(self) -> Path | None:
+    def save(self) -> Path:
         """Save atomically after a backup; refuse if anything would be lost. The backup's path."""
         wb = self.wb
         assert self.writable and isinstance(wb, Workbook), (
@@ -183,7 +207,7 @@ class LedgerFile:
 
     def save_cells(
         self, sheet: str, rows: dict[int, dict[int, object]], formats: dict[int, str]
-    ) -> Path | None:
+    ) -> Path:
         """Save a change of a few cells of one small sheet without openpyxl: that sheet's part is
         rewritten and every other part carried over (``sheet_patch``). Same backup, atomic
         rename and checks as ``save``; ``sheet_patch.Unsupported`` (nothing written) when the
@@ -193,7 +217,7 @@ class LedgerFile:
             lambda tmp: sheet_patch.patch_cells(self.path, tmp, sheet, rows, formats)
         )
 
-    def _commit(self, write: Callable[[Path], set[str] | None]) -> Path | None:
+    def _commit(self, write: Callable[[Path], set[str] | None]) -> Path:
         """Write the new package with ``write`` (which returns the parts it changed, when it
         carried all others over byte for byte: only those need the loss check), then replace.
 

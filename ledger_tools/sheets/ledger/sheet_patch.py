@@ -26,6 +26,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
+from openpyxl.utils.datetime import to_excel
+
+from ledger_tools.sheets.boundary import Failure, Policy, map_exceptions
 
 __all__ = ["Unsupported", "patch_cells"]
 
@@ -33,7 +36,6 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAX_PART = 4 << 20  # a snapshot sheet is a few kB; anything big is not this module's business
-EPOCH = dt.datetime(1899, 12, 30)
 
 _ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 _CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
@@ -60,26 +62,33 @@ def patch_cells(
     formats = formats or {}
     if not any(rows.values()):
         raise Unsupported("no cells to write")
-    try:
-        with zipfile.ZipFile(src) as z:
-            part = _sheet_part(z, sheet)
-            xml = _text(z, part)
-            styles, xfs = _with_formats(_text(z, "xl/styles.xml"), set(formats.values()))
-            for r, cells in sorted(rows.items()):
-                new = {
-                    c: _cell(c, r, v, xfs.get(formats[c]) if c in formats else None)
-                    for c, v in cells.items()
-                }
-                xml = _put_row(xml, r, new)
-            xml = _extend_dimension(
-                xml, max(rows), max(c for cells in rows.values() for c in cells)
-            )
-            replaced = {part: xml.encode("utf-8"), "xl/styles.xml": styles.encode("utf-8")}
-            _copy(z, dst, replaced)
-            return set(replaced)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, TypeError) as e:
-        # ValueError covers UnicodeDecodeError; TypeError a value such as an aware datetime
-        raise Unsupported(f"{type(e).__name__}: {e}") from None
+    with map_exceptions(_NOT_SURE, path=src, what="台账"), zipfile.ZipFile(src) as z:
+        part = _sheet_part(z, sheet)
+        xml = _text(z, part)
+        styles, xfs = _with_formats(_text(z, "xl/styles.xml"), set(formats.values()))
+        for r, cells in sorted(rows.items()):
+            new = {
+                c: _cell(c, r, v, xfs.get(formats[c]) if c in formats else None)
+                for c, v in cells.items()
+            }
+            xml = _put_row(xml, r, new)
+        xml = _extend_dimension(xml, max(rows), max(c for cells in rows.values() for c in cells))
+        replaced = {part: xml.encode("utf-8"), "xl/styles.xml": styles.encode("utf-8")}
+        _copy(z, dst, replaced)
+        return set(replaced)
+
+
+def _not_sure(failure: Failure) -> Unsupported:
+    """For the log of the fallback to openpyxl; never shown to a user."""
+    return Unsupported(f"{type(failure.error).__name__}: {failure.error}")
+
+
+# The package's failures to read or patch that send the caller to openpyxl. ValueError covers
+# UnicodeDecodeError and defusedxml's refusals; TypeError a value such as an aware datetime.
+_NOT_SURE: Policy = {
+    t: _not_sure
+    for t in (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError, TypeError)
+}
 
 
 # -- the package ---------------------------------------------------------------------------
@@ -240,11 +249,10 @@ def _cell(col: int, row: int, value: object, style: int | None) -> str | None:
     if isinstance(value, bool):
         return f'<c {ref} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.date):
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        value = (moment - EPOCH) / dt.timedelta(days=1)
-        if value < 1:
+        serial: float = to_excel(value)  # 1900's missing 29 February counted as Excel does
+        if serial < 1:
             raise Unsupported("date before 1900")
-        value = int(value) if value == int(value) else value
+        value = int(serial) if serial == int(serial) else serial
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             raise Unsupported("not a finite number")

@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from ledger_tools.core.model import Unit, UnitCategory
 from ledger_tools.errors import UsageError
+from ledger_tools.sheets.boundary import Cause, Failure, map_exceptions
 from ledger_tools.sheets.cells import clean_text, split_list
 from ledger_tools.sheets.ledger import schema as sc
 
@@ -25,14 +26,20 @@ def _rows(path: Path) -> Sequence[Sequence[object]]:
             except UnicodeDecodeError:
                 continue
         raise UsageError(f"单位名单 {path.name} 的编码无法识别，请另存为 UTF-8 或 Excel 文件。")
-    try:
+    # calamine raises several types (and panics); every failure of it means a file it cannot read
+    with map_exceptions(_unreadable, path=path, what="单位名单", unexpected=Cause.UNSUPPORTED):
         wb = CalamineWorkbook.from_path(str(path))
         name = sc.UNITS.name if sc.UNITS.name in wb.sheet_names else wb.sheet_names[0]
         return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as e:  # calamine raises several types; none may reach the user raw
-        raise UsageError(
-            f"单位名单 {path.name} 无法读取（{type(e).__name__}）。请提供 .xlsx、.xls、.ods 或 .csv 文件。"
-        ) from None
+
+
+_SYSTEM = {Cause.NOT_FOUND, Cause.NO_ACCESS, Cause.IS_FOLDER, Cause.SYSTEM}
+
+
+def _unreadable(failure: Failure) -> UsageError:
+    if failure.cause in _SYSTEM:
+        return UsageError(f"{failure.message}。请检查该文件后重试。")
+    return UsageError(f"{failure.message}。请提供 .xlsx、.xls、.ods 或 .csv 文件。")
 
 
 def read_units(path: Path, notes: list[str] | None = None) -> list[Unit]:

@@ -64,6 +64,17 @@ def test_missing_and_foreign_files(tmp_path):
         LedgerFile(bogus).__enter__()
 
 
+@pytest.mark.parametrize("writable", [False, True])
+def test_a_damaged_ledger_says_so_and_points_to_the_backups(tmp_path, writable):
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(b"PK\x03\x04 cut short in transfer")
+    with pytest.raises(NotALedger) as e, LedgerFile(ledger, writable=writable):
+        pass
+    message = str(e.value)
+    assert "台账「台账.xlsx」已损坏" in message and "「台账备份」" in message
+    assert "Error" not in message and "Zip" not in message
+
+
 @pytest.mark.parametrize("decorate, what", [(add_data_bar, "数据条"), (add_image, "图片")])
 def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
     path = ledger_by_xlsxwriter(tmp_path / "台账.xlsx", decorate)

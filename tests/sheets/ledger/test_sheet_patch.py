@@ -150,6 +150,22 @@ def test_a_value_it_cannot_write_is_refused_before_anything_is_written(ledger, t
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    "day", [dt.date(1900, 2, 28), dt.date(1900, 3, 1), DAY, dt.datetime(2026, 11, 20, 9, 30)]
+)
+def test_dates_read_back_as_openpyxl_writes_them(ledger, tmp_path, day):
+    """Serial numbers as Excel counts them, 1900's phantom 29 February included."""
+    out = tmp_path / "out.xlsx"
+    patch_cells(ledger, out, SNAP, {2: {2: day}}, {2: "yyyy-mm-dd"})
+    moment = day if isinstance(day, dt.datetime) else dt.datetime.combine(day, dt.time())
+    assert _values(out, SNAP)[1][1] == moment
+
+
+def test_a_date_before_1900_is_left_to_openpyxl(ledger, tmp_path):
+    with pytest.raises(Unsupported):
+        patch_cells(ledger, tmp_path / "out.xlsx", SNAP, {2: {2: dt.date(1899, 12, 31)}}, {})
+
+
 def test_column_letters_round_trip():
     for n in (1, 26, 27, 52, 702, 703, 16384):
         assert sheet_patch._number(sheet_patch._letters(n)) == n
