@@ -276,6 +276,175 @@ def add_image(wb, ws):
     ws.insert_image("AF2", "dot.png", {"image_data": io.BytesIO(PNG)})
 
 
+# --- returned files built byte by byte -------------------------------------------------
+
+
+def build_form(path: Path, *, vba: Path | None = None) -> Path:
+    """A small form: data starting at C3 (A1 origin must hold), text, numbers, dates in ISO
+    and East-Asian formats, a hidden and a very hidden sheet."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet("反馈表")
+    ws.write_string("C3", "推进中")
+    ws.write_number("D4", 12.5)
+    ws.write_number("E4", 3)
+    ws.write_datetime("E5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write_datetime("F5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": 31}))
+    ws.write_datetime(
+        "G5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": 'yyyy"年"m"月"d"日"'})
+    )
+    ws.write_string("K7", "=SUM(A1)")  # unit text that looks like a formula stays text
+    ws.write_string("B9", "  末尾有空格  ")
+    meta = wb.add_worksheet("_meta")
+    meta.write_string("A1", "form_version")
+    meta.write_number("B1", 1)
+    meta.very_hidden()
+    hidden = wb.add_worksheet("说明")
+    hidden.write_string("A1", "隐藏")
+    hidden.hide()
+    if vba is not None:
+        wb.add_vba_project(str(vba))
+    wb.close()
+    return path
+
+
+def zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def build_ods(tables: dict[str, str]) -> bytes:
+    """A minimal OpenDocument spreadsheet, written by hand: {table name: rows XML}."""
+    body = "".join(
+        f'<table:table table:name="{n}">{rows}</table:table>' for n, rows in tables.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+        ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def ods_text(t: str, repeat: int = 1) -> str:
+    return (
+        f'<table:table-cell office:value-type="string" table:number-columns-repeated="{repeat}">'
+        f"<text:p>{t}</text:p></table:table-cell>"
+    )
+
+
+def xlsx_members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def ods_empty(n: int) -> str:
+    return f'<table:table-cell table:number-columns-repeated="{n}"/>'
+
+
+def far_cell_xlsx(path: Path) -> Path:
+    """Values in A1 and XFD1048576 (moved there by editing the XML: xlsxwriter takes over a
+    second to write a cell that far down)."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("反馈表")
+    ws.write("A1", "a")
+    ws.write("B2", "z")
+    wb.close()
+    members = xlsx_members(path)
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace('<row r="2" spans="1:2">', '<row r="1048576">')
+    xml = xml.replace('r="B2"', 'r="XFD1048576"')
+    assert 'r="XFD1048576"' in xml and '<row r="1048576">' in xml
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
+    path.write_bytes(zip_bytes(members))
+    return path
+
+
+def assert_chinese(message: str) -> None:
+    """A user message: Chinese, no exception class name, no English sentence."""
+    assert re.search(r"[\u4e00-\u9fff]", message), message
+    assert not re.search(r"(Error|Exception|Invalid|[a-z]{4,} [a-z]{3,})", message), message
+
+
+# A minimal compound file (OLE2 / CFB, [MS-CFB]).
+FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+STORAGE, STREAM, ROOT = 1, 2, 5
+
+
+def compound_file(entries: list[tuple[str, int, bytes]]) -> bytes:
+    """A version-3 compound file holding ``(name, STREAM or STORAGE, data)`` under the root:
+    one FAT sector, one directory sector (at most 3 entries), each stream empty or of at least
+    4096 bytes (so it lies in regular sectors and no mini stream is needed)."""
+    assert len(entries) <= 3
+    ss = 512
+    sectors: list[bytes] = []  # after the FAT (sector 0) and the directory (sector 1)
+    fat = [FATSECT, END]
+    dir_entries = [("Root Entry", ROOT, END, 0)]
+    for name, kind, data in entries:
+        assert not data or len(data) >= 4096
+        if not data:
+            dir_entries.append((name, kind, END if kind == STREAM else 0, 0))
+            continue
+        n = -(-len(data) // ss)
+        first = 2 + len(sectors)
+        for i in range(n):
+            sectors.append(data[i * ss : (i + 1) * ss].ljust(ss, b"\0"))
+            fat.append(first + i + 1 if i < n - 1 else END)
+        dir_entries.append((name, kind, first, len(data)))
+    fat += [FREE] * (128 - len(fat))
+    directory = b""
+    for i, (name, kind, start, size) in enumerate(dir_entries):
+        raw = name.encode("utf-16-le") + b"\0\0"
+        child = 1 if kind == ROOT and len(dir_entries) > 1 else NOSTREAM
+        right = i + 1 if 0 < i < len(dir_entries) - 1 else NOSTREAM  # siblings in a chain
+        directory += (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", NOSTREAM, right, child)
+            + b"\0" * 36  # class id, state bits, creation and modification times
+            + struct.pack("<IQ", start, size)
+        )
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        # directory sectors, FAT sectors, first directory sector, transaction, mini cutoff,
+        # first mini FAT sector, mini FAT sectors, first DIFAT sector, DIFAT sectors
+        + struct.pack("<9I", 0, 1, 1, 0, 4096, END, 0, END, 0)
+        + struct.pack("<109I", 0, *([FREE] * 108))
+    )
+    return header + struct.pack("<128I", *fat) + directory.ljust(ss, b"\0") + b"".join(sectors)
+
+
+def biff(*records: tuple[int, bytes]) -> bytes:
+    """A BIFF8 Workbook stream, padded past the mini-stream cutoff with empty records."""
+    body = b"".join(struct.pack("<HH", t, len(b)) + b for t, b in records)
+    return body.ljust(4096, b"\0")
+
+
+GLOBALS_BOF = (0x0809, struct.pack("<HH", 0x0600, 0x0005) + b"\0" * 12)
+FILEPASS = (0x002F, struct.pack("<HHH", 1, 1, 1) + b"\0" * 48)
+
+
 # --- the intake scenario ------------------------------------------------------------------
 # A ledger of five items as of 2026-11-20 with the 2026-11 forms made from it (see the `base`
 # fixture of tests/jobs/test_intake.py); shared by the intake tests and the robustness suite.
