@@ -728,3 +728,226 @@ def scenario_ledger(path: Path) -> Path:
         },
     ]
     return make_ledger(path, items, reports=reports, reminders=reminders, extensions=extensions)
+
+
+# --- the command line -------------------------------------------------------------------------
+# The bad-input sweep: the mistakes a clerk makes, through the real command line. Every case must
+# end with the documented exit code, a Chinese message naming the file (or the option), no
+# traceback, no English from click, and the ledger byte-identical. The tests of each command's
+# module (tests/cli/test_*_cmds.py) run the sweep over their own commands; the ledgers come from
+# the fixtures in tests/cli/conftest.py.
+
+ENGLISH = re.compile(
+    r"\b(Error|Usage|Invalid|Missing|Options|required|not a valid|is not|range|Traceback|Aborted)\b"
+)
+COMMANDS = {  # {L}: the ledger, {D}: a scratch folder, {F}: a returned form
+    "init": "init {L}",
+    "validate": "validate {L}",
+    "refresh": "refresh {L} --as-of 2026-11-20",
+    "forms": "forms {L} --period 2026-11 --out {D}/反馈表 --as-of 2026-11-20",
+    "check": "check {L} {F} --as-of 2026-11-20",
+    "merge": "merge {L} {F} --as-of 2026-11-20",
+    "brief": "brief {L} --month 2026-11 --out {D}/通报",
+    "score": "score {L} --year 2026 --out {D}/扣分.xlsx",
+    "notices": "notices {L} --source 第12次常务会议 --out {D}/通知 --date 2026-11-20",
+    "remind": "remind {L} --out {D}/催办 --as-of 2026-11-20 --record",
+    "sample": "sample {L} --n 2 --seed 1 --out {D}/抽查.xlsx",
+}
+BAD_LEDGERS = [  # (what the clerk named as the ledger, exit code)
+    ("missing", 2),
+    ("folder", 2),
+    ("word", 2),
+    ("text", 2),
+    ("empty", 2),
+    ("foreign", 2),
+    ("sheet renamed", 2),
+    ("header deleted", 1),
+]
+
+
+def run(*args):
+    """``ledger`` with these arguments, in-process."""
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def sweep_ledger(path: Path) -> Path:
+    """The good ledger of the sweep: a new, a done and an overdue item beside a typical one."""
+    return make_ledger(
+        path,
+        [
+            item(),
+            item(议定事项="新议定事项", 交办日期=None),
+            item(议定事项="已办结的事项", 办理状态="已办结", 办结日期=dt.date(2026, 11, 2)),
+            item(议定事项="逾期的事项", 完成时限=dt.date(2026, 11, 10)),
+        ],
+    )
+
+
+def bad_ledger(kind: str, folder: Path, fresh_ledger) -> Path:
+    """台账.xlsx in ``folder`` as one of ``BAD_LEDGERS``."""
+    import shutil
+
+    from ledger_tools.sheets.documents.templates import bundled_template
+
+    path = folder / "台账.xlsx"
+    if kind == "missing":
+        return path
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "word":
+        shutil.copy(bundled_template("通报.docx"), path)
+    elif kind == "text":
+        path.write_text("事项编号,议定事项\n1,修路\n", encoding="utf-8")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "foreign":
+        wb = openpyxl.Workbook()
+        wb.active["A1"] = "工资表"
+        wb.save(path)
+    else:
+        fresh_ledger(path, kind)
+    return path
+
+
+def invoke(template: str, ledger: Path, folder: Path, *extra: str):
+    """One of ``COMMANDS`` on ``ledger``, with a returned form (an empty workbook) in ``folder``."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+
+    form = folder / "反馈表-2026-11-东城区人民政府.xlsx"
+    if not form.exists():
+        openpyxl.Workbook().save(form)
+    args = shlex.split(
+        template.format(
+            L=shlex.quote(str(ledger)), D=shlex.quote(str(folder)), F=shlex.quote(str(form))
+        )
+    )
+    return CliRunner().invoke(cli, [*args, *extra])
+
+
+def assert_refused(r, code: int, *names: str) -> None:
+    """Exit ``code``, no traceback, no English, and one of ``names`` in the message."""
+    out = r.output
+    assert r.exit_code == code, out
+    assert "Traceback" not in out and not isinstance(
+        r.exception, (AssertionError, TypeError, AttributeError)
+    )
+    assert not ENGLISH.search(out), out
+    assert any(n in out for n in names), out
+
+
+def sweep_wrong_ledger(tmp_path: Path, command: str, kind: str, code: int, fresh_ledger) -> None:
+    ledger = bad_ledger(kind, tmp_path, fresh_ledger)
+    before = sha(ledger) if ledger.is_file() else None
+    r = invoke(COMMANDS[command], ledger, tmp_path)
+    assert_refused(r, code, "台账.xlsx")
+    assert (sha(ledger) if ledger.is_file() else None) == before
+    if kind == "header deleted":
+        assert "主责单位" in r.output
+
+
+def sweep_open_in_excel(tmp_path: Path, command: str, fresh_ledger) -> None:
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    (tmp_path / "~$台账.xlsx").write_bytes(b"owner")
+    digest = sha(ledger)
+    assert_refused(invoke(COMMANDS[command], ledger, tmp_path), 3, "台账.xlsx")
+    assert sha(ledger) == digest
+
+
+def sweep_read_only(tmp_path: Path, command: str, monkeypatch, fresh_ledger) -> None:
+    """As on Windows, where a read-only file cannot be replaced (root ignores chmod here)."""
+    import errno
+
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    real_replace = os.replace
+
+    def replace(src, dst, *a, **k):
+        if Path(dst) == ledger:
+            raise PermissionError(errno.EACCES, "Permission denied", str(src), None, str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", replace)
+    r = invoke(COMMANDS[command], ledger, tmp_path)
+    assert_refused(r, 2, "台账.xlsx")
+    assert "只读" in r.output and sha(ledger) == digest
+
+
+def sweep_bad_option(tmp_path: Path, command: str, option: str, value: str, fresh_ledger) -> None:
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    r = invoke(COMMANDS[command], ledger, tmp_path, option, value)  # the last value given wins
+    assert_refused(r, 2, option)
+    assert "用法：ledger" in r.output and sha(ledger) == digest
+
+
+def sweep_wrong_output(
+    tmp_path: Path,
+    command: str,
+    option: str | None,
+    target: str,
+    code: int,
+    word: str,
+    fresh_ledger,
+) -> None:
+    """``--out`` (or ``option``) pointing at ``target``: refused before anything is written."""
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    other = fresh_ledger(tmp_path / "另一个台账.xlsx")
+    text = tmp_path / "afile.txt"
+    text.write_text("keep")
+    (tmp_path / "文件夹").mkdir()
+    (tmp_path / "~$打开的.xlsx").write_bytes(b"owner")
+    (tmp_path / "打开的.xlsx").write_bytes(b"mine")
+    out = {
+        "the ledger": ledger,
+        "another ledger": other,
+        "a folder": tmp_path / "文件夹",
+        "a text file": text,
+        "a workbook open in Excel": tmp_path / "打开的.xlsx",
+    }[target]
+    kept = {p: sha(p) for p in (other, text, tmp_path / "打开的.xlsx")}
+    if command == "demo":
+        r = run("demo", out)
+    else:
+        assert option is not None
+        r = invoke(COMMANDS[command], ledger, tmp_path, option, str(out))
+    assert_refused(r, code, word)
+    assert out.name in r.output or word in r.output
+    assert sha(ledger) == digest and all(sha(p) == h for p, h in kept.items())
+
+
+def sweep_ctrl_c(tmp_path: Path, command: str, monkeypatch, fresh_ledger) -> None:
+    """Ctrl+C while the ledger is read: a short message and exit 130, not a traceback.
+
+    Every job is imported before ``read_ledger`` is patched: a module first imported while it
+    is patched would keep the patched function for the rest of the session."""
+    import importlib
+    import pkgutil
+    import sys
+
+    import ledger_tools.jobs
+    import ledger_tools.sheets.ledger.data as ledger_data
+
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    for info in pkgutil.iter_modules(ledger_tools.jobs.__path__):
+        importlib.import_module(f"ledger_tools.jobs.{info.name}")
+    real = ledger_data.read_ledger
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("ledger_tools.") and getattr(module, "read_ledger", None) is real:
+            monkeypatch.setattr(module, "read_ledger", interrupted)
+    r = invoke(COMMANDS[command], ledger, tmp_path)
+    assert r.exit_code == 130 and "已中断" in r.output and "Traceback" not in r.output, r.output
+    assert sha(ledger) == digest
