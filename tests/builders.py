@@ -276,6 +276,175 @@ def add_image(wb, ws):
     ws.insert_image("AF2", "dot.png", {"image_data": io.BytesIO(PNG)})
 
 
+# --- returned files built byte by byte -------------------------------------------------
+
+
+def build_form(path: Path, *, vba: Path | None = None) -> Path:
+    """A small form: data starting at C3 (A1 origin must hold), text, numbers, dates in ISO
+    and East-Asian formats, a hidden and a very hidden sheet."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    ws = wb.add_worksheet("反馈表")
+    ws.write_string("C3", "推进中")
+    ws.write_number("D4", 12.5)
+    ws.write_number("E4", 3)
+    ws.write_datetime("E5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": "yyyy-mm-dd"}))
+    ws.write_datetime("F5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": 31}))
+    ws.write_datetime(
+        "G5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": 'yyyy"年"m"月"d"日"'})
+    )
+    ws.write_string("K7", "=SUM(A1)")  # unit text that looks like a formula stays text
+    ws.write_string("B9", "  末尾有空格  ")
+    meta = wb.add_worksheet("_meta")
+    meta.write_string("A1", "form_version")
+    meta.write_number("B1", 1)
+    meta.very_hidden()
+    hidden = wb.add_worksheet("说明")
+    hidden.write_string("A1", "隐藏")
+    hidden.hide()
+    if vba is not None:
+        wb.add_vba_project(str(vba))
+    wb.close()
+    return path
+
+
+def zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def build_ods(tables: dict[str, str]) -> bytes:
+    """A minimal OpenDocument spreadsheet, written by hand: {table name: rows XML}."""
+    body = "".join(
+        f'<table:table table:name="{n}">{rows}</table:table>' for n, rows in tables.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+        ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def ods_text(t: str, repeat: int = 1) -> str:
+    return (
+        f'<table:table-cell office:value-type="string" table:number-columns-repeated="{repeat}">'
+        f"<text:p>{t}</text:p></table:table-cell>"
+    )
+
+
+def xlsx_members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def ods_empty(n: int) -> str:
+    return f'<table:table-cell table:number-columns-repeated="{n}"/>'
+
+
+def far_cell_xlsx(path: Path) -> Path:
+    """Values in A1 and XFD1048576 (moved there by editing the XML: xlsxwriter takes over a
+    second to write a cell that far down)."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("反馈表")
+    ws.write("A1", "a")
+    ws.write("B2", "z")
+    wb.close()
+    members = xlsx_members(path)
+    xml = members["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace('<row r="2" spans="1:2">', '<row r="1048576">')
+    xml = xml.replace('r="B2"', 'r="XFD1048576"')
+    assert 'r="XFD1048576"' in xml and '<row r="1048576">' in xml
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
+    path.write_bytes(zip_bytes(members))
+    return path
+
+
+def assert_chinese(message: str) -> None:
+    """A user message: Chinese, no exception class name, no English sentence."""
+    assert re.search(r"[\u4e00-\u9fff]", message), message
+    assert not re.search(r"(Error|Exception|Invalid|[a-z]{4,} [a-z]{3,})", message), message
+
+
+# A minimal compound file (OLE2 / CFB, [MS-CFB]).
+FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+STORAGE, STREAM, ROOT = 1, 2, 5
+
+
+def compound_file(entries: list[tuple[str, int, bytes]]) -> bytes:
+    """A version-3 compound file holding ``(name, STREAM or STORAGE, data)`` under the root:
+    one FAT sector, one directory sector (at most 3 entries), each stream empty or of at least
+    4096 bytes (so it lies in regular sectors and no mini stream is needed)."""
+    assert len(entries) <= 3
+    ss = 512
+    sectors: list[bytes] = []  # after the FAT (sector 0) and the directory (sector 1)
+    fat = [FATSECT, END]
+    dir_entries = [("Root Entry", ROOT, END, 0)]
+    for name, kind, data in entries:
+        assert not data or len(data) >= 4096
+        if not data:
+            dir_entries.append((name, kind, END if kind == STREAM else 0, 0))
+            continue
+        n = -(-len(data) // ss)
+        first = 2 + len(sectors)
+        for i in range(n):
+            sectors.append(data[i * ss : (i + 1) * ss].ljust(ss, b"\0"))
+            fat.append(first + i + 1 if i < n - 1 else END)
+        dir_entries.append((name, kind, first, len(data)))
+    fat += [FREE] * (128 - len(fat))
+    directory = b""
+    for i, (name, kind, start, size) in enumerate(dir_entries):
+        raw = name.encode("utf-16-le") + b"\0\0"
+        child = 1 if kind == ROOT and len(dir_entries) > 1 else NOSTREAM
+        right = i + 1 if 0 < i < len(dir_entries) - 1 else NOSTREAM  # siblings in a chain
+        directory += (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", NOSTREAM, right, child)
+            + b"\0" * 36  # class id, state bits, creation and modification times
+            + struct.pack("<IQ", start, size)
+        )
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        # directory sectors, FAT sectors, first directory sector, transaction, mini cutoff,
+        # first mini FAT sector, mini FAT sectors, first DIFAT sector, DIFAT sectors
+        + struct.pack("<9I", 0, 1, 1, 0, 4096, END, 0, END, 0)
+        + struct.pack("<109I", 0, *([FREE] * 108))
+    )
+    return header + struct.pack("<128I", *fat) + directory.ljust(ss, b"\0") + b"".join(sectors)
+
+
+def biff(*records: tuple[int, bytes]) -> bytes:
+    """A BIFF8 Workbook stream, padded past the mini-stream cutoff with empty records."""
+    body = b"".join(struct.pack("<HH", t, len(b)) + b for t, b in records)
+    return body.ljust(4096, b"\0")
+
+
+GLOBALS_BOF = (0x0809, struct.pack("<HH", 0x0600, 0x0005) + b"\0" * 12)
+FILEPASS = (0x002F, struct.pack("<HHH", 1, 1, 1) + b"\0" * 48)
+
+
 # --- the intake scenario ------------------------------------------------------------------
 # A ledger of five items as of 2026-11-20 with the 2026-11 forms made from it (see the `base`
 # fixture of tests/jobs/test_intake.py); shared by the intake tests and the robustness suite.
@@ -559,3 +728,226 @@ def scenario_ledger(path: Path) -> Path:
         },
     ]
     return make_ledger(path, items, reports=reports, reminders=reminders, extensions=extensions)
+
+
+# --- the command line -------------------------------------------------------------------------
+# The bad-input sweep: the mistakes a clerk makes, through the real command line. Every case must
+# end with the documented exit code, a Chinese message naming the file (or the option), no
+# traceback, no English from click, and the ledger byte-identical. The tests of each command's
+# module (tests/cli/test_*_cmds.py) run the sweep over their own commands; the ledgers come from
+# the fixtures in tests/cli/conftest.py.
+
+ENGLISH = re.compile(
+    r"\b(Error|Usage|Invalid|Missing|Options|required|not a valid|is not|range|Traceback|Aborted)\b"
+)
+COMMANDS = {  # {L}: the ledger, {D}: a scratch folder, {F}: a returned form
+    "init": "init {L}",
+    "validate": "validate {L}",
+    "refresh": "refresh {L} --as-of 2026-11-20",
+    "forms": "forms {L} --period 2026-11 --out {D}/反馈表 --as-of 2026-11-20",
+    "check": "check {L} {F} --as-of 2026-11-20",
+    "merge": "merge {L} {F} --as-of 2026-11-20",
+    "brief": "brief {L} --month 2026-11 --out {D}/通报",
+    "score": "score {L} --year 2026 --out {D}/扣分.xlsx",
+    "notices": "notices {L} --source 第12次常务会议 --out {D}/通知 --date 2026-11-20",
+    "remind": "remind {L} --out {D}/催办 --as-of 2026-11-20 --record",
+    "sample": "sample {L} --n 2 --seed 1 --out {D}/抽查.xlsx",
+}
+BAD_LEDGERS = [  # (what the clerk named as the ledger, exit code)
+    ("missing", 2),
+    ("folder", 2),
+    ("word", 2),
+    ("text", 2),
+    ("empty", 2),
+    ("foreign", 2),
+    ("sheet renamed", 2),
+    ("header deleted", 1),
+]
+
+
+def run(*args):
+    """``ledger`` with these arguments, in-process."""
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def sweep_ledger(path: Path) -> Path:
+    """The good ledger of the sweep: a new, a done and an overdue item beside a typical one."""
+    return make_ledger(
+        path,
+        [
+            item(),
+            item(议定事项="新议定事项", 交办日期=None),
+            item(议定事项="已办结的事项", 办理状态="已办结", 办结日期=dt.date(2026, 11, 2)),
+            item(议定事项="逾期的事项", 完成时限=dt.date(2026, 11, 10)),
+        ],
+    )
+
+
+def bad_ledger(kind: str, folder: Path, fresh_ledger) -> Path:
+    """台账.xlsx in ``folder`` as one of ``BAD_LEDGERS``."""
+    import shutil
+
+    from ledger_tools.sheets.documents.templates import bundled_template
+
+    path = folder / "台账.xlsx"
+    if kind == "missing":
+        return path
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "word":
+        shutil.copy(bundled_template("通报.docx"), path)
+    elif kind == "text":
+        path.write_text("事项编号,议定事项\n1,修路\n", encoding="utf-8")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "foreign":
+        wb = openpyxl.Workbook()
+        wb.active["A1"] = "工资表"
+        wb.save(path)
+    else:
+        fresh_ledger(path, kind)
+    return path
+
+
+def invoke(template: str, ledger: Path, folder: Path, *extra: str):
+    """One of ``COMMANDS`` on ``ledger``, with a returned form (an empty workbook) in ``folder``."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+
+    form = folder / "反馈表-2026-11-东城区人民政府.xlsx"
+    if not form.exists():
+        openpyxl.Workbook().save(form)
+    args = shlex.split(
+        template.format(
+            L=shlex.quote(str(ledger)), D=shlex.quote(str(folder)), F=shlex.quote(str(form))
+        )
+    )
+    return CliRunner().invoke(cli, [*args, *extra])
+
+
+def assert_refused(r, code: int, *names: str) -> None:
+    """Exit ``code``, no traceback, no English, and one of ``names`` in the message."""
+    out = r.output
+    assert r.exit_code == code, out
+    assert "Traceback" not in out and not isinstance(
+        r.exception, (AssertionError, TypeError, AttributeError)
+    )
+    assert not ENGLISH.search(out), out
+    assert any(n in out for n in names), out
+
+
+def sweep_wrong_ledger(tmp_path: Path, command: str, kind: str, code: int, fresh_ledger) -> None:
+    ledger = bad_ledger(kind, tmp_path, fresh_ledger)
+    before = sha(ledger) if ledger.is_file() else None
+    r = invoke(COMMANDS[command], ledger, tmp_path)
+    assert_refused(r, code, "台账.xlsx")
+    assert (sha(ledger) if ledger.is_file() else None) == before
+    if kind == "header deleted":
+        assert "主责单位" in r.output
+
+
+def sweep_open_in_excel(tmp_path: Path, command: str, fresh_ledger) -> None:
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    (tmp_path / "~$台账.xlsx").write_bytes(b"owner")
+    digest = sha(ledger)
+    assert_refused(invoke(COMMANDS[command], ledger, tmp_path), 3, "台账.xlsx")
+    assert sha(ledger) == digest
+
+
+def sweep_read_only(tmp_path: Path, command: str, monkeypatch, fresh_ledger) -> None:
+    """As on Windows, where a read-only file cannot be replaced (root ignores chmod here)."""
+    import errno
+
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    real_replace = os.replace
+
+    def replace(src, dst, *a, **k):
+        if Path(dst) == ledger:
+            raise PermissionError(errno.EACCES, "Permission denied", str(src), None, str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", replace)
+    r = invoke(COMMANDS[command], ledger, tmp_path)
+    assert_refused(r, 2, "台账.xlsx")
+    assert "只读" in r.output and sha(ledger) == digest
+
+
+def sweep_bad_option(tmp_path: Path, command: str, option: str, value: str, fresh_ledger) -> None:
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    r = invoke(COMMANDS[command], ledger, tmp_path, option, value)  # the last value given wins
+    assert_refused(r, 2, option)
+    assert "用法：ledger" in r.output and sha(ledger) == digest
+
+
+def sweep_wrong_output(
+    tmp_path: Path,
+    command: str,
+    option: str | None,
+    target: str,
+    code: int,
+    word: str,
+    fresh_ledger,
+) -> None:
+    """``--out`` (or ``option``) pointing at ``target``: refused before anything is written."""
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    other = fresh_ledger(tmp_path / "另一个台账.xlsx")
+    text = tmp_path / "afile.txt"
+    text.write_text("keep")
+    (tmp_path / "文件夹").mkdir()
+    (tmp_path / "~$打开的.xlsx").write_bytes(b"owner")
+    (tmp_path / "打开的.xlsx").write_bytes(b"mine")
+    out = {
+        "the ledger": ledger,
+        "another ledger": other,
+        "a folder": tmp_path / "文件夹",
+        "a text file": text,
+        "a workbook open in Excel": tmp_path / "打开的.xlsx",
+    }[target]
+    kept = {p: sha(p) for p in (other, text, tmp_path / "打开的.xlsx")}
+    if command == "demo":
+        r = run("demo", out)
+    else:
+        assert option is not None
+        r = invoke(COMMANDS[command], ledger, tmp_path, option, str(out))
+    assert_refused(r, code, word)
+    assert out.name in r.output or word in r.output
+    assert sha(ledger) == digest and all(sha(p) == h for p, h in kept.items())
+
+
+def sweep_ctrl_c(tmp_path: Path, command: str, monkeypatch, fresh_ledger) -> None:
+    """Ctrl+C while the ledger is read: a short message and exit 130, not a traceback.
+
+    Every job is imported before ``read_ledger`` is patched: a module first imported while it
+    is patched would keep the patched function for the rest of the session."""
+    import importlib
+    import pkgutil
+    import sys
+
+    import ledger_tools.jobs
+    import ledger_tools.sheets.ledger.data as ledger_data
+
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    for info in pkgutil.iter_modules(ledger_tools.jobs.__path__):
+        importlib.import_module(f"ledger_tools.jobs.{info.name}")
+    real = ledger_data.read_ledger
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("ledger_tools.") and getattr(module, "read_ledger", None) is real:
+            monkeypatch.setattr(module, "read_ledger", interrupted)
+    r = invoke(COMMANDS[command], ledger, tmp_path)
+    assert r.exit_code == 130 and "已中断" in r.output and "Traceback" not in r.output, r.output
+    assert sha(ledger) == digest

@@ -16,77 +16,22 @@ from ledger_tools.sheets.returned import sniff as sniff_module
 from ledger_tools.sheets.returned.limits import Limits, ReturnedFileError
 from ledger_tools.sheets.returned.sniff import compound_names, read_bytes, sniff
 from ledger_tools.sheets.returned.workbook import read_returned
-from tests.sheets.returned.test_workbook import (
+from tests.builders import (
+    FILEPASS,
+    GLOBALS_BOF,
     PNG,
+    STORAGE,
+    STREAM,
     assert_chinese,
+    biff,
     build_form,
     build_ods,
+    compound_file,
     ods_text,
     patch_central_sizes,
     xlsx_members,
     zip_bytes,
 )
-
-# --- a minimal compound file (OLE2 / CFB, [MS-CFB]) --------------------------------------------
-
-FREE, END, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
-STORAGE, STREAM, ROOT = 1, 2, 5
-
-
-def compound_file(entries: list[tuple[str, int, bytes]]) -> bytes:
-    """A version-3 compound file holding ``(name, STREAM or STORAGE, data)`` under the root:
-    one FAT sector, one directory sector (at most 3 entries), each stream empty or of at least
-    4096 bytes (so it lies in regular sectors and no mini stream is needed)."""
-    assert len(entries) <= 3
-    ss = 512
-    sectors: list[bytes] = []  # after the FAT (sector 0) and the directory (sector 1)
-    fat = [FATSECT, END]
-    dir_entries = [("Root Entry", ROOT, END, 0)]
-    for name, kind, data in entries:
-        assert not data or len(data) >= 4096
-        if not data:
-            dir_entries.append((name, kind, END if kind == STREAM else 0, 0))
-            continue
-        n = -(-len(data) // ss)
-        first = 2 + len(sectors)
-        for i in range(n):
-            sectors.append(data[i * ss : (i + 1) * ss].ljust(ss, b"\0"))
-            fat.append(first + i + 1 if i < n - 1 else END)
-        dir_entries.append((name, kind, first, len(data)))
-    fat += [FREE] * (128 - len(fat))
-    directory = b""
-    for i, (name, kind, start, size) in enumerate(dir_entries):
-        raw = name.encode("utf-16-le") + b"\0\0"
-        child = 1 if kind == ROOT and len(dir_entries) > 1 else NOSTREAM
-        right = i + 1 if 0 < i < len(dir_entries) - 1 else NOSTREAM  # siblings in a chain
-        directory += (
-            raw.ljust(64, b"\0")
-            + struct.pack("<HBB", len(raw), kind, 1)
-            + struct.pack("<III", NOSTREAM, right, child)
-            + b"\0" * 36  # class id, state bits, creation and modification times
-            + struct.pack("<IQ", start, size)
-        )
-    header = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-        + b"\0" * 16
-        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-        + b"\0" * 6
-        # directory sectors, FAT sectors, first directory sector, transaction, mini cutoff,
-        # first mini FAT sector, mini FAT sectors, first DIFAT sector, DIFAT sectors
-        + struct.pack("<9I", 0, 1, 1, 0, 4096, END, 0, END, 0)
-        + struct.pack("<109I", 0, *([FREE] * 108))
-    )
-    return header + struct.pack("<128I", *fat) + directory.ljust(ss, b"\0") + b"".join(sectors)
-
-
-def biff(*records: tuple[int, bytes]) -> bytes:
-    """A BIFF8 Workbook stream, padded past the mini-stream cutoff with empty records."""
-    body = b"".join(struct.pack("<HH", t, len(b)) + b for t, b in records)
-    return body.ljust(4096, b"\0")
-
-
-GLOBALS_BOF = (0x0809, struct.pack("<HH", 0x0600, 0x0005) + b"\0" * 12)
-FILEPASS = (0x002F, struct.pack("<HHH", 1, 1, 1) + b"\0" * 48)
 
 
 def refused(data: bytes, code: str, limits: Limits = Limits()) -> ReturnedFileError:  # noqa: B008

@@ -7,9 +7,7 @@ import hashlib
 import io
 import pickle
 import random
-import re
 import struct
-import zipfile
 from pathlib import Path
 
 import olefile
@@ -26,109 +24,20 @@ from ledger_tools.sheets.returned.workbook import (
     fingerprint,
     read_returned,
 )
-from tests.builders import PNG, patch_central_sizes
+from tests.builders import (
+    PNG,
+    assert_chinese,
+    build_form,
+    build_ods,
+    far_cell_xlsx,
+    ods_empty,
+    ods_text,
+    patch_central_sizes,
+    xlsx_members,
+    zip_bytes,
+)
 
 D = dt.date(2026, 3, 5)
-# --- builders ------------------------------------------------------------------------------
-
-
-def build_form(path: Path, *, vba: Path | None = None) -> Path:
-    """A small form: data starting at C3 (A1 origin must hold), text, numbers, dates in ISO
-    and East-Asian formats, a hidden and a very hidden sheet."""
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    ws = wb.add_worksheet("反馈表")
-    ws.write_string("C3", "推进中")
-    ws.write_number("D4", 12.5)
-    ws.write_number("E4", 3)
-    ws.write_datetime("E5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": "yyyy-mm-dd"}))
-    ws.write_datetime("F5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": 31}))
-    ws.write_datetime(
-        "G5", dt.datetime(2026, 3, 5), wb.add_format({"num_format": 'yyyy"年"m"月"d"日"'})
-    )
-    ws.write_string("K7", "=SUM(A1)")  # unit text that looks like a formula stays text
-    ws.write_string("B9", "  末尾有空格  ")
-    meta = wb.add_worksheet("_meta")
-    meta.write_string("A1", "form_version")
-    meta.write_number("B1", 1)
-    meta.very_hidden()
-    hidden = wb.add_worksheet("说明")
-    hidden.write_string("A1", "隐藏")
-    hidden.hide()
-    if vba is not None:
-        wb.add_vba_project(str(vba))
-    wb.close()
-    return path
-
-
-def zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
-def build_ods(tables: dict[str, str]) -> bytes:
-    """A minimal OpenDocument spreadsheet, written by hand: {table name: rows XML}."""
-    body = "".join(
-        f'<table:table table:name="{n}">{rows}</table:table>' for n, rows in tables.items()
-    )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
-        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
-        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body>"
-        "</office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
-        ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/"'
-        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        z.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
-        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
-
-
-def ods_text(t: str, repeat: int = 1) -> str:
-    return (
-        f'<table:table-cell office:value-type="string" table:number-columns-repeated="{repeat}">'
-        f"<text:p>{t}</text:p></table:table-cell>"
-    )
-
-
-def ods_empty(n: int) -> str:
-    return f'<table:table-cell table:number-columns-repeated="{n}"/>'
-
-
-def xlsx_members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
-
-
-def far_cell_xlsx(path: Path) -> Path:
-    """Values in A1 and XFD1048576 (moved there by editing the XML: xlsxwriter takes over a
-    second to write a cell that far down)."""
-    wb = xlsxwriter.Workbook(str(path))
-    ws = wb.add_worksheet("反馈表")
-    ws.write("A1", "a")
-    ws.write("B2", "z")
-    wb.close()
-    members = xlsx_members(path)
-    xml = members["xl/worksheets/sheet1.xml"].decode()
-    xml = xml.replace('<row r="2" spans="1:2">', '<row r="1048576">')
-    xml = xml.replace('r="B2"', 'r="XFD1048576"')
-    assert 'r="XFD1048576"' in xml and '<row r="1048576">' in xml
-    members["xl/worksheets/sheet1.xml"] = xml.encode()
-    path.write_bytes(zip_bytes(members))
-    return path
 
 
 def expect(path: Path, code: str, limits: Limits = Limits()) -> ReturnedFileError:  # noqa: B008
@@ -160,12 +69,6 @@ def test_a_bad_cell_reference_in_a_sheet_is_our_error(tmp_path, bad):
         read_returned(p)
     assert e.value.code == "F001", e.value.detail
     assert_chinese(str(e.value))
-
-
-def assert_chinese(message: str) -> None:
-    """A user message: Chinese, no exception class name, no English sentence."""
-    assert re.search(r"[\u4e00-\u9fff]", message), message
-    assert not re.search(r"(Error|Exception|Invalid|[a-z]{4,} [a-z]{3,})", message), message
 
 
 # --- reading good files ----------------------------------------------------------------------
