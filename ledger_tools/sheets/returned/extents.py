@@ -214,9 +214,9 @@ def _xlsx_part_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, 
 _ODS_TOKEN = re.compile(
     rb"<table:table(?P<table>[\s>])"
     rb"|</table:table>"
-    rb"|<table:table-row(?P<row>[\s/>][^>]*)"
+    rb"|<table:table-row(?P<row>(?:\s[^>]*)?/?)>"
     rb"|</table:table-row>"
-    rb"|<table:(?:covered-)?table-cell(?P<cell>[\s/>][^>]*)"
+    rb"|<table:(?:covered-)?table-cell(?P<cell>(?:\s[^>]*)?/?)>"
 )
 _ODS_NAME = re.compile(rb"\stable:name=\"([^\"]*)\"")
 _ODS_ROWS_REPEATED = re.compile(rb"\stable:number-rows-repeated=\"([0-9]+)\"")

@@ -144,6 +144,17 @@ def test_ods_empty_repeats_do_not_count_and_names_are_unescaped():
     )
 
 
+def test_ods_a_row_without_attributes_does_not_hide_the_cells_after_it():
+    """A bare <table:table-row> (hand-made files; LibreOffice always writes attributes) followed
+    by 16000 empty cells and then a value is one row 16001 columns wide, not 1 × 1: measuring
+    it short would let calamine build a grid far past the cell limit."""
+    rows = f"<table:table-row>{ods_empty(16000)}{ods_text('炸')}</table:table-row>" * 3
+    data = build_ods({"反馈表": rows})
+    assert _refused(data, "ods", Limits(max_cells=40000)).detail.startswith(
+        "工作表「反馈表」数据区域过大（3 行 × 16001 列）"
+    )
+
+
 # --- xls ---------------------------------------------------------------------------------------
 
 
