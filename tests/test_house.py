@@ -43,7 +43,7 @@ AWAITING_SPLIT = {
 
 # Modules whose behaviour is fully exercised by another module's tests; say where.
 TESTED_ELSEWHERE = {
-    "cli/base.py": "tests/cli/test_app.py drives the shared CLI pieces through `ledger`",
+    "cli/base.py": "tests/cli/test_*.py drive the shared CLI pieces through `ledger`",
     "demo/sample.py": "tests/demo/test_run.py builds the sample ledger and runs the demo on it",
     "sheets/forms/layout.py": "the form's constants: tests/sheets/forms/test_writer.py, test_reader.py",
 }
