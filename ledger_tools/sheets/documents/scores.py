@@ -14,7 +14,7 @@ from pathlib import Path
 from ledger_tools.core import scoring
 from ledger_tools.core.briefing import cn_date
 from ledger_tools.core.model import Item, Settings
-from ledger_tools.sheets.documents.briefing import (
+from ledger_tools.sheets.documents.tables import (
     EVIDENCE_COLS,
     SUMMARY_COLS,
     Formats,
