@@ -112,8 +112,9 @@ def referrals(
         if d.reason in REFERRAL_REASONS and d.item_id in items:
             grounds[(d.unit, d.item_id)].append(d)
     wanted = {item_id for _, item_id in grounds}
-    facts: dict[str, list[tuple[object, bool]]] = defaultdict(list)
-    for record in (*reports, *reminders, *extensions):
+    facts: dict[str, list[tuple[Report | Reminder | Extension, bool]]] = defaultdict(list)
+    records: list[Report | Reminder | Extension] = [*reports, *reminders, *extensions]
+    for record in records:
         key = (record.item_id or "").strip()
         if key in wanted:
             facts[key].append((record, items[key].confidential and not include_confidential))
@@ -126,7 +127,6 @@ def referrals(
             elif isinstance(record, Reminder):
                 event = _reminder(record, hidden)
             else:
-                assert isinstance(record, Extension)
                 event = _extension(record, hidden)
             if event.date is None or event.date <= as_of:
                 history.append(event)

@@ -149,7 +149,7 @@ def _referral_sheet(wb, fm: Formats, unit: UnitCases, name: str, as_of: dt.date)
         f"截至{cn_date(as_of)}，{len(unit.cases)} 个事项（{reasons}）。"
         "以下为各事项的报送、催办、延期全部记录，供研究是否按《办法》第十条移送问责，不作为结论。",
     )
-    rows = []
+    rows: list[list[object]] = []
     for case in unit.cases:
         basis = "；".join(case.evidence)
         rows.append([case.item.id, case.item.matter, None, "依据", None, basis])
