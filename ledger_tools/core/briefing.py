@@ -40,6 +40,7 @@ __all__ = [
     "ExtensionRow",
     "ItemRow",
     "LongTermRow",
+    "SectionRow",
     "Snapshot",
     "Tally",
     "UnitRow",
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 NO_LEADER = "（未填责任领导）"
+NO_SECTION = "（未填写承办科室）"
 
 
 def cn_month(month: str) -> str:
@@ -248,6 +250,14 @@ class ExtensionRow:
 
 
 @dataclass
+class SectionRow:
+    """One 承办科室 and its items (Art. 6(2): each section follows up its own items)."""
+
+    section: str
+    items: list[Item]  # as circulated (confidential text replaced), by 事项编号
+
+
+@dataclass
 class Briefing:
     month: str
     as_of: dt.date
@@ -266,6 +276,7 @@ class Briefing:
     scores: list[scoring.UnitScore]
     trend: list[Snapshot]
     items_by_id: dict[str, Item] = field(default_factory=dict)
+    by_section: list[SectionRow] = field(default_factory=list)
 
     # what the narrative quotes, derived here so the template only prints
     @property
@@ -381,6 +392,17 @@ def _rank(rows: list[UnitRow]) -> list[UnitRow]:
             rank, previous = n, key(r)
         r.rank = rank
     return rows
+
+
+def _sections(items: Iterable[Item]) -> list[SectionRow]:
+    """Every item under its 承办科室, sections by name and the blank one last."""
+    grouped: dict[str, list[Item]] = defaultdict(list)
+    for i in items:
+        grouped[(i.section or "").strip() or NO_SECTION].append(i)
+    return [
+        SectionRow(name, sorted(grouped[name], key=lambda i: (i.id is None, i.id or "")))
+        for name in sorted(grouped, key=lambda n: (n == NO_SECTION, n))
+    ]
 
 
 def _finish_label(i: Item) -> str:
@@ -547,4 +569,5 @@ def compute(
         scores=scores,
         trend=trend,
         items_by_id={k: show(v) for k, v in by_id.items()},
+        by_section=_sections(show(i) for i in items),
     )

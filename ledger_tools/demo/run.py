@@ -1,7 +1,8 @@
 """ledger demo: the monthly cycle on the bundled sample ledger, in a folder of its own.
 
 Everything runs through the same job functions the commands use, on the sample ledger as of
-its reference date: assignment notices, this period's forms, the units filling them in (most
+its reference date: the items of the sample 会议纪要 read into 台账 (a preview first, as staff
+would), assignment notices, this period's forms, the units filling them in (most
 correctly, two with the mistakes units really make), check with an annotated return, merge,
 reminders, a spot-check sample, the briefing and the scoring proposals.
 """
@@ -20,12 +21,15 @@ from rich.table import Table
 
 from ledger_tools.core.dates import cn_date
 from ledger_tools.core.rules import period_of
+from ledger_tools.demo.minutes import TITLE as MINUTES_TITLE
+from ledger_tools.demo.minutes import build_minutes
 from ledger_tools.demo.sample import REFERENCE_DATE, build_sample
 from ledger_tools.errors import UsageError
 from ledger_tools.jobs import (
     briefing,
     forms,
     intake,
+    minutes,
     notices,
     refresh,
     reminders,
@@ -90,6 +94,19 @@ def run(directory: Path, console: Console) -> Path:
 
     build_sample(ledger, as_of)
     say(f"生成示例台账 {ledger.name}（15 个单位，约 100 个事项）。")
+
+    minutes_file = build_minutes(directory / f"{MINUTES_TITLE}.docx")
+    looked = minutes.run(ledger, minutes_file, preview=directory / "纪要导入预览.xlsx")
+    r = looked.reading
+    say(
+        f"读取会议纪要 {minutes_file.name}：拟交办 {len(r.proposals)} 个事项，未列入交办 "
+        f"{len(r.not_assigned)} 个，待核对 {len(r.unmatched)} 处（预览 {_name(looked.preview)}）。"
+    )
+    imported = minutes.run(ledger, minutes_file, now=morning.replace(hour=8))
+    say(
+        f"核对预览后导入：{imported.appended} 个事项追加到台账（待交办，备注 由纪要导入，待核对），"
+        f"纪要已登记在 导入记录。"
+    )
 
     result = validate.run(ledger)
     say(

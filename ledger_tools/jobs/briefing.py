@@ -27,6 +27,7 @@ from ledger_tools.core.findings import Finding
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents import briefing as brief_writer
 from ledger_tools.sheets.documents import word as docx_render
+from ledger_tools.sheets.documents.tables import weights_note
 from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.files import Staging, check_not_open, output_dir
 from ledger_tools.sheets.ledger import schema as sc
@@ -219,7 +220,7 @@ def _docx_context(b: core.Briefing, paragraphs: list[str]) -> dict:
             }
             for s in b.scores
         ],
-        "weights_note": brief_writer.weights_note(b.settings),
+        "weights_note": weights_note(b.settings),
     }
 
 

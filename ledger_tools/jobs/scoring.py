@@ -13,6 +13,7 @@ from pathlib import Path
 from ledger_tools.core import scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import for_circulation
+from ledger_tools.core.referrals import UnitCases, referrals
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents import scores as score_writer
 from ledger_tools.sheets.files import output_workbook
@@ -29,6 +30,7 @@ class ScoreResult:
     out: Path
     scores: list[scoring.UnitScore] = field(default_factory=list)
     deductions: list[scoring.Deduction] = field(default_factory=list)
+    referrals: list[UnitCases] = field(default_factory=list)  # Art. 10 evidence, by unit
     unconfirmed_years: list[int] = field(default_factory=list)
 
     @property
@@ -77,6 +79,15 @@ def run(
     )
     scores = scoring.summarise(deductions)
     shown = {i.id: i for i in for_circulation(data.items, include_confidential) if i.id}
+    cases = referrals(
+        deductions,
+        shown,
+        data.reports,
+        data.reminders,
+        data.extensions,
+        as_of=as_of,
+        include_confidential=include_confidential,
+    )
     score_writer.write_scores(
         out,
         year=year,
@@ -85,5 +96,6 @@ def run(
         scores=scores,
         deductions=deductions,
         items=shown,
+        referrals=cases,
     )
-    return ScoreResult(year, as_of, out, scores, deductions, sorted(cal.unconfirmed_years))
+    return ScoreResult(year, as_of, out, scores, deductions, cases, sorted(cal.unconfirmed_years))

@@ -7,12 +7,8 @@ and the XML is parsed with defusedxml (no DTDs, no entities).
 
 What comes out is the text as the reader sees it, in reading order (``core.minutes.Paragraph``):
 
-- Word's automatic numbering is rendered from numbering.xml — abstractNum/num, the paragraph's
-  (or its style's) numId and ilvl, lvlText such as 「%1、」 or 「（%2）」, numFmt (decimal,
-  chineseCounting, chineseCountingThousand, ideographTraditional …), start values, startOverride,
-  counters per level restarting under a higher level — so 一、 （一） 1. appear as displayed,
-  not as stored. Counters belong to the abstract list, as in Word: two num instances of one
-  abstractNum continue one another unless a startOverride restarts them.
+- Word's automatic numbering is rendered from numbering.xml (``sheets/docx_numbering.py``), so
+  一、 （一） 1. appear as displayed, not as stored;
 - tables come cell by cell, row by row (a vertically merged cell repeats the text of the cell
   it continues, as the reader sees it);
 - text boxes (w:txbxContent, DrawingML or VML) come after the paragraph that anchors them; of
@@ -35,6 +31,7 @@ from defusedxml.common import DefusedXmlException
 
 from ledger_tools.core.minutes import Paragraph, find_issue_date, find_source_name
 from ledger_tools.errors import UsageError
+from ledger_tools.sheets.docx_numbering import Numbering, attr, child, int_of, local
 from ledger_tools.sheets.returned.limits import Limits, ReturnedFileError
 from ledger_tools.sheets.returned.sniff import check_inflated_sizes, check_zip_limits
 
@@ -81,12 +78,12 @@ def read_minutes_docx(path: Path | str) -> MinutesDocument:
     parts = _parts(path, data)
     try:
         document = _xml(parts, "word/document.xml")
-        numbering = _Numbering(parts.get("word/numbering.xml"), parts.get("word/styles.xml"))
+        numbering = Numbering(parts.get("word/numbering.xml"), parts.get("word/styles.xml"))
     except (SafeET.ParseError, DefusedXmlException, ValueError):
         raise UsageError(
             f"{path.name} 的内容已损坏或含有不安全的内容，无法读取。{SAVE_AS_DOCX}。"
         ) from None
-    body = next((c for c in document if _local(c) == "body"), None)
+    body = next((c for c in document if local(c) == "body"), None)
     reader = _Reader(numbering)
     if body is not None:
         reader.blocks(body)
@@ -145,247 +142,6 @@ def _xml(parts: dict[str, bytes], name: str) -> Element:
     return SafeET.fromstring(parts[name], forbid_dtd=True)
 
 
-def _local(e: Element) -> str:
-    tag = e.tag
-    return tag.rsplit("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
-
-
-def _attr(e: Element | None, name: str) -> str | None:
-    """A w: attribute (any namespace, so Strict OOXML reads too)."""
-    if e is None:
-        return None
-    for k, v in e.attrib.items():
-        if k == name or k.endswith("}" + name):
-            return v
-    return None
-
-
-def _child(e: Element | None, name: str) -> Element | None:
-    if e is None:
-        return None
-    for c in e:
-        if _local(c) == name:
-            return c
-    return None
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value is not None else default
-    except ValueError:
-        return default
-
-
-# --- numbering -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Level:
-    start: int = 1
-    fmt: str = "decimal"
-    text: str = "%1."
-    restart: int | None = None  # lvlRestart: None = after any higher level, 0 = never
-    legal: bool = False
-    suffix: str = "tab"
-
-
-class _Numbering:
-    def __init__(self, numbering: bytes | None, styles: bytes | None):
-        self.abstract: dict[str, dict[int, _Level]] = {}
-        self.nums: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
-        self.styles: dict[str, tuple[str | None, str | None, str | None]] = {}
-        if numbering:
-            root = SafeET.fromstring(numbering, forbid_dtd=True)
-            for a in root:
-                if _local(a) == "abstractNum":
-                    self.abstract[_attr(a, "abstractNumId") or ""] = {
-                        _int(_attr(lvl, "ilvl"), 0): _level(lvl)
-                        for lvl in a
-                        if _local(lvl) == "lvl"
-                    }
-            for n in root:
-                if _local(n) == "num":
-                    abstract = _attr(_child(n, "abstractNumId"), "val") or ""
-                    starts: dict[int, int] = {}
-                    levels: dict[int, _Level] = {}
-                    for o in n:
-                        if _local(o) != "lvlOverride":
-                            continue
-                        ilvl = _int(_attr(o, "ilvl"), 0)
-                        so = _child(o, "startOverride")
-                        if so is not None:
-                            starts[ilvl] = _int(_attr(so, "val"), 1)
-                        lvl = _child(o, "lvl")
-                        if lvl is not None:
-                            levels[ilvl] = _level(lvl)
-                    self.nums[_attr(n, "numId") or ""] = (abstract, starts, levels)
-        if styles:
-            for s in SafeET.fromstring(styles, forbid_dtd=True):
-                if _local(s) != "style":
-                    continue
-                ppr = _child(s, "pPr")
-                num = _child(ppr, "numPr")
-                self.styles[_attr(s, "styleId") or ""] = (
-                    _attr(_child(s, "basedOn"), "val"),
-                    _attr(_child(num, "numId"), "val"),
-                    _attr(_child(num, "ilvl"), "val"),
-                )
-        self.counters: dict[str, list[int | None]] = {}
-        self.started: set[str] = set()
-
-    def _style_num(self, style: str | None) -> tuple[str | None, str | None]:
-        seen = set()
-        while style and style not in seen:
-            seen.add(style)
-            based, num, ilvl = self.styles.get(style, (None, None, None))
-            if num is not None or ilvl is not None:
-                return num, ilvl
-            style = based
-        return None, None
-
-    def label(self, ppr: Element | None) -> str:
-        """The rendered number of a paragraph ('' when it has none), advancing the counters."""
-        num_pr = _child(ppr, "numPr")
-        num_id = _attr(_child(num_pr, "numId"), "val")
-        ilvl_s = _attr(_child(num_pr, "ilvl"), "val")
-        style_num, style_ilvl = self._style_num(_attr(_child(ppr, "pStyle"), "val"))
-        num_id = num_id if num_id is not None else style_num
-        if not num_id or num_id == "0" or num_id not in self.nums:
-            return ""
-        ilvl = _int(ilvl_s if ilvl_s is not None else style_ilvl, 0)
-        abstract, starts, overrides = self.nums[num_id]
-        levels = {**self.abstract.get(abstract, {}), **overrides}
-        counters = self.counters.setdefault(abstract, [None] * 10)
-        if num_id not in self.started:
-            self.started.add(num_id)
-            for lvl, value in starts.items():
-                if 0 <= lvl < 10:
-                    counters[lvl] = value - 1
-        if not 0 <= ilvl < 10:
-            return ""
-        level = levels.get(ilvl, _Level())
-        current = counters[ilvl]
-        counters[ilvl] = level.start if current is None else current + 1
-        for deeper in range(ilvl + 1, 10):
-            restart = levels.get(deeper, _Level()).restart
-            if restart is None or (restart != 0 and ilvl < restart):
-                counters[deeper] = None
-        if level.fmt == "none":
-            return ""
-        text = level.text
-        for k in range(9, 0, -1):
-            token = f"%{k}"
-            if token in text:
-                ref = levels.get(k - 1, _Level())
-                counted = counters[k - 1]
-                value = ref.start if counted is None else counted
-                text = text.replace(token, _format(value, "decimal" if level.legal else ref.fmt))
-        if not text:
-            return ""
-        if level.suffix == "nothing" or text[-1] in "、，．。:：)）":
-            return text
-        return text + " "
-
-
-def _level(lvl: Element) -> _Level:
-    restart = _child(lvl, "lvlRestart")
-    return _Level(
-        start=_int(_attr(_child(lvl, "start"), "val"), 0 if _child(lvl, "start") is None else 1),
-        fmt=_attr(_child(lvl, "numFmt"), "val") or "decimal",
-        text=_attr(_child(lvl, "lvlText"), "val") or "",
-        restart=_int(_attr(restart, "val"), 0) if restart is not None else None,
-        legal=_child(lvl, "isLgl") is not None
-        and _attr(_child(lvl, "isLgl"), "val") not in ("0", "false"),
-        suffix=_attr(_child(lvl, "suff"), "val") or "tab",
-    )
-
-
-_CN = "〇一二三四五六七八九"
-_LEGAL = "零壹贰叁肆伍陆柒捌玖"
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
-
-
-def _chinese(
-    n: int, digits: str = _CN, ten: str = "十", hundred: str = "百", thousand: str = "千"
-) -> str:
-    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 105 → 一百零五 (as Word counts in Chinese)."""
-    if n <= 0:
-        return digits[0]
-    if n >= 10000:
-        return str(n)
-    out = ""
-    units = ((1000, thousand), (100, hundred), (10, ten))
-    zero = False
-    for size, word in units:
-        q, n = divmod(n, size)
-        if q:
-            if zero:
-                out += digits[0]
-                zero = False
-            out += ("" if (size == 10 and q == 1 and not out) else digits[q]) + word
-        elif out:
-            zero = True
-    if n:
-        out += (digits[0] if zero else "") + digits[n]
-    return out
-
-
-def _roman(n: int) -> str:
-    if n <= 0:
-        return str(n)
-    out = ""
-    for value, letters in (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    ):  # fmt: skip
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
-
-def _letters(n: int) -> str:
-    if n <= 0:
-        return str(n)
-    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def _format(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting",
-               "taiwaneseCounting", "taiwaneseCountingThousand", "ideographLegalTraditional"):  # fmt: skip
-        return _chinese(n)
-    if fmt == "chineseLegalSimplified":
-        return _chinese(n, _LEGAL, "拾", "佰", "仟")
-    if fmt in ("ideographDigital", "japaneseDigitalTenThousand", "taiwaneseDigital"):
-        return "".join(_CN[int(c)] for c in str(n))
-    if fmt == "ideographTraditional":
-        return _STEMS[(n - 1) % 10] if n > 0 else str(n)
-    if fmt == "ideographZodiac":
-        return _BRANCHES[(n - 1) % 12] if n > 0 else str(n)
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese", "ideographEnclosedCircle"):
-        return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"
-    if fmt == "decimalEnclosedParen":
-        return chr(0x2474 + n - 1) if 1 <= n <= 20 else f"({n})"
-    if fmt == "decimalEnclosedFullstop":
-        return chr(0x2488 + n - 1) if 1 <= n <= 20 else f"{n}."
-    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
-        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt == "upperLetter":
-        return _letters(n)
-    if fmt == "lowerLetter":
-        return _letters(n).lower()
-    if fmt == "upperRoman":
-        return _roman(n)
-    if fmt == "lowerRoman":
-        return _roman(n).lower()
-    if fmt == "bullet":
-        return ""
-    return str(n)
-
-
 # --- the body in reading order -------------------------------------------------------------
 
 _CONTAINERS = {"sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo", "hyperlink", "fldSimple", "dir", "bdo"}  # fmt: skip
@@ -393,7 +149,7 @@ _SKIPPED = {"del", "moveFrom", "instrText", "delText", "delInstrText", "pPr", "r
 
 
 class _Reader:
-    def __init__(self, numbering: _Numbering):
+    def __init__(self, numbering: Numbering):
         self.numbering = numbering
         self.out: list[Paragraph] = []
         self.tables = 0
@@ -402,10 +158,10 @@ class _Reader:
         """Paragraphs and tables under ``parent``; inside a table cell, the texts are returned
         (the cell's paragraph is made by the caller) and text boxes still go to ``out``."""
         texts: list[str] = []
-        for child in parent:
-            name = _local(child)
+        for el in parent:
+            name = local(el)
             if name == "p":
-                text, boxes = self.paragraph(child)
+                text, boxes = self.paragraph(el)
                 if cell is None:
                     self.out.append(Paragraph(text))
                 else:
@@ -414,18 +170,18 @@ class _Reader:
                     self.out.append(Paragraph(box, where="textbox"))
             elif name == "tbl":
                 if cell is None:
-                    self.table(child)
+                    self.table(el)
                 else:  # a table inside a cell: its text belongs to the cell
-                    texts.extend(self.nested(child))
+                    texts.extend(self.nested(el))
             elif name in ("sdt", "sdtContent", "customXml"):
-                texts.extend(self.blocks(child, cell))
+                texts.extend(self.blocks(el, cell))
         return texts
 
     def nested(self, tbl: Element) -> list[str]:
         out = []
-        for tr in (c for c in tbl if _local(c) == "tr"):
+        for tr in (c for c in tbl if local(c) == "tr"):
             row = []
-            for tc in (c for c in tr if _local(c) == "tc"):
+            for tc in (c for c in tr if local(c) == "tc"):
                 row.append("\n".join(t for t in self.blocks(tc, (0, 0, 0)) if t))
             out.append("；".join(t for t in row if t))
         return out
@@ -436,12 +192,12 @@ class _Reader:
         above: dict[int, str] = {}
         for r, tr in enumerate(c for c in _rows(tbl)):
             col = 0
-            for tc in (c for c in tr if _local(c) == "tc"):
-                tcpr = _child(tc, "tcPr")
-                span = _int(_attr(_child(tcpr, "gridSpan"), "val"), 1)
-                vmerge = _child(tcpr, "vMerge")
+            for tc in (c for c in tr if local(c) == "tc"):
+                tcpr = child(tc, "tcPr")
+                span = int_of(attr(child(tcpr, "gridSpan"), "val"), 1)
+                vmerge = child(tcpr, "vMerge")
                 text = "\n".join(t for t in self.blocks(tc, (number, r, col)) if t.strip())
-                if vmerge is not None and _attr(vmerge, "val") in (None, "continue"):
+                if vmerge is not None and attr(vmerge, "val") in (None, "continue"):
                     text = above.get(col, "")  # a merged cell shows the text of its first cell
                 else:
                     above[col] = text
@@ -449,7 +205,7 @@ class _Reader:
                 col += max(span, 1)
 
     def paragraph(self, p: Element) -> tuple[str, list[str]]:
-        label = self.numbering.label(_child(p, "pPr"))
+        label = self.numbering.label(child(p, "pPr"))
         parts: list[str] = []
         boxes: list[str] = []
         self._runs(p, parts, boxes)
@@ -457,11 +213,11 @@ class _Reader:
 
     def _runs(self, e: Element, parts: list[str], boxes: list[str]) -> None:
         for c in e:
-            name = _local(c)
+            name = local(c)
             if name in _SKIPPED:
                 continue
             if name == "r":
-                if _hidden(_child(c, "rPr")):
+                if _hidden(child(c, "rPr")):
                     continue
                 self._run(c, parts, boxes)
             elif name in _CONTAINERS:
@@ -469,7 +225,7 @@ class _Reader:
 
     def _run(self, r: Element, parts: list[str], boxes: list[str]) -> None:
         for c in r:
-            name = _local(c)
+            name = local(c)
             if name == "t":
                 parts.append(c.text or "")
             elif name == "tab":
@@ -488,7 +244,7 @@ class _Reader:
 
 def _rows(tbl: Element) -> Iterator[Element]:
     for c in tbl:
-        name = _local(c)
+        name = local(c)
         if name == "tr":
             yield c
         elif name in ("sdt", "sdtContent", "customXml"):
@@ -496,24 +252,24 @@ def _rows(tbl: Element) -> Iterator[Element]:
 
 
 def _hidden(rpr: Element | None) -> bool:
-    vanish = _child(rpr, "vanish")
-    return vanish is not None and _attr(vanish, "val") not in ("0", "false", "off")
+    vanish = child(rpr, "vanish")
+    return vanish is not None and attr(vanish, "val") not in ("0", "false", "off")
 
 
 def _text_boxes(e: Element) -> Iterator[Element]:
     """The w:txbxContent elements under a drawing, skipping mc:Fallback (a copy of the Choice)."""
     for c in e:
-        name = _local(c)
+        name = local(c)
         if name == "txbxContent":
             yield c
         elif name == "Fallback":
             continue
         elif name == "AlternateContent":
-            choice = _child(c, "Choice")
+            choice = child(c, "Choice")
             if choice is not None:
                 yield from _text_boxes(choice)
             else:
-                fallback = _child(c, "Fallback")
+                fallback = child(c, "Fallback")
                 if fallback is not None:
                     yield from _text_boxes(fallback)
         else:

@@ -311,3 +311,28 @@ def test_chinese_formatting():
     assert briefing.cn_month("2026-03") == "2026年3月"
     assert briefing.pct(0.4306) == "43.1%"
     assert Alert.OVERDUE.value == "逾期"
+
+
+def test_each_section_gets_its_items_and_a_blank_section_is_listed_last():
+    items = [
+        make_item(3, section="综合二科"),
+        make_item(1, section=" 综合一科 "),
+        make_item(2, section=None, deadline=D(2026, 11, 10)),
+        make_item(4, section="综合二科", confidential=True, matter="绝密甲"),
+    ]
+    b = compute(items, [nov(i.id) for i in items])
+    assert [(s.section, [i.id for i in s.items]) for s in b.by_section] == [
+        ("综合一科", ["2026-CW12-01"]),
+        ("综合二科", ["2026-CW12-03", "2026-CW12-04"]),
+        ("（未填写承办科室）", ["2026-CW12-02"]),
+    ]
+    blank = b.by_section[-1].items[0]
+    assert blank.alert is Alert.OVERDUE and blank.current_deadline == D(2026, 11, 10)
+    assert b.by_section[1].items[1].matter == PLACEHOLDER  # circulated like every other sheet
+    assert sum(len(s.items) for s in b.by_section) == b.totals.total
+
+
+def test_confidential_text_in_the_sections_only_when_included():
+    secret = make_item(1, section="综合一科", confidential=True, matter="绝密甲")
+    b = compute([secret], [nov("2026-CW12-01")], include_confidential=True)
+    assert b.by_section[0].items[0].matter == "绝密甲"

@@ -3,7 +3,19 @@ import datetime as dt
 import pytest
 
 from ledger_tools.core import dates
-from ledger_tools.core.dates import UnreadableDate, cn_date, parse_date, parse_datetime, parse_month
+from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.dates import (
+    UnreadableDate,
+    cn_date,
+    cn_numerals,
+    deadline_from_phrase,
+    find_deadlines,
+    fold_text,
+    parse_date,
+    parse_datetime,
+    parse_month,
+)
+from ledger_tools.core.model import CalendarOverride, DayType
 
 D = dt.date(2026, 3, 5)
 
@@ -213,3 +225,93 @@ def test_briefing_and_notices_share_the_one_cn_date():
 )
 def test_dates_in_text(text, expected):
     assert dates.dates_in_text(text) == expected
+
+
+# --- deadline phrases of a 会议纪要 (SPEC §10) --------------------------------------------------
+
+ISSUED = dt.date(2026, 11, 18)  # 印发日期 of the minutes
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("12月底前", dt.date(2026, 12, 31)),
+        ("年底前", dt.date(2026, 12, 31)),
+        ("年内完成", dt.date(2026, 12, 31)),
+        ("12月15日前", dt.date(2026, 12, 15)),
+        ("十二月十五日前", dt.date(2026, 12, 15)),
+        ("１２月１５日前", dt.date(2026, 12, 15)),
+        ("2027年3月底前", dt.date(2027, 3, 31)),
+        ("2027年底前", dt.date(2027, 12, 31)),
+        ("明年年底前", dt.date(2027, 12, 31)),
+        ("于2027年1月10日前", dt.date(2027, 1, 10)),
+        ("12月中旬前", dt.date(2026, 12, 20)),
+        # a year left out whose day is already past at 印发日期: the following year
+        ("一季度末", dt.date(2027, 3, 31)),
+        ("第二季度末", dt.date(2027, 6, 30)),
+        ("四季度末", dt.date(2026, 12, 31)),
+        ("上半年", dt.date(2027, 6, 30)),
+        ("下半年", dt.date(2026, 12, 31)),
+        ("3月底前", dt.date(2027, 3, 31)),
+        ("11月10日前", dt.date(2027, 11, 10)),
+        # relative: from 印发日期
+        ("一个月内", dt.date(2026, 12, 18)),
+        ("3个月内", dt.date(2027, 2, 18)),
+        ("半个月内", dt.date(2026, 12, 3)),
+        ("两周内", dt.date(2026, 12, 2)),
+        ("15日内", dt.date(2026, 12, 3)),
+        ("半年内", dt.date(2027, 5, 18)),
+        # working days: 11-19 … 12-02 (weekends left out)
+        ("10个工作日内", dt.date(2026, 12, 2)),
+        ("十个工作日内", dt.date(2026, 12, 2)),
+        # the last working day before the Spring Festival holiday (2027-02-05 is 除夕)
+        ("春节前", dt.date(2027, 2, 4)),
+        ("元旦前", dt.date(2026, 12, 31)),
+    ],
+)
+def test_deadline_phrases(phrase, expected):
+    assert deadline_from_phrase(phrase, ISSUED).date == expected
+
+
+def test_year_rolled_over_says_so():
+    d = deadline_from_phrase("3月底前", ISSUED)
+    assert "按次年 2027 年理解" in d.note
+    assert deadline_from_phrase("12月底前", ISSUED).note is None
+
+
+def test_spring_festival_of_the_issue_year_and_make_up_days():
+    # 2026: holiday 02-15…02-23, Saturday 02-14 is a make-up working day (the package knows it)
+    assert deadline_from_phrase("春节前", dt.date(2026, 1, 5)).date == dt.date(2026, 2, 14)
+    assert deadline_from_phrase("2026年春节前", ISSUED).date == dt.date(2026, 2, 14)
+
+
+def test_working_days_follow_the_calendar_overrides():
+    cal = WorkCalendar([CalendarOverride(dt.date(2026, 11, 30), DayType.DAY_OFF)])
+    assert deadline_from_phrase("10个工作日内", ISSUED, cal).date == dt.date(2026, 12, 3)
+
+
+@pytest.mark.parametrize("phrase", ["12月前", "3月份完成"])
+def test_a_month_without_a_day_is_not_guessed(phrase):
+    d = deadline_from_phrase(phrase, ISSUED)
+    assert d.date is None and "没有写明具体日期" in d.note
+
+
+def test_relative_deadline_needs_the_issue_date():
+    d = deadline_from_phrase("一个月内", None)
+    assert d.date is None and "印发日期" in d.note
+
+
+def test_chinese_numerals_before_a_time_word_only():
+    assert cn_numerals("十二月十五日前") == "12月15日前"
+    assert cn_numerals("两个月内，二〇二七年底") == "2个月内，2027年底"
+    assert cn_numerals("一律按规定办理") == "一律按规定办理"
+    assert fold_text("１２ 月（十五）日") == "12月(十五)日"
+
+
+def test_several_phrases_in_order_and_no_reading_inside_a_longer_one():
+    found = find_deadlines("上半年内启动，12月15日前完成", ISSUED)
+    assert [(d.phrase, d.date) for d in found] == [
+        ("上半年内", dt.date(2027, 6, 30)),
+        ("12月15日前", dt.date(2026, 12, 15)),
+    ]
+    assert deadline_from_phrase("抓紧推进", ISSUED) is None

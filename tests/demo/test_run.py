@@ -7,7 +7,10 @@ import openpyxl
 import pytest
 from rich.console import Console
 
+from ledger_tools.core.minutes import NOTE
+from ledger_tools.core.model import Status
 from ledger_tools.demo import run as demo
+from ledger_tools.demo.minutes import SOURCE_NAME, TITLE
 from ledger_tools.demo.sample import REFERENCE_DATE
 from ledger_tools.jobs import validate
 from ledger_tools.sheets.ledger import schema as sc
@@ -15,6 +18,7 @@ from ledger_tools.sheets.ledger.data import read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
 
 PERIOD = "2026-11"
+MINUTES_FILE = f"{TITLE}.docx"
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +50,8 @@ def test_the_two_mistaken_forms_are_returned_annotated_and_the_rest_merged(cycle
         assert code in printed
     wb = openpyxl.load_workbook(out / "退回" / sorted(annotated)[0])
     assert wb.sheetnames[0] == "问题清单"
-    assert len(list(data.table(sc.IMPORTS).rows())) == len(
-        issued
-    )  # every file logged, merged or not
+    logged = [r for r in data.table(sc.IMPORTS).rows() if r.get("file") != MINUTES_FILE]
+    assert len(logged) == len(issued)  # every file logged, merged or not
 
 
 def test_every_paper_of_the_month_is_written(cycle):
@@ -72,3 +75,22 @@ def test_the_ledger_after_the_cycle_is_consistent_and_records_the_month(cycle):
     assert [i for i in data.items if i.assigned == REFERENCE_DATE]  # the instruction was assigned
     snapshots = openpyxl.load_workbook(ledger, read_only=True)[sc.SNAPSHOTS.name]
     assert PERIOD in {str(row[0]) for row in snapshots.iter_rows(min_row=2, values_only=True)}
+
+
+def test_the_cycle_starts_from_the_minutes_previewed_then_imported(cycle):
+    out, _ledger, data, printed = cycle
+    assert (out / MINUTES_FILE).exists() and (out / "纪要导入预览.xlsx").exists()
+    preview = openpyxl.load_workbook(out / "纪要导入预览.xlsx", read_only=True)
+    assert preview.sheetnames[:3] == ["拟交办事项", "未列入交办", "待核对"]
+    imported = sorted(
+        (i for i in data.items if i.source_name == SOURCE_NAME), key=lambda i: i.id or ""
+    )
+    assert [i.id for i in imported] == [f"2026-CW13-{n:02d}" for n in range(1, 11)]
+    assert {i.status for i in imported} == {Status.PENDING_ASSIGNMENT}
+    assert {i.note for i in imported} == {NOTE}
+    (row,) = [r for r in data.table(sc.IMPORTS).rows() if r.get("file") == MINUTES_FILE]
+    assert row.get("result") == "已导入" and row.get("items") == 10
+    lines = printed.splitlines()
+    first = next(n for n, line in enumerate(lines) if "读取会议纪要" in line)
+    assert "生成示例台账" in lines[first - 1]  # right after the sample ledger is built
+    assert "拟交办 10 个事项" in lines[first] and "10 个事项追加到台账" in lines[first + 1]

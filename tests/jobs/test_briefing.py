@@ -124,6 +124,7 @@ def test_every_count_of_every_sheet_matches_the_ledger(sample_brief):
         "通报",
         "分领导",
         "分单位",
+        "分科室",
         "逾期事项",
         "临期事项",
         "长期事项报送",
@@ -132,6 +133,11 @@ def test_every_count_of_every_sheet_matches_the_ledger(sample_brief):
         "扣分意见",
         "趋势",
     ]
+    by_section = {}
+    for row in wb["分科室"].iter_rows(min_row=4, values_only=True):
+        by_section[row[0]] = by_section.get(row[0], 0) + 1
+    expected = items["承办科室"].fillna("").map(lambda s: s.strip() or "（未填写承办科室）")
+    assert by_section == expected.value_counts().to_dict()
 
     status = items["办理状态"].value_counts().to_dict()
     alert = items["督办预警"].value_counts().to_dict()
@@ -425,12 +431,12 @@ def test_every_sheet_is_set_up_for_a4_landscape_printing(ledger, tmp_path):
             for n in sorted(z.namelist())
             if re.match(r"xl/worksheets/sheet\d+\.xml$", n)
         ]
-    assert len(sheets) == 10
+    assert len(sheets) == 11
     titles = re.findall(
         r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">([^<]+)<', workbook
     )
     assert {int(i) for i, _ in titles} == set(
-        range(1, 10)
+        range(1, 11)
     )  # every list sheet repeats its header row
     assert all(ref.endswith("!$3:$3") for _, ref in titles)
     for xml in sheets:

@@ -38,7 +38,7 @@ def test_summary_and_evidence_agree_and_the_ledger_is_untouched(ledger, tmp_path
     result = scoring.run(ledger, 2026, tmp_path / "扣分建议.xlsx", AS_OF)
     assert sha(ledger) == digest
     wb = openpyxl.load_workbook(result.out)
-    assert wb.sheetnames == ["扣分汇总", "扣分依据"]
+    assert wb.sheetnames == ["扣分汇总", "扣分依据", "东城区人民政府", "西山县人民政府"]
     summary = _rows(wb["扣分汇总"])
     assert summary[-1]["单位名称"] == "合计" and summary[-1]["拟扣分合计"] == result.total
     by_unit = {r["单位名称"]: r for r in summary[:-1]}
@@ -84,11 +84,13 @@ def test_confidential_text_stays_out_unless_included(ledger, tmp_path):
 def test_print_setup_of_both_sheets(ledger, tmp_path):
     result = scoring.run(ledger, 2026, tmp_path / "a.xlsx", AS_OF)
     with zipfile.ZipFile(result.out) as z:
-        for n in ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"):
+        sheets = [n for n in z.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)]
+        assert len(sheets) == 2 + len(result.referrals) == 4  # the evidence sheets print too
+        for n in sheets:
             xml = z.read(n).decode()
             assert '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>' in xml
             assert "第 &amp;P 页 共 &amp;N 页" in xml
-        assert len(re.findall("_xlnm.Print_Titles", z.read("xl/workbook.xml").decode())) == 2
+        assert len(re.findall("_xlnm.Print_Titles", z.read("xl/workbook.xml").decode())) == 4
 
 
 def test_a_year_not_started_has_nothing_and_the_cut_off_defaults_to_the_years_end(ledger, tmp_path):
@@ -117,3 +119,27 @@ def test_cli_score(ledger, tmp_path):
     assert "东城区人民政府" in r.output and "合计" in r.output and out.exists()
     r = CliRunner().invoke(cli, ["score", str(ledger), "--year", "26", "--out", str(out)])
     assert r.exit_code == 2
+
+
+def test_referral_evidence_gives_each_escalated_or_false_item_its_whole_history(ledger, tmp_path):
+    result = scoring.run(ledger, 2026, tmp_path / "a.xlsx", AS_OF)
+    wb = openpyxl.load_workbook(result.out)
+    east = _rows(wb["东城区人民政府"])
+    assert "移送问责" in wb["东城区人民政府"]["A1"].value
+    escalated = {
+        d.item_id
+        for d in result.deductions
+        if d.unit == "东城区人民政府" and d.reason.value in ("逾期未落实", "报送不实")
+    }
+    assert {r["事项编号"] for r in east} == escalated and "2026-CW12-01" in escalated
+    east = [r for r in east if r["事项编号"] == "2026-CW12-01"]  # overdue after 2 reminders
+    kinds = [(r["类别"], r["日期"].date() if r["日期"] else None) for r in east]
+    assert kinds[0] == ("依据", None)
+    assert ("催办", dt.date(2026, 10, 22)) in kinds and ("催办", dt.date(2026, 11, 3)) in kinds
+    assert any(k == "报送" for k, _ in kinds)
+    dates = [d for k, d in kinds[1:]]
+    assert dates == sorted(dates)  # one history in date order
+    west = _rows(wb["西山县人民政府"])
+    assert any("报送不实" in (r["内容"] or "") for r in west if r["类别"] == "依据")
+    # units with deductions of other kinds only (missed reports) get no evidence sheet
+    assert {u.unit for u in result.referrals} == {"东城区人民政府", "西山县人民政府"}

@@ -13,18 +13,10 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import xlsxwriter
-
 from ledger_tools.core.minutes import MinutesReading
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.documents.notices import (
-    Column,
-    ListSheet,
-    _Formats,
-    _list_sheet,
-    _notes_sheet,
-)
-from ledger_tools.sheets.files import atomic_output, check_not_open
+from ledger_tools.sheets.documents.notices import Column, ListSheet, write_list_workbook
+from ledger_tools.sheets.files import check_not_open
 
 __all__ = ["preview_target", "write_preview"]
 
@@ -149,17 +141,5 @@ def _sheets(reading: MinutesReading) -> list[ListSheet]:
 
 def write_preview(path: Path, reading: MinutesReading, notes: Sequence[str]) -> Path:
     """Write the review workbook atomically (an open copy in Excel/WPS is refused as busy)."""
-    path = Path(path)
     title = f"纪要导入预览：{reading.source_name or reading.title or '会议纪要'}"
-    with atomic_output(path) as tmp:
-        wb = xlsxwriter.Workbook(
-            str(tmp),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-        )
-        wb.set_properties({"title": title})
-        fm = _Formats(wb)
-        for sheet in _sheets(reading):
-            _list_sheet(wb, fm, sheet)
-        _notes_sheet(wb, fm, title, notes)
-        wb.close()
-    return path
+    return write_list_workbook(Path(path), _sheets(reading), title=title, notes=notes)

@@ -152,9 +152,15 @@ def _notes_sheet(wb: xlsxwriter.Workbook, fm: _Formats, title: str, notes: Seque
 
 
 def write_list_workbook(
-    path: Path, sheet: ListSheet, *, title: str, notes: Sequence[str], author: str = ""
+    path: Path,
+    sheets: ListSheet | Sequence[ListSheet],
+    *,
+    title: str,
+    notes: Sequence[str],
+    author: str = "",
 ) -> Path:
-    """A list sheet (header row 1, frozen, filtered, print-ready) and a 说明 sheet after it."""
+    """List sheets in the order given (header row 1, frozen, filtered, print-ready), then a 说明
+    sheet: one list (a reminder checklist) or several (the minutes preview) look alike."""
     with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(
             str(tmp),
@@ -162,7 +168,8 @@ def write_list_workbook(
         )
         wb.set_properties({"title": title, "author": author})
         fm = _Formats(wb)
-        _list_sheet(wb, fm, sheet)
+        for sheet in [sheets] if isinstance(sheets, ListSheet) else sheets:
+            _list_sheet(wb, fm, sheet)
         _notes_sheet(wb, fm, title, notes)
         wb.close()
     return Path(path)

@@ -40,8 +40,9 @@ SET = Settings()
 PARTS = {
     "brief-通报.xml": "xl/worksheets/sheet1.xml",
     "brief-分单位.xml": "xl/worksheets/sheet3.xml",
-    "brief-逾期事项.xml": "xl/worksheets/sheet4.xml",
-    "brief-扣分意见.xml": "xl/worksheets/sheet9.xml",
+    "brief-分科室.xml": "xl/worksheets/sheet4.xml",
+    "brief-逾期事项.xml": "xl/worksheets/sheet5.xml",
+    "brief-扣分意见.xml": "xl/worksheets/sheet10.xml",
     "brief-workbook.xml": "xl/workbook.xml",
     "brief-chart-办结率.xml": "xl/charts/chart2.xml",
     "brief-styles.xml": "xl/styles.xml",
@@ -61,6 +62,7 @@ def _item(n: int, **over) -> Item:
         deadline=D(2026, 12, 31),
         assigned=D(2026, 9, 22),
         lead_unit="东城区人民政府",
+        section="综合一科",
         latest_progress="已完成方案编制，正在组织实施。",
     )
     base.update(over)
@@ -70,7 +72,13 @@ def _item(n: int, **over) -> Item:
 def _briefing() -> briefing.Briefing:
     items = [
         _item(1, deadline=D(2026, 10, 15), co_units=["市财政局"]),
-        _item(2, deadline=D(2026, 12, 2), lead_unit="西山县人民政府", leader="王副市长"),
+        _item(
+            2,
+            deadline=D(2026, 12, 2),
+            lead_unit="西山县人民政府",
+            leader="王副市长",
+            section="综合二科",
+        ),
         _item(3, status=Status.DONE, done_date=D(2026, 11, 12)),
         _item(
             4,
@@ -85,12 +93,14 @@ def _briefing() -> briefing.Briefing:
             matter="涉密内容",
             deadline=D(2026, 11, 10),
             lead_unit="西山县人民政府",
+            section="综合二科",
         ),
         _item(
             6,
             closed_date=D(2026, 11, 5),
             done_date=D(2026, 10, 30),
             verification=Verification.FALSE_REPORT,
+            section=None,  # 承办科室 left blank: listed under 「（未填写承办科室）」
         ),
     ]
     reports = [

@@ -12,7 +12,12 @@ import pytest
 from ledger_tools.core import scoring
 from ledger_tools.core.model import Item, Settings
 from ledger_tools.errors import LedgerBusy
-from ledger_tools.sheets.documents.scores import SHEET_EVIDENCE, SHEET_SUMMARY, write_scores
+from ledger_tools.sheets.documents.scores import (
+    SHEET_EVIDENCE,
+    SHEET_SUMMARY,
+    referral_sheet_name,
+    write_scores,
+)
 
 AS_OF = dt.date(2026, 12, 31)
 DEDUCTIONS = [
@@ -99,3 +104,16 @@ def test_a_workbook_open_in_excel_is_busy_and_stays(tmp_path):
     with pytest.raises(LedgerBusy):
         _write(path)
     assert path.read_bytes() == b"old"
+
+
+def test_referral_sheet_names_are_safe_and_unique_for_excel():
+    taken = {"扣分汇总", "扣分依据"}
+    long = "市" + "很长的名字" * 10 + "局"
+    first = referral_sheet_name(long, taken)
+    second = referral_sheet_name(long, taken)
+    assert len(first) == 31 and len(second) <= 31 and first != second and second.endswith("(2)")
+    assert referral_sheet_name("甲[乙]:丙*?/\\", taken) == "甲_乙__丙____"
+    assert referral_sheet_name("'扣分汇总'", taken) == "扣分汇总(2)"
+    assert (
+        referral_sheet_name("Abc", taken) == "Abc" and referral_sheet_name("aBC", taken) == "aBC(2)"
+    )
