@@ -44,7 +44,6 @@ __all__ = [
     "Snapshot",
     "Tally",
     "UnitRow",
-    "cn_date",
     "cn_month",
     "compute",
     "default_as_of",
