@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from ledger_tools.core import rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import PLACEHOLDER, for_circulation
-from ledger_tools.core.dates import cn_date
 from ledger_tools.core.model import (
     Alert,
     Extension,
