@@ -27,7 +27,8 @@ from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents import briefing as brief_writer
 from ledger_tools.sheets.documents import word as docx_render
 from ledger_tools.sheets.documents.templates import template_path
-from ledger_tools.sheets.files import Staging, check_not_open, output_dir
+from ledger_tools.sheets.files import check_not_open, output_dir
+from ledger_tools.sheets.staging import Staging
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger import sheet_patch
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean

@@ -11,6 +11,7 @@ import pytest
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
 from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.ledger.lock import lock_path
 from tests.builders import add_data_bar, add_image, item, ledger_by_xlsxwriter, make_ledger, sha
 
 
@@ -71,7 +72,8 @@ def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
     with pytest.raises(WouldLoseData) as e:
         _touch_and_save(path)
     assert sha(path) == digest
-    assert not (tmp_path / BACKUP_DIR).exists() or not any((tmp_path / BACKUP_DIR).iterdir())
+    # no backup and no temporary file: 台账备份 holds the run lock's file only
+    assert [p.name for p in (tmp_path / BACKUP_DIR).iterdir()] == [lock_path(path).name]
     assert "拒绝保存" in str(e.value)
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == ["台账.xlsx"]
 

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from ledger_tools.errors import LedgerBusy
+from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.lock import RunLock, lock_path, refuse_if_open_elsewhere
 from tests.builders import item, make_ledger
@@ -52,11 +53,17 @@ def test_a_second_run_waits_for_the_lock_then_gives_up(ledger):
         holder.wait()
 
 
-def test_lock_file_is_beside_the_ledger_and_not_a_workbook(ledger):
+def test_the_lock_file_and_the_temporary_save_are_in_the_backup_folder_not_beside_the_ledger(
+    ledger,
+):
+    """On Windows a leading dot hides nothing: the clerk sees only the ledger and 台账备份."""
+    before = sorted(os.listdir(ledger.parent))
     _touch_and_save(ledger)
-    names = os.listdir(ledger.parent)
-    assert f".{ledger.name}.ledger-lock" in names
-    assert lock_path(ledger) == ledger.parent / f".{ledger.name}.ledger-lock"
+    assert sorted(os.listdir(ledger.parent)) == sorted({*before, BACKUP_DIR})
+    assert lock_path(ledger) == ledger.parent / BACKUP_DIR / f"{ledger.name}.lock"
+    backup_names = os.listdir(ledger.parent / BACKUP_DIR)
+    assert lock_path(ledger).name in backup_names
+    assert not [n for n in backup_names if n.startswith(".~")]  # the temporary file is gone
 
 
 def test_the_lock_is_exclusive_until_released(ledger):
