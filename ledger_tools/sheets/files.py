@@ -67,13 +67,16 @@ __all__ = [
 EXCEL_PATH_LIMIT = 218
 STAGING_PREFIX = ".~ledger-"  # the staging folders (``staging``): their final target is checked
 
-_long_paths: ContextVar[list[str] | None] = ContextVar("long_paths", default=None)
+_long_paths: ContextVar[tuple[list[str], Callable[[str], None] | None] | None] = ContextVar(
+    "long_paths", default=None
+)
 
 
 def _note_long_path(path: Path) -> None:
-    sink = _long_paths.get()
-    if sink is None or any(part.startswith(STAGING_PREFIX) for part in Path(path).parts[:-1]):
+    watch = _long_paths.get()
+    if watch is None or any(part.startswith(STAGING_PREFIX) for part in Path(path).parts[:-1]):
         return
+    sink, tell = watch
     full = os.path.abspath(path)
     if len(full) > EXCEL_PATH_LIMIT:
         message = (
@@ -82,18 +85,21 @@ def _note_long_path(path: Path) -> None:
         )
         if message not in sink:
             sink.append(message)
+            if tell is not None:
+                tell(message)
 
 
 @contextlib.contextmanager
-def long_path_warnings() -> Iterator[list[str]]:
+def long_path_warnings(tell: Callable[[str], None] | None = None) -> Iterator[list[str]]:
     """Collect, for the face, a warning for each output whose path Excel cannot open.
 
-    A face opens it around a command and prints what it holds; every output is checked before
-    it is written (``check_not_open``), in this process, so a job neither prints nor needs a
+    A face opens it around a command; ``tell`` (the face's printer) hears each warning when it
+    arises, before that file is written. Every output is checked before it is written
+    (``check_not_open``, in the command's own process), so a job neither prints nor needs a
     field for it. Outside the block nothing is collected.
     """
     sink: list[str] = []
-    token = _long_paths.set(sink)
+    token = _long_paths.set((sink, tell))
     try:
         yield sink
     finally:

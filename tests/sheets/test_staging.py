@@ -37,6 +37,7 @@ def _stage(out: Path, names: dict[str, bytes]) -> Staging:
     return staging
 
 
+@pytest.mark.posix_only
 def test_staged_files_appear_together_and_the_staging_folder_goes(tmp_path, umask_022):
     with _stage(tmp_path, {"a.docx": b"A", "b.docx": b"B"}) as staging:
         moved = staging.publish()

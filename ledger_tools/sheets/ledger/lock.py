@@ -15,9 +15,14 @@ file says, the user.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+with warnings.catch_warnings():
+    # Where neither flock nor msvcrt exists, filelock falls back to a soft lock and says so in
+    # English on stderr at import; the lock still keeps two runs apart.
+    warnings.simplefilter("ignore")
+    from filelock import FileLock, Timeout
 
 from ledger_tools.errors import LedgerBusy, UsageError, os_reason
 from ledger_tools.sheets.ledger.backups import BACKUP_DIR

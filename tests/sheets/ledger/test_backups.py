@@ -71,7 +71,10 @@ def test_a_ledger_whose_name_extends_another_keeps_its_backups(tmp_path):
     assert backups_of(longer) == theirs and len(backups_of(short)) == 1
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+@pytest.mark.posix_only
+@pytest.mark.skipif(
+    getattr(os, "geteuid", lambda: -1)() == 0, reason="root ignores folder permissions"
+)
 def test_a_backup_that_cannot_be_written_says_so_in_chinese(ledger):
     folder = ledger.parent / BACKUP_DIR
     folder.mkdir()

@@ -2,6 +2,7 @@
 backup, atomic save. Each step's own behaviour is tested beside its module (test_lock,
 test_loss_guard, test_backups); here, that LedgerFile runs them at the right moments."""
 
+import errno
 import os
 import stat
 
@@ -85,6 +86,7 @@ def _mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.mark.posix_only
 @pytest.mark.parametrize("mode", [0o664, 0o640, 0o600])
 def test_a_saved_ledger_keeps_the_mode_it_had(ledger, umask, mode):
     umask(0o077)  # the strictest umask must not narrow a shared ledger either
@@ -126,3 +128,22 @@ def test_values_first_still_refuses_a_ledger_open_in_excel(ledger):
     (ledger.parent / f"~${ledger.name}").write_text("x")
     with pytest.raises(LedgerBusy):
         LedgerFile(ledger, writable=True, values_first=True).__enter__()
+
+
+def test_a_ledger_held_open_by_another_program_is_busy_and_untouched(ledger, monkeypatch):
+    """Windows: replacing a ledger another program holds open fails (WinError 32) every time."""
+    digest = sha(ledger)
+
+    def replace(src, dst):
+        e = PermissionError(errno.EACCES, "The process cannot access the file", str(dst))
+        e.winerror = 32
+        raise e
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr("ledger_tools.sheets.files.REPLACE_RETRY_SECONDS", 0.3)
+    with pytest.raises(LedgerBusy) as caught:
+        _touch_and_save(ledger)
+    assert caught.value.exit_code == 3 and ledger.name in str(caught.value)
+    monkeypatch.undo()
+    assert sha(ledger) == digest
+    assert not [p for p in (ledger.parent / BACKUP_DIR).iterdir() if p.name.startswith(".~")]

@@ -110,3 +110,25 @@ def test_an_owner_file_is_refused_naming_it(ledger, owner):
     with pytest.raises(LedgerBusy) as e:
         refuse_if_open_elsewhere(ledger)
     assert owner in str(e.value) and "请先保存并关闭台账" in str(e.value)
+
+
+def test_the_message_names_the_program_and_the_user(ledger):
+    user = "张晓明".encode("utf-16-le")
+    data = bytes([6]) + "张晓明".encode("gbk").ljust(53, b" ") + (3).to_bytes(2, "little") + user
+    (ledger.parent / "~$台账.xlsx").write_bytes(data)
+    with pytest.raises(LedgerBusy, match="正在被 张晓明 用 Excel 或 WPS 打开"):
+        refuse_if_open_elsewhere(ledger)
+
+
+def test_wps_on_linux_is_recognised(ledger):
+    (ledger.parent / ".~台账.xlsx").write_bytes(b"")
+    with pytest.raises(LedgerBusy, match="正在被 WPS 打开"):
+        _touch_and_save(ledger)
+
+
+def test_another_workbooks_owner_file_does_not_refuse_the_ledger(tmp_path):
+    """``~$台账.xlsx`` beside 督查台账.xlsx while a colleague has 台账.xlsx open: not ours."""
+    ledger = make_ledger(tmp_path / "督查台账.xlsx", [item()])
+    make_ledger(tmp_path / "台账.xlsx", [item()])
+    (tmp_path / "~$台账.xlsx").write_bytes(b"owner")
+    assert _touch_and_save(ledger) is not None  # saved, with a backup
