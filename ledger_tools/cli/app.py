@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import click
 
-from ledger_tools.cli import document_cmds, intake_cmds, ledger_cmds, minutes_cmds
-from ledger_tools.cli.base import (
-    CONTEXT,
-    ChineseGroup,
-)
+from ledger_tools.cli import bundle_cmds, document_cmds, intake_cmds, ledger_cmds, minutes_cmds
+from ledger_tools.cli.base import CONTEXT, ChineseGroup, safe_console
 
 
 @click.group("ledger", cls=ChineseGroup, context_settings=CONTEXT)
@@ -41,12 +38,17 @@ for _command in (
     document_cmds.remind_cmd,
     document_cmds.sample_cmd,
     minutes_cmds.minutes_cmd,
+    bundle_cmds.bundle_cmd,
 ):
     cli.add_command(_command)
 
 
 def main() -> None:
-    """The console script: ChineseGroup.main turns click's errors into Chinese and exit codes."""
+    """The console script: ChineseGroup.main turns click's errors into Chinese and exit codes.
+
+    The streams are made safe first, so that no Chinese text ends a run on a GBK console.
+    """
+    safe_console()
     cli.main(prog_name="ledger")
 
 

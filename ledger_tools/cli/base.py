@@ -1,5 +1,9 @@
-"""What every `ledger` command shares: click's own words in Chinese, option parsing, and the
-mapping of every error to a Chinese message and an exit code (SPEC §7).
+"""What every `ledger` command shares: the console, option parsing, and the mapping of every
+error to a Chinese message and an exit code (SPEC §7). click's own words: click_text.py.
+
+The console never crashes on a character it cannot show: a Chinese Windows console or a
+redirected stdout encodes in GBK (cp936), so ``safe_console`` makes both streams replace what
+GBK lacks, and our own text keeps to GBK (rich draws its tables in ASCII on a non-UTF stream).
 
 Kept apart from cli.py so that the commands read as a list: arguments in, one job, its result
 printed.
@@ -23,9 +27,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ledger_tools.cli.click_text import ChineseCommand, chinese_help_option, tidy
 from ledger_tools.core import dates
 from ledger_tools.core.findings import Finding, Severity
 from ledger_tools.errors import LedgerError, os_reason
+from ledger_tools.sheets.files import long_path_warnings
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -35,113 +41,16 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-# --- Chinese face for click's own words ------------------------------------------------------
-
-# click passes every message of its own through gettext (``_`` and ``ngettext`` in each of its
-# modules); supplying the catalogue there covers the messages the regexes of a post-processor
-# would miss, and a message click adds later falls back to English instead of to garbage.
-_CLICK_TEXT = {
-    "Usage:": "用法：",
-    "Options": "选项",
-    "Commands": "命令",
-    "required": "必填",
-    "default: {default}": "默认：{default}",
-    "(dynamic)": "（动态）",
-    "env var: {var}": "环境变量：{var}",
-    "Show the version and exit.": "显示版本并退出。",
-    "Show this message and exit.": "显示本帮助并退出。",
-    "Aborted!": "已取消。",
-    "Error: {message}": "错误：{message}",
-    "Try '{command} {option}' for help.": "可用 {command} {option} 查看说明。",
-    "Missing command.": "缺少命令。可用 ledger -h 查看全部命令。",
-    "Missing argument": "缺少参数",
-    "Missing option": "缺少选项",
-    "Missing parameter": "缺少参数",
-    "Missing {param_type}": "缺少{param_type}",
-    "Missing parameter: {param_name}": "缺少参数：{param_name}",
-    "Invalid value for {param_hint}: {message}": "参数 {param_hint} 的值无效：{message}",
-    "Invalid value: {message}": "值无效：{message}",
-    "No such option {name!r}.": "没有这个选项：{name}。",
-    "No such command {name!r}.": "没有这个命令：{name}。可用 ledger -h 查看全部命令。",
-    "Did you mean {possibility}?": "是不是要写 {possibility}？",
-    "(Did you mean one of: {possibilities}?)": "（是不是要写其中之一：{possibilities}？）",
-    "Got unexpected extra argument ({args})": "多余的参数：{args}。如路径中有空格，请用引号括起来。",
-    "Got unexpected extra arguments ({args})": "多余的参数：{args}。如路径中有空格，请用引号括起来。",
-    "Option {name!r} requires an argument.": "选项 {name} 需要一个值。",
-    "Option {name!r} requires {nargs} arguments.": "选项 {name} 需要 {nargs} 个值。",
-    "Option {name!r} does not take a value.": "选项 {name} 不需要值。",
-    "Argument {name!r} takes {nargs} values.": "参数 {name} 需要 {nargs} 个值。",
-    "{value!r} is not a valid {number_type}.": "「{value}」不是有效的数字。",
-    "{value} is not in the range {range}.": "{value} 不在允许的范围（{range}）内。",
-    "{value!r} is not {choice}.": "「{value}」不是 {choice}。",
-    "{value!r} is not one of {choices}.": "「{value}」不是以下之一：{choices}。",
-    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
-    "{name} {filename!r} does not exist.": "{name}「{filename}」不存在。",
-    "{name} {filename!r} is a file.": "{name}「{filename}」是文件。",
-    "{name} {filename!r} is a directory.": "{name}「{filename}」是文件夹。",
-    "{name} {filename!r} is not readable.": "{name}「{filename}」无法读取。",
-    "{name} {filename!r} is not writable.": "{name}「{filename}」无法写入。",
-    "file": "文件",
-    "directory": "文件夹",
-    "path": "路径",
-}
-
-
-def _gettext(message: str) -> str:
-    return _CLICK_TEXT.get(message, message)
-
-
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    return _gettext(singular if n == 1 else plural)
-
-
-for _module in (
-    click.core,
-    click.decorators,
-    click.exceptions,
-    click.formatting,
-    click.parser,
-    click.termui,
-    click.types,
-):
-    if hasattr(_module, "_"):
-        _module._ = _gettext  # type: ignore[attr-defined]  # click's private gettext alias
-    if hasattr(_module, "ngettext"):
-        _module.ngettext = _ngettext  # type: ignore[attr-defined]
-
-_QUOTED = re.compile(r"'([^'\s]+)'")
-
-
-def _tidy(message: str) -> str:
-    """Drop click's ASCII quotes around option names and end a Chinese sentence in 。"""
-    message = _QUOTED.sub(r"\1", message.strip()).replace("。 ", "。")
-    return message[:-1] + "。" if message.endswith(".") else message
-
-
-class ChineseHelpFormatter(click.HelpFormatter):
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="用法：")
-
-    def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{heading}：\n")
-
-
-click.Context.formatter_class = ChineseHelpFormatter
-
-
-def _chinese_help_option(self, ctx):
-    option = click.Command.get_help_option(self, ctx)
-    if option is not None:
-        option.help = "显示本帮助并退出。"
-    return option
-
-
-class ChineseCommand(click.Command):
-    get_help_option = _chinese_help_option
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("options_metavar", "[选项]")
-        super().__init__(*args, **kwargs)
+def safe_console() -> None:
+    """Make stdout and stderr replace what their encoding lacks instead of raising
+    UnicodeEncodeError (cp936 on a Chinese Windows, whatever a pipe or a file was given)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a closed or detached stream: nothing to print to
+                pass
 
 
 class ChineseGroup(click.Group):
@@ -152,7 +61,7 @@ class ChineseGroup(click.Group):
     """
 
     command_class = ChineseCommand
-    get_help_option = _chinese_help_option
+    get_help_option = chinese_help_option
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
@@ -176,10 +85,10 @@ class ChineseGroup(click.Group):
             sys.exit(EXIT_OK)
         except click.UsageError as e:
             hint = f"\n{e.ctx.get_usage()}\n可用 -h 查看说明。" if e.ctx else ""
-            err_console.print(f"[bold red]用法错误：[/]{escape(_tidy(e.format_message()) + hint)}")
+            err_console.print(f"[bold red]用法错误：[/]{escape(tidy(e.format_message()) + hint)}")
             sys.exit(EXIT_USAGE)
         except click.ClickException as e:
-            err_console.print(f"[bold red]错误：[/]{escape(_tidy(e.format_message()))}")
+            err_console.print(f"[bold red]错误：[/]{escape(tidy(e.format_message()))}")
             sys.exit(e.exit_code)
         except click.exceptions.Abort:
             err_console.print("已取消。")
@@ -313,6 +222,10 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _warn_long_path(message: str) -> None:
+    err_console.print(f"[yellow]注意：[/]{escape(message)}")
+
+
 def guarded(fn):
     """Map our errors to exit codes with a Chinese message; hide tracebacks of internal bugs.
 
@@ -323,7 +236,8 @@ def guarded(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            code = fn(*args, **kwargs)
+            with long_path_warnings(_warn_long_path):
+                code = fn(*args, **kwargs)
         except LedgerError as e:
             err_console.print(f"[bold red]错误：[/]{escape(str(e))}")
             sys.exit(e.exit_code)

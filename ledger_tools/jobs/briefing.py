@@ -29,12 +29,13 @@ from ledger_tools.sheets.documents import briefing as brief_writer
 from ledger_tools.sheets.documents import word as docx_render
 from ledger_tools.sheets.documents.tables import weights_note
 from ledger_tools.sheets.documents.templates import template_path
-from ledger_tools.sheets.files import Staging, check_not_open, output_dir
+from ledger_tools.sheets.files import check_not_open, output_dir
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger import sheet_patch
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Table, cell_value
+from ledger_tools.sheets.staging import Staging
 from ledger_tools.sheets.workers import in_background
 
 __all__ = ["BriefResult", "NARRATIVE_TEMPLATE", "DOCX_TEMPLATE", "FILTERS", "run", "resolve_as_of"]

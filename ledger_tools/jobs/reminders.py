@@ -25,10 +25,11 @@ from ledger_tools.core.model import Alert, Reminder, ReminderMethod, Settings, U
 from ledger_tools.sheets.documents.notices import Column, ListSheet, write_list_workbook
 from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.documents.word import render_docx
-from ledger_tools.sheets.files import Staging, output_dir, safe_filename
+from ledger_tools.sheets.files import output_dir, safe_filename
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.staging import Staging
 
 __all__ = [
     "CHECKLIST",

@@ -3,20 +3,24 @@
 Every output (forms, notices, briefings, lists, reports, returned copies, a new ledger, the
 ledger's own save) is written the same way:
 
-- to a temporary file in the target's own folder (``os.replace`` is atomic only within one
-  volume), flushed and fsynced, then renamed over the target, and the folder fsynced; a crash
-  leaves either the old file or the whole new one, never half a file that looks complete;
+- to a temporary file on the target's own volume (``os.replace`` is atomic only within one
+  volume): beside the target, or in a folder the caller names (the ledger's goes into 台账备份,
+  so that a clerk never sees a file of ours beside the ledger), flushed and fsynced, then
+  renamed over the target, and the folder fsynced where the system can; a crash leaves either
+  the old file or the whole new one, never half a file that looks complete;
 - with the mode a plain new file gets (0666 less the umask): ``mkstemp`` makes 0600, which
   would keep colleagues on the shared folder out; a replaced file keeps its own mode;
-- an output that Excel, WPS or Word holds open (its owner file beside it) is refused as busy
-  before anything is written, and so is a replace that the system refuses because another
-  program holds the file (Windows);
+- an output that Excel, WPS or Word holds open (its owner file beside it, ``owners``) is refused
+  as busy before anything is written; a replace that Windows refuses because another program
+  holds the file (WinError 5/32) is retried for a moment, then refused as busy naming the file;
+- a path longer than Excel can open (218 characters) is reported to the face before writing
+  (``long_path_warnings``): the face prints it, the file is still written;
 - every ``OSError`` becomes a Chinese message naming the file and what to do: ``strerror`` is
   English whatever the locale.
 
 Output folders (``output_dir``), a command's one output workbook (``output_workbook``) and
 file names made from unit names or 文号 (``safe_filename``) live here too, so every command
-treats them alike.
+treats them alike. Many files published together: ``staging``.
 """
 
 from __future__ import annotations
@@ -25,57 +29,87 @@ import contextlib
 import errno
 import os
 import re
-import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
-from typing import TypeVar
 
 from ledger_tools.errors import LedgerBusy, LedgerError, UsageError, os_reason
-
-T = TypeVar("T")
+from ledger_tools.sheets.owners import OwnerFile, owner_files
+from ledger_tools.sheets.owners import check_not_open as _owner_check
 
 __all__ = [
-    "Staging",
+    "EXCEL_PATH_LIMIT",
+    "OwnerFile",
     "atomic_output",
     "check_not_open",
     "default_file_mode",
     "fsync_dir",
+    "long_path_warnings",
+    "mode_for",
     "output_dir",
     "output_workbook",
     "owner_files",
+    "refuse_folder_in_place",
+    "replace_file",
     "safe_filename",
     "unwritable",
     "write_atomically",
 ]
 
-# --- owner files of the programs that open our files -----------------------------------------
+# --- paths too long for Excel ----------------------------------------------------------------
+
+# Excel (and WPS, which follows it) cannot open or save a workbook whose full path is longer
+# than 218 characters: the file is written fine and then "cannot be found" by the clerk.
+EXCEL_PATH_LIMIT = 218
+STAGING_PREFIX = ".~ledger-"  # the staging folders (``staging``): their final target is checked
+
+_long_paths: ContextVar[tuple[list[str], Callable[[str], None] | None] | None] = ContextVar(
+    "long_paths", default=None
+)
 
 
-def owner_files(path: Path) -> list[Path]:
-    """Owner (lock) files that Excel, WPS or LibreOffice leave beside a file they have open.
+def _note_long_path(path: Path) -> None:
+    watch = _long_paths.get()
+    if watch is None or any(part.startswith(STAGING_PREFIX) for part in Path(path).parts[:-1]):
+        return
+    sink, tell = watch
+    full = os.path.abspath(path)
+    if len(full) > EXCEL_PATH_LIMIT:
+        message = (
+            f"{full} 的完整路径有 {len(full)} 个字符，超过 Excel/WPS 能打开的 {EXCEL_PATH_LIMIT} 个字符，"
+            "文件照常写入，但可能打不开。请把输出文件夹换到路径较短的位置（例如 D:\\督查），或缩短文件夹名称。"
+        )
+        if message not in sink:
+            sink.append(message)
+            if tell is not None:
+                tell(message)
 
-    Excel and WPS on Windows write ``~$name``, WPS on Linux ``.~name``, LibreOffice
-    ``.~lock.name#``.
+
+@contextlib.contextmanager
+def long_path_warnings(tell: Callable[[str], None] | None = None) -> Iterator[list[str]]:
+    """Collect, for the face, a warning for each output whose path Excel cannot open.
+
+    A face opens it around a command; ``tell`` (the face's printer) hears each warning when it
+    arises, before that file is written. Every output is checked before it is written
+    (``check_not_open``, in the command's own process), so a job neither prints nor needs a
+    field for it. Outside the block nothing is collected.
     """
-    path = Path(path)
-    name = path.name
-    candidates = [f"~${name}", f".~{name}", f".~lock.{name}#"]
-    if len(name) > 2:
-        candidates.append(f"~${name[2:]}")  # Word-style truncation seen with long names
-    return [path.with_name(c) for c in candidates if path.with_name(c).exists()]
+    sink: list[str] = []
+    token = _long_paths.set((sink, tell))
+    try:
+        yield sink
+    finally:
+        _long_paths.reset(token)
 
 
 def check_not_open(path: Path) -> None:
-    """An output that Word/Excel/WPS holds open would be overwritten under it: busy, retry later."""
-    owners = owner_files(path)
-    if owners:
-        raise LedgerBusy(
-            f"{path} 正在 Word/Excel/WPS 中打开（发现 {owners[0].name}）。"
-            "请先关闭该文件，再重新运行本命令。"
-        )
+    """Refuse (busy) an output that Word/Excel/WPS holds open; note a path Excel cannot open."""
+    _note_long_path(Path(path))
+    _owner_check(path)
 
 
 # --- modes and names -------------------------------------------------------------------------
@@ -91,7 +125,7 @@ def default_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _mode_for(target: Path) -> int:
+def mode_for(target: Path) -> int:
     """A replaced file keeps its own permission bits; a new one gets the plain default."""
     try:
         st = target.stat()
@@ -235,7 +269,10 @@ def output_workbook(out: Path, *, ledger: Path | None, what: str, example: str) 
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX); a no-op where folders cannot be opened."""
+    """Make a rename in ``folder`` durable (POSIX); a no-op on Windows, where a folder cannot
+    be opened (NTFS makes the rename durable itself), and wherever else the open fails."""
+    if os.name == "nt":
+        return
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -247,28 +284,42 @@ def fsync_dir(folder: Path) -> None:
 # --- the atomic write ------------------------------------------------------------------------
 
 
-def _refuse_folder_in_place(target: Path) -> None:
+def refuse_folder_in_place(target: Path) -> None:
     if target.is_dir():
         raise UsageError(
             f"无法写入 {target}：那里有一个同名的文件夹。请移走或改名该文件夹，再重新运行本命令。"
         )
 
 
-def _temp_beside(target: Path) -> Path:
+def _temp_in(folder: Path, target: Path) -> Path:
     try:
-        fd, name = tempfile.mkstemp(prefix=".~ledger-", suffix=target.suffix, dir=target.parent)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=target.suffix, dir=folder)
     except OSError as e:
         raise unwritable(target, e) from None
     os.close(fd)
     return Path(name)
 
 
-def _replace(source: Path, target: Path) -> None:
-    try:
-        os.replace(source, target)
-    except OSError as e:
-        _refuse_folder_in_place(target)
-        raise unwritable(target, e) from None
+# Word, Excel or WPS closing a file, an antivirus scan or the search indexer hold it for a
+# moment: a replace refused as held open is tried again for about two seconds before the
+# run is refused as busy (exit 3) naming the file.
+REPLACE_RETRY_SECONDS = 2.0
+_REPLACE_PAUSE = 0.1
+
+
+def replace_file(source: Path, target: Path) -> None:
+    deadline = time.monotonic() + REPLACE_RETRY_SECONDS
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except OSError as e:
+            if _held_open(e) and time.monotonic() < deadline:
+                time.sleep(_REPLACE_PAUSE)
+                continue
+            refuse_folder_in_place(target)
+            raise unwritable(target, e) from None
 
 
 def _already_there(target: Path) -> UsageError:
@@ -285,15 +336,21 @@ def _link_new(source: Path, target: Path) -> None:
     except OSError:  # a file system without hard links (FAT, some shares): rename, checked first
         if target.exists():
             raise _already_there(target) from None
-    _replace(source, target)
+    replace_file(source, target)
 
 
 @contextlib.contextmanager
 def atomic_output(
-    target: Path, *, mode: int | None = None, check_open: bool = True, exclusive: bool = False
+    target: Path,
+    *,
+    mode: int | None = None,
+    check_open: bool = True,
+    exclusive: bool = False,
+    temp_dir: Path | None = None,
 ) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; when the block ends normally, the file written
-    there replaces ``target`` (fsynced, with ``mode`` or the target's own / the default mode).
+    """Yield a temporary path beside ``target`` (or in ``temp_dir``, which must be on the same
+    volume, and is created if need be); when the block ends normally, the file written there
+    replaces ``target`` (fsynced, with ``mode`` or the target's own / the default mode).
 
     On any error the temporary file is removed and ``target`` is as it was. ``OSError`` raised
     inside the block (or wrapped by a dependency) or by the rename becomes a Chinese
@@ -303,13 +360,13 @@ def atomic_output(
     target = Path(target)
     if check_open:
         check_not_open(target)
-    _refuse_folder_in_place(target)
+    refuse_folder_in_place(target)
     if exclusive and target.exists():
         raise _already_there(target)
     if not target.parent.is_dir():
         output_dir(target.parent, "输出文件")
-    final_mode = mode if mode is not None else _mode_for(target)
-    tmp = _temp_beside(target)
+    final_mode = mode if mode is not None else mode_for(target)
+    tmp = _temp_in(Path(temp_dir) if temp_dir is not None else target.parent, target)
     try:
         try:
             yield tmp
@@ -324,7 +381,7 @@ def atomic_output(
         if exclusive:
             _link_new(tmp, target)
         else:
-            _replace(tmp, target)
+            replace_file(tmp, target)
         fsync_dir(target.parent)
     finally:
         with contextlib.suppress(OSError):
@@ -338,98 +395,3 @@ def write_atomically(
     with atomic_output(target, mode=mode) as tmp:
         write(tmp)
     return Path(target)
-
-
-# --- many files at once ----------------------------------------------------------------------
-
-_KEPT = ".replaced"  # inside the staging folder: the files publishing replaced, until it is done
-
-
-class Staging:
-    """A hidden folder inside the output folder where a run writes its files first.
-
-    Only when everything is written (and the ledger saved, where the command saves it) are the
-    files moved into place, all or none: a file that cannot be replaced (open in Word on
-    Windows) puts back the ones already moved, so the output folder is as it was.
-    """
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = Path(out_dir)
-        if not self.out_dir.is_dir():
-            output_dir(self.out_dir, "输出文件")
-        try:
-            self.dir = Path(tempfile.mkdtemp(prefix=".~ledger-", dir=self.out_dir))
-        except OSError as e:
-            raise unwritable(self.out_dir, e) from None
-
-    def __enter__(self) -> Staging:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def path(self, name: str) -> Path:
-        return self.dir / name
-
-    def _staged(self) -> list[Path]:
-        return sorted(p for p in self.dir.iterdir() if p.name != _KEPT)
-
-    def check(self) -> None:
-        """Refuse before anything is saved when a file to be replaced is open in Word/Excel/WPS."""
-        for staged in self._staged():
-            target = self.out_dir / staged.name
-            check_not_open(target)
-            _refuse_folder_in_place(target)
-
-    def publish(self) -> list[Path]:
-        """Move every staged file into the output folder (replacing files of the same name)."""
-        self.check()
-        done: list[tuple[Path, Path | None]] = []  # (target, the file it replaced, kept)
-        try:
-            for staged in self._staged():
-                target = self.out_dir / staged.name
-                with contextlib.suppress(OSError):
-                    os.chmod(staged, _mode_for(target))
-                kept = self._keep(target)
-                _replace(staged, target)
-                done.append((target, kept))
-        except BaseException:
-            self._put_back(done)
-            raise
-        fsync_dir(self.out_dir)
-        return [target for target, _ in done]
-
-    def publish_after(self, save: Callable[[], T]) -> T:
-        """``save()`` (the ledger's), then publish; what ``save`` returned.
-
-        An output open in Word/Excel/WPS refuses the run before the ledger is saved, and a
-        refused save publishes nothing: the ledger and the folder change together or not at all.
-        """
-        self.check()
-        saved = save()
-        self.publish()
-        return saved
-
-    def _keep(self, target: Path) -> Path | None:
-        """A second name for the file about to be replaced, so that it can be put back."""
-        if not target.exists():
-            return None
-        kept = self.dir / _KEPT / target.name
-        try:
-            kept.parent.mkdir(exist_ok=True)
-            try:
-                os.link(target, kept)
-            except OSError:  # no hard links on this file system: a copy
-                shutil.copy2(target, kept)
-        except OSError as e:
-            raise unwritable(target, e) from None
-        return kept
-
-    @staticmethod
-    def _put_back(done: list[tuple[Path, Path | None]]) -> None:
-        for target, kept in reversed(done):
-            with contextlib.suppress(OSError):
-                if kept is None:
-                    target.unlink()
-                else:
-                    os.replace(kept, target)

@@ -26,7 +26,7 @@ from ledger_tools.errors import UsageError
 from ledger_tools.jobs import forms, intake, refresh
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.annotate import annotate
-from ledger_tools.sheets.ledger.backups import BACKUP_DIR
+from ledger_tools.sheets.ledger.backups import backups_of
 from ledger_tools.sheets.returned.workbook import ReturnedSheet, ReturnedWorkbook
 from tests.builders import (
     AS_OF,
@@ -155,7 +155,7 @@ def test_a_clean_form_merges_into_every_sheet_in_one_save(env):
 
     result = intake.merge(env.ledger, [path], AS_OF, now=dt.datetime(2026, 11, 20, 15, 30))
     assert result.exit_code == 0 and result.saved and result.reports_merged == 3
-    assert len(list((env.ledger.parent / BACKUP_DIR).iterdir())) == 1  # one save
+    assert len(backups_of(env.ledger)) == 1  # one save
 
     done = item_row(env.ledger, REGULAR)
     assert done["办理状态"] == "已办结" and done["办结日期"].date() == dt.date(2026, 11, 18)
@@ -216,7 +216,7 @@ def test_a_batch_is_written_once_and_a_rejected_file_does_not_stop_the_others(en
     }
     assert result.exit_code == 1 and result.reports_merged == 4
     assert "与本次的 东城区.xlsx 完全相同" in only(result, "F007").message
-    assert len(list((env.ledger.parent / BACKUP_DIR).iterdir())) == 1
+    assert len(backups_of(env.ledger)) == 1
     assert {r["结果"] for r in ledger_rows(env.ledger, "导入记录")} == {
         "已合并",
         "已退回",

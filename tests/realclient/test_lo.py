@@ -13,6 +13,9 @@ from ledger_tools.sheets.returned.workbook import read_returned
 
 from . import lo
 
+# LibreOffice is driven through process groups (os.killpg, SIGKILL): POSIX only.
+pytestmark = pytest.mark.posix_only
+
 D = dt.date(2026, 3, 5)
 
 

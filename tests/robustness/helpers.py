@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from ledger_tools.cli.app import cli
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger.backups import BACKUP_DIR
+from ledger_tools.sheets.ledger.backups import backups_of
 
 __all__ = ["backups", "invoke", "ledger_command", "sheet_values", "state"]
 
@@ -64,5 +64,5 @@ def state(path: Path, *, sort_logs: bool = False) -> dict[str, list[tuple]]:
 
 
 def backups(ledger: Path) -> list[Path]:
-    folder = ledger.parent / BACKUP_DIR
-    return sorted(folder.iterdir()) if folder.exists() else []
+    """The ledger's backups in 台账备份 (the run lock's file lives there too, and is not one)."""
+    return backups_of(ledger)

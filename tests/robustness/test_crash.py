@@ -19,7 +19,6 @@ LEDGER_CRASH_TRIALS=200; the seed is LEDGER_CRASH_SEED (default 2026).
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import random
 import shutil
@@ -34,15 +33,16 @@ import pytest
 from ledger_tools.demo.sample import REFERENCE_DATE, build_sample
 from ledger_tools.jobs import forms, intake, refresh
 from ledger_tools.sheets.forms import layout as fl
+from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from ledger_tools.sheets.ledger.data import read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
-from ledger_tools.sheets.ledger.lock import lock_path
+from ledger_tools.sheets.ledger.lock import RunLock
 from tests.builders import form_table, sha
 from tests.robustness.helpers import backups, ledger_command, state
 
 AS_OF = REFERENCE_DATE
-# The temporary file a save writes beside the ledger before the rename (sheets/files.py).
-TEMPORARY = ".~ledger-*.xlsx"
+# The temporary file a save writes in 台账备份 before the rename (sheets/files.py).
+TEMPORARY = f"{BACKUP_DIR}/.~ledger-*.xlsx"
 SEED = int(os.environ.get("LEDGER_CRASH_SEED", "2026"))
 
 
@@ -133,11 +133,8 @@ def _judge(scene: Scene, ledger: Path) -> str:
 
 def _assert_unlocked(ledger: Path) -> None:
     """A killed run leaves no lock behind: the next writer would get it at once."""
-    fd = os.open(lock_path(ledger), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    finally:
-        os.close(fd)
+    with RunLock(ledger, wait=0) as lock:
+        assert lock.held
 
 
 def _finish(scene: Scene, ledger: Path, outcome: str) -> None:

@@ -13,7 +13,6 @@ import pytest
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.sheets import files
 from ledger_tools.sheets.files import (
-    Staging,
     atomic_output,
     output_dir,
     output_workbook,
@@ -63,6 +62,7 @@ def test_the_new_file_replaces_the_old_one_whole(tmp_path):
     assert target.read_bytes() == b"new" and _hidden(tmp_path) == []
 
 
+@pytest.mark.posix_only
 def test_a_new_output_gets_the_mode_of_any_new_file_a_replaced_one_keeps_its_own(
     tmp_path, umask_022
 ):
@@ -218,61 +218,69 @@ def test_output_workbook_refuses_a_ledger_a_folder_and_another_suffix(tmp_path):
         output_workbook(other, ledger=ledger, what="扣分意见", example="x.xlsx")
 
 
-# --- many files at once ----------------------------------------------------------------------
+# --- held open on Windows, long paths --------------------------------------------------------
 
 
-def _stage(out: Path, names: dict[str, bytes]) -> Staging:
-    staging = Staging(out)
-    for name, data in names.items():
-        staging.path(name).write_bytes(data)
-    return staging
-
-
-def test_staged_files_appear_together_and_the_staging_folder_goes(tmp_path, umask_022):
-    with _stage(tmp_path, {"a.docx": b"A", "b.docx": b"B"}) as staging:
-        moved = staging.publish()
-    assert sorted(p.name for p in moved) == ["a.docx", "b.docx"]
-    assert (tmp_path / "a.docx").read_bytes() == b"A" and _hidden(tmp_path) == []
-    assert {_mode(p) for p in moved} == {0o644}
-
-
-def test_a_run_that_fails_before_publishing_leaves_the_folder_as_it_was(tmp_path):
-    with pytest.raises(RuntimeError), _stage(tmp_path, {"a.docx": b"A"}):
-        raise RuntimeError("the ledger could not be saved")
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_staged_file_open_in_word_publishes_nothing(tmp_path):
-    (tmp_path / "b.docx").write_bytes(b"old B")
-    (tmp_path / "~$b.docx").write_bytes(b"owner")
-    with pytest.raises(LedgerBusy), _stage(tmp_path, {"a.docx": b"A", "b.docx": b"B"}) as staging:
-        staging.publish()
-    assert not (tmp_path / "a.docx").exists() and (tmp_path / "b.docx").read_bytes() == b"old B"
-
-
-def test_a_replace_refused_midway_puts_back_what_was_already_moved(tmp_path, monkeypatch):
-    (tmp_path / "a.docx").write_bytes(b"old A")
+def _held_by_word(calls: list[str], fail_times: int):
     real_replace = os.replace
 
     def replace(src, dst):
-        if Path(dst).name == "c.docx":
+        calls.append(str(dst))
+        if len(calls) <= fail_times:
             e = PermissionError(errno.EACCES, "The process cannot access the file", str(dst))
             e.winerror = 32
             raise e
         return real_replace(src, dst)
 
-    monkeypatch.setattr(os, "replace", replace)
-    staged = {"a.docx": b"A", "b.docx": b"B", "c.docx": b"C"}
-    with pytest.raises(LedgerBusy, match="c.docx"), _stage(tmp_path, staged) as staging:
-        staging.publish()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx"]
-    assert (tmp_path / "a.docx").read_bytes() == b"old A"
+    return replace
 
 
-def test_a_staging_folder_that_cannot_be_made_names_the_output_folder(tmp_path, monkeypatch):
-    def refuse(*a, **k):
-        raise PermissionError(errno.EACCES, "Permission denied")
+def test_a_file_held_for_a_moment_is_replaced_after_a_retry(tmp_path, monkeypatch):
+    """An antivirus scan or Word closing the file holds it briefly: the replace is tried again."""
+    target = tmp_path / "通报-2026-11.docx"
+    target.write_bytes(b"old")
+    calls: list[str] = []
+    monkeypatch.setattr(os, "replace", _held_by_word(calls, fail_times=2))
+    write_atomically(target, lambda tmp: tmp.write_bytes(b"new"))
+    assert target.read_bytes() == b"new" and len(calls) == 3
 
-    monkeypatch.setattr(files.tempfile, "mkdtemp", refuse)
-    with pytest.raises(UsageError, match=f"文件夹 {re.escape(str(tmp_path))}.*没有权限"):
-        Staging(tmp_path)
+
+def test_a_file_held_open_is_retried_briefly_then_refused_naming_it(tmp_path, monkeypatch):
+    target = tmp_path / "通报-2026-11.xlsx"
+    target.write_bytes(b"old")
+    calls: list[str] = []
+    monkeypatch.setattr(os, "replace", _held_by_word(calls, fail_times=10**6))
+    monkeypatch.setattr(files, "REPLACE_RETRY_SECONDS", 0.3)
+    with pytest.raises(LedgerBusy) as caught:
+        write_atomically(target, lambda tmp: tmp.write_bytes(b"new"))
+    assert caught.value.exit_code == 3 and str(target) in str(caught.value)
+    assert len(calls) > 1 and not _english(str(caught.value))
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old" and _hidden(tmp_path) == []
+
+
+def test_the_temporary_file_can_live_in_another_folder_of_the_volume(tmp_path):
+    target = tmp_path / "台账.xlsx"
+    hidden = tmp_path / "台账备份"
+    with atomic_output(target, temp_dir=hidden) as tmp:
+        assert tmp.parent == hidden
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and list(hidden.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["台账.xlsx", "台账备份"]
+
+
+def test_a_path_excel_cannot_open_is_warned_about_before_writing(tmp_path):
+    deep = tmp_path / ("很长的文件夹名称" * 4)
+    for _ in range(6):
+        deep = deep / ("督查室材料" * 4)
+    target = deep / "通报-2026-03.xlsx"
+    assert len(str(target)) > files.EXCEL_PATH_LIMIT
+    short = tmp_path / "通报.xlsx"
+    with files.long_path_warnings() as warnings:
+        write_atomically(short, lambda tmp: tmp.write_bytes(b"x"))
+        assert warnings == []
+        files.check_not_open(target)  # before anything is written
+        assert len(warnings) == 1 and str(target) in warnings[0] and "218" in warnings[0]
+        write_atomically(target, lambda tmp: tmp.write_bytes(b"x"))
+    assert len(warnings) == 1 and target.exists()  # warned once, and written all the same
+    files.check_not_open(target)  # outside the block nothing is collected

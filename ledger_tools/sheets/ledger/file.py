@@ -10,8 +10,9 @@ A ``values_first`` writable open (``brief`` saves one row at most, and usually n
 values first and loads openpyxl only when there is something to save (``make_editable``).
 
 Commit: a ledger changed on disk since it was read, or opened in Excel meanwhile, is not
-overwritten; the new package is written to a temporary file beside the ledger
-(``sheets.files.atomic_output``, which keeps the ledger's own permission bits), compared with
+overwritten; the new package is written to a temporary file in 台账备份 beside the ledger
+(same volume, out of the clerk's sight; ``sheets.files.atomic_output``, which keeps the
+ledger's own permission bits), compared with
 the old one (``loss_guard``: refused, exit 4, when anything would be lost), the old one is
 backed up (``backups``), and only then does the temporary file replace the ledger, fsynced.
 A crash at any moment leaves the old ledger or the new one, never half of one.
@@ -31,7 +32,12 @@ from ledger_tools.sheets.boundary import Cause, Failure, Policy, map_exceptions
 from ledger_tools.sheets.files import atomic_output
 from ledger_tools.sheets.ledger import backups, loss_guard, sheet_patch
 from ledger_tools.sheets.ledger.fast_openpyxl import faster_openpyxl_load
-from ledger_tools.sheets.ledger.lock import LOCK_WAIT_SECONDS, RunLock, refuse_if_open_elsewhere
+from ledger_tools.sheets.ledger.lock import (
+    LOCK_WAIT_SECONDS,
+    RunLock,
+    refuse_if_open_elsewhere,
+    temp_dir,
+)
 from ledger_tools.sheets.ledger.schema import ITEMS, SHEETS
 from ledger_tools.sheets.ledger.value_book import ValueBook, plain_values
 
@@ -227,7 +233,7 @@ class LedgerFile:
         """
         self._refuse_if_changed()
         refuse_if_open_elsewhere(self.path)
-        with atomic_output(self.path, check_open=False) as tmp:
+        with atomic_output(self.path, check_open=False, temp_dir=temp_dir(self.path)) as tmp:
             changed = write(tmp)
             loss_guard.refuse_losses(self.path, tmp, changed, self.load_losses)
             saved = backups.backup(self.path)

@@ -2,6 +2,7 @@
 backup, atomic save. Each step's own behaviour is tested beside its module (test_lock,
 test_loss_guard, test_backups); here, that LedgerFile runs them at the right moments."""
 
+import errno
 import os
 import stat
 
@@ -11,6 +12,7 @@ import pytest
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
 from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.ledger.lock import lock_path
 from tests.builders import add_data_bar, add_image, item, ledger_by_xlsxwriter, make_ledger, sha
 
 
@@ -82,7 +84,8 @@ def test_refuses_to_save_what_it_would_lose(tmp_path, decorate, what):
     with pytest.raises(WouldLoseData) as e:
         _touch_and_save(path)
     assert sha(path) == digest
-    assert not (tmp_path / BACKUP_DIR).exists() or not any((tmp_path / BACKUP_DIR).iterdir())
+    # no backup and no temporary file: 台账备份 holds the run lock's file only
+    assert [p.name for p in (tmp_path / BACKUP_DIR).iterdir()] == [lock_path(path).name]
     assert "拒绝保存" in str(e.value)
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == ["台账.xlsx"]
 
@@ -94,6 +97,7 @@ def _mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.mark.posix_only
 @pytest.mark.parametrize("mode", [0o664, 0o640, 0o600])
 def test_a_saved_ledger_keeps_the_mode_it_had(ledger, umask, mode):
     umask(0o077)  # the strictest umask must not narrow a shared ledger either
@@ -135,3 +139,22 @@ def test_values_first_still_refuses_a_ledger_open_in_excel(ledger):
     (ledger.parent / f"~${ledger.name}").write_text("x")
     with pytest.raises(LedgerBusy):
         LedgerFile(ledger, writable=True, values_first=True).__enter__()
+
+
+def test_a_ledger_held_open_by_another_program_is_busy_and_untouched(ledger, monkeypatch):
+    """Windows: replacing a ledger another program holds open fails (WinError 32) every time."""
+    digest = sha(ledger)
+
+    def replace(src, dst):
+        e = PermissionError(errno.EACCES, "The process cannot access the file", str(dst))
+        e.winerror = 32
+        raise e
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr("ledger_tools.sheets.files.REPLACE_RETRY_SECONDS", 0.3)
+    with pytest.raises(LedgerBusy) as caught:
+        _touch_and_save(ledger)
+    assert caught.value.exit_code == 3 and ledger.name in str(caught.value)
+    monkeypatch.undo()
+    assert sha(ledger) == digest
+    assert not [p for p in (ledger.parent / BACKUP_DIR).iterdir() if p.name.startswith(".~")]

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from ledger_tools.errors import LedgerBusy
+from ledger_tools.sheets.ledger.backups import BACKUP_DIR
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.lock import RunLock, lock_path, refuse_if_open_elsewhere
 from tests.builders import item, make_ledger
@@ -52,11 +53,17 @@ def test_a_second_run_waits_for_the_lock_then_gives_up(ledger):
         holder.wait()
 
 
-def test_lock_file_is_beside_the_ledger_and_not_a_workbook(ledger):
+def test_the_lock_file_and_the_temporary_save_are_in_the_backup_folder_not_beside_the_ledger(
+    ledger,
+):
+    """On Windows a leading dot hides nothing: the clerk sees only the ledger and 台账备份."""
+    before = sorted(os.listdir(ledger.parent))
     _touch_and_save(ledger)
-    names = os.listdir(ledger.parent)
-    assert f".{ledger.name}.ledger-lock" in names
-    assert lock_path(ledger) == ledger.parent / f".{ledger.name}.ledger-lock"
+    assert sorted(os.listdir(ledger.parent)) == sorted({*before, BACKUP_DIR})
+    assert lock_path(ledger) == ledger.parent / BACKUP_DIR / f"{ledger.name}.lock"
+    backup_names = os.listdir(ledger.parent / BACKUP_DIR)
+    assert lock_path(ledger).name in backup_names
+    assert not [n for n in backup_names if n.startswith(".~")]  # the temporary file is gone
 
 
 def test_the_lock_is_exclusive_until_released(ledger):
@@ -103,3 +110,25 @@ def test_an_owner_file_is_refused_naming_it(ledger, owner):
     with pytest.raises(LedgerBusy) as e:
         refuse_if_open_elsewhere(ledger)
     assert owner in str(e.value) and "请先保存并关闭台账" in str(e.value)
+
+
+def test_the_message_names_the_program_and_the_user(ledger):
+    user = "张晓明".encode("utf-16-le")
+    data = bytes([6]) + "张晓明".encode("gbk").ljust(53, b" ") + (3).to_bytes(2, "little") + user
+    (ledger.parent / "~$台账.xlsx").write_bytes(data)
+    with pytest.raises(LedgerBusy, match="正在被 张晓明 用 Excel 或 WPS 打开"):
+        refuse_if_open_elsewhere(ledger)
+
+
+def test_wps_on_linux_is_recognised(ledger):
+    (ledger.parent / ".~台账.xlsx").write_bytes(b"")
+    with pytest.raises(LedgerBusy, match="正在被 WPS 打开"):
+        _touch_and_save(ledger)
+
+
+def test_another_workbooks_owner_file_does_not_refuse_the_ledger(tmp_path):
+    """``~$台账.xlsx`` beside 督查台账.xlsx while a colleague has 台账.xlsx open: not ours."""
+    ledger = make_ledger(tmp_path / "督查台账.xlsx", [item()])
+    make_ledger(tmp_path / "台账.xlsx", [item()])
+    (tmp_path / "~$台账.xlsx").write_bytes(b"owner")
+    assert _touch_and_save(ledger) is not None  # saved, with a backup
