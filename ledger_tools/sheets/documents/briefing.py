@@ -20,9 +20,9 @@ from ledger_tools.core.briefing import (
     STATUS_ROWS,
     Briefing,
     Tally,
-    cn_date,
     cn_month,
 )
+from ledger_tools.core.dates import cn_date
 from ledger_tools.sheets import styles
 from ledger_tools.sheets.documents import briefing_lists as lists
 from ledger_tools.sheets.documents.tables import (
