@@ -677,6 +677,7 @@ def test_a_broken_word_template_is_reported_from_the_document_writer(ledger, tmp
     assert sha(ledger) == digest and list((tmp_path / "out").iterdir()) == []
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 def test_the_briefing_files_get_the_mode_of_any_new_file(ledger, tmp_path):
     saved = os.umask(0o022)
     try:

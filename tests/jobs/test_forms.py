@@ -316,6 +316,7 @@ def _parts(folder: Path) -> dict[str, dict[str, bytes]]:
     return out
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 def test_forms_written_by_worker_processes_are_the_forms_written_here(tmp_path, monkeypatch):
     path = build_sample(tmp_path / "台账.xlsx")
     here = forms.run(path, "2026-11", tmp_path / "here", AS_OF, now=NOW)

@@ -51,6 +51,7 @@ def test_every_finding_is_a_row_and_unit_text_stays_text(tmp_path):
     assert files[0] == FILE_COLUMNS and files[1][4:] == (3, 1)
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 def test_the_report_gets_the_mode_of_any_new_file(tmp_path):
     saved = os.umask(0o022)
     try:

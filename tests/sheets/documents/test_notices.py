@@ -45,6 +45,7 @@ def test_the_list_has_its_header_rows_and_a_notes_sheet(tmp_path):
     assert wb["说明"]["A1"].value == "电话督办清单" and wb["说明"]["A3"].value == "第一条说明"
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 def test_the_list_gets_the_mode_of_any_new_file(tmp_path):
     saved = os.umask(0o022)
     try:

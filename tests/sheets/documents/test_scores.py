@@ -82,6 +82,7 @@ def test_summary_and_evidence_sheets_carry_every_deduction(tmp_path):
     assert formulas == []  # a matter typed with = stays text
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 def test_the_workbook_gets_the_mode_of_any_new_file_and_replaces_an_old_one(tmp_path):
     path = tmp_path / "扣分意见-2026.xlsx"
     path.write_bytes(b"an older run")

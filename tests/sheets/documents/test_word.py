@@ -51,6 +51,7 @@ def test_a_template_is_filled_with_values_that_cannot_break_the_document(tmp_pat
         assert "&lt;人民政府&gt;&amp;" in z.read("word/document.xml").decode("utf-8")
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 def test_the_document_gets_the_mode_of_any_new_file(tmp_path):
     saved = os.umask(0o022)
     try:

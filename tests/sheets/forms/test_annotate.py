@@ -41,6 +41,7 @@ def umask_022():
     os.umask(saved)
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 def test_the_copy_marks_the_cell_and_lists_every_problem_first(tmp_path, umask_022):
     src = _form(tmp_path / "反馈表-东城区.xlsx")
     digest = sha(src)

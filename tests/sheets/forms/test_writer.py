@@ -262,6 +262,7 @@ def test_row_heights_measure_text_exactly_as_unicodedata_does(text):
     assert _display_width(text) == _exact_width(text)
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 def test_a_form_is_written_with_the_mode_of_any_new_file(tmp_path):
     saved = os.umask(0o022)
     try:

@@ -18,6 +18,7 @@ def _mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.mark.posix_only  # file modes are POSIX
 @pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
 def test_a_new_ledger_gets_the_mode_of_any_new_file(tmp_path, umask, mask, mode):
     umask(mask)
