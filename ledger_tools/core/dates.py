@@ -45,6 +45,7 @@ __all__ = [
     "Deadline",
     "UnreadableDate",
     "cn_date",
+    "chinese_number",
     "cn_numerals",
     "dates_in_text",
     "deadline_from_phrase",
@@ -210,8 +211,9 @@ _CN_NUMBER = re.compile(
 )
 
 
-def _cn_to_int(text: str) -> int:
-    """一 → 1, 十二 → 12, 二十五 → 25, 二〇二七 → 2027 (digit by digit when there is no 十/百)."""
+def chinese_number(text: str) -> int:
+    """Small Chinese numerals as written in dates and meeting names: 一 → 1, 十二 → 12,
+    二十五 → 25, 一百零五 → 105, 二〇二七 → 2027 (digit by digit when there is no 十/百)."""
     if "十" not in text and "百" not in text:
         return int("".join(str(_CN_DIGITS[c]) for c in text))
     total, current = 0, 0
@@ -230,7 +232,7 @@ def _cn_to_int(text: str) -> int:
 def cn_numerals(text: str) -> str:
     """Chinese numerals before a time word as digits: 十二月 → 12月, 两个月 → 2个月, 二〇二七年
     → 2027年. Only before a time word (年 月 日 天 个 周 季度 …): elsewhere they are words (一律)."""
-    return _CN_NUMBER.sub(lambda m: str(_cn_to_int(m.group(0))), text)
+    return _CN_NUMBER.sub(lambda m: str(chinese_number(m.group(0))), text)
 
 
 def fold_text(text: str | None) -> str:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from ledger_tools.core.dates import chinese_number
 from ledger_tools.core.model import Item
 
 __all__ = ["ID_PATTERN", "assign_ids", "chinese_number", "item_id_prefix"]
@@ -21,37 +22,6 @@ ID_PATTERN: re.Pattern[str] = re.compile(r"^\d{4}-(CW|ZT|PS)\d{2,}-\d{2,}\Z", re
 
 _MEETING = re.compile(r"第\s*([0-9]+|[零〇一二两三四五六七八九十百]+)\s*次")
 _YEAR_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def chinese_number(text: str) -> int:
-    """Small Chinese numerals as written in meeting names: 十二, 二十三, 一百零五, 一〇五."""
-    if all(ch in _CN_DIGITS for ch in text):  # digit by digit: 一〇五
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-    total, digit = 0, 0
-    for ch in text:
-        if ch == "百":
-            total += (digit or 1) * 100
-            digit = 0
-        elif ch == "十":
-            total += (digit or 1) * 10
-            digit = 0
-        else:
-            digit = _CN_DIGITS[ch]
-    return total + digit
 
 
 def _meeting_number(source_name: str) -> int:

@@ -11,6 +11,7 @@ from ledger_tools.core import briefing, rules
 from ledger_tools.core.briefing import Snapshot, Tally
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import PLACEHOLDER
+from ledger_tools.core.dates import cn_date
 from ledger_tools.core.model import (
     Alert,
     Approval,
@@ -307,7 +308,7 @@ def test_default_cut_off_is_the_months_end_once_it_is_over(today, expected):
 
 
 def test_chinese_formatting():
-    assert briefing.cn_date(D(2026, 3, 5)) == "2026年3月5日"
+    assert cn_date(D(2026, 3, 5)) == "2026年3月5日"
     assert briefing.cn_month("2026-03") == "2026年3月"
     assert briefing.pct(0.4306) == "43.1%"
     assert Alert.OVERDUE.value == "逾期"

@@ -198,10 +198,11 @@ def test_what_is_written_reads_back():
     assert parse_date(cn_date(day)) == day
 
 
-def test_briefing_and_notices_share_the_one_cn_date():
-    from ledger_tools.core import briefing, notices
+def test_notices_and_reminders_use_the_one_cn_date_and_no_copy_is_left():
+    from ledger_tools.core import briefing, notices, reminders
 
-    assert briefing.cn_date is notices.cn_date is dates.cn_date
+    assert notices.cn_date is reminders.cn_date is dates.cn_date
+    assert not hasattr(briefing, "cn_date")
 
 
 # --- dates in prose -------------------------------------------------------------------------
