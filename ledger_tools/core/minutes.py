@@ -1,6 +1,6 @@
 """Reading decided items out of the text of a 会议纪要 (SPEC §10, Art. 5).
 
-Pure: the paragraphs come from ``sheets/minutes.py`` (which knows .docx), the units from 单位;
+Pure: the paragraphs come from ``sheets/minutes/reader.py`` (which knows .docx), the units from 单位;
 the result is a list of proposed 台账 rows for staff to check, plus everything that could not
 be matched, each with the sentence it came from. Nothing is guessed: a unit not in 单位, a
 vice-mayor without a name, a deadline that names no day are left blank and listed.

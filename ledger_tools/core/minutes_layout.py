@@ -1,6 +1,6 @@
 """The layout of a 会议纪要's text: its title, its date, and the tree of its numbered items.
 
-Pure: the paragraphs come as the reader sees them (``sheets/minutes.py`` renders Word's
+Pure: the paragraphs come as the reader sees them (``sheets/minutes/reader.py`` renders Word's
 automatic numbering first). The numbering labels (一、 · （一） · 1. · （1） · ①) give a tree;
 the top rank present is the heading (a meeting topic), and its descendants without children
 are the candidate items. An unnumbered paragraph continues the item before it (or, under a

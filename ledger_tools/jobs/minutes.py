@@ -1,6 +1,6 @@
 """ledger minutes: the decided items of a 会议纪要 proposed as 台账 rows (SPEC §10, Art. 5).
 
-The .docx is read by ``sheets/minutes.py``, the items decided by ``core/minutes.py``. With a
+The .docx is read by ``sheets/minutes/reader.py``, the items decided by ``core/minutes.py``. With a
 preview file the proposal goes to a review workbook and the ledger is only read. Without it the
 proposed rows are appended to 台账 as 待交办 with 备注 由纪要导入，待核对, and the file is logged in
 导入记录 with its SHA-256, in one save.
@@ -28,7 +28,7 @@ from ledger_tools.sheets.documents.minutes import preview_target, write_preview
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
-from ledger_tools.sheets.minutes import read_minutes_docx
+from ledger_tools.sheets.minutes.reader import read_minutes_docx
 
 __all__ = ["IMPORTED", "MinutesResult", "run"]
 

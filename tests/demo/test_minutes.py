@@ -8,7 +8,7 @@ from ledger_tools.core.minutes import read_minutes
 from ledger_tools.core.model import ItemKind
 from ledger_tools.demo.minutes import ISSUED, SOURCE_NAME, TITLE, build_minutes
 from ledger_tools.demo.sample import SAMPLE_UNITS
-from ledger_tools.sheets.minutes import read_minutes_docx
+from ledger_tools.sheets.minutes.reader import read_minutes_docx
 
 
 def test_the_same_document_on_every_run(tmp_path):

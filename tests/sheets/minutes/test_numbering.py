@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import fromstring
 
-from ledger_tools.sheets.docx_numbering import Numbering
+from ledger_tools.sheets.minutes.numbering import Numbering
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

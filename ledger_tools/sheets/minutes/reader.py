@@ -7,7 +7,7 @@ and the XML is parsed with defusedxml (no DTDs, no entities).
 
 What comes out is the text as the reader sees it, in reading order (``core.minutes.Paragraph``):
 
-- Word's automatic numbering is rendered from numbering.xml (``sheets/docx_numbering.py``), so
+- Word's automatic numbering is rendered from numbering.xml (``sheets/minutes/numbering.py``), so
   一、 （一） 1. appear as displayed, not as stored;
 - tables come cell by cell, row by row (a vertically merged cell repeats the text of the cell
   it continues, as the reader sees it);
@@ -31,7 +31,7 @@ from defusedxml.common import DefusedXmlException
 
 from ledger_tools.core.minutes import Paragraph, find_issue_date, find_source_name
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.docx_numbering import Numbering, attr, child, int_of, local
+from ledger_tools.sheets.minutes.numbering import Numbering, attr, child, int_of, local
 from ledger_tools.sheets.returned.limits import Limits, ReturnedFileError
 from ledger_tools.sheets.returned.sniff import check_inflated_sizes, check_zip_limits
 

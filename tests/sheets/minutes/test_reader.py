@@ -17,7 +17,7 @@ from ledger_tools.core.minutes import read_minutes
 from ledger_tools.demo.minutes import ISSUED, SOURCE_NAME, add_numbering, build_minutes, numbered
 from ledger_tools.demo.sample import SAMPLE_UNITS
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.minutes import SAVE_AS_DOCX, read_minutes_docx
+from ledger_tools.sheets.minutes.reader import SAVE_AS_DOCX, read_minutes_docx
 
 
 def _texts(path: Path) -> list[str]:
