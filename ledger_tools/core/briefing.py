@@ -80,7 +80,10 @@ _STATUS_FIELD: dict[Status | None, str] = {
     Status.PENDING_ASSIGNMENT: "pending",
     Status.TERMINATED: "terminated",
 }
+# 时限不明 counts with 逾期 in every total (SPEC §3 Fail closed): a deadline nobody can read may
+# be long past, and a count without it would look better than the ledger is.
 _ALERT_FIELD: dict[Alert | None, str] = {
+    Alert.DEADLINE_UNCLEAR: "overdue",
     Alert.OVERDUE: "overdue",
     Alert.DUE_SOON: "due_soon",
     Alert.REPORT_MISSING: "report_missing",
@@ -230,6 +233,19 @@ class ItemRow:
     def reminder_text(self) -> str:
         return scoring.reminder_text(self.reminders)
 
+    @property
+    def days_shown(self) -> int | str | None:
+        """The 逾期工作日 cell: the count, or 「时限不明」 for an item listed with the overdue ones
+        because its deadline cannot be read (there is no day to count from)."""
+        if self.item.alert is Alert.DEADLINE_UNCLEAR:
+            return UNCLEAR_MARK
+        return self.days
+
+
+UNCLEAR_MARK = "时限不明"
+# Listed, marked, with the overdue items of the briefing (SPEC §3 Fail closed).
+OVERDUE_ALERTS = (Alert.DEADLINE_UNCLEAR, Alert.OVERDUE)
+
 
 @dataclass
 class LongTermRow:
@@ -307,6 +323,11 @@ class Briefing:
     @property
     def overdue_by_unit(self) -> list[tuple[str, list[str]]]:
         return _ids_by_unit(r.item for r in self.overdue)
+
+    @property
+    def overdue_unclear(self) -> list[ItemRow]:
+        """The listed overdue items whose deadline cannot be read (时限不明)."""
+        return [r for r in self.overdue if r.item.alert is Alert.DEADLINE_UNCLEAR]
 
     @property
     def escalated(self) -> list[ItemRow]:
@@ -477,11 +498,17 @@ def compute(
 
     overdue = sorted(
         (
-            ItemRow(show(i), -(i.workdays_left or 0), chased(i), i.id in overdue_ids)
+            ItemRow(
+                show(i),
+                None if i.alert is Alert.DEADLINE_UNCLEAR else -(i.workdays_left or 0),
+                chased(i),
+                i.id in overdue_ids,
+            )
             for i in items
-            if i.alert is Alert.OVERDUE
+            if i.alert in OVERDUE_ALERTS
         ),
-        key=lambda r: (-(r.days or 0), r.item.id or ""),
+        # 时限不明 first: nobody can tell how late it is, and staff must fix the cell.
+        key=lambda r: (r.days is not None, -(r.days or 0), r.item.id or ""),
     )
     due_soon = sorted(
         (ItemRow(show(i), i.workdays_left, chased(i)) for i in items if i.alert is Alert.DUE_SOON),

@@ -14,8 +14,11 @@ year-month-day only (20261120 and a time tail, which come from pasted or exporte
 refused), a month option a year and month only (2026-11-20 was probably meant for --as-of).
 
 Excel serial numbers are not here: they are a file-format matter, read in ``sheets/cells.py``.
-A deadline cell never takes a phrase (年底, 7月底): ``dates_in_text`` reads those in stage
-targets, at their earliest day, and ``find_deadlines`` reads the deadline phrases of a 会议纪要
+A deadline cell (完成时限) takes a date, or a month's or year's end written with its year
+(2026年7月底, 2026年底, a closing 。 allowed) or 年底 alone, which is the year of 印发日期:
+``parse_deadline``. Anything else there (即时, 待定, 7月底, 2026-09-31) stays unreadable, never
+guessed: the item then shows 时限不明. ``dates_in_text`` reads phrases in stage targets, at
+their earliest day, and ``find_deadlines`` reads the deadline phrases of a 会议纪要
 (12月底前, 一季度末, 10个工作日内, 春节前 …), where a reader takes them at their latest day.
 
 Deadline phrases (SPEC §10). Chinese numerals before a time word are read as digits (十二月底,
@@ -54,6 +57,7 @@ __all__ = [
     "normalise",
     "parse_date",
     "parse_datetime",
+    "parse_deadline",
     "parse_month",
     "spring_festival",
 ]
@@ -130,6 +134,38 @@ def parse_date(value: object, *, strict: bool = False) -> dt.date | None:
     """The day of ``parse_datetime``: None for empty, ``UnreadableDate`` when unreadable."""
     d = parse_datetime(value, strict=strict)
     return None if d is None else d.date()
+
+
+_MONTH_END = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*[底末]$")
+_YEAR_END = re.compile(r"^(\d{4})?\s*年\s*[底末]$")
+
+
+def parse_deadline(value: object, issued: dt.date | None = None) -> dt.date | None:
+    """A 完成时限 cell: a date, 2026年7月底 (the month's last day), 2026年底, or 年底 alone, which
+    is the year of ``issued`` (印发日期). None for empty; ``UnreadableDate`` for the rest, and
+    for 年底 when there is no 印发日期: a year is never guessed, nor a month without its year
+    (7月底 next to a November 印发日期 may mean either year).
+    """
+    try:
+        return parse_date(value)
+    except UnreadableDate:
+        if not isinstance(value, str):
+            raise
+    text = normalise(value).rstrip("。").rstrip(_STRIP)
+    if not text:
+        raise UnreadableDate(value)
+    try:
+        return parse_date(text)
+    except UnreadableDate:
+        pass
+    m = _MONTH_END.match(text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return _month_end(int(m.group(1)), int(m.group(2)))
+    m = _YEAR_END.match(text)
+    if m and (m.group(1) or issued is not None):
+        year = int(m.group(1)) if m.group(1) else issued.year  # type: ignore[union-attr]
+        return dt.date(year, 12, 31)
+    raise UnreadableDate(value)
 
 
 def parse_month(value: object, *, strict: bool = False) -> tuple[int, int] | None:

@@ -76,6 +76,7 @@ class Alert(_Choice):
     DONE_LATE = "逾期办结"
     ASSIGNMENT_LATE = "交办超时"
     PENDING_ASSIGNMENT = "待交办"
+    DEADLINE_UNCLEAR = "时限不明"
     OVERDUE = "逾期"
     REPORT_MISSING = "未按时报送"
     DUE_SOON = "临期"
@@ -199,6 +200,10 @@ class Item:
     period_flag: ReportFlag | None = None
     note: str | None = None
     row: int | None = None
+    # 完成时限 holds something that is not a date (即时, 待定, 2026-09-31): unlike a blank cell it
+    # means "there is a deadline we cannot read", which must never read as "no deadline" (SPEC §3
+    # Fail closed). Set by whoever reads the cell; the model alone cannot tell the two apart.
+    deadline_unreadable: bool = False
 
     @property
     def is_long_term(self) -> bool:

@@ -28,7 +28,9 @@ __all__ = [
 ]
 
 # 督办预警 values that call for a reminder, in the order a reminder lists them.
-REMIND_ALERTS = (Alert.OVERDUE, Alert.REPORT_MISSING, Alert.DUE_SOON)
+# 时限不明 is chased like 逾期 (SPEC §3 Fail closed): its deadline may be long past.
+REMIND_ALERTS = (Alert.DEADLINE_UNCLEAR, Alert.OVERDUE, Alert.REPORT_MISSING, Alert.DUE_SOON)
+UNCLEAR_DEADLINE = "完成时限无法识别（时限不明）"
 
 
 @dataclass
@@ -43,7 +45,8 @@ class ReminderNotice:
 
 
 def needs_reminder(item: Item) -> bool:
-    """Open, and 逾期, 未按时报送 or 临期 after refresh (交办超时 is the office's own delay)."""
+    """Open, and 时限不明, 逾期, 未按时报送 or 临期 after refresh (交办超时 is the office's own
+    delay)."""
     return item.status in OPEN_STATUSES and item.alert in REMIND_ALERTS
 
 
@@ -79,6 +82,8 @@ def _left_words(item: Item) -> str:
 
 def _deadline_state(item: Item) -> str:
     deadline = item.current_deadline or item.deadline
+    if item.alert is Alert.DEADLINE_UNCLEAR:
+        return UNCLEAR_DEADLINE
     if deadline is None:
         return "长期事项" if item.is_long_term else "完成时限未填写"
     left = _left_words(item)
@@ -88,6 +93,8 @@ def _deadline_state(item: Item) -> str:
 def _deadline_line(item: Item) -> str:
     """2026年11月10日（已逾期 8 个工作日）: the 完成时限 line of a reminder."""
     deadline = item.current_deadline or item.deadline
+    if item.alert is Alert.DEADLINE_UNCLEAR:
+        return UNCLEAR_DEADLINE
     if deadline is None:
         return "长期事项，按月报送" if item.is_long_term else "完成时限未填写"
     left = _left_words(item)
@@ -104,6 +111,8 @@ def reminder_content(item: Item, as_of: dt.date, settings: Settings) -> str:
 
 
 def _ask(item: Item, as_of: dt.date, settings: Settings, office: str) -> str:
+    if item.alert is Alert.DEADLINE_UNCLEAR:
+        return f"该事项完成时限无法识别，请抓紧办理，并将办理情况及预计完成时间书面报送{office}。"
     if item.alert is Alert.OVERDUE:
         return (
             f"该事项已超过办理时限，请立即组织力量抓紧办理，尽快办结并将办理情况书面报送{office}。"
@@ -130,6 +139,7 @@ def reminder_context(
     parts = [
         f"{label}{n}项"
         for alert, label in (
+            (Alert.DEADLINE_UNCLEAR, "完成时限不明"),
             (Alert.OVERDUE, "逾期未办结"),
             (Alert.REPORT_MISSING, "未按时报送办理情况"),
             (Alert.DUE_SOON, "临近办理时限"),
@@ -157,7 +167,7 @@ def reminder_context(
             }
         )
     asks = [f"请你单位高度重视，逐项对照办理要求抓紧推进落实，并将办理情况书面报送{office}。"]
-    if rn.count(Alert.OVERDUE):
+    if rn.count(Alert.OVERDUE) or rn.count(Alert.DEADLINE_UNCLEAR):
         asks.append(
             f"确因客观原因难以办结的，请书面说明情况；需重新明确办理时限的，报经{org}分管领导审批同意后反馈{office}。"
         )

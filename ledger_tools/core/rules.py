@@ -272,6 +272,8 @@ def _alert(
         if due is not None and as_of > due:
             return Alert.ASSIGNMENT_LATE
         return Alert.PENDING_ASSIGNMENT
+    if _unclear(item, status, deadline):
+        return Alert.DEADLINE_UNCLEAR
     if deadline is not None and as_of > deadline:
         return Alert.OVERDUE
     if flag is ReportFlag.MISSING and as_of > report_due(period_of(as_of), settings):
@@ -279,6 +281,22 @@ def _alert(
     if deadline is not None and 0 <= cal.workdays_left(as_of, deadline) <= settings.warn_workdays:
         return Alert.DUE_SOON
     return Alert.NORMAL
+
+
+def _unclear(item: Item, status: Status | None, deadline: dt.date | None) -> bool:
+    """An open item with no readable 当前时限 (SPEC §3 Fail closed): 时限不明, never 正常.
+
+    ``deadline`` is the 当前时限 in force, so a readable approved 批准时限 wins over an unreadable
+    完成时限. Without one, a typed 完成时限 that cannot be read hides a deadline that may be long
+    past, whatever the kind; a blank one is missing only for a 一般 item (a 长期 item may have
+    none, and its other rules apply). An item in 长期推进 is a 长期 one even before its 类型 is
+    filled in: refresh keeps the two in step.
+    """
+    if deadline is not None:
+        return False
+    if item.deadline_unreadable:
+        return True
+    return item.kind is not ItemKind.LONG_TERM and status is not Status.LONG_TERM
 
 
 def alert(

@@ -193,7 +193,12 @@ def reported_on(reports: Sequence[Report], period: str) -> dt.date | None:
 def _overdue(
     item: Item, reminders: list[Reminder], settings: Settings, cal: WorkCalendar, as_of: dt.date
 ) -> tuple[dt.date, str] | None:
-    """The day an item was past its deadline with 催办升级次数 reminders, and what shows it."""
+    """The day an item was past its deadline with 催办升级次数 reminders, and what shows it.
+
+    An item with no readable deadline (时限不明) is never charged 逾期未落实: it is counted and
+    listed with the overdue items, but there is no date to have been late against, and a
+    deduction must rest on evidence a unit can check. Staff fix the cell; the charge follows.
+    """
     deadline = item.current_deadline or item.deadline
     if deadline is None or item.status is Status.TERMINATED:
         return None

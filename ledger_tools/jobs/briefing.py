@@ -190,7 +190,7 @@ def _docx_context(b: core.Briefing, paragraphs: list[str]) -> dict:
                 "leader": r.item.leader or "",
                 "matter": r.item.matter or "",
                 "deadline": d(r.item.current_deadline),
-                "days": r.days,
+                "days": r.days_shown,
                 "reminders": r.reminder_text or "未催办",
                 "progress": r.item.latest_progress or "",
             }

@@ -23,6 +23,7 @@ HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 # 督办预警 value → (fill, font colour); used by init's conditional formatting and by reports.
 ALERT_COLOURS: dict[str, tuple[str, str]] = {
+    "时限不明": (RED, RED_TEXT),
     "逾期": (RED, RED_TEXT),
     "交办超时": (RED, RED_TEXT),
     "未按时报送": (RED, RED_TEXT),

@@ -316,3 +316,43 @@ def test_several_phrases_in_order_and_no_reading_inside_a_longer_one():
         ("12月15日前", dt.date(2026, 12, 15)),
     ]
     assert deadline_from_phrase("抓紧推进", ISSUED) is None
+
+
+# 完成时限 cells (SPEC §3 Fail closed): read what can be read, never guess the rest.
+CELL_ISSUED = dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "issued", "expected"),
+    [
+        ("2026年7月底", None, dt.date(2026, 7, 31)),
+        ("2026年7月底。", None, dt.date(2026, 7, 31)),
+        ("２０２６年２月底", None, dt.date(2026, 2, 28)),
+        ("2026年12月末", None, dt.date(2026, 12, 31)),
+        ("2027年底", CELL_ISSUED, dt.date(2027, 12, 31)),
+        ("年底", CELL_ISSUED, dt.date(2026, 12, 31)),
+        (" 年底。", CELL_ISSUED, dt.date(2026, 12, 31)),
+        ("2026-07-31。", None, dt.date(2026, 7, 31)),
+        ("2026-07-31", None, dt.date(2026, 7, 31)),
+        ("", None, None),
+    ],
+)
+def test_parse_deadline_reads_what_can_be_read(text, issued, expected):
+    assert dates.parse_deadline(text, issued) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "issued"),
+    [
+        ("即时", CELL_ISSUED),
+        ("待定", CELL_ISSUED),
+        ("2026-09-31", CELL_ISSUED),
+        ("年底", None),  # no 印发日期: the year is not guessed
+        ("7月底", CELL_ISSUED),  # a month without its year is not guessed
+        ("2026年13月底", CELL_ISSUED),
+        ("。", CELL_ISSUED),
+    ],
+)
+def test_parse_deadline_never_guesses(text, issued):
+    with pytest.raises(dates.UnreadableDate):
+        dates.parse_deadline(text, issued)

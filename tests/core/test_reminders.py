@@ -82,3 +82,21 @@ def test_reminder_context_counts_this_reminder_once():
     again = cn.reminder_context(rn, dt.date(2026, 11, 20), S, counted={"A"})
     assert again["items"][0]["reminders"] == "2次（含本次）"
     assert "逾期未办结1项" in again["intro"]
+
+
+def test_an_item_whose_deadline_cannot_be_read_is_chased_like_an_overdue_one():
+    """SPEC §3 Fail closed: 时限不明 may hide a deadline long past; it is chased first, and the
+    notice says the deadline cannot be read rather than 「完成时限未填写」 or a date."""
+    items = [
+        open_item("A", Alert.OVERDUE, workdays_left=-8),
+        open_item("B", Alert.DEADLINE_UNCLEAR, deadline=None, deadline_unreadable=True),
+    ]
+    plan = cn.plan_reminders(items, unit_of=unit_of)
+    assert [[i.id for i in rn.items] for rn in plan] == [["B", "A"]]
+    as_of = dt.date(2026, 11, 30)
+    context = cn.reminder_context(plan[0], as_of, S)
+    assert "完成时限不明1项" in context["intro"] and "逾期未办结1项" in context["intro"]
+    first = context["items"][0]
+    assert first["deadline"] == "完成时限无法识别（时限不明）" and first["state"] == "时限不明"
+    assert "完成时限无法识别" in first["ask"]
+    assert "时限不明" in cn.reminder_content(items[1], as_of, S)

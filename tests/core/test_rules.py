@@ -461,8 +461,53 @@ ALERT_CASES = [
     pytest.param(EXT, D(2026, 10, 30), None, D(2026, 10, 28), R, Alert.DUE_SOON, id="extension-due-soon"),
     pytest.param(PROG, D(2026, 12, 31), None, D(2026, 10, 26), R, Alert.NORMAL, id="normal"),
     pytest.param(LT, None, None, D(2026, 10, 26), R, Alert.NORMAL, id="long-term-no-deadline"),
+    pytest.param(PROG, None, None, D(2026, 10, 26), R, Alert.DEADLINE_UNCLEAR, id="regular-no-deadline"),
+]
+
+# 时限不明 (SPEC §3 Fail closed, Clarifications): an open item with no readable 当前时限.
+# (kind, status, 完成时限, unreadable, extensions, as_of, expected)
+UNCLEAR_CASES = [
+    pytest.param(REG, PROG, None, False, [], D(2026, 10, 20), Alert.DEADLINE_UNCLEAR, id="blank-regular"),
+    pytest.param(REG, PROG, None, True, [], D(2026, 10, 20), Alert.DEADLINE_UNCLEAR, id="unreadable-regular"),
+    pytest.param(None, PROG, None, False, [], D(2026, 10, 20), Alert.DEADLINE_UNCLEAR, id="blank-no-kind-is-regular"),
+    pytest.param(LONG, LT, None, True, [], D(2026, 10, 20), Alert.DEADLINE_UNCLEAR, id="unreadable-long-term"),
+    pytest.param(LONG, LT, None, False, [], D(2026, 10, 20), Alert.NORMAL, id="blank-long-term-normal"),
+    pytest.param(LONG, LT, None, False, [], D(2026, 10, 26), Alert.REPORT_MISSING, id="blank-long-term-other-rules"),
+    pytest.param(REG, PROG, None, False, [], D(2026, 10, 26), Alert.DEADLINE_UNCLEAR, id="unclear-beats-missing"),
+    pytest.param(REG, PROG, None, True, [ext(APPROVED, D(2026, 12, 31), D(2026, 10, 1))], D(2026, 10, 20), Alert.NORMAL, id="approved-extension-wins"),
+    pytest.param(REG, PROG, None, True, [ext(APPROVED, D(2026, 10, 15), D(2026, 10, 1))], D(2026, 10, 20), Alert.OVERDUE, id="approved-extension-overdue"),
+    pytest.param(LONG, LT, None, True, [ext(APPROVED, D(2026, 12, 31), D(2026, 10, 1))], D(2026, 10, 20), Alert.NORMAL, id="approved-extension-long-term"),
+    pytest.param(REG, PROG, None, True, [ext(REFUSED, None, D(2026, 10, 1))], D(2026, 10, 20), Alert.DEADLINE_UNCLEAR, id="refused-extension"),
+    pytest.param(REG, EXT, None, True, [ext()], D(2026, 10, 20), Alert.DEADLINE_UNCLEAR, id="extension-requested"),
+    pytest.param(REG, PEND, None, True, [], D(2026, 9, 21), Alert.PENDING_ASSIGNMENT, id="pending-keeps-pending"),
+    pytest.param(REG, PEND, None, True, [], D(2026, 10, 20), Alert.ASSIGNMENT_LATE, id="pending-keeps-assignment-late"),
+    pytest.param(REG, DONE, None, True, [], D(2026, 10, 20), Alert.DONE_ON_TIME, id="done-is-not-open"),
 ]
 # fmt: on
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "deadline", "unreadable", "extensions", "as_of", "expected"), UNCLEAR_CASES
+)
+def test_deadline_unclear(kind, status, deadline, unreadable, extensions, as_of, expected):
+    assigned = None if status is PEND else D(2026, 9, 22)
+    item = make_item(
+        kind=kind,
+        status=status,
+        deadline=deadline,
+        deadline_unreadable=unreadable,
+        assigned=assigned,
+        done_date=D(2026, 10, 10) if status is DONE else None,
+    )
+    computed = rules.recompute(item, extensions, [], [], as_of, CAL, SET)
+    assert computed.alert is expected
+    if expected is Alert.DEADLINE_UNCLEAR:
+        assert computed.current_deadline is None and computed.workdays_left is None
+    # the same through the public reading of an item refresh has filled in
+    refreshed = dataclasses.replace(
+        item, status=computed.status, current_deadline=computed.current_deadline
+    )
+    assert rules.alert(refreshed, as_of, CAL, SET, computed.period_flag) is expected
 
 
 @pytest.mark.parametrize(("status", "deadline", "done", "as_of", "flag", "expected"), ALERT_CASES)

@@ -11,12 +11,14 @@ import stat
 import zipfile
 from pathlib import Path
 
+import docx
 import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from ledger_tools.cli.app import cli
+from ledger_tools.core import scoring
 from ledger_tools.demo.sample import build_sample
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import briefing, refresh
@@ -700,3 +702,70 @@ def test_the_word_document_written_by_a_spawned_worker_is_the_one_written_here(
     there = briefing.run(ledger, MONTH, tmp_path / "there", AS_OF)
     with zipfile.ZipFile(here.docx) as a, zipfile.ZipFile(there.docx) as b:
         assert a.read("word/document.xml") == b.read("word/document.xml")
+
+
+def test_an_unreadable_deadline_is_counted_and_listed_with_the_overdue(tmp_path):
+    """SPEC §3 Fail closed: 完成时限 「待定」 on an item long overdue-looking is 时限不明 in 台账,
+    counted with 逾期 and listed, marked, among the overdue items; 2026年10月底 and 年底 are read."""
+    ledger = make_ledger(
+        tmp_path / "台账.xlsx",
+        [
+            item(事项编号="2026-CW12-01", 完成时限="待定"),
+            item(事项编号="2026-CW12-02", 完成时限=D(2026, 10, 15)),
+            item(事项编号="2026-CW12-03", 完成时限="2026年10月底。"),
+            item(事项编号="2026-CW12-04", 完成时限="年底"),
+            item(事项编号="2026-CW12-05", 完成时限="即时", 事项类型="长期"),
+        ],
+        reports=[report_row(f"2026-CW12-0{n}", MONTH, D(2026, 11, 18)) for n in range(1, 6)],
+        reminders=[
+            {"催办日期": D(2026, 11, day), "事项编号": f"2026-CW12-0{n}", "催办方式": "电话督办"}
+            for n in (1, 2)
+            for day in (2, 9)
+        ],
+    )
+    # the narrative as this tree bundles it (the installed package may hold another copy)
+    own = tmp_path / "模板"
+    own.mkdir()
+    bundled = Path(__file__).parents[2] / "templates" / "通报正文.j2"
+    shutil.copy(bundled, own / "通报正文.j2")
+    refresh.run(ledger, AS_OF)
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["台账"]
+    header = {c.value: c.column for c in ws[1] if c.value}
+    alerts = {
+        ws.cell(r, header["事项编号"]).value: ws.cell(r, header["督办预警"]).value
+        for r in range(2, 7)
+    }
+    deadlines = {
+        ws.cell(r, header["事项编号"]).value: ws.cell(r, header["当前时限"]).value
+        for r in range(2, 7)
+    }
+    assert alerts == {
+        "2026-CW12-01": "时限不明",
+        "2026-CW12-02": "逾期",
+        "2026-CW12-03": "逾期",
+        "2026-CW12-04": "正常",
+        "2026-CW12-05": "时限不明",
+    }
+    assert deadlines["2026-CW12-01"] is None and deadlines["2026-CW12-05"] is None
+    assert deadlines["2026-CW12-03"].date() == D(2026, 10, 31)
+    assert deadlines["2026-CW12-04"].date() == D(2026, 12, 31)
+
+    result = briefing.run(ledger, MONTH, tmp_path / "通报", AS_OF)
+    b = result.briefing
+    assert b.totals.overdue == 4 and b.snapshot.overdue == 4
+    listed = {r.item.id: r.days_shown for r in b.overdue}
+    assert listed["2026-CW12-01"] == "时限不明" and listed["2026-CW12-05"] == "时限不明"
+    assert isinstance(listed["2026-CW12-02"], int) and listed["2026-CW12-02"] > 0
+    assert set(listed) == {"2026-CW12-01", "2026-CW12-02", "2026-CW12-03", "2026-CW12-05"}
+    # the workbook's list and the narrative say the same
+    out = openpyxl.load_workbook(result.xlsx)
+    rows = [[c.value for c in r] for r in out["逾期事项"].iter_rows()]
+    marked = [r for r in rows if "2026-CW12-01" in r]
+    assert marked and "时限不明" in marked[0]
+    assert sum(1 for r in rows if any(str(v).startswith("2026-CW12-0") for v in r if v)) == 4
+    text = "".join(p.text for p in docx.Document(str(result.docx)).paragraphs)
+    assert "逾期未办结事项4件" in text and "其中2件完成时限无法识别" in text
+    # chased twice like 02, but no 逾期未落实 without a date to have been late against
+    charged = {d.item_id for d in b.deductions if d.reason is scoring.Reason.OVERDUE}
+    assert charged == {"2026-CW12-02"}

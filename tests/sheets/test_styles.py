@@ -38,6 +38,7 @@ def test_alert_colours_follow_the_spec():
     c = styles.ALERT_COLOURS
     assert set(c) <= {a.value for a in Alert}
     assert c["逾期"] == c["交办超时"] == c["未按时报送"] == red
+    assert c["时限不明"] == red  # ranked and counted with 逾期 (SPEC §3 Fail closed)
     assert c["临期"] == amber and c["已销号"] == grey and c["按期办结"] == green
     assert all(HEX.fullmatch(fill) and HEX.fullmatch(font) for fill, font in c.values())
 
@@ -52,3 +53,4 @@ def test_the_new_ledger_colours_its_alert_column_with_them(tmp_path):
             value = rule.formula[0].strip('"')
             found[value] = (rule.dxf.fill.bgColor.rgb[-6:], rule.dxf.font.color.rgb[-6:])
     assert found == styles.ALERT_COLOURS
+    assert found["时限不明"] == (styles.RED, styles.RED_TEXT)

@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 ALERT_TONES = {
+    Alert.DEADLINE_UNCLEAR: "red",
     Alert.OVERDUE: "red",
     Alert.DUE_SOON: "amber",
     Alert.REPORT_MISSING: "red",
@@ -76,7 +77,7 @@ def overdue_sheet(wb: Workbook, fm: Formats, b: Briefing) -> None:
             r.item.lead_unit,
             _units(r.item.co_units),
             r.item.current_deadline,
-            Tone(r.days, "red"),
+            Tone(r.days_shown, "red"),
             len(r.reminders),
             r.reminder_text,
             r.item.latest_progress,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ledger_tools.core import dates
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
 from ledger_tools.core import recompute as rc
@@ -262,6 +263,9 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
                     )
                 )
         rows[sheet.name] = list(t.rows())
+        if sheet.name == sc.ITEMS.name:
+            for r in rows[sheet.name]:
+                _read_deadline(r)
         for r in rows[sheet.name]:
             problems.extend(_finding_for_bad(sheet, t, r, file))
 
@@ -308,8 +312,24 @@ def _v(choice):
     return choice.value if isinstance(choice, m._Choice) else choice
 
 
+def _read_deadline(r: Row) -> None:
+    """完成时限 that is no plain date but still says one (2026年7月底, 年底 with 印发日期) is read
+    by ``dates.parse_deadline``; what it cannot read stays bad, and so reported (L305)."""
+    raw = r.bad.get("deadline")
+    if raw is None:
+        return
+    try:
+        day = dates.parse_deadline(raw, r.get("issued"))
+    except dates.UnreadableDate:
+        return
+    r.values["deadline"] = day
+    del r.bad["deadline"]
+
+
 def _item(r: Row) -> m.Item:
     values = dict(_fields(r))
+    # An unreadable 完成时限 is None like a blank one; the flag keeps them apart (时限不明).
+    values["deadline_unreadable"] = "deadline" in r.bad
     values["confidential"] = values.get("confidential") is m.YesNo.YES
     values["co_units"] = values.get("co_units") or []
     return m.Item(
