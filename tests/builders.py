@@ -16,6 +16,7 @@ import os
 import re
 import struct
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -23,6 +24,7 @@ import pytest
 import xlsxwriter
 
 from ledger_tools.core.model import Item, ItemKind, Settings, Status
+from ledger_tools.core.recompute import recompute
 from ledger_tools.demo.sample import SAMPLE_UNITS
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.writer import CoItem, FormContent
@@ -951,3 +953,13 @@ def sweep_ctrl_c(tmp_path: Path, command: str, monkeypatch, fresh_ledger) -> Non
     r = invoke(COMMANDS[command], ledger, tmp_path)
     assert r.exit_code == 130 and "已中断" in r.output and "Traceback" not in r.output, r.output
     assert sha(ledger) == digest
+
+
+def refreshed(items, extensions, reports, reminders, settings, cal, as_of) -> list:
+    """The items as ``refresh`` leaves them: core.recompute's tool columns applied, for tests
+    that compute a briefing from model objects."""
+    result = recompute(items, extensions, reports, reminders, settings, cal, as_of)
+    return [
+        replace(item, **result.values(n)) if n in result.computed else item
+        for n, item in enumerate(items)
+    ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 
-from ledger_tools.core import briefing, rules
+from ledger_tools.core import briefing
 from ledger_tools.core.briefing import Snapshot, Tally
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import PLACEHOLDER
@@ -25,6 +24,7 @@ from ledger_tools.core.model import (
     SourceType,
     Status,
 )
+from tests.builders import refreshed
 
 D = dt.date
 CAL = WorkCalendar()
@@ -51,29 +51,7 @@ def make_item(n: int, **over) -> Item:
 
 def compute(items, reports=(), extensions=(), reminders=(), **kw) -> briefing.Briefing:
     """Refresh the items the way ``refresh`` does, then compute the briefing."""
-    done = []
-    for i in items:
-        c = rules.recompute(
-            i,
-            [e for e in extensions if e.item_id == i.id],
-            [r for r in reports if r.item_id == i.id],
-            [r for r in reminders if r.item_id == i.id],
-            AS_OF,
-            CAL,
-            SET,
-        )
-        done.append(
-            replace(
-                i,
-                status=c.status,
-                current_deadline=c.current_deadline,
-                extensions=c.extensions,
-                reminders=c.reminders,
-                workdays_left=c.workdays_left,
-                alert=c.alert,
-                period_flag=c.period_flag,
-            )
-        )
+    done = refreshed(items, extensions, reports, reminders, SET, CAL, AS_OF)
     kw.setdefault("month", MONTH)
     kw.setdefault("as_of", AS_OF)
     return briefing.compute(

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from ledger_tools.core import briefing, rules
+from ledger_tools.core import briefing
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.model import (
     Extension,
@@ -30,7 +29,7 @@ from ledger_tools.core.model import (
     Verification,
 )
 from ledger_tools.sheets.documents.briefing import lines_needed, write_brief
-from tests.builders import assert_matches_golden, shared_strings, xml_lines
+from tests.builders import assert_matches_golden, refreshed, shared_strings, xml_lines
 
 GOLDEN = Path(__file__).with_name("golden")
 D = dt.date
@@ -123,28 +122,7 @@ def _briefing() -> briefing.Briefing:
             "受天气影响",
         )
     ]
-    done = []
-    for i in items:
-        c = rules.recompute(
-            i,
-            [e for e in extensions if e.item_id == i.id],
-            [r for r in reports if r.item_id == i.id],
-            [r for r in reminders if r.item_id == i.id],
-            AS_OF,
-            CAL,
-            SET,
-        )
-        done.append(
-            replace(
-                i,
-                status=c.status,
-                current_deadline=c.current_deadline,
-                reminders=c.reminders,
-                workdays_left=c.workdays_left,
-                alert=c.alert,
-                period_flag=c.period_flag,
-            )
-        )
+    done = refreshed(items, extensions, reports, reminders, SET, CAL, AS_OF)
     earlier = [briefing.Snapshot("2026-10", D(2026, 10, 31), 6, 0, 0, 5, 1, 1, 0, 0.0)]
     return briefing.compute(
         month="2026-11",
