@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import click
 
-from ledger_tools.cli import bundle_cmds, document_cmds, intake_cmds, ledger_cmds, minutes_cmds
+from ledger_tools.cli import (
+    adopt_cmds,
+    bundle_cmds,
+    document_cmds,
+    intake_cmds,
+    ledger_cmds,
+    minutes_cmds,
+)
 from ledger_tools.cli.base import CONTEXT, ChineseGroup, safe_console
 
 
@@ -39,6 +46,7 @@ for _command in (
     document_cmds.sample_cmd,
     minutes_cmds.minutes_cmd,
     bundle_cmds.bundle_cmd,
+    adopt_cmds.adopt_cmd,
 ):
     cli.add_command(_command)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -93,8 +93,16 @@ def _alert_formatting(ws) -> None:
         )
 
 
-def new_ledger(path: Path, units: Sequence[Unit] = (), today: dt.date | None = None) -> str:
-    """Write a new ledger to ``path`` (which must not exist); its ledger id."""
+def new_ledger(
+    path: Path,
+    units: Sequence[Unit] = (),
+    today: dt.date | None = None,
+    fill: Callable[[Workbook], None] | None = None,
+) -> str:
+    """Write a new ledger to ``path`` (which must not exist); its ledger id.
+
+    ``fill`` puts content into the new workbook before its one save (``adopt`` adds the items
+    of an old ledger), so a ledger is never seen half made."""
     today = today or dt.date.today()
     wb = Workbook()
     wb.remove(wb.active)
@@ -141,6 +149,8 @@ def new_ledger(path: Path, units: Sequence[Unit] = (), today: dt.date | None = N
         write(sy.cell(row=r, column=1), key)
         write(sy.cell(row=r, column=2), value)
     sy.sheet_state = "veryHidden"
+    if fill is not None:
+        fill(wb)
     wb.active = 1  # open on 台账
     # Never over an existing file: the target appears whole or not at all, and a ledger that is
     # already there is refused (a UsageError), not replaced.
