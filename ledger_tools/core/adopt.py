@@ -266,6 +266,10 @@ def row_kind(
     adopted = {p.index for p in plans if p.target or p.custom}
     texts = [fold_header(v) for v in own]
     filled = [i for i, t in enumerate(texts) if t]
+    shown_texts = {fold_header(v) for v in shown if fold_header(v)}
+    span = sum(1 for v in shown if fold_header(v))
+    if len(shown_texts) == 1 and span >= max(2, len(adopted) // 2) and len(filled) == 1:
+        return "标题行"
     if not [i for i in filled if i in adopted]:
         return "空行"
     heads = [fold_header(v) for v in header]
@@ -274,10 +278,6 @@ def row_kind(
         return "重复表头"
     if any(_TOTALS.match(texts[i]) for i in filled):
         return "合计行"
-    shown_texts = {fold_header(v) for v in shown if fold_header(v)}
-    span = sum(1 for v in shown if fold_header(v))
-    if len(shown_texts) == 1 and span >= max(2, len(adopted) // 2) and len(filled) == 1:
-        return "标题行"
     if len(filled) == 1 and _NOTE_ROW.match(texts[filled[0]]):
         return "说明行"
     return None
