@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import click
 
-from ledger_tools.cli import bundle_cmds, document_cmds, intake_cmds, ledger_cmds, minutes_cmds
+from ledger_tools.cli import (
+    bundle_cmds,
+    document_cmds,
+    intake_cmds,
+    ledger_cmds,
+    minutes_cmds,
+    serve_cmds,
+)
 from ledger_tools.cli.base import CONTEXT, ChineseGroup, safe_console
 
 
@@ -38,6 +45,7 @@ for _command in (
     document_cmds.remind_cmd,
     document_cmds.sample_cmd,
     minutes_cmds.minutes_cmd,
+    serve_cmds.serve_cmd,
     bundle_cmds.bundle_cmd,
 ):
     cli.add_command(_command)
