@@ -8,7 +8,10 @@ opened in the default browser. Ctrl-C stops it, and its private folder goes with
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 import webbrowser
@@ -21,7 +24,7 @@ from ledger_tools.errors import UsageError
 from ledger_tools.web.app import create_app
 from ledger_tools.web.security import Guard, Secrets
 
-__all__ = ["HOST", "background", "check_ledger", "free_port", "serve"]
+__all__ = ["HOST", "background", "check_ledger", "free_port", "serve", "subprocess_server"]
 
 HOST = "127.0.0.1"
 
@@ -107,3 +110,29 @@ def background(ledger: Path, port: int | None = None) -> Iterator[tuple[str, Gua
         server.should_exit = True
         thread.join(10)
         app.bench.tasks.close()
+
+
+@contextlib.contextmanager
+def subprocess_server(ledger: Path, port: int | None = None) -> Iterator[str]:
+    """``ledger serve LEDGER --no-browser`` in a process of its own while the block runs: its
+    address. How the browser tests and the screenshot script meet the workbench exactly as a
+    clerk does (a process of its own, so its job processes fork from nothing of the caller's).
+    """
+    port = port or free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ledger_tools", "serve", str(ledger), "--no-browser", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r"http://\S+", line)
+        if not found:
+            raise RuntimeError(f"the workbench did not start: {line}{proc.stdout.read()}")
+        yield found.group(0)
+    finally:
+        proc.terminate()
+        proc.wait(10)
