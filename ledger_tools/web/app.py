@@ -139,6 +139,14 @@ class Workbench:
         return FileResponse(found.path, headers={**HEADERS, "content-disposition": disposition})
 
 
+def _not_found(bench: Workbench):
+    async def handler(request: Request, exc: Exception) -> Response:
+        gone = Refusal("找不到该页面或文件：下载只提供工作台本次生成的文件，请从导航重新打开。", 2)
+        return bench.render("refused.html", 404, refusal=gone, path="")
+
+    return handler
+
+
 def _lifespan(bench: Workbench):
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -166,6 +174,7 @@ def create_app(ledger: Path, keys: Secrets, limits: UploadLimits | None = None) 
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         lifespan=_lifespan(bench),
+        exception_handlers={404: _not_found(bench), 405: _not_found(bench)},
     )
     guard = Guard(app, keys)
     guard.bench = bench
