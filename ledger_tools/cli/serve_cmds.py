@@ -25,7 +25,9 @@ def _port(ctx, param, value: str | None) -> int | None:
 
 @click.command("serve", cls=ChineseCommand, context_settings=CONTEXT)
 @ledger_argument
-@click.option("--port", callback=_port, metavar="端口", help="监听的端口（默认自动选一个空闲端口）。")
+@click.option(
+    "--port", callback=_port, metavar="端口", help="监听的端口（默认自动选一个空闲端口）。"
+)
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器，只显示地址。")
 @guarded
 def serve_cmd(ledger: Path, port: int | None, no_browser: bool):

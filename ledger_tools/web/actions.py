@@ -203,9 +203,7 @@ def _refresh(task: Task, ledger: Path, f: dict[str, str], files: list[Path], tas
     task.template, task.outcome = "outcome_refresh.html", {"result": refresh.run(ledger, as_of)}
 
 
-def _minutes_preview(
-    task: Task, ledger: Path, f: dict[str, str], files: list[Path], tasks: Tasks
-):
+def _minutes_preview(task: Task, ledger: Path, f: dict[str, str], files: list[Path], tasks: Tasks):
     docx = [p for p in files if p.suffix.lower() == ".docx"] or files
     if len(docx) != 1:
         raise UsageError("请选择一个会议纪要文件（.docx）。")
@@ -220,9 +218,7 @@ def _minutes_preview(
     _offer(task, tasks, "纪要导入预览", [out / "纪要导入预览.xlsx"], "纪要导入预览.xlsx", out)
 
 
-def _minutes_import(
-    task: Task, ledger: Path, f: dict[str, str], files: list[Path], tasks: Tasks
-):
+def _minutes_import(task: Task, ledger: Path, f: dict[str, str], files: list[Path], tasks: Tasks):
     kept = tasks.pending_minutes.pop(_text(f, "preview"), None)
     if kept is None or not kept.is_file():
         raise UsageError("请先上传会议纪要并生成预览，核对后再确认导入。")

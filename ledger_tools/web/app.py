@@ -34,7 +34,13 @@ from ledger_tools.web.uploads import UploadLimits, UploadRefused, receive
 __all__ = ["Workbench", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
-NAV = (("/", "概览"), ("/items", "事项"), ("/intake", "收表"), ("/documents", "下发"), ("/ledger", "台账"))
+NAV = (
+    ("/", "概览"),
+    ("/items", "事项"),
+    ("/intake", "收表"),
+    ("/documents", "下发"),
+    ("/ledger", "台账"),
+)
 HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
     "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",

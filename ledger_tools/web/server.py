@@ -120,7 +120,16 @@ def subprocess_server(ledger: Path, port: int | None = None) -> Iterator[str]:
     """
     port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ledger_tools", "serve", str(ledger), "--no-browser", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "ledger_tools",
+            "serve",
+            str(ledger),
+            "--no-browser",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -132,7 +141,19 @@ def subprocess_server(ledger: Path, port: int | None = None) -> Iterator[str]:
         found = re.search(r"http://\S+", line)
         if not found:
             raise RuntimeError(f"the workbench did not start: {line}{proc.stdout.read()}")
+        _wait_for(port, proc)
         yield found.group(0)
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def _wait_for(port: int, proc: subprocess.Popen) -> None:
+    """The address is printed just before the server listens: wait until it does."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            if s.connect_ex((HOST, port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("the workbench did not start listening")

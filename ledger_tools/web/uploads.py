@@ -18,6 +18,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
@@ -115,9 +116,7 @@ async def _parse(request: Request, result: Uploaded, limits: UploadLimits) -> No
 
 
 def _too_big_total(limits: UploadLimits) -> str:
-    return (
-        f"一次上传的文件合计超过 {limits.max_total_bytes // MIB} MB，未接收。请分几次上传。"
-    )
+    return f"一次上传的文件合计超过 {limits.max_total_bytes // MIB} MB，未接收。请分几次上传。"
 
 
 class _State:
@@ -131,7 +130,7 @@ class _State:
         self._field = b""
         self._value = b""
         self._name = ""
-        self._file = None
+        self._file: BinaryIO | None = None
         self._path: Path | None = None
         self._size = 0
         self._text = bytearray()

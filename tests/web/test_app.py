@@ -13,7 +13,11 @@ def test_every_page_has_the_navigation_and_its_controls(bench):
     controls = {
         "/": ["督办预警", "分单位", "分领导", "逾期事项", "计算日期"],
         "/items": ["主责单位", "办理状态", "督办预警", "来源类型", "责任领导", "搜索"],
-        "/intake": ['<label for="files">报回文件</label>', ">检查</button>", ">合并入台账</button>"],
+        "/intake": [
+            '<label for="files">报回文件</label>',
+            ">检查</button>",
+            ">合并入台账</button>",
+        ],
         "/documents": [
             ">生成反馈表</button>",
             ">生成交办通知</button>",
@@ -23,7 +27,13 @@ def test_every_page_has_the_navigation_and_its_controls(bench):
             ">生成通报</button>",
             ">生成扣分意见</button>",
         ],
-        "/ledger": [">校验</button>", ">重算</button>", "会议纪要", ">导入纪要</button>", "最近的备份"],
+        "/ledger": [
+            ">校验</button>",
+            ">重算</button>",
+            "会议纪要",
+            ">导入纪要</button>",
+            "最近的备份",
+        ],
     }
     for path, names in controls.items():
         html = client.get(path).text
@@ -41,7 +51,11 @@ def test_alert_counts_are_links_to_their_lists_and_agree(bench, sample):
     view = overview.run(sample)
     html = client.get("/").text
     overdue = sum(1 for i in view.items if i.alert and i.alert.value == "逾期")
-    assert re.search(r'tone-red" href="/items\?alert=%E9%80%BE%E6%9C%9F"><span class="label">逾期</span><span class="count">' + str(overdue), html)
+    assert re.search(
+        r'tone-red" href="/items\?alert=%E9%80%BE%E6%9C%9F"><span class="label">逾期</span><span class="count">'
+        + str(overdue),
+        html,
+    )
     listed = client.get("/items", params={"alert": "逾期"}).text
     assert f"共 {overdue} 个事项" in listed
 

@@ -23,7 +23,9 @@ playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"
+    ),
 ]
 LONG = 120_000
 
@@ -59,7 +61,9 @@ def _opened(path: Path) -> list[str]:
 def browser_page():
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, accept_downloads=True
+        )
         yield context.new_page()
         browser.close()
 
@@ -108,7 +112,11 @@ def test_the_monthly_routine_end_to_end(tmp_path, sample, browser_page):
 
         _nav(page, "下发")
         page.get_by_label("来源名称").select_option(
-            next(o for o in page.locator("#notices-source option").all_inner_texts() if INSTRUCTION in o)
+            next(
+                o
+                for o in page.locator("#notices-source option").all_inner_texts()
+                if INSTRUCTION in o
+            )
         )
         page.get_by_label("通知日期").fill("2026-11-20")
         page.get_by_role("button", name="生成交办通知").click()

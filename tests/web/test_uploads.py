@@ -16,11 +16,13 @@ def _body(parts: list[tuple[str, str | None, bytes]]) -> bytes:
         disposition = f'form-data; name="{name}"' + (
             f'; filename="{filename}"' if filename is not None else ""
         )
-        out += f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + data + b"\r\n"
+        out += (
+            f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + data + b"\r\n"
+        )
     return out + f"--{BOUNDARY}--\r\n".encode()
 
 
-def _receive(body: bytes, folder, limits=UploadLimits(), content_type=None):
+def _receive(body: bytes, folder, limits=None, content_type=None):
     chunks = [body[i : i + 4096] for i in range(0, len(body), 4096)] or [b""]
 
     async def incoming():
@@ -31,9 +33,12 @@ def _receive(body: bytes, folder, limits=UploadLimits(), content_type=None):
     scope = {
         "type": "http",
         "method": "POST",
-        "headers": [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())],
+        "headers": [
+            (b"content-type", ctype.encode()),
+            (b"content-length", str(len(body)).encode()),
+        ],
     }
-    return asyncio.run(receive(Request(scope, incoming), folder, limits))
+    return asyncio.run(receive(Request(scope, incoming), folder, limits or UploadLimits()))
 
 
 def test_files_and_fields_arrive_in_the_private_folder(tmp_path):
@@ -42,7 +47,7 @@ def test_files_and_fields_arrive_in_the_private_folder(tmp_path):
     got = _receive(
         _body(
             [
-                ("as_of", None, "2026-11-20".encode()),
+                ("as_of", None, b"2026-11-20"),
                 ("files", "反馈表-2026-11-东城区.xlsx", b"PK" + b"x" * 10_000),
                 ("files", "..\\..\\台账.xlsx", b"PK2"),
                 ("files", "", b""),  # an empty file input
@@ -62,7 +67,11 @@ def test_files_and_fields_arrive_in_the_private_folder(tmp_path):
     "limits, parts, message",
     [
         (UploadLimits(max_file_bytes=1000), [("files", "大.xlsx", b"x" * 5000)], "超过"),
-        (UploadLimits(max_files=2), [("files", f"{n}.xlsx", b"x") for n in range(3)], "最多上传 2 个"),
+        (
+            UploadLimits(max_files=2),
+            [("files", f"{n}.xlsx", b"x") for n in range(3)],
+            "最多上传 2 个",
+        ),
         (UploadLimits(max_total_bytes=3000), [("files", "a.xlsx", b"x" * 5000)], "合计超过"),
         (UploadLimits(max_field_bytes=10), [("as_of", None, b"9" * 100)], "过长"),
     ],
