@@ -74,7 +74,8 @@ def test_the_monthly_routine_end_to_end(tmp_path, sample, browser_page):
     with subprocess_server(sample) as address:
         page.goto(address)
         assert "token" not in page.url
-        page.get_by_role("link", name="逾期").first.click()  # a count is a link to its list
+        # a count is a link to its list
+        page.locator("a.card", has=page.locator(".label", has_text=re.compile("^逾期$"))).click()
         assert page.get_by_label("督办预警").input_value() == "逾期"
 
         _nav(page, "下发")
