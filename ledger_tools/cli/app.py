@@ -15,6 +15,7 @@ from ledger_tools.cli import (
     intake_cmds,
     ledger_cmds,
     minutes_cmds,
+    serve_cmds,
 )
 from ledger_tools.cli.base import CONTEXT, ChineseGroup, safe_console
 
@@ -45,6 +46,7 @@ for _command in (
     document_cmds.remind_cmd,
     document_cmds.sample_cmd,
     minutes_cmds.minutes_cmd,
+    serve_cmds.serve_cmd,
     bundle_cmds.bundle_cmd,
     adopt_cmds.adopt_cmd,
 ):

@@ -11,6 +11,7 @@ printed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -18,13 +19,14 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ledger_tools.cli.click_text import ChineseCommand, chinese_help_option, tidy
@@ -316,3 +318,38 @@ def written_name(path: Path | None) -> str:
     only printed when the file was written."""
     assert path is not None
     return path.name
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, *, above: int = 0) -> Iterator[Callable[[int, int, str], None]]:
+    """A job's ``progress(done, total, what)`` callback drawn as a rich bar (jobs never print).
+
+    The bar appears only once there are more than ``above`` steps (a check of two files needs
+    none), and vanishes when the work is done, leaving the command's own summary.
+    """
+    bar: Progress | None = None
+    task = None
+
+    def tell(done: int, total: int, what: str) -> None:
+        nonlocal bar, task
+        if total <= above:
+            return
+        if bar is None:
+            bar = Progress(
+                TextColumn(label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                console=console,
+                transient=True,
+            )
+            task = bar.add_task("", total=total)
+            bar.start()
+        assert task is not None
+        bar.update(task, completed=done, description=escape(what))
+
+    try:
+        yield tell
+    finally:
+        if bar is not None:
+            bar.stop()

@@ -25,6 +25,7 @@ from ledger_tools.cli.base import (
     parse_seed_option,
     parse_text_option,
     parse_year_option,
+    progress_bar,
     warn_unconfirmed,
 )
 from ledger_tools.cli.base import written_name as _name
@@ -74,7 +75,15 @@ def brief_cmd(
     """生成月度通报（Excel 与 Word），并在「月度快照」中记录本月数字（台账只改这一行）。"""
     from ledger_tools.jobs import briefing
 
-    result = briefing.run(ledger, month, out_dir, as_of, include_confidential=include_confidential)
+    with progress_bar("正在生成通报") as tell:
+        result = briefing.run(
+            ledger,
+            month,
+            out_dir,
+            as_of,
+            include_confidential=include_confidential,
+            progress=tell,
+        )
     warn_unconfirmed(result.unconfirmed_years)
     errors = [f for f in result.problems if f.is_error]
     if errors:

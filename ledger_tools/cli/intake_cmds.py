@@ -21,6 +21,7 @@ from ledger_tools.cli.base import (
     ledger_argument,
     parse_month_option,
     print_findings,
+    progress_bar,
     warn_unconfirmed,
 )
 from ledger_tools.cli.base import written_name as _name
@@ -112,6 +113,8 @@ def _print_intake(result, as_json: bool) -> None:
         )
 
 
+PROGRESS_ABOVE = 3  # a check or merge of more files than this shows a progress bar
+
 form_inputs_argument = click.argument(
     "inputs", metavar="反馈表...", nargs=-1, required=True, type=click.Path(path_type=Path)
 )
@@ -150,7 +153,10 @@ def check_cmd(
     """检查单位报回的反馈表（文件或文件夹，可写多个），不修改台账。"""
     from ledger_tools.jobs import intake
 
-    result = intake.check(ledger, list(inputs), as_of, report=report_file, annotate=annotate_dir)
+    with progress_bar("正在检查", above=PROGRESS_ABOVE) as tell:
+        result = intake.check(
+            ledger, list(inputs), as_of, report=report_file, annotate=annotate_dir, progress=tell
+        )
     _print_intake(result, as_json)
     if not as_json:
         console.print(
@@ -181,7 +187,10 @@ def merge_cmd(
     """检查并把无误的反馈表合并进台账，再按 --as-of 重算（一次保存）。"""
     from ledger_tools.jobs import intake
 
-    result = intake.merge(ledger, list(inputs), as_of, partial=partial, annotate=annotate_dir)
+    with progress_bar("正在检查", above=PROGRESS_ABOVE) as tell:
+        result = intake.merge(
+            ledger, list(inputs), as_of, partial=partial, annotate=annotate_dir, progress=tell
+        )
     _print_intake(result, as_json)
     if as_json:
         return result.exit_code

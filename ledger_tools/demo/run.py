@@ -198,6 +198,10 @@ def run(directory: Path, console: Console) -> Path:
         f"\n演示完成。所有文件在 {directory}；可用 Excel/WPS 打开 {ledger.name} 查看「台账」中的督办预警着色，"
         "打开 退回/ 中的文件查看给单位的标注。"
     )
+    console.print(
+        f"在浏览器中打开工作台（概览、事项、收表、下发、台账）：ledger serve {ledger}"
+        "（或双击 ledger-workbench 选择该台账）。"
+    )
     return ledger
 
 

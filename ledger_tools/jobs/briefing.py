@@ -233,13 +233,18 @@ def run(
     *,
     include_confidential: bool = False,
     today: dt.date | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> BriefResult:
+    """The month's briefing; ``progress(step, steps, what)`` is told as each of its steps
+    begins (reading the ledger, computing, writing both files), for a face's progress bar."""
+    tell = progress or (lambda _done, _total, _what: None)
     as_of = resolve_as_of(month, as_of, today)
     out_dir = output_dir(out_dir, "通报")
     targets = (out_dir / f"通报-{month}.xlsx", out_dir / f"通报-{month}.docx")
     for target in targets:
         check_not_open(target)
 
+    tell(0, 3, "读取台账")
     with LedgerFile(path, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
@@ -260,11 +265,13 @@ def run(
             snapshots=[s for _, s in existing.values()],
             include_confidential=include_confidential,
         )
+        tell(1, 3, "统计本月数字")
         paragraphs = docx_render.render_paragraphs(
             template_path(NARRATIVE_TEMPLATE, path),
             {"b": b, "t": b.totals, "s": b.settings},
             FILTERS,
         )
+        tell(2, 3, "生成通报工作簿和 Word 文档")
         with Staging(out_dir) as staging:
             staged = [staging.path(t.name) for t in targets]
             with in_background(
@@ -292,4 +299,5 @@ def run(
                     lambda: _save_snapshot(lf, table, row, b.snapshot)
                 )
                 result.snapshot_changed = True
+    tell(3, 3, "完成")
     return result

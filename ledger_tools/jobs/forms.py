@@ -149,11 +149,13 @@ def run(
     *,
     console: Console | None = None,
     now: dt.datetime | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> FormsResult:
     """Write the period's forms into ``out_dir``; the ledger is opened read-only.
 
-    ``console`` shows a progress bar for more than a few forms; ``now`` fixes the generation
-    time (tests, reproducible demo files).
+    ``console`` shows a progress bar for more than a few forms; ``progress(done, total, unit)``
+    is told after each form instead, for a face that draws its own (the workbench); ``now``
+    fixes the generation time (tests, reproducible demo files).
     """
     period = _normalise_period(period)
     as_of = as_of or dt.date.today()
@@ -171,12 +173,16 @@ def run(
         contents, result = plan(data, period, as_of, generated)
     result.unconfirmed_years = stats.unconfirmed_years
     result.out_dir = output_dir(out_dir, "反馈表")
-    _write_all(contents, result, key, console)
+    _write_all(contents, result, key, console, progress)
     return result
 
 
 def _write_all(
-    contents: list[FormContent], result: FormsResult, key: str, console: Console | None
+    contents: list[FormContent],
+    result: FormsResult,
+    key: str,
+    console: Console | None,
+    progress_to: Callable[[int, int, str], None] | None = None,
 ) -> None:
     jobs = [(result.out_dir / fl.form_file_name(result.period, c.unit), c) for c in contents]
     progress = None
@@ -191,8 +197,12 @@ def _write_all(
         )
     task = progress.add_task("", total=len(contents)) if progress else None
     started: list[bool] = []
+    finished: list[int] = []
 
     def written(index: int) -> None:
+        finished.append(index)
+        if progress_to is not None:
+            progress_to(len(finished), len(contents), contents[index].unit)
         if progress and task is not None:
             if not started:  # started once the workers run, so that they fork without its thread
                 progress.start()

@@ -27,6 +27,7 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,8 +139,15 @@ class _LedgerIndex:
         return self.unit_names.get(text, text) if text else None
 
 
+Progress = Callable[[int, int, str], None]  # (files done, files in all, the file's name)
+
+
 def _examine(
-    data: LedgerData, paths: list[Path], as_of: dt.date, partial: bool = False
+    data: LedgerData,
+    paths: list[Path],
+    as_of: dt.date,
+    partial: bool = False,
+    progress: Progress | None = None,
 ) -> list[FileOutcome]:
     index = _LedgerIndex(data, as_of)
     seen: dict[str, str] = {}
@@ -148,6 +156,8 @@ def _examine(
         o = FileOutcome(path, order)
         _examine_file(o, index, seen)
         outcomes.append(o)
+        if progress is not None:
+            progress(order + 1, len(paths), o.name)
     ci.supersede(outcomes, index.history.newest_made, partial)
     return outcomes
 
@@ -267,13 +277,17 @@ def check(
     *,
     report: Path | None = None,
     annotate: Path | None = None,
+    progress: Progress | None = None,
 ) -> IntakeResult:
-    """Check returned files against the ledger; nothing in the ledger changes."""
+    """Check returned files against the ledger; nothing in the ledger changes.
+
+    ``progress(done, total, name)`` is told after each file, for a face's progress bar.
+    """
     paths = _before_any_work(ledger, inputs, report, annotate)
     with LedgerFile(ledger) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        outcomes = _examine(data, paths, as_of)
+        outcomes = _examine(data, paths, as_of, progress=progress)
     for o in outcomes:
         o.result = DUPLICATE if o.duplicate else MUST_RETURN if o.has_errors else CAN_MERGE
     result = IntakeResult(as_of=as_of, files=outcomes)
@@ -290,10 +304,12 @@ def merge(
     report: Path | None = None,
     annotate: Path | None = None,
     now: dt.datetime | None = None,
+    progress: Progress | None = None,
 ) -> IntakeResult:
     """Check, merge what passed, refresh as of ``as_of``: one save, or none if nothing merged.
 
-    ``now`` fixes the clock time of 记录时间/导入时间 (the date is always ``as_of``).
+    ``now`` fixes the clock time of 记录时间/导入时间 (the date is always ``as_of``);
+    ``progress`` is told after each file is checked, as in ``check``.
     """
     paths = _before_any_work(ledger, inputs, report, annotate)
     clock = (now or dt.datetime.now()).time().replace(microsecond=0)
@@ -302,7 +318,7 @@ def merge(
     with LedgerFile(ledger, writable=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        result.files = _examine(data, paths, as_of, partial)
+        result.files = _examine(data, paths, as_of, partial, progress)
         plan = ci.plan_merge(result.files, data.extensions, as_of, stamp, partial)
         for o in result.files:
             o.result = plan.results[o.order]
