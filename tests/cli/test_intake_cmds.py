@@ -5,6 +5,7 @@ import pytest
 from tests.builders import (
     BAD_LEDGERS,
     sweep_bad_option,
+    sweep_chmod_read_only,
     sweep_ctrl_c,
     sweep_open_in_excel,
     sweep_wrong_ledger,
@@ -24,6 +25,14 @@ def test_a_wrong_ledger_file_is_refused_by_every_command(
 
 def test_a_ledger_open_in_excel_exits_3_for_every_command_that_saves(tmp_path, fresh_ledger):
     sweep_open_in_excel(tmp_path, "merge", fresh_ledger)
+
+
+@pytest.mark.posix_only
+@pytest.mark.parametrize("command", ["merge"])
+def test_a_ledger_marked_read_only_is_refused_before_anything_is_written(
+    tmp_path, command, fresh_ledger
+):
+    sweep_chmod_read_only(tmp_path, command, fresh_ledger)
 
 
 OPTION_MISTAKES = [  # (command, option, value)
