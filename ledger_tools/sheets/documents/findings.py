@@ -59,7 +59,9 @@ def write_report(
 
 def check_target(path: Path, ledger: Path | None = None) -> Path:
     """Refuse a report path that cannot or must not be written, before any work is done."""
-    path = output_workbook(path, ledger=ledger, what="问题清单", example="问题清单.xlsx")
+    path = output_workbook(
+        path, ledger=ledger, what="问题清单", example="问题清单.xlsx", option="--report"
+    )
     if not path.parent.is_dir():
         raise UsageError(f"找不到文件夹 {path.parent}，无法写入问题清单。请先创建该文件夹。")
     return path
