@@ -995,3 +995,31 @@ def refreshed(items, extensions, reports, reminders, settings, cal, as_of) -> li
         replace(item, **result.values(n)) if n in result.computed else item
         for n, item in enumerate(items)
     ]
+
+
+def assert_print_ready(ws, header_row: int) -> None:
+    """An openpyxl-read worksheet prints as SPEC §6 asks: A4 landscape, one page wide, the
+    header row (1-based) on every page, page numbers in the footer."""
+    ps = ws.page_setup
+    assert str(ps.paperSize) == "9" and ps.orientation == "landscape", (
+        ps.paperSize,
+        ps.orientation,
+    )
+    assert ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert int(ps.fitToWidth or 1) == 1 and int(ps.fitToHeight) == 0  # as many pages down as needed
+    rows = (ws.print_title_rows or "").replace("$", "")
+    assert rows == f"{header_row}:{header_row}", ws.print_title_rows
+    footer = ws.oddFooter.center.text or ""
+    assert "&P" in footer and "&N" in footer, footer
+
+
+def pdf_pages_landscape(pdf: Path) -> list[bool]:
+    """For each page of a PDF LibreOffice wrote, whether it is wider than tall (its MediaBox)."""
+    data = pdf.read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.\s-]+)\]", data)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+    out = []
+    for box in boxes[:pages] if len(boxes) >= pages else boxes:
+        x0, y0, x1, y1 = (float(v) for v in box.split())
+        out.append(x1 - x0 > y1 - y0)
+    return out
