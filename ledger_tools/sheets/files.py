@@ -244,16 +244,14 @@ def output_workbook(
     """Where a command's one output workbook goes, refusing the clerk's mistakes that destroy files.
 
     No suffix gets .xlsx; another suffix, a folder, the ledger itself or any other ledger, and a
-    workbook open in Excel/WPS are refused before anything is read or written. An older output
-    of the same name is replaced, as a re-run should. ``option`` is the option that named it
-    (``--out``, ``--report``): each message says which one to change.
-    """
+    workbook open in Excel/WPS are refused before anything is read or written (the messages name
+    ``option``); an older output of the same name is replaced, as a re-run should."""
     out = Path(out)
     if out.suffix == "" and not out.is_dir():
         out = out.with_name(out.name + ".xlsx")
     if out.is_dir():
         raise UsageError(
-            f"{out} 是文件夹。{option} 须是{what}的文件名，例如 {option} {out / example}。"
+            f"{out} 是文件夹。{option} 须是{what}的文件名，例如 {option} {out / example}"
         )
     if out.suffix.lower() != ".xlsx":
         raise UsageError(
