@@ -21,6 +21,8 @@ ledger's own save) is written the same way:
 Output folders (``output_dir``), a command's one output workbook (``output_workbook``) and
 file names made from unit names or 文号 (``safe_filename``) live here too, so every command
 treats them alike. Many files published together: ``staging``.
+
+Long because every file-system workaround is kept in this one place on purpose (SPEC §11).
 """
 
 from __future__ import annotations
@@ -171,6 +173,8 @@ def unwritable(path: Path, e: OSError) -> LedgerError:
     anything else is the user's to fix: the folder when there is no file yet, else the file.
     """
     path = Path(path)
+    if path.parent.name.startswith(STAGING_PREFIX):  # a staged output: name where it goes
+        path = path.parent.parent / path.name
     reason = os_reason(e)
     if _held_open(e):
         return LedgerBusy(
