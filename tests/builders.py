@@ -764,6 +764,8 @@ BAD_LEDGERS = [  # (what the clerk named as the ledger, exit code)
     ("foreign", 2),
     ("sheet renamed", 2),
     ("header deleted", 1),
+    ("password", 2),
+    ("xls renamed", 2),
 ]
 
 
@@ -806,6 +808,15 @@ def bad_ledger(kind: str, folder: Path, fresh_ledger) -> Path:
         path.write_text("事项编号,议定事项\n1,修路\n", encoding="utf-8")
     elif kind == "empty":
         path.write_bytes(b"")
+    elif kind == "password":  # 文件 → 信息 → 保护工作簿 → 用密码进行加密
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        plain = fresh_ledger(folder / "未加密.xlsx")
+        with open(plain, "rb") as src, open(path, "wb") as out:
+            OOXMLFile(src).encrypt("secret", out)
+        plain.unlink()
+    elif kind == "xls renamed":
+        path.write_bytes(compound_file([("Workbook", STREAM, biff(GLOBALS_BOF))]))
     elif kind == "foreign":
         wb = openpyxl.Workbook()
         wb.active["A1"] = "工资表"
@@ -853,6 +864,10 @@ def sweep_wrong_ledger(tmp_path: Path, command: str, kind: str, code: int, fresh
     assert (sha(ledger) if ledger.is_file() else None) == before
     if kind == "header deleted":
         assert "主责单位" in r.output
+    if kind == "password":  # not 「已损坏，请从备份恢复」: the clerk's latest work is in this file
+        assert "密码" in r.output and "文档加密" in r.output and "损坏" not in r.output
+    if kind == "xls renamed":
+        assert ".xls" in r.output and "另存为" in r.output
 
 
 def sweep_open_in_excel(tmp_path: Path, command: str, fresh_ledger) -> None:
@@ -880,6 +895,23 @@ def sweep_read_only(tmp_path: Path, command: str, monkeypatch, fresh_ledger) -> 
     r = invoke(COMMANDS[command], ledger, tmp_path)
     assert_refused(r, 2, "台账.xlsx")
     assert "只读" in r.output and sha(ledger) == digest
+
+
+def sweep_chmod_read_only(tmp_path: Path, command: str, fresh_ledger) -> None:
+    """A ledger marked read-only (chmod 444; Windows' 只读 attribute reads the same through
+    ``os.stat``): refused before anything is written, although ``os.replace`` (and root) would
+    replace it regardless."""
+    ledger = fresh_ledger(tmp_path / "台账.xlsx")
+    digest = sha(ledger)
+    os.chmod(ledger, 0o444)
+    try:
+        r = invoke(COMMANDS[command], ledger, tmp_path)
+        assert_refused(r, 2, "台账.xlsx")
+        assert "只读" in r.output and sha(ledger) == digest
+        assert (os.stat(ledger).st_mode & 0o777) == 0o444
+        assert not list((tmp_path / "台账备份").glob("台账-*.xlsx"))
+    finally:
+        os.chmod(ledger, 0o644)
 
 
 def sweep_bad_option(tmp_path: Path, command: str, option: str, value: str, fresh_ledger) -> None:
@@ -963,3 +995,31 @@ def refreshed(items, extensions, reports, reminders, settings, cal, as_of) -> li
         replace(item, **result.values(n)) if n in result.computed else item
         for n, item in enumerate(items)
     ]
+
+
+def assert_print_ready(ws, header_row: int) -> None:
+    """An openpyxl-read worksheet prints as SPEC §6 asks: A4 landscape, one page wide, the
+    header row (1-based) on every page, page numbers in the footer."""
+    ps = ws.page_setup
+    assert str(ps.paperSize) == "9" and ps.orientation == "landscape", (
+        ps.paperSize,
+        ps.orientation,
+    )
+    assert ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert int(ps.fitToWidth or 1) == 1 and int(ps.fitToHeight) == 0  # as many pages down as needed
+    rows = (ws.print_title_rows or "").replace("$", "")
+    assert rows == f"{header_row}:{header_row}", ws.print_title_rows
+    footer = ws.oddFooter.center.text or ""
+    assert "&P" in footer and "&N" in footer, footer
+
+
+def pdf_pages_landscape(pdf: Path) -> list[bool]:
+    """For each page of a PDF LibreOffice wrote, whether it is wider than tall (its MediaBox)."""
+    data = pdf.read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.\s-]+)\]", data)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+    out = []
+    for box in boxes[:pages] if len(boxes) >= pages else boxes:
+        x0, y0, x1, y1 = (float(v) for v in box.split())
+        out.append(x1 - x0 > y1 - y0)
+    return out

@@ -14,10 +14,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 import re
 import sys
+import traceback
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -228,6 +230,16 @@ def _warn_long_path(message: str) -> None:
     err_console.print(f"[yellow]注意：[/]{escape(message)}")
 
 
+def bug_id(e: BaseException) -> str:
+    """A short code for one of our bugs: the same failure at the same line gives the same code,
+    so maintainers can tell reports apart, while the clerk sees no exception name or English
+    text (LEDGER_DEBUG=1 shows the traceback)."""
+    frames = traceback.extract_tb(e.__traceback__)
+    where = f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    key = f"{type(e).__module__}.{type(e).__qualname__}@{where}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:6].upper()
+
+
 def guarded(fn):
     """Map our errors to exit codes with a Chinese message; hide tracebacks of internal bugs.
 
@@ -263,7 +275,7 @@ def guarded(fn):
             if os.environ.get("LEDGER_DEBUG"):
                 raise
             err_console.print(
-                f"[bold red]程序内部错误[/]（{escape(type(e).__name__)}: {escape(str(e))}）。台账的保存是一次完成的，不会因此损坏。"
+                f"[bold red]程序内部错误[/]（编号 {bug_id(e)}）。台账的保存是一次完成的，不会因此损坏。"
                 "请将本信息和所用文件发给维护人员；设置环境变量 LEDGER_DEBUG=1 可看到详细信息。"
             )
             sys.exit(EXIT_REJECTED)

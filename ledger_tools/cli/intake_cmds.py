@@ -128,18 +128,21 @@ annotate_option = click.option(
 )
 
 
-@click.command("check", cls=ChineseCommand, context_settings=CONTEXT)
-@ledger_argument
-@form_inputs_argument
-@as_of_option
-@json_option
-@click.option(
+report_option = click.option(
     "--report",
     "report_file",
     type=click.Path(path_type=Path),
     metavar="文件.xlsx",
     help="把问题清单写入该 Excel 工作簿。",
 )
+
+
+@click.command("check", cls=ChineseCommand, context_settings=CONTEXT)
+@ledger_argument
+@form_inputs_argument
+@as_of_option
+@json_option
+@report_option
 @annotate_option
 @guarded
 def check_cmd(
@@ -174,6 +177,7 @@ def check_cmd(
 @click.option(
     "--partial", is_flag=True, help="有错误的文件也合并其中无误的事项，只退回有错误的行。"
 )
+@report_option
 @annotate_option
 @guarded
 def merge_cmd(
@@ -182,6 +186,7 @@ def merge_cmd(
     as_of: dt.date,
     as_json: bool,
     partial: bool,
+    report_file: Path | None,
     annotate_dir: Path | None,
 ):
     """检查并把无误的反馈表合并进台账，再按 --as-of 重算（一次保存）。"""
@@ -189,7 +194,13 @@ def merge_cmd(
 
     with progress_bar("正在检查", above=PROGRESS_ABOVE) as tell:
         result = intake.merge(
-            ledger, list(inputs), as_of, partial=partial, annotate=annotate_dir, progress=tell
+            ledger,
+            list(inputs),
+            as_of,
+            partial=partial,
+            report=report_file,
+            annotate=annotate_dir,
+            progress=tell,
         )
     _print_intake(result, as_json)
     if as_json:

@@ -40,6 +40,8 @@ Decisions worth knowing:
 - **Superseded forms** (``superseded``): SPEC says the later-made form wins. The same holds
   across runs: a report from a form made earlier than one already merged for the same item and
   period is logged (办理记录, 导入记录) but does not change the 台账 row, with W205.
+- **W206**: a request received (the day of checking, --as-of) after 当前时限 is late; it is
+  still stored as a request, and the warning says the clock did not stop.
 - **F006** (``check_period``): a form is accepted for the month of --as-of and for the month
   before (a late return still counts for its own period); any other period is refused, and so
   is a form whose unit already had a form of a *later* period merged (it has been superseded).
@@ -190,6 +192,8 @@ class FormContext:
     settings: Settings = field(default_factory=Settings)
     first_reports: Mapping[str, dt.date] = field(default_factory=dict)  # item id → first report
     sheet: str = SHEET
+    # (item id, 申请延期至) of requests in 延期记录 still awaiting approval: asked again, not late
+    pending_requests: frozenset[tuple[str, dt.date | None]] = frozenset()
 
     @cached_property
     def secret_texts(self) -> frozenset[str]:
@@ -534,6 +538,7 @@ def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutco
         _check_done(entry, item, ctx, make)
     elif status is UnitReportStatus.EXTENSION:
         _check_extension(entry, item, make)
+        _check_late_request(entry, item, ctx, make)
     if item.is_long_term:
         _check_stage(entry, item, status, ctx, make)
 
@@ -586,6 +591,18 @@ def _check_extension(entry: FormEntry, item: Item, make) -> None:
             detail=f"「申请延期至」{wanted} 不晚于当前时限 {deadline}。"
             "请填写当前时限之后的日期，或选择「推进中」。",
         )
+
+
+def _check_late_request(entry: FormEntry, item: Item, ctx: FormContext, make) -> None:
+    """W206 (Art. 8(3)): an extension must be asked for before 当前时限 passes. A late request
+    is still recorded (staff decide on it) and does not stop the item being overdue; a request
+    already pending, asked again on a later form, was asked when it was first received."""
+    deadline = _day(item.current_deadline)
+    if not isinstance(deadline, dt.date) or ctx.as_of <= deadline:
+        return
+    if (item.id or "", entry.dates.get(COL_EXT_TO)) in ctx.pending_requests:
+        return
+    make("W206", COL_STATUS, detail=deadline.isoformat())
 
 
 def _check_stage(entry: FormEntry, item: Item, status, ctx: FormContext, make) -> None:

@@ -17,6 +17,17 @@ that writes them. Decisions worth knowing:
   already merged (or merged in the same run) for the same item and period goes to 办理记录
   and 导入记录 but leaves the 台账 row alone, with W205. Across runs this needs to know when
   the merged forms were made: 导入记录 keeps it in 表格生成时间 (``ImportRecord.form_made``).
+- **One return is its content** (``core.returns.content_fingerprint``, 导入记录 内容指纹): the unit, the
+  period and each item's filled values, read as the rules read them (a date is its day, text
+  trimmed and NFC-normalised), so the same return saved by Excel, WPS or LibreOffice, as xlsx,
+  xls or ods, has one fingerprint. F007 skips a file whose 文件指纹 *or* 内容指纹 was merged.
+- **Two different returns of one form in one batch** (``returns.conflicts``, F010): a unit that saved
+  its form twice with different content (…局.xlsx and …局(1).xlsx) has not said which one it
+  means; neither is merged, and the finding names the other file and the items and fields that
+  differ. Returns from forms made at different times are not a conflict: the later-made form
+  wins (W205), as above.
+- **A different return after one was merged** (``returns.corrections``, W207) is the unit's correction:
+  merged, naming the earlier file, which stays in 办理记录.
 """
 
 from __future__ import annotations
@@ -71,6 +82,8 @@ class CheckedFile:
     duplicate: bool = False
     result: str = ""
     superseded: dict[str, dt.datetime] = field(default_factory=dict)  # item id → newer form made
+    filled: dict[str, dict[str, str]] | None = None  # item id → input header → value (F010)
+    content: str | None = None  # 内容指纹 of ``filled`` with unit and period
 
     @property
     def name(self) -> str:
@@ -125,6 +138,7 @@ class ImportRecord:
     items: int | None = None
     problems: int | None = None
     form_made: dt.datetime | None = None
+    content: str | None = None
 
 
 # --- what earlier merges tell the checks -----------------------------------------------------
@@ -138,6 +152,11 @@ class History:
     merged_periods: dict[str, set[str]] = field(default_factory=dict)  # unit → periods (F006)
     first_reports: dict[str, dt.date] = field(default_factory=dict)  # item id → first 记录时间
     newest_made: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)  # W205
+    merged_contents: dict[str, str] = field(default_factory=dict)  # 内容指纹 → file name (F007)
+    # (unit, period) → [(file name, 内容指纹 or None)] of every return merged for it (W207)
+    merged_returns: dict[tuple[str, str], list[tuple[str, str | None]]] = field(
+        default_factory=dict
+    )
 
 
 def history(
@@ -159,8 +178,12 @@ def history(
                 made_by_sha[sha] = row.form_made
         period = rules.normalize_period(row.period)
         unit = unit_of(row.unit) if row.unit else None
+        content = str(row.content or "").strip().lower() or None
+        if content:
+            out.merged_contents[content] = row.file or ""
         if unit and period:
             periods[unit].add(period)
+            out.merged_returns.setdefault((unit, period), []).append((row.file or "", content))
     out.merged_periods = periods
     for r in reports:
         d = r.recorded_date
@@ -278,6 +301,7 @@ def plan_merge(
             items=o.reports,
             problems=o.problems,
             form_made=o.generated,
+            content=o.content,
         )
         for o in files
     ]

@@ -134,8 +134,8 @@ _FIELDS = ("年", "序号")
 def _parts(fmt: str) -> list[tuple[str, str | None, str]]:
     try:
         parsed = list(string.Formatter().parse(fmt))
-    except ValueError as e:
-        raise NoticeFormatError(f"花括号不成对（{e}）") from None
+    except ValueError:
+        raise NoticeFormatError("花括号不成对：每个「{」都要有对应的「}」") from None
     out: list[tuple[str, str | None, str]] = []
     seen: set[str] = set()
     for literal, name, spec, conversion in parsed:
@@ -157,8 +157,10 @@ def notice_number(fmt: str, year: int, seq: int) -> str:
         if name is not None:
             try:
                 out.append(format(year if name == "年" else seq, spec))
-            except ValueError as e:
-                raise NoticeFormatError(f"「{{{name}:{spec}}}」格式有误（{e}）") from None
+            except ValueError:
+                raise NoticeFormatError(
+                    f"「{{{name}:{spec}}}」格式有误：冒号后只能写位数，如 {{{name}:03d}}（不足三位补零）"
+                ) from None
     return "".join(out)
 
 

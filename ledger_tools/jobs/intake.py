@@ -16,7 +16,10 @@ Decisions worth knowing:
   or skipped), but only in a run that merges something: a run that only rejects or skips
   leaves the ledger byte-identical (SPEC §8), so merging the same file twice changes nothing.
 - **F007**: a file whose SHA-256 is in 导入记录 with 已合并, or that appeared earlier in the
-  same run, is skipped before it is parsed.
+  same run, is skipped before it is parsed; one whose content (内容指纹, core/returns.py) was
+  merged or appeared earlier in the run (the same return saved as .ods and as .xls) is skipped
+  once it has been read. F010 (two different returns of one form in the run) and W207 (a
+  correction of a return merged before) are decided in core/returns.py over the whole run.
 - **The header block is compared with `_meta`** (报送期次, 截止日期, like 填报单位): a validly
   signed `_meta` pasted in from another month's form is F005, not a report for that month.
 - **Checking against the present.** 办理状态 and 当前时限 are derived (rules) from the ledger
@@ -33,7 +36,7 @@ from pathlib import Path
 
 from ledger_tools.core import form_checks as fc
 from ledger_tools.core import intake as ci
-from ledger_tools.core import rules
+from ledger_tools.core import returns, rules
 from ledger_tools.core.findings import Finding, make
 from ledger_tools.core.intake import CAN_MERGE, DUPLICATE, MERGED, MUST_RETURN, REJECTED
 from ledger_tools.core.recompute import by_item
@@ -133,6 +136,9 @@ class _LedgerIndex:
                 item.current_deadline = rules.current_deadline(item, mine)[0]
         self.items = data.items_by_id()
         self.history = ci.history(import_records(data), data.reports, self.unit)
+        self.pending_requests = frozenset(
+            (x.item_id or "", x.requested_to) for x in data.extensions if x.pending
+        )
 
     def unit(self, name: object) -> str | None:
         text = clean_text(name)
@@ -151,15 +157,40 @@ def _examine(
 ) -> list[FileOutcome]:
     index = _LedgerIndex(data, as_of)
     seen: dict[str, str] = {}
+    seen_content: dict[str, str] = {}
     outcomes = []
     for order, path in enumerate(paths):
         o = FileOutcome(path, order)
         _examine_file(o, index, seen)
+        _skip_same_content(o, index, seen_content)
         outcomes.append(o)
         if progress is not None:
             progress(order + 1, len(paths), o.name)
+    returns.conflicts(outcomes, partial)
     ci.supersede(outcomes, index.history.newest_made, partial)
+    returns.corrections(outcomes, index.history, partial)
     return outcomes
+
+
+def _skip_same_content(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> None:
+    """F007 for a file whose content was merged or met earlier in the run in another format or
+    program's save: one return is merged once. Its row findings are dropped, as it is skipped."""
+    if o.content is None or o.duplicate:
+        return
+    merged = index.history.merged_contents.get(o.content)
+    earlier = merged if merged is not None else seen.get(o.content)
+    if earlier is None:
+        seen[o.content] = o.name
+        return
+    where = "已合并的" if merged is not None else "本次的"
+    o.duplicate, o.rows = True, []
+    o.findings = [
+        make(
+            "F007",
+            file=o.name,
+            detail=f"与{where} {earlier or '文件'} 填写内容完全相同（只是另存为其他格式或由其他程序保存）",
+        )
+    ]
 
 
 def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> None:
@@ -243,6 +274,7 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
         settings=data.settings,
         first_reports=index.history.first_reports,
         sheet=sheet,
+        pending_requests=index.pending_requests,
     )
     refs = {
         fl.LABEL_CONTACT: form.contact.ref if form.contact else None,
@@ -260,6 +292,8 @@ def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> 
         for r in form.rows
     )
     o.rows = fc.check_rows(entries, ctx)
+    o.filled = returns.filled_values(r.entry for r in o.rows)
+    o.content = returns.content_fingerprint(o.unit, o.period, o.filled)
     for row in o.rows:
         for f in row.findings:
             o.add(f, whole_file=False)

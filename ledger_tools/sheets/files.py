@@ -21,6 +21,8 @@ ledger's own save) is written the same way:
 Output folders (``output_dir``), a command's one output workbook (``output_workbook``) and
 file names made from unit names or 文号 (``safe_filename``) live here too, so every command
 treats them alike. Many files published together: ``staging``.
+
+Long because every file-system workaround is kept in this one place on purpose (SPEC §11).
 """
 
 from __future__ import annotations
@@ -171,6 +173,8 @@ def unwritable(path: Path, e: OSError) -> LedgerError:
     anything else is the user's to fix: the folder when there is no file yet, else the file.
     """
     path = Path(path)
+    if path.parent.name.startswith(STAGING_PREFIX):  # a staged output: name where it goes
+        path = path.parent.parent / path.name
     reason = os_reason(e)
     if _held_open(e):
         return LedgerBusy(
@@ -238,32 +242,35 @@ def _is_a_ledger(path: Path) -> bool:
         return False
 
 
-def output_workbook(out: Path, *, ledger: Path | None, what: str, example: str) -> Path:
+def output_workbook(
+    out: Path, *, ledger: Path | None, what: str, example: str, option: str = "--out"
+) -> Path:
     """Where a command's one output workbook goes, refusing the clerk's mistakes that destroy files.
 
     No suffix gets .xlsx; another suffix, a folder, the ledger itself or any other ledger, and a
-    workbook open in Excel/WPS are refused before anything is read or written. An older output
-    of the same name is replaced, as a re-run should.
-    """
+    workbook open in Excel/WPS are refused before anything is read or written (the messages name
+    ``option``); an older output of the same name is replaced, as a re-run should."""
     out = Path(out)
     if out.suffix == "" and not out.is_dir():
         out = out.with_name(out.name + ".xlsx")
     if out.is_dir():
-        raise UsageError(f"{out} 是文件夹。--out 须是{what}的文件名，例如 --out {out / example}。")
+        raise UsageError(
+            f"{out} 是文件夹。{option} 须是{what}的文件名，例如 {option} {out / example}"
+        )
     if out.suffix.lower() != ".xlsx":
         raise UsageError(
-            f"{what}须保存为 .xlsx 工作簿，「{out.name}」不是。例如 --out {out.with_suffix('.xlsx')}。"
+            f"{what}须保存为 .xlsx 工作簿，「{out.name}」不是。例如 {option} {out.with_suffix('.xlsx')}。"
         )
     if _same_file(out, ledger):
         raise UsageError(
-            f"--out 不能是台账本身（{out}），否则台账会被覆盖。请换一个文件名，例如 --out {out.parent / example}。"
+            f"{option} 不能是台账本身（{out}），否则台账会被覆盖。请换一个文件名，例如 {option} {out.parent / example}。"
         )
     if out.exists() and _is_a_ledger(out):
         raise UsageError(
-            f"{out} 是一个台账，不能用作输出文件（会被覆盖）。请换一个文件名，例如 --out {out.parent / example}。"
+            f"{out} 是一个台账，不能用作输出文件（会被覆盖）。请换一个文件名，例如 {option} {out.parent / example}。"
         )
     if out.parent.exists() and not out.parent.is_dir():
-        raise UsageError(f"{out.parent} 是一个文件，不是文件夹。请检查 --out 的路径。")
+        raise UsageError(f"{out.parent} 是一个文件，不是文件夹。请检查 {option} 的路径。")
     check_not_open(out)
     return out  # the folder is made when the workbook is written, after the ledger was read
 

@@ -33,3 +33,31 @@ ALERT_COLOURS: dict[str, tuple[str, str]] = {
     "已终止": (GREY, GREY_TEXT),
     "按期办结": (GREEN, GREEN_TEXT),
 }
+
+# Print-ready (SPEC §6): every workbook the tool writes for people prints alike, the way the
+# briefing does: A4 landscape, one page wide (as many pages down as it takes), the header row
+# on every page, centred, 第 N 页 共 M 页 in the footer. The XlsxWriter workbooks set it in
+# ``documents.tables.page_setup``, the openpyxl ones (the 问题清单 of a returned copy) in
+# ``print_ready``; both from these values, so they print the same.
+PAPER_A4 = 9
+PRINT_FOOTER = "&C第 &P 页 共 &N 页"
+PRINT_MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7, "header": 0.3, "footer": 0.3}
+
+
+def print_ready(ws, header_row: int | None) -> None:
+    """Print setup of an openpyxl worksheet; ``header_row`` (1-based) repeats on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    for side, inches in PRINT_MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = PRINT_FOOTER.removeprefix("&C")
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"

@@ -1,6 +1,7 @@
 """The `ledger` group: help, version, the exit code of each error type, click's own complaints
 in Chinese. Each command's own tests are in tests/cli/test_<area>_cmds.py."""
 
+import re
 import subprocess
 import sys
 from importlib.metadata import version
@@ -102,3 +103,131 @@ def test_help_has_no_english(command):
     assert (
         not ENGLISH.search(r.output) and "[OPTIONS]" not in r.output and "PATH" not in r.output
     ), r.output
+
+
+# --- no English reaches the clerk ------------------------------------------------------------
+# Each situation a clerk meets (a broken file, a full or read-only disk, a name already taken, a
+# missing file, a password, a bad setting, and one of our own bugs) is driven through the real
+# command line; what it prints may hold file names, option names, finding codes and program
+# names, and no other Latin word (no strerror, no exception class, no Python message).
+
+ALLOWED_WORDS = re.compile(
+    r"--[a-z-]+|\b[FRWL]\d{3}\b|LEDGER_DEBUG|\b(?:ledger|Excel|WPS|Word|LibreOffice|xlsx|xlsm|"
+    r"xls|ods|docx|csv|Windows|Linux|Ctrl)\b"
+)
+
+
+def _english_words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z]{3,}", ALLOWED_WORDS.sub(" ", text))
+
+
+def _os_error(number: int, text: str):
+    def fail(*args, **kwargs):
+        raise OSError(number, text, str(args[-1]) if args else None)
+
+    return fail
+
+
+def _situation(kind: str, folder, monkeypatch, fresh_ledger) -> list[str]:
+    """Prepare ``kind`` in ``folder`` (the working directory); the command line to run."""
+    import errno
+    import os
+    import tempfile
+
+    import openpyxl
+
+    ledger = fresh_ledger(folder / "台账.xlsx")
+    if kind == "broken return":
+        (folder / "坏表.xlsx").write_bytes(b"PK\x03\x04" + b"\0" * 40)
+        return ["check", "台账.xlsx", "坏表.xlsx", "--as-of", "2026-11-20"]
+    if kind == "truncated ledger":
+        data = ledger.read_bytes()
+        ledger.write_bytes(data[: len(data) // 2])
+        return ["validate", "台账.xlsx"]
+    if kind == "read-only disk":
+        monkeypatch.setattr(os, "replace", _os_error(errno.EROFS, "Read-only file system"))
+        return ["brief", "台账.xlsx", "--month", "2026-11", "--out", "通报"]
+    if kind == "read-only disk, ledger":
+        monkeypatch.setattr(os, "replace", _os_error(errno.EROFS, "Read-only file system"))
+        return ["refresh", "台账.xlsx", "--as-of", "2026-11-20"]
+    if kind == "disk full":
+        monkeypatch.setattr(tempfile, "mkstemp", _os_error(errno.ENOSPC, "No space left on device"))
+        return ["sample", "台账.xlsx", "--n", "1", "--seed", "1", "--out", "抽查.xlsx"]
+    if kind == "name taken":
+        monkeypatch.setattr(os, "link", _os_error(errno.EEXIST, "File exists"))
+        return ["init", "新台账.xlsx"]
+    if kind == "no such return":
+        return ["check", "台账.xlsx", "没有的表.xlsx"]
+    if kind == "no such minutes":
+        return ["minutes", "台账.xlsx", "没有的纪要.docx"]
+    if kind == "no such units file":
+        return ["init", "新台账.xlsx", "--units", "没有的名单.xlsx"]
+    if kind == "broken minutes":
+        (folder / "坏纪要.docx").write_bytes(b"PK\x03\x04" + b"\0" * 40)
+        return ["minutes", "台账.xlsx", "坏纪要.docx"]
+    if kind == "broken units file":
+        (folder / "坏名单.xlsx").write_bytes(b"PK\x03\x04" + b"\0" * 40)
+        return ["init", "新台账.xlsx", "--units", "坏名单.xlsx"]
+    if kind == "password":
+        from msoffcrypto.format.ooxml import OOXMLFile
+
+        plain = folder / "明文.xlsx"
+        ledger.rename(plain)
+        with open(plain, "rb") as src, open(ledger, "wb") as out:
+            OOXMLFile(src).encrypt("secret", out)
+        return ["validate", "台账.xlsx"]
+    if kind == "report is a folder":
+        (folder / "问题").mkdir()
+        (folder / "表.xlsx").write_bytes(b"")
+        return ["check", "台账.xlsx", "表.xlsx", "--report", "问题"]
+    if kind.startswith("notice number"):
+        fmt = {"notice number braces": "督查通〔{年}〕{序号号", "notice number spec": "{序号:zz}"}
+        wb = openpyxl.load_workbook(ledger)
+        ws = wb["设置"]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "交办文号格式")
+        ws.cell(row, 2).value = fmt[kind]
+        wb.save(ledger)
+        return ["notices", "台账.xlsx", "--source", "第12次常务会议", "--out", "通知"]
+    if kind == "our bug":
+        import ledger_tools.jobs.validate as job
+
+        def boom(*a, **k):
+            raise KeyError("internal_key_name")
+
+        monkeypatch.setattr(job, "read_ledger", boom)
+        return ["validate", "台账.xlsx"]
+    raise AssertionError(kind)
+
+
+SITUATIONS = [  # (situation, exit code, a word the message must hold)
+    ("broken return", 1, "F001"),
+    ("truncated ledger", 2, "损坏"),
+    ("read-only disk", 2, "只读"),
+    ("read-only disk, ledger", 2, "只读"),
+    ("disk full", 2, "磁盘空间不足"),
+    ("name taken", 2, "已存在"),
+    ("no such return", 2, "没有的表.xlsx"),
+    ("no such minutes", 2, "没有的纪要.docx"),
+    ("no such units file", 2, "没有的名单.xlsx"),
+    ("broken minutes", 2, "坏纪要.docx"),
+    ("broken units file", 2, "坏名单.xlsx"),
+    ("password", 2, "密码"),
+    ("report is a folder", 2, "--report"),
+    ("notice number braces", 2, "花括号"),
+    ("notice number spec", 2, "{序号:zz}"),
+    ("our bug", 1, "程序内部错误"),
+]
+
+
+@pytest.mark.parametrize(("kind", "code", "word"), SITUATIONS, ids=[s[0] for s in SITUATIONS])
+def test_every_message_is_chinese(tmp_path, monkeypatch, fresh_ledger, kind, code, word):
+    monkeypatch.chdir(tmp_path)
+    args = _situation(kind, tmp_path, monkeypatch, fresh_ledger)
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == code, r.output
+    assert word in r.output, r.output
+    assert "Traceback" not in r.output and _english_words(r.output) == [], r.output
+    if kind != "our bug":  # a clerk's situation is never reported as our bug
+        assert "程序内部错误" not in r.output, r.output
+    else:
+        assert "KeyError" not in r.output and "编号" in r.output

@@ -15,6 +15,7 @@ from tests.builders import (
     run,
     sha,
     sweep_bad_option,
+    sweep_chmod_read_only,
     sweep_ctrl_c,
     sweep_open_in_excel,
     sweep_read_only,
@@ -105,6 +106,14 @@ def test_a_read_only_ledger_is_a_clear_error_and_stays_whole(
     tmp_path, command, monkeypatch, fresh_ledger
 ):
     sweep_read_only(tmp_path, command, monkeypatch, fresh_ledger)
+
+
+@pytest.mark.posix_only
+@pytest.mark.parametrize("command", ["brief", "notices", "remind"])
+def test_a_ledger_marked_read_only_is_refused_before_anything_is_written(
+    tmp_path, command, fresh_ledger
+):
+    sweep_chmod_read_only(tmp_path, command, fresh_ledger)
 
 
 OPTION_MISTAKES = [  # (command, option, value)

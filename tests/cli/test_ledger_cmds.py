@@ -10,6 +10,7 @@ from tests.builders import (
     run,
     sha,
     sweep_bad_option,
+    sweep_chmod_read_only,
     sweep_ctrl_c,
     sweep_open_in_excel,
     sweep_read_only,
@@ -98,6 +99,14 @@ def test_a_ledger_open_in_excel_exits_3_for_every_command_that_saves(tmp_path, f
 
 def test_a_read_only_ledger_is_a_clear_error_and_stays_whole(tmp_path, monkeypatch, fresh_ledger):
     sweep_read_only(tmp_path, "refresh", monkeypatch, fresh_ledger)
+
+
+@pytest.mark.posix_only
+@pytest.mark.parametrize("command", ["refresh"])
+def test_a_ledger_marked_read_only_is_refused_before_anything_is_written(
+    tmp_path, command, fresh_ledger
+):
+    sweep_chmod_read_only(tmp_path, command, fresh_ledger)
 
 
 OPTION_MISTAKES = [  # (command, option, value)

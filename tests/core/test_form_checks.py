@@ -251,6 +251,36 @@ def test_extension_must_be_after_the_current_deadline_not_the_original():
     assert fc.check_rows([e], ctx(extended))[0].findings == []
 
 
+@pytest.mark.parametrize(
+    ("deadline", "pending", "w206"),
+    [
+        pytest.param(D(2026, 11, 10), False, True, id="asked-after-the-deadline"),
+        pytest.param(AS_OF, False, False, id="asked-on-the-last-day"),
+        pytest.param(D(2026, 12, 31), False, False, id="asked-in-time"),
+        pytest.param(D(2026, 11, 10), True, False, id="the-pending-request-asked-again"),
+        pytest.param(None, False, False, id="no-readable-deadline"),
+    ],
+)
+def test_w206_an_extension_asked_after_the_deadline_is_late_but_still_a_request(
+    deadline, pending, w206
+):
+    """Art. 8(3): ask before 当前时限 passes. Late, the request is kept (a warning, not an error:
+    the row still merges) and the message says the item stays overdue until approved."""
+    late = regular(current_deadline=deadline)
+    e = report(
+        **{fc.COL_STATUS: "申请延期", fc.COL_EXT_REASON: "资金未到位", fc.COL_EXT_TO: "2027-03-31"}
+    )
+    e.dates = {fc.COL_EXT_TO: D(2027, 3, 31)}
+    requests = frozenset({("A", D(2027, 3, 31))}) if pending else frozenset()
+    (out,) = fc.check_rows([e], ctx(late, pending_requests=requests))
+    assert [f.code for f in out.findings] == (["W206"] if w206 else [])
+    assert out.ok and out.action == fc.REPORT
+    if w206:
+        (f,) = out.findings
+        assert f.severity.value == "warning" and f.item == "A" and f.cell == e.ref(fc.COL_STATUS)
+        assert "2026-11-10" in f.message and "逾期" in f.message and "延期记录" in f.message
+
+
 def test_long_term_target_rules():
     long = regular(
         kind=ItemKind.LONG_TERM, status=Status.LONG_TERM, deadline=None, current_deadline=None

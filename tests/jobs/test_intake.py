@@ -566,8 +566,10 @@ def test_r103_the_row_of_an_obliged_item_deleted(env, tmp_path):
     assert "R103" in listed
 
     # an item assigned this month need not be reported yet: its row may go
+    # (after 删行.xlsx was merged, a different return for the period is a correction: W207)
     fresh = fill(env.form(), env.returned("删新事项.xlsx"), edit=delete(NEW))
-    assert intake.check(env.ledger, [fresh], AS_OF).findings == []
+    checked = intake.check(env.ledger, [fresh], AS_OF).findings
+    assert [x.code for x in checked] == ["W207"] and "删行.xlsx" in checked[0].message
 
 
 def test_r105_unreadable_date(env):
@@ -821,8 +823,113 @@ def test_w205_an_older_form_merged_after_a_newer_one_changes_no_ledger_row(env, 
         env.returned("新表-更正.xlsx"),
         {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "更正：" + PROGRESS}},
     )
-    assert intake.merge(env.ledger, [again], AS_OF).findings == []
+    corrected = intake.merge(env.ledger, [again], AS_OF).findings  # W207: merged, earlier named
+    assert [x.code for x in corrected] == ["W207"] and "新表.xlsx" in corrected[0].message
     assert item_row(env.ledger, REGULAR)["最新进展"] == "更正：" + PROGRESS
+
+
+# --- one return, whatever saved it; two returns of one form; corrections; late requests -----
+
+
+def test_f007_the_same_return_saved_another_way_is_merged_once(env):
+    """Other bytes (a date typed as text, spaces added, another program's save), same content:
+    skipped like an identical file, in the same batch and in a later one."""
+    first = fill(env.form(), env.returned("东城区.xlsx"))
+    again = {
+        **GOOD_ROWS,
+        REGULAR: {"办理状态": " 推进中 ", "本期进展情况": PROGRESS + "  "},
+    }
+    other = fill(env.form(), env.returned("东城区-另存.xlsx"), again)
+    assert sha(first) != sha(other)
+    result = intake.merge(env.ledger, [first, other], AS_OF)
+    assert [o.result for o in result.files] == [intake.MERGED, intake.DUPLICATE]
+    assert codes(result) == ["F007"] and "东城区.xlsx" in only(result, "F007").message
+    assert "填写内容完全相同" in only(result, "F007").message
+    logged = [r for r in ledger_rows(env.ledger, "办理记录") if r["事项编号"] == REGULAR]
+    assert len(logged) == 1
+    (content,) = {
+        r["内容指纹"] for r in ledger_rows(env.ledger, "导入记录") if r["结果"] == "已合并"
+    }
+    assert content and len(content) == 64
+
+    before = sha(env.ledger)
+    third = fill(env.form(), env.returned("东城区-第三次.xlsx"), again, as_text=("办理状态",))
+    later = intake.merge(env.ledger, [third], AS_OF)
+    assert codes(later) == ["F007"] and "已合并的 东城区.xlsx" in only(later, "F007").message
+    assert not later.saved and sha(env.ledger) == before
+
+
+def test_f010_two_different_returns_of_one_form_in_a_batch_neither_is_merged(env, tmp_path):
+    first = fill(env.form(), env.returned("东城区.xlsx"))
+    second = fill(
+        env.form(),
+        env.returned("东城区(1).xlsx"),
+        {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "更正：" + PROGRESS}},
+    )
+    before = sha(env.ledger)
+    checked = intake.check(env.ledger, [first, second], AS_OF)
+    assert [o.result for o in checked.files] == [intake.MUST_RETURN] * 2
+    result = intake.merge(env.ledger, [first, second], AS_OF, annotate=tmp_path / "退回")
+    assert [o.result for o in result.files] == [intake.REJECTED] * 2
+    assert result.exit_code == 1 and not result.saved and sha(env.ledger) == before
+    for o, other in ((result.files[0], second), (result.files[1], first)):
+        (f,) = [f for f in o.findings if f.code == "F010"]
+        assert f.file == o.name and other.name in f.message and f.cell is None
+        assert f"事项 {REGULAR} 的「本期进展情况」" in f.message and LONG not in f.message
+        assert "更正：" not in f.message
+    # staff pick one: that one alone merges
+    picked = intake.merge(env.ledger, [second], AS_OF)
+    assert picked.saved and codes(picked) == []
+    assert item_row(env.ledger, REGULAR)["最新进展"] == "更正：" + PROGRESS
+
+
+def test_w207_a_different_return_in_a_later_batch_is_merged_as_a_correction(env):
+    first = fill(env.form(), env.returned("东城区.xlsx"))
+    assert intake.merge(env.ledger, [first], AS_OF).saved
+    correction = fill(
+        env.form(),
+        env.returned("东城区(1).xlsx"),
+        {**GOOD_ROWS, REGULAR: {"办理状态": "推进中", "本期进展情况": "更正：" + PROGRESS}},
+    )
+    result = intake.merge(env.ledger, [correction], AS_OF)
+    assert result.saved and result.exit_code == 0 and result.files[0].result == intake.MERGED
+    (f,) = result.findings
+    assert f.code == "W207" and f.severity.value == "warning" and "东城区.xlsx" in f.message
+    assert item_row(env.ledger, REGULAR)["最新进展"] == "更正：" + PROGRESS
+    logged = [
+        r["进展情况"] for r in ledger_rows(env.ledger, "办理记录") if r["事项编号"] == REGULAR
+    ]
+    assert sorted(logged) == sorted([PROGRESS, "更正：" + PROGRESS])  # history kept
+
+
+def test_w206_an_extension_asked_after_the_deadline_is_recorded_and_the_item_stays_overdue(env):
+    wb = openpyxl.load_workbook(env.ledger)
+    ws = wb["台账"]
+    cols = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, cols["事项编号"]).value == REGULAR)
+    ws.cell(row, cols["完成时限"]).value = dt.date(2026, 11, 10)
+    wb.save(env.ledger)
+    rows = {
+        **GOOD_ROWS,
+        REGULAR: {
+            "办理状态": "申请延期",
+            "本期进展情况": PROGRESS,
+            "延期原因": "资金未到位",
+            "申请延期至": "2027-03-31",
+        },
+    }
+    path = fill(env.form(), env.returned("延期.xlsx"), rows)
+    checked = intake.check(env.ledger, [path], AS_OF)
+    result = intake.merge(env.ledger, [path], AS_OF)
+    for r in (checked, result):
+        f = only(r, "W206")
+        assert f.item == REGULAR and f.cell == cell_of(path, REGULAR, "办理状态")
+        assert "2026-11-10" in f.message
+    assert result.saved and result.exit_code == 0
+    (ext,) = [r for r in ledger_rows(env.ledger, "延期记录") if r["事项编号"] == REGULAR]
+    assert ext["审批结果"] is None and ext["申请延期至"].date() == dt.date(2027, 3, 31)
+    after = item_row(env.ledger, REGULAR)
+    assert after["办理状态"] == "申请延期" and after["督办预警"] == "逾期"  # the clock runs on
 
 
 # --- partial merges, reports, annotated copies, the command line ----------------------------

@@ -79,7 +79,21 @@ def test_libreoffice_xlsx_xls_and_ods_merge_to_the_same_ledger(tmp_path):
         assert result.saved and result.reports_merged == 3, fmt
         results[fmt] = {s: _values(copy, s) for s in ("台账", "办理记录", "延期记录", "导入记录")}
 
-    assert results["xlsx"] == results["xls"] == results["ods"]
+    assert results["xlsx"] == results["xls"] == results["ods"]  # 内容指纹 included
+
+    # One return, three formats: merged once, in one batch and in later ones (F007 by content).
+    together = tmp_path / "台账-一起.xlsx"
+    shutil.copy(ledger, together)
+    result = intake.merge(together, [saved["ods"], saved["xls"], saved["xlsx"]], AS_OF)
+    assert [o.result for o in result.files] == [intake.MERGED] + [intake.DUPLICATE] * 2
+    assert [f.code for f in result.findings] == ["F007", "F007"]
+    assert all(saved["ods"].name in f.message for f in result.findings)
+    assert len(_values(together, "办理记录")) == 3
+    apart = tmp_path / "台账-分开.xlsx"
+    shutil.copy(ledger, apart)
+    assert intake.merge(apart, [saved["ods"]], AS_OF).saved
+    again = intake.merge(apart, [saved["xls"]], AS_OF)
+    assert [f.code for f in again.findings] == ["F007"] and not again.saved
     items = {r["事项编号"]: r for r in results["ods"]["台账"]}
     assert items[REGULAR]["办理状态"] == "已办结" and items[REGULAR]["办结日期"].date() == dt.date(
         2026, 11, 18

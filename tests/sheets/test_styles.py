@@ -54,3 +54,20 @@ def test_the_new_ledger_colours_its_alert_column_with_them(tmp_path):
             found[value] = (rule.dxf.fill.bgColor.rgb[-6:], rule.dxf.font.color.rgb[-6:])
     assert found == styles.ALERT_COLOURS
     assert found["时限不明"] == (styles.RED, styles.RED_TEXT)
+
+
+def test_print_ready_sets_what_the_briefing_sets(tmp_path):
+    """The openpyxl twin of documents.tables.page_setup: the same paper, orientation, fit,
+    margins, repeated row and footer, as read back from the saved file."""
+    from tests.builders import assert_print_ready
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A3"] = "序号"
+    styles.print_ready(ws, 3)
+    wb.save(tmp_path / "a.xlsx")
+    back = openpyxl.load_workbook(tmp_path / "a.xlsx").active
+    assert_print_ready(back, 3)
+    assert back.page_margins.left == styles.PRINT_MARGINS["left"]
+    assert back.page_margins.bottom == styles.PRINT_MARGINS["bottom"]
+    assert back.print_options.horizontalCentered

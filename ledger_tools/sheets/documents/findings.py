@@ -3,7 +3,8 @@
 Like a pandera failure table: fixed columns (findings.FINDING_COLUMNS) that drop straight into
 a filter, so the office can sort by unit or code and forward the rows. XlsxWriter, created so
 that no unit's text ever becomes a formula or a link, and saved through files.atomic_output
-like every output. A second sheet sums up each file.
+like every output. A second sheet sums up each file. Both print like the briefing (A4
+landscape, one page wide, the header row on every page: ``tables.page_setup``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import xlsxwriter
 from ledger_tools.core.findings import FINDING_COLUMNS, Finding, Severity, as_row
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.documents.tables import page_setup
 from ledger_tools.sheets.files import atomic_output, output_workbook
 
 __all__ = ["SHEET_FINDINGS", "SHEET_FILES", "FILE_COLUMNS", "check_target", "write_report"]
@@ -59,7 +61,9 @@ def write_report(
 
 def check_target(path: Path, ledger: Path | None = None) -> Path:
     """Refuse a report path that cannot or must not be written, before any work is done."""
-    path = output_workbook(path, ledger=ledger, what="问题清单", example="问题清单.xlsx")
+    path = output_workbook(
+        path, ledger=ledger, what="问题清单", example="问题清单.xlsx", option="--report"
+    )
     if not path.parent.is_dir():
         raise UsageError(f"找不到文件夹 {path.parent}，无法写入问题清单。请先创建该文件夹。")
     return path
@@ -96,6 +100,7 @@ def _findings_sheet(wb, findings: Sequence[Finding]) -> None:
             ws.write_string(r, c, str(value), fm[f.severity] if c == 0 else fm["cell"])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(findings), 1), len(FINDING_COLUMNS) - 1)
+    page_setup(ws, 0)
     ws.activate()
 
 
@@ -113,3 +118,4 @@ def _files_sheet(wb, files: list[Sequence[object]]) -> None:
                 ws.write_string(r, c, "" if value is None else str(value), fm["cell"])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(files), 1), len(FILE_COLUMNS) - 1)
+    page_setup(ws, 0)

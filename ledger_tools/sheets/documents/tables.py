@@ -44,7 +44,7 @@ __all__ = [
     "write_table",
 ]
 
-FOOTER = "&C第 &P 页 共 &N 页"
+FOOTER = styles.PRINT_FOOTER
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_urls": False,
@@ -137,13 +137,17 @@ class Tone:
 
 
 def page_setup(ws: Worksheet, header_row: int | None) -> None:
-    """A4 landscape, one page wide, the header row on every page, 第 N 页 共 M 页."""
-    ws.set_paper(9)
+    """A4 landscape, one page wide, the header row (0-based) on every page, 第 N 页 共 M 页
+    (``styles.print_ready`` does the same for an openpyxl sheet)."""
+    margins = styles.PRINT_MARGINS
+    ws.set_paper(styles.PAPER_A4)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.set_margins(
+        left=margins["left"], right=margins["right"], top=margins["top"], bottom=margins["bottom"]
+    )
     ws.center_horizontally()
-    ws.set_footer(FOOTER)
+    ws.set_footer(FOOTER)  # header and footer margins: XlsxWriter's 0.3, as PRINT_MARGINS
     if header_row is not None:
         ws.repeat_rows(header_row)
 

@@ -199,6 +199,7 @@ def _problem_sheet(wb: Workbook, name: str, findings: Sequence[Finding], note: s
         if f.is_error:
             ws.cell(row=r, column=2).fill = _RED
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    styles.print_ready(ws, header_row)  # the 说明 column is the widest: portrait would cut it
     wb.active = 0
     for other in wb.worksheets[1:]:
         other.sheet_view.tabSelected = False

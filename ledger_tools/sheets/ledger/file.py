@@ -31,6 +31,7 @@ from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseDat
 from ledger_tools.sheets.boundary import Cause, Failure, Policy, map_exceptions
 from ledger_tools.sheets.files import atomic_output
 from ledger_tools.sheets.ledger import backups, loss_guard, sheet_patch
+from ledger_tools.sheets.ledger.access import refuse_if_read_only, refuse_if_unopenable
 from ledger_tools.sheets.ledger.fast_openpyxl import faster_openpyxl_load
 from ledger_tools.sheets.ledger.lock import (
     LOCK_WAIT_SECONDS,
@@ -99,7 +100,9 @@ class LedgerFile:
 
     def __enter__(self) -> LedgerFile:
         self._check_exists()
+        refuse_if_unopenable(self.path)
         if self.writable:
+            refuse_if_read_only(self.path)
             refuse_if_open_elsewhere(self.path)
             self.lock.acquire()
         try:
@@ -232,6 +235,7 @@ class LedgerFile:
         the process was killed). The backup is taken last, just before the rename.
         """
         self._refuse_if_changed()
+        refuse_if_read_only(self.path)
         refuse_if_open_elsewhere(self.path)
         with atomic_output(self.path, check_open=False, temp_dir=temp_dir(self.path)) as tmp:
             changed = write(tmp)

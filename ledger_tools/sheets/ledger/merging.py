@@ -12,19 +12,22 @@ from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData
 from ledger_tools.sheets.ledger.tables import Table
 
-__all__ = ["FORM_MADE", "apply_merge", "import_records"]
+__all__ = ["CONTENT", "FORM_MADE", "apply_merge", "import_records"]
 
 FORM_MADE = "form_made"  # 导入记录: when the file's form was made (its `_meta` generation time)
+CONTENT = "content"  # 导入记录 内容指纹: what the unit filled in (core.returns)
 _IMPORT_FIELDS = tuple(c.field for c in sc.IMPORTS.columns)
 _REPORT_FIELDS = tuple(c.field for c in sc.REPORTS.columns)
 _REQUEST_FIELDS = ("item_id", "requested", "unit", "old_deadline", "requested_to", "reason")
 
 
 def _imports(data: LedgerData, *, for_writing: bool = False) -> Table:
-    """导入记录; a ledger made before 表格生成时间 existed gains that header when written to."""
+    """导入记录; a ledger made before 表格生成时间 / 内容指纹 existed gains those headers (in that
+    order, after the staff's own columns) when written to."""
     table = data.table(sc.IMPORTS)
     if for_writing:
         table.add_column(FORM_MADE)
+        table.add_column(CONTENT)
     return table
 
 

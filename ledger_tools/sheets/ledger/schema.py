@@ -186,6 +186,7 @@ IMPORTS = Sheet(
         _c("事项数", "items", "int", owner="T", width=8),
         _c("问题数", "problems", "int", owner="T", width=8),
         _c("表格生成时间", "form_made", "datetime", owner="T", width=18, required=False),
+        _c("内容指纹", "content", owner="T", width=20, required=False),
     ),
 )
 

@@ -17,7 +17,7 @@ from ledger_tools.sheets.documents.findings import (
     check_target,
     write_report,
 )
-from tests.builders import make_ledger
+from tests.builders import assert_print_ready, make_ledger, pdf_pages_landscape
 
 FINDINGS = [
     make("R104", file="反馈表-东城区.xlsx", sheet="反馈表", cell="L6", item="2026-CW12-01"),
@@ -77,3 +77,22 @@ def test_the_ledger_or_a_missing_folder_is_refused_before_any_work(tmp_path):
     with pytest.raises(UsageError, match="找不到文件夹"):
         check_target(tmp_path / "无此文件夹" / "问题清单.xlsx", ledger)
     assert check_target(tmp_path / "问题清单", ledger) == tmp_path / "问题清单.xlsx"
+
+
+def test_both_sheets_print_a4_landscape_one_page_wide_with_the_header_repeated(tmp_path):
+    path = write_report(
+        tmp_path / "问题清单.xlsx", FINDINGS * 50, [("a.xlsx", "东城区", "2026-11", "已退回", 3, 1)]
+    )
+    wb = openpyxl.load_workbook(path)
+    for name in (SHEET_FINDINGS, SHEET_FILES):
+        assert_print_ready(wb[name], 1)
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_the_findings_workbook_landscape(tmp_path):
+    from tests.realclient.lo import convert, require_soffice
+
+    require_soffice()
+    path = write_report(tmp_path / "问题清单.xlsx", FINDINGS * 60)
+    pages = pdf_pages_landscape(convert(path, "pdf", tmp_path / "pdf"))
+    assert len(pages) >= 2 and all(pages), pages

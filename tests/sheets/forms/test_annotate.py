@@ -14,7 +14,7 @@ from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.sheets import styles
 from ledger_tools.sheets.forms.annotate import PREFIX, SHEET_PROBLEMS, annotate, returned_name
 from ledger_tools.sheets.returned.workbook import ReturnedSheet, ReturnedWorkbook
-from tests.builders import sha
+from tests.builders import assert_print_ready, pdf_pages_landscape, sha
 
 
 def _form(path: Path) -> Path:
@@ -88,3 +88,40 @@ def test_a_copy_open_in_excel_is_busy_and_a_file_as_folder_is_refused(tmp_path):
     assert (out_dir / f"{PREFIX}{src.name}").read_bytes() == b"old"
     with pytest.raises(UsageError, match="是一个文件"):
         annotate(src, "xlsx", _findings(src.name), src)
+
+
+def _header_row(ws) -> int:
+    return next(r for r, row in enumerate(ws.values, start=1) if row and row[0] == "序号")
+
+
+@pytest.mark.parametrize("readable", [True, False])
+def test_the_problem_list_prints_a4_landscape_one_page_wide_with_its_header_repeated(
+    tmp_path, readable
+):
+    if readable:
+        src = _form(tmp_path / "反馈表-东城区.xlsx")
+        findings = _findings(src.name) * 40  # several pages
+    else:
+        src = tmp_path / "反馈表-南城区.xlsx"
+        src.write_bytes(b"not a workbook")
+        findings = [make("F001", file=src.name, detail="文件已损坏")]
+    out = annotate(src, "xlsx", findings, tmp_path / "退回")
+    ws = openpyxl.load_workbook(out)[SHEET_PROBLEMS]
+    assert_print_ready(ws, _header_row(ws))
+    if readable:  # the unit's own sheet keeps its own print setup
+        assert openpyxl.load_workbook(out)["反馈表"].page_setup.orientation != "landscape"
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_the_problem_list_landscape(tmp_path):
+    from tests.realclient.lo import convert, require_soffice
+
+    require_soffice()
+    src = _form(tmp_path / "反馈表-东城区.xlsx")
+    out = annotate(src, "xlsx", _findings(src.name) * 30, tmp_path / "退回")
+    wb = openpyxl.load_workbook(out)
+    del wb["反馈表"]  # the PDF of the problem list alone
+    only = tmp_path / "问题清单.xlsx"
+    wb.save(only)
+    pages = pdf_pages_landscape(convert(only, "pdf", tmp_path / "pdf"))
+    assert pages and all(pages), pages

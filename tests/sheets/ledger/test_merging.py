@@ -17,6 +17,7 @@ ITEM = "2026-CW12-01"
 STAMP = dt.datetime(2026, 11, 20, 9, 30)
 MADE = dt.datetime(2026, 11, 2, 9, 0)
 SHA = "ab" * 32
+CONTENT = "cd" * 32  # 内容指纹
 FILE = "反馈表-2026-11-东城区人民政府.xlsx"
 UNIT = "东城区人民政府"
 
@@ -71,7 +72,11 @@ def _plan(data) -> MergePlan:
                 },
             )
         ],
-        imports=[ImportRecord(STAMP, FILE, SHA, UNIT, "2026-11", ci.MERGED, 1, 0, form_made=MADE)],
+        imports=[
+            ImportRecord(
+                STAMP, FILE, SHA, UNIT, "2026-11", ci.MERGED, 1, 0, form_made=MADE, content=CONTENT
+            )
+        ],
     )
 
 
@@ -114,7 +119,7 @@ def test_a_merge_appends_the_logs_and_sets_the_unit_s_cells(tmp_path):
         1,
         0,
     )
-    assert record["表格生成时间"] == MADE
+    assert record["表格生成时间"] == MADE and record["内容指纹"] == CONTENT
 
 
 def test_import_records_read_back_what_the_merge_wrote(tmp_path):
@@ -122,7 +127,7 @@ def test_import_records_read_back_what_the_merge_wrote(tmp_path):
     _merge(path)
     with LedgerFile(path) as lf:
         (record,) = import_records(read_ledger(lf))
-    assert record == ImportRecord(STAMP, FILE, SHA, UNIT, "2026-11", "已合并", 1, 0, MADE)
+    assert record == ImportRecord(STAMP, FILE, SHA, UNIT, "2026-11", "已合并", 1, 0, MADE, CONTENT)
 
 
 def test_the_same_file_merged_again_is_known_from_its_import_record(tmp_path):
@@ -137,13 +142,13 @@ def test_the_same_file_merged_again_is_known_from_its_import_record(tmp_path):
 
 
 def test_an_older_ledger_gains_the_form_time_column_after_the_staff_s_own(tmp_path):
-    """A ledger made before 表格生成时间 existed: it reads as blank, and the first merge appends
-    the header after the columns staff added, moving nothing."""
+    """A ledger made before 表格生成时间 and 内容指纹 existed: they read as blank, and the first
+    merge appends the headers after the columns staff added, moving nothing."""
     path = make_ledger(tmp_path / "台账.xlsx", [item(事项编号=ITEM)])
     wb = openpyxl.load_workbook(path)
     ws = wb["导入记录"]
-    col = next(c.column for c in ws[1] if c.value == "表格生成时间")
-    ws.delete_cols(col)
+    for header in ("内容指纹", "表格生成时间"):
+        ws.delete_cols(next(c.column for c in ws[1] if c.value == header))
     ws.cell(1, ws.max_column + 1, "核对人")
     ws.append([dt.datetime(2026, 10, 20, 9, 0), "旧.xlsx", "cd" * 32, UNIT, "2026-10", "已合并"])
     ws.cell(2, ws.max_column, "王芳")
@@ -153,7 +158,8 @@ def test_an_older_ledger_gains_the_form_time_column_after_the_staff_s_own(tmp_pa
     assert (old.file, old.result, old.form_made) == ("旧.xlsx", "已合并", None)
     _merge(path)
     headers = [c.value for c in openpyxl.load_workbook(path)["导入记录"][1]]
-    assert headers[-3:] == ["问题数", "核对人", "表格生成时间"]
+    assert headers[-4:] == ["问题数", "核对人", "表格生成时间", "内容指纹"]
     old_row, new_row = _rows(path, "导入记录")
     assert old_row["核对人"] == "王芳" and old_row["表格生成时间"] is None
     assert new_row["表格生成时间"] == MADE and new_row["核对人"] is None
+    assert old_row["内容指纹"] is None and new_row["内容指纹"] == CONTENT

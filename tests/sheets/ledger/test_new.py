@@ -37,6 +37,7 @@ def test_every_sheet_in_order_with_its_headers(tmp_path):
     for sheet in sc.SHEETS:
         if sheet.columns:
             assert [c.value for c in wb[sheet.name][1]] == sheet.headers
+    assert [c.value for c in wb["导入记录"][1]][-2:] == ["表格生成时间", "内容指纹"]  # SPEC §2
     system = {r[0]: r[1] for r in wb[sc.SYSTEM.name].iter_rows(min_row=2, values_only=True)}
     assert wb[sc.SYSTEM.name].sheet_state == "veryHidden"
     assert system["ledger_id"] == ledger_id and len(system["signing_key"]) == 64
