@@ -56,3 +56,97 @@ def test_for_circulation_redacts_unless_asked_not_to():
     out = for_circulation(iter(items))
     assert [i.matter for i in out] == [PLACEHOLDER, "某涉密项目选址"]
     assert for_circulation(items, include_confidential=True) == items
+
+
+# --- every odd 涉密 spelling is confidential in every consumer (SPEC §3 Fail closed) -----------
+
+import pytest  # noqa: E402
+
+from ledger_tools.core.confidential import is_confidential  # noqa: E402
+from ledger_tools.core.model import YesNo  # noqa: E402
+from ledger_tools.jobs import briefing, forms, intake, notices, reminders, sampling, scoring  # noqa: E402
+from ledger_tools.jobs import refresh as refresh_job  # noqa: E402
+from ledger_tools.sheets.forms import layout as fl  # noqa: E402
+from tests.builders import (  # noqa: E402
+    ODD_SECRET_SPELLINGS,
+    SECRET_CO,
+    SECRET_LEAD,
+    SECRET_WORDS,
+    fill,
+    leaked,
+    package_text,
+    secret_ledger,
+)
+
+AS_OF = dt.date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("value", [None, "", "否", " 否 ", "\u3000否", YesNo.NO, False])
+def test_only_blank_or_no_is_public(value):
+    assert is_confidential(value) is False
+
+
+@pytest.mark.parametrize(
+    "value", [YesNo.YES, "是", True, *ODD_SECRET_SPELLINGS, "否（已解密）", "=A1"]
+)
+def test_every_other_value_is_confidential(value):
+    assert is_confidential(value) is True
+
+
+@pytest.fixture(params=ODD_SECRET_SPELLINGS)
+def ledger(request, tmp_path):
+    return secret_ledger(tmp_path / "台账.xlsx", request.param)
+
+
+def test_forms_give_the_text_to_the_lead_unit_only(ledger, tmp_path):
+    out = tmp_path / "forms"
+    forms.run(ledger, "2026-11", out, AS_OF)
+    files = {p.name: p for p in out.iterdir()}
+    own = files.pop(fl.form_file_name("2026-11", SECRET_LEAD))
+    assert fl.form_file_name("2026-11", SECRET_CO) in files  # the co-unit has a form of its own
+    assert {n: leaked(p) for n, p in files.items()} == {n: [] for n in files}
+    text = package_text(own)
+    assert SECRET_WORDS[0] in text and "涉密" in text  # its own item, marked
+
+
+def test_notices_keep_the_text_in_the_lead_units_notice(ledger, tmp_path):
+    out = tmp_path / "notices"
+    notices.run(ledger, "第13次", out, AS_OF, as_of=AS_OF)
+    files = sorted(out.iterdir())
+    mine = [p for p in files if SECRET_LEAD in p.name]
+    others = [p for p in files if SECRET_LEAD not in p.name]
+    assert len(mine) == 1 and others and [leaked(p) for p in others] == [[] for _ in others]
+    assert "保密规定" in package_text(mine[0])
+
+
+def test_reminders_hide_the_text_from_other_units_and_the_call_list(ledger, tmp_path):
+    result = reminders.run(ledger, tmp_path / "remind", AS_OF)
+    assert result.checklist is not None and leaked(result.checklist) == []
+    others = [u.path for u in result.units if u.unit != SECRET_LEAD]
+    assert others and [leaked(p) for p in others] == [[] for _ in others]
+
+
+def test_briefing_sample_and_score_hide_the_text(ledger, tmp_path):
+    b = briefing.run(ledger, "2026-11", tmp_path / "brief", AS_OF)
+    assert leaked(b.xlsx) == [] and leaked(b.docx) == []
+    assert "2026-CW12-01" in package_text(b.xlsx)  # counted and listed by its id
+    s = sampling.run(ledger, 5, 1, tmp_path / "抽查.xlsx")
+    assert "2026-CW12-02" in package_text(s.path) and leaked(s.path) == []
+    score = scoring.run(ledger, 2026, tmp_path / "扣分.xlsx", AS_OF)
+    assert "2026-CW12-01" in package_text(score.out) and leaked(score.out) == []
+
+
+def test_check_reports_do_not_quote_the_text(ledger, tmp_path):
+    refresh_job.run(ledger, AS_OF)
+    forms.run(ledger, "2026-11", tmp_path / "forms", AS_OF)
+    form = tmp_path / "forms" / fl.form_file_name("2026-11", SECRET_LEAD)
+
+    def swap(wb, ws, cols, ids):  # the unit overwrites its confidential item's locked text
+        ws.cell(ids["2026-CW12-01"], cols["议定事项"]).value = "改过的文字"
+
+    returned = fill(form, tmp_path / "东城.xlsx", {}, edit=swap)
+    report = tmp_path / "问题.xlsx"
+    result = intake.check(ledger, [returned], AS_OF, report=report)
+    assert "R102" in [f.code for f in result.findings]
+    assert not [f.message for f in result.findings if any(w in f.message for w in SECRET_WORDS)]
+    assert leaked(report) == []

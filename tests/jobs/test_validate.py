@@ -75,3 +75,13 @@ def test_a_deleted_sheet_or_header_is_named_with_how_to_restore_it(tmp_path):
         and "备份" in found["月度快照"].message
     )
     assert "缺少表头「催办日期」" in found["催办记录"].message
+
+
+def test_an_odd_涉密_value_is_l319_naming_the_cell(tmp_path):
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [item(事项编号="2026-CW12-01", 涉密="√"), item(事项编号="2026-CW12-02", 涉密=" 是 ")],
+    )
+    found = [f for f in validate.run(path).findings if f.code in ("L309", "L319")]
+    assert [(f.code, f.cell, f.item) for f in found] == [("L319", "O2", "2026-CW12-01")]
+    assert "「√」" in found[0].message and "涉密" in found[0].message and found[0].is_error

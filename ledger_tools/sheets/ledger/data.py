@@ -17,6 +17,7 @@ from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
 from ledger_tools.core import recompute as rc
 from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.confidential import is_confidential
 from ledger_tools.errors import InputRejected, NotALedger
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.file import LedgerFile
@@ -175,7 +176,9 @@ def _finding_for_bad(sheet: sc.Sheet, table: Table, row: Row, file: str) -> list
             column=col.header,
             actual=raw,
         )
-        if col.kind in ("date", "datetime"):
+        if f == "confidential" and sheet is sc.ITEMS:
+            out.append(fnd.make("L319", item=row.get("id"), **common))
+        elif col.kind in ("date", "datetime"):
             out.append(fnd.make("L305", **common))
         elif col.kind == "choice":
             choices = col.choices.values() if col.choices is not None else []
@@ -330,7 +333,8 @@ def _item(r: Row) -> m.Item:
     values = dict(_fields(r))
     # An unreadable 完成时限 is None like a blank one; the flag keeps them apart (时限不明).
     values["deadline_unreadable"] = "deadline" in r.bad
-    values["confidential"] = values.get("confidential") is m.YesNo.YES
+    # What 涉密 says is decided in one place; an odd value (√, 机密, 是（内部）) is confidential.
+    values["confidential"] = is_confidential(r.bad.get("confidential", values.get("confidential")))
     values["co_units"] = values.get("co_units") or []
     return m.Item(
         row=r.number, **{k: v for k, v in values.items() if k in m.Item.__dataclass_fields__}
