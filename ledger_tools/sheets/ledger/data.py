@@ -19,6 +19,7 @@ from ledger_tools.core import recompute as rc
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import is_confidential
 from ledger_tools.errors import InputRejected, NotALedger
+from ledger_tools.sheets import cells
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.new import AS_OF_LABEL
@@ -189,25 +190,39 @@ def _finding_for_bad(sheet: sc.Sheet, table: Table, row: Row, file: str) -> list
 
 
 def _settings(table: Table, rows: list[Row], file: str, problems: list) -> m.Settings:
+    """设置 as typed; a value that cannot be read is L312 naming its cell.
+
+    Each value is read as the type of its ``Settings`` field, never of its default: the weights
+    default to whole numbers (1, 2) but are decimals (SPEC §2), and reading 1.5 as an int would
+    make units look better than the office decided. An L312 stops every command but validate
+    (``require_clean``): guessing a default would compute with a rule the office did not set.
+    """
     s = m.Settings()
     by_key = {r.get("key"): r for r in rows if r.get("key")}
-    for key, attr, default, _note in sc.SETTING_KEYS:
+    for key, attr, _default, _note in sc.SETTING_KEYS:
         row = by_key.get(key)
         if row is None or row.get("value") in (None, ""):
             continue
         raw = row.get("value")
+        kind = type(getattr(s, attr))
         value: object
         try:
-            if isinstance(default, int):
-                value = int(float(raw))
-                if value < 0 or (attr == "report_day" and not 1 <= value <= 31):
+            if kind is int:
+                value = cells.parse_int(raw)
+                if value is None or value < 0 or (attr == "report_day" and not 1 <= value <= 31):
                     raise ValueError
-            elif isinstance(default, float):
-                value = float(raw)
+            elif kind is float:
+                value = cells.parse_number(raw)
+                if value is None or not 0 <= value < float("inf"):
+                    raise ValueError
             else:
                 value = str(raw)
             setattr(s, attr, value)
-        except ValueError:
+        except ValueError:  # cells.BadValue is one too
+            if kind is int:
+                detail = "应为不小于 0 的整数" + ("（1 至 31）" if attr == "report_day" else "")
+            else:
+                detail = "应为不小于 0 的数字（可带小数，如 1.5）"
             problems.append(
                 fnd.make(
                     "L312",
@@ -216,7 +231,7 @@ def _settings(table: Table, rows: list[Row], file: str, problems: list) -> m.Set
                     cell=table.ref(row.number, "value"),
                     column=key,
                     actual=raw,
-                    detail=f"已按默认值 {default} 计算",
+                    detail=f"{detail}。请改正后重新运行",
                 )
             )
     return s
@@ -341,9 +356,11 @@ def _item(r: Row) -> m.Item:
     )
 
 
-def require_clean(data: LedgerData, *, codes: tuple[str, ...] = ("L311",)) -> None:
-    """Refuse to go on when the ledger lacks a sheet or header the command needs."""
+def require_clean(data: LedgerData, *, codes: tuple[str, ...] = ("L311", "L312")) -> None:
+    """Refuse to go on when the ledger lacks a sheet or header the command needs, or a 设置
+    value it cannot read (a rule the office set that the tool would otherwise replace)."""
     blocking = [f for f in data.problems if f.code in codes]
     if blocking:
         lines = "\n".join(f"  - {f.sheet} {f.cell or ''} {f.message}" for f in blocking[:20])
-        raise InputRejected(f"台账 {data.name} 的结构有问题，无法继续：\n{lines}")
+        what = "的结构有问题" if all(f.code == "L311" for f in blocking) else "中有须先改正的问题"
+        raise InputRejected(f"台账 {data.name}{what}，无法继续（台账未作修改）：\n{lines}")
