@@ -150,3 +150,46 @@ def test_check_reports_do_not_quote_the_text(ledger, tmp_path):
     assert "R102" in [f.code for f in result.findings]
     assert not [f.message for f in result.findings if any(w in f.message for w in SECRET_WORDS)]
     assert leaked(report) == []
+
+
+def test_a_confidential_item_typed_with_a_shared_name_goes_to_no_unit(tmp_path):
+    """L314 routing: an item led through a name two units share gets no form, notice or
+    reminder through it, and every command says so."""
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+    from ledger_tools.core.model import Unit
+    from tests.builders import UNITS, make_ledger, sha
+    from tests.builders import item as row
+
+    units = [*UNITS[:2], Unit("市财政局", ["东城区"])]  # 东城区: also 东城区人民政府's alias
+    secret = dict(
+        涉密="√", 议定事项=SECRET_WORDS[0], 主责单位="东城区", 完成时限=dt.date(2026, 11, 10)
+    )
+    ledger = make_ledger(
+        tmp_path / "台账.xlsx",
+        [
+            row(事项编号="2026-CW12-01", **secret),
+            row(
+                事项编号="2026-CW12-02",
+                主责单位=SECRET_CO,
+                协办单位="东城区",
+                完成时限=dt.date(2026, 11, 10),
+            ),
+            row(**{**secret, "来源名称": "市人民政府2026年第13次常务会议", "交办日期": None}),
+        ],
+        units=units,
+    )
+    refresh_job.run(ledger, AS_OF)
+    f = forms.run(ledger, "2026-11", tmp_path / "forms", AS_OF)
+    assert [c.unit for c in f.files] == [SECRET_CO]  # the co-unit named by 东城区 gets nothing
+    assert [leaked(c.path) for c in f.files] == [[]]
+    r = reminders.run(ledger, tmp_path / "remind", AS_OF)
+    assert [u.unit for u in r.units] == [SECRET_CO]
+    digest = sha(ledger)
+    assert notices.run(ledger, "第13次", tmp_path / "notices", AS_OF, as_of=AS_OF).files == []
+    assert sha(ledger) == digest  # not assigned: no 交办日期 written for it
+    out = CliRunner().invoke(
+        cli, ["remind", str(ledger), "--out", str(tmp_path / "r2"), "--as-of", "2026-11-20"]
+    )
+    assert out.exit_code == 0 and "「东城区」同时是" in out.output and "2026-CW12-01" in out.output
