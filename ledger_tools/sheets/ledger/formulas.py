@@ -5,7 +5,8 @@ ledger that holds a formula, gives the formula text, which no column can read: a
 became "unreadable" although Excel shows a date. What Excel (or WPS, LibreOffice) last computed
 is stored beside the formula; calamine reads it. A formula with no stored result (written by a
 program that does not compute, e.g. openpyxl) stays unreadable — never guessed — so an
-unreadable 完成时限 is 时限不明 and an unreadable 涉密 is confidential.
+unreadable 完成时限 is 时限不明 and an unreadable 涉密 is confidential; in a plain text column
+(议定事项 …) it is kept as typed, as before, since text cannot look better than it is.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def read_cached(wb: object, table: Table, rows: list[Row], cache: CachedValues) 
         col = table.spec.column(f)
         formula = table.ws._cells[(r, c)].value
         cached = cache.value(table.ws.title, r, c)
+        if (cached is None or cached == "") and col.kind == "text":
+            continue  # text stays as typed: a formula's text hides nothing a date or 涉密 would
         row.bad.pop(f, None)
         if cached is None or cached == "":
             row.values[f] = [] if col.kind == "list" else None

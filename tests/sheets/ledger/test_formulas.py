@@ -83,3 +83,11 @@ def test_a_formula_is_read_through_the_value_excel_or_libreoffice_stored(tmp_pat
     assert first.alert is Alert.OVERDUE
     assert second.confidential is True
     assert [f for f in data.problems if f.code in ("L305", "L319")] == []
+
+
+def test_formula_text_without_a_cached_value_stays_as_typed_in_a_text_column(tmp_path):
+    path = make_ledger(
+        tmp_path / "台账.xlsx", [item(议定事项='=HYPERLINK("http://x")看起来像公式')]
+    )
+    (it,) = _read(path).items
+    assert it.matter == '=HYPERLINK("http://x")看起来像公式'
