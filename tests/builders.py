@@ -1023,3 +1023,83 @@ def pdf_pages_landscape(pdf: Path) -> list[bool]:
         x0, y0, x1, y1 = (float(v) for v in box.split())
         out.append(x1 - x0 > y1 - y0)
     return out
+
+
+# --- odd 涉密 spellings (SPEC §3 Fail closed) ----------------------------------------------
+
+# What staff type in 涉密 besides 是/否: each makes the item confidential everywhere.
+ODD_SECRET_SPELLINGS = ("√", "机密", "秘密", "Y", "是（内部）", " 是 ", "绝密★")
+# The confidential items' text: it may appear only in the lead unit's own files.
+SECRET_WORDS = (
+    "涉密庚议定事项某专项",
+    "涉密庚办理要求限期",
+    "涉密庚最新进展七成",
+    "涉密辛已办结专项",
+)
+SECRET_LEAD, SECRET_CO = "东城区人民政府", "西山县人民政府"
+
+
+def secret_ledger(path: Path, spelling: str) -> Path:
+    """A ledger whose confidential items carry ``spelling`` in 涉密: one overdue and chased
+    (forms, reminders, briefing, score), one reported done (sample), one not yet assigned in a
+    source of its own (notices); each led by 东城区 with 西山县 as co-unit, beside public items
+    of 西山县 so that 西山县 gets every kind of file too."""
+    matter, requirement, progress, done = SECRET_WORDS
+    s13 = dict(来源名称="市人民政府2026年第13次常务会议", 印发日期=dt.date(2026, 11, 16))
+    items = [
+        item(
+            事项编号="2026-CW12-01",
+            涉密=spelling,
+            议定事项=matter,
+            办理要求=requirement,
+            最新进展=progress,
+            协办单位=SECRET_CO,
+            完成时限=dt.date(2026, 10, 20),
+        ),
+        item(
+            事项编号="2026-CW12-02",
+            涉密=spelling,
+            议定事项=done,
+            协办单位=SECRET_CO,
+            办理状态="已办结",
+            办结日期=dt.date(2026, 11, 10),
+        ),
+        item(事项编号="2026-CW12-03", 主责单位=SECRET_CO, 完成时限=dt.date(2026, 11, 10)),
+        item(
+            事项编号="2026-CW12-04",
+            主责单位=SECRET_CO,
+            办理状态="已办结",
+            办结日期=dt.date(2026, 11, 9),
+        ),
+        item(**s13, 涉密=spelling, 议定事项=matter, 协办单位=SECRET_CO, 交办日期=None),
+        item(**s13, 主责单位=SECRET_CO, 议定事项="西山县公开事项", 交办日期=None),
+    ]
+    reminders = [
+        {
+            "催办日期": d,
+            "事项编号": i,
+            "催办单位": u,
+            "催办方式": "书面督办",
+            "催办内容": "请加快办理。",
+        }
+        for i, u in (("2026-CW12-01", SECRET_LEAD), ("2026-CW12-03", SECRET_CO))
+        for d in (dt.date(2026, 10, 22), dt.date(2026, 11, 3))
+    ]
+    return make_ledger(path, items, reminders=reminders)
+
+
+def package_text(path: Path) -> str:
+    """All text of an .xlsx or .docx, tags removed, so that text Word splits into runs is whole."""
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(
+            z.read(n).decode("utf-8", "replace")
+            for n in z.namelist()
+            if n.endswith((".xml", ".rels"))
+        )
+    return re.sub(r"<[^>]+>", "", xml)
+
+
+def leaked(path: Path) -> list[str]:
+    """The confidential words of ``secret_ledger`` found in ``path``."""
+    text = package_text(path)
+    return [w for w in SECRET_WORDS if w in text]

@@ -249,8 +249,11 @@ def guarded(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        # at run time, not import time: ``ledger --help`` need not load the ledger store
+        from ledger_tools.sheets.ledger.data import ledger_warnings
+
         try:
-            with long_path_warnings(_warn_long_path):
+            with long_path_warnings(_warn_long_path), ledger_warnings(_warn_long_path):
                 code = fn(*args, **kwargs)
         except LedgerError as e:
             err_console.print(f"[bold red]错误：[/]{escape(str(e))}")

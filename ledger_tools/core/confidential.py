@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from ledger_tools.core.model import Item
+from ledger_tools.core.dates import SPACES
+from ledger_tools.core.model import Item, YesNo
 
-__all__ = ["PLACEHOLDER", "TEXT_FIELDS", "redact", "for_circulation"]
+__all__ = ["PLACEHOLDER", "TEXT_FIELDS", "is_confidential", "redact", "for_circulation"]
 
 PLACEHOLDER = "涉密事项"
 # Every free-text field that could carry an item's content.
@@ -25,6 +26,23 @@ TEXT_FIELDS = (
     "note",
     "notice_no",
 )
+
+
+def is_confidential(value: object) -> bool:
+    """Whether a 涉密 cell makes its item confidential: the one reading of that column.
+
+    Only a blank cell or 否 says "not confidential"; 是 and *every other value* staff type
+    (√, 机密, 秘密, Y, 是（内部）, a formula) say or may say it is, and a value the tool cannot
+    read must never make an item less secret than it may be (SPEC §3 Fail closed).
+    """
+    if value is None:
+        return False
+    if isinstance(value, YesNo):
+        return value is YesNo.YES
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip(" \t\r\n" + SPACES)
+    return text not in ("", YesNo.NO.value)
 
 
 def redact(item: Item) -> Item:

@@ -61,6 +61,31 @@ def assignment_due(item: Item, cal: WorkCalendar, settings: Settings) -> dt.date
     return cal.add_workdays(item.issued, settings.assign_workdays)
 
 
+def approval_complete(ext: Extension) -> bool:
+    """An approval that counts (SPEC §3): 同意 with both 批准时限 and 审批日期. A row short of
+    either is incomplete: the item stays 申请延期 under its old deadline, and validate says
+    what is missing (L308, L318)."""
+    return (
+        ext.result is Approval.APPROVED
+        and ext.granted_to is not None
+        and ext.approved_on is not None
+    )
+
+
+def decision_incomplete(ext: Extension) -> str | None:
+    """What an 延期记录 row that looks decided lacks (Chinese, for L318), or None.
+
+    同意 without 审批日期; 不同意 without 审批日期; a 批准时限 or 审批日期 with no 审批结果.
+    同意 without 批准时限 is L308's, not repeated here.
+    """
+    if ext.result is not None and ext.approved_on is None:
+        return f"审批结果为「{ext.result.value}」，但「审批日期」未填写。请填写审批日期"
+    if ext.result is None and (ext.granted_to is not None or ext.approved_on is not None):
+        filled = "「批准时限」" if ext.granted_to is not None else "「审批日期」"
+        return f"已填写{filled}，但「审批结果」未填写（同意或不同意）。请补填审批结果"
+    return None
+
+
 def _is_approved(ext: Extension) -> bool:
     return ext.result is Approval.APPROVED and ext.granted_to is not None
 

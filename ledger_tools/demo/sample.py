@@ -244,12 +244,14 @@ def _fate(n: int, deadline, ref: dt.date, assigned) -> dict:
         return {
             "extensions": [
                 {
-                    "requested": deadline - dt.timedelta(days=10),
+                    # asked and approved before the deadline, and never after the reference
+                    # date: an approval dated ahead has not been given yet (L318)
+                    "requested": min(deadline, ref) - dt.timedelta(days=10),
                     "old_deadline": deadline,
                     "requested_to": granted,
                     "reason": "资金到位较晚",
                     "approver": "王副市长",
-                    "approved_on": deadline - dt.timedelta(days=5),
+                    "approved_on": min(deadline, ref) - dt.timedelta(days=5),
                     "result": m.Approval.APPROVED,
                     "granted_to": granted,
                 }
@@ -259,12 +261,12 @@ def _fate(n: int, deadline, ref: dt.date, assigned) -> dict:
         return {
             "extensions": [
                 {
-                    "requested": deadline - dt.timedelta(days=8),
+                    "requested": min(deadline, ref) - dt.timedelta(days=8),
                     "old_deadline": deadline,
                     "requested_to": deadline + dt.timedelta(days=90),
                     "reason": "项目审批手续复杂",
                     "approver": "李副市长",
-                    "approved_on": deadline - dt.timedelta(days=3),
+                    "approved_on": min(deadline, ref) - dt.timedelta(days=3),
                     "result": m.Approval.REFUSED,
                 }
             ],

@@ -72,14 +72,11 @@ def plan(
     due = rules.report_due(period, data.settings)
     result = FormsResult(period=period, as_of=as_of, due=due, out_dir=Path())
     units: dict[str, Unit] = {u.name: u for u in data.units}
-    canon = data.unit_names()
-
-    def name(n: str) -> str:
-        return canon.get(n, n)
+    name = data.canonical_unit  # None for a name two units share (L314): it goes to no unit
 
     open_items = [i for i in data.items if _is_due_for_form(i, as_of)]
     result.without_id = sum(1 for i in open_items if not i.id)
-    open_items = [i for i in open_items if i.id and i.lead_unit]
+    open_items = [i for i in open_items if i.id and i.lead_unit and data.routed(i)]
 
     leads: dict[str, list[Item]] = defaultdict(list)
     co: dict[str, list[Item]] = defaultdict(list)
@@ -87,10 +84,10 @@ def plan(
         assert original.lead_unit  # items without a lead unit were left out above
         # The form shows registered names: what the unit and the checks both recognise.
         lead = name(original.lead_unit)
+        assert lead  # items led through a shared name were left out above
+        co_units = (name(u) for u in original.co_units if u)
         item = replace(
-            original,
-            lead_unit=lead,
-            co_units=list(dict.fromkeys(name(u) for u in original.co_units if u)),
+            original, lead_unit=lead, co_units=list(dict.fromkeys(u for u in co_units if u))
         )
         leads[lead].append(item)
         for u in item.co_units:

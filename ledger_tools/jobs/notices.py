@@ -97,7 +97,8 @@ def _choose_source(data: LedgerData, query: str) -> str:
 
 
 def _plan(data: LedgerData, source: str, date: dt.date) -> cn.NoticePlan:
-    mine = [i for i in data.items if i.source_name == source]
+    # an item led through a name two units share (L314) is assigned to no unit until fixed
+    mine = [i for i in data.items if i.source_name == source and data.routed(i)]
     try:
         return cn.plan_notices(
             mine,

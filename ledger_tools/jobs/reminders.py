@@ -168,8 +168,10 @@ def run(
             for item in unnumbered:  # not saved: never print an id the ledger does not hold
                 item.id = None
         chased = _chased_today(data, as_of)
-        plan = cn.plan_reminders(
-            data.items, unit_of=data.canonical_unit, unit_order=[u.name for u in data.units]
+        plan = cn.plan_reminders(  # none through a name two units share (L314)
+            [i for i in data.items if data.routed(i)],
+            unit_of=data.canonical_unit,
+            unit_order=[u.name for u in data.units],
         )
         units = {u.name: u for u in data.units}
         with Staging(out_dir) as staging:

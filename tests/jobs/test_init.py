@@ -89,3 +89,17 @@ def test_units_from_a_list(tmp_path, suffix):
     got = [[c.value for c in r][:6] for r in ws.iter_rows(min_row=2)]
     assert got[0][:3] == ["市财政局", "财政局、市财政", "市直部门"]
     assert got[0][5] == "13800000000"
+
+
+def test_a_name_two_units_share_in_the_unit_list_is_told_l314(tmp_path):
+    src = tmp_path / "单位.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位名称", "别名"])
+    ws.append(["东城区人民政府", "东城区、城区"])
+    ws.append(["西山县人民政府", "西山县、城区"])
+    wb.save(src)
+    result = init.run(tmp_path / "台账.xlsx", src)
+    assert result.units == 2
+    (note,) = [n for n in result.notes if "L314" in n]
+    assert "「城区」" in note and "「东城区人民政府」、「西山县人民政府」" in note

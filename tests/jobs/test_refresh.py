@@ -152,3 +152,19 @@ def test_apply_without_writing_gives_the_same_items_and_leaves_every_cell_alone(
         "2026-CW12-04"
     ]
     assert unchanged and dry_stats.cells_changed == 0 and not dry_stats.saved
+
+
+def test_an_unreadable_setting_stops_refresh_and_leaves_the_ledger_byte_identical(tmp_path):
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [item(完成时限=dt.date(2026, 11, 10))],
+        settings={"扣分_报送不实": "两分"},
+    )
+    digest = sha(path)
+    r = CliRunner().invoke(cli, ["refresh", str(path), "--as-of", "2026-11-20"])
+    assert r.exit_code == 1 and "扣分_报送不实" in r.output and "两分" in r.output, r.output
+    assert sha(path) == digest

@@ -143,3 +143,32 @@ def test_referral_evidence_gives_each_escalated_or_false_item_its_whole_history(
     assert any("报送不实" in (r["内容"] or "") for r in west if r["类别"] == "依据")
     # units with deductions of other kinds only (missed reports) get no evidence sheet
     assert {u.unit for u in result.referrals} == {"东城区人民政府", "西山县人民政府"}
+
+
+def test_fractional_weights_are_charged_as_the_office_set_them(tmp_path):
+    ledger = scenario_ledger(tmp_path / "台账.xlsx")
+    wb = openpyxl.load_workbook(ledger)
+    for row in wb["设置"].iter_rows(min_row=2):
+        row[1].value = {"扣分_逾期未落实": 1.5, "扣分_报送不实": "2.5", "扣分_措施不力": 0.75}.get(
+            row[0].value, row[1].value
+        )
+    wb.save(ledger)
+    result = scoring.run(ledger, 2026, tmp_path / "a.xlsx", AS_OF)
+    evidence = _rows(openpyxl.load_workbook(result.out)["扣分依据"])
+    points = {e["扣分事由"]: e["扣分"] for e in evidence}
+    assert points["逾期未落实"] == 1.5 and points["报送不实"] == 2.5
+
+
+def test_an_unreadable_weight_stops_the_command_and_names_the_cell(tmp_path):
+    ledger = scenario_ledger(tmp_path / "台账.xlsx")
+    wb = openpyxl.load_workbook(ledger)
+    for row in wb["设置"].iter_rows(min_row=2):
+        if row[0].value == "扣分_逾期未落实":
+            row[1].value, cell = "一点五", row[1].coordinate
+    wb.save(ledger)
+    digest = sha(ledger)
+    r = CliRunner().invoke(
+        cli, ["score", str(ledger), "--year", "2026", "--out", str(tmp_path / "a.xlsx")]
+    )
+    assert r.exit_code == 1 and cell in r.output and "扣分_逾期未落实" in r.output, r.output
+    assert sha(ledger) == digest and not (tmp_path / "a.xlsx").exists()

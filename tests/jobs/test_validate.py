@@ -75,3 +75,90 @@ def test_a_deleted_sheet_or_header_is_named_with_how_to_restore_it(tmp_path):
         and "备份" in found["月度快照"].message
     )
     assert "缺少表头「催办日期」" in found["催办记录"].message
+
+
+def test_an_odd_涉密_value_is_l319_naming_the_cell(tmp_path):
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [item(事项编号="2026-CW12-01", 涉密="√"), item(事项编号="2026-CW12-02", 涉密=" 是 ")],
+    )
+    found = [f for f in validate.run(path).findings if f.code in ("L309", "L319")]
+    assert [(f.code, f.cell, f.item) for f in found] == [("L319", "O2", "2026-CW12-01")]
+    assert "「√」" in found[0].message and "涉密" in found[0].message and found[0].is_error
+
+
+def test_a_name_two_units_share_is_l314_at_the_unit_and_at_each_item_typed_with_it(tmp_path):
+    from ledger_tools.core.model import Unit
+    from tests.builders import UNITS
+
+    units = [*UNITS[:2], Unit("市财政局", ["东城区"])]  # 东城区 is also 东城区人民政府's alias
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [item(事项编号="2026-CW12-01", 主责单位="东城区", 协办单位="东城区、西山县")],
+        units=units,
+    )
+    found = [(f.code, f.sheet, f.cell) for f in validate.run(path).findings if f.code[:2] == "L3"]
+    assert ("L314", "单位", "B4") in found  # the alias cell of the row that shared it
+    assert ("L314", "台账", "I2") in found and ("L314", "台账", "J2") in found
+    assert not [f for f in found if f[0] == "L303"]
+    message = next(f.message for f in validate.run(path).findings if f.code == "L314")
+    assert "「东城区人民政府」、「市财政局」" in message and "不分派" in message
+
+
+def test_facts_without_their_dates_are_l320(tmp_path):
+    from tests.builders import report_row
+
+    dateless = {**report_row("2026-CW12-01", "2026-11", dt.date(2026, 11, 18)), "记录时间": None}
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            item(事项编号="2026-CW12-01", 办理状态="已办结"),  # no 办结日期
+            item(事项编号="2026-CW12-02", 办理状态="已办结", 办结日期=dt.date(2026, 11, 2)),
+        ],
+        reports=[dateless, report_row("2026-CW12-02", "2026-11", dt.date(2026, 11, 18))],
+    )
+    found = [f for f in validate.run(path).findings if f.code == "L320"]
+    assert [(f.sheet, f.cell, f.item) for f in found] == [
+        ("台账", "V2", "2026-CW12-01"),
+        ("办理记录", "A2", "2026-CW12-01"),
+    ]
+    assert "办结日期" in found[0].message and "未办结" in found[0].message
+    assert "记录时间" in found[1].message and "不算作已报送" in found[1].message
+
+
+def test_incomplete_or_future_approvals_are_l318(tmp_path):
+    ask = {
+        "事项编号": "2026-CW12-01",
+        "申请日期": dt.date(2026, 11, 1),
+        "申请延期至": dt.date(2027, 3, 1),
+    }
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [item(事项编号="2026-CW12-01", 办理状态="申请延期")],
+        extensions=[
+            {**ask, "审批结果": "同意", "批准时限": dt.date(2027, 3, 1)},  # row 2: no 审批日期
+            {**ask, "审批结果": "不同意"},  # row 3: no 审批日期
+            {
+                **ask,
+                "批准时限": dt.date(2027, 3, 1),
+                "审批日期": dt.date(2026, 11, 5),
+            },  # row 4: no result
+            {
+                **ask,
+                "审批结果": "同意",
+                "批准时限": dt.date(2027, 3, 1),
+                "审批日期": dt.date(2099, 1, 5),
+            },
+            {
+                **ask,
+                "审批结果": "同意",
+                "批准时限": dt.date(2027, 3, 1),
+                "审批日期": dt.date(2026, 11, 5),
+            },
+        ],
+    )
+    found = [f for f in validate.run(path).findings if f.code == "L318"]
+    assert [f.cell for f in found] == ["H2", "H3", "I4", "H5"]
+    assert "审批日期" in found[0].message and "仍按申请延期" in found[0].message
+    assert "审批结果" in found[2].message and "2099-01-05" in found[3].message
+    assert [f for f in validate.run(path).findings if f.code == "L308"] == []

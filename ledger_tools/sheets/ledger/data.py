@@ -3,11 +3,18 @@
 Reading never fails on a bad cell: the value becomes None and a finding names the cell, so
 ``validate`` can report everything at once and the other commands can refuse with the same
 words. Only a workbook that is not a ledger at all (no 台账 or no _系统) raises.
+
+Long because reading the ledger is one pass whose steps (cells to model objects, 设置, the unit
+names, the findings that name cells) share the same rows and tables; cut apart, each piece would
+need the whole read state handed to it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,13 +24,31 @@ from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
 from ledger_tools.core import recompute as rc
 from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.confidential import is_confidential
+from ledger_tools.core.units import UnitIndex
 from ledger_tools.errors import InputRejected, NotALedger
+from ledger_tools.sheets import cells
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.ledger.formulas import CachedValues, read_cached
 from ledger_tools.sheets.ledger.new import AS_OF_LABEL
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Row, Table
 
-__all__ = ["LedgerData", "RefreshStats", "read_ledger", "require_clean"]
+__all__ = ["LedgerData", "RefreshStats", "ledger_warnings", "read_ledger", "require_clean"]
+
+# Where a reading problem every command must mention goes (a name two units share, L314): the
+# face sets a printer around the command (``ledger_warnings``); jobs never print.
+_WARN: ContextVar[Callable[[str], None] | None] = ContextVar("ledger_warnings", default=None)
+
+
+@contextlib.contextmanager
+def ledger_warnings(callback: Callable[[str], None]) -> Iterator[None]:
+    """Send the warnings of every ledger read inside the block to ``callback``."""
+    token = _WARN.set(callback)
+    try:
+        yield
+    finally:
+        _WARN.reset(token)
 
 
 @dataclass
@@ -54,7 +79,7 @@ class LedgerData:
     overrides: list[m.CalendarOverride] = field(default_factory=list)
     problems: list[fnd.Finding] = field(default_factory=list)
     item_rows: list[Row] = field(default_factory=list)
-    _unit_index: tuple[list, int, dict[str, str]] | None = field(
+    _unit_index: tuple[list, int, UnitIndex] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -70,28 +95,28 @@ class LedgerData:
     def signing_key(self) -> str:
         return self.system.get("signing_key", "")
 
-    def unit_names(self) -> dict[str, str]:
-        """Every name and alias → the unit's registered name."""
-        index: dict[str, str] = {}
-        for u in self.units:
-            index.setdefault(u.name, u.name)
-        for u in self.units:
-            for a in u.aliases:
-                index.setdefault(a, u.name)
-        return index
-
-    def canonical_unit(self, name: str | None) -> str | None:
-        """The registered name for a name or alias.
-
-        Called once per item (brief, scoring, reminders): the index is built once per list of
-        units (units are read once and not edited in place), not once per call.
-        """
-        if not name:
-            return name
+    def unit_index(self) -> UnitIndex:
+        """The names and aliases of 单位, built once per list of units (units are read once and
+        not edited in place), not once per call: brief, scoring and reminders ask per item."""
         cached = self._unit_index
         if cached is None or cached[0] is not self.units or cached[1] != len(self.units):
-            cached = self._unit_index = (self.units, len(self.units), self.unit_names())
-        return cached[2].get(name, name)
+            cached = self._unit_index = (self.units, len(self.units), UnitIndex.of(self.units))
+        return cached[2]
+
+    def unit_names(self) -> dict[str, str]:
+        """Every name and alias → the unit's registered name; a name two units share (L314) →
+        ``core.units.CLASH_MARK``, which is no unit's name."""
+        return self.unit_index().routing()
+
+    def canonical_unit(self, name: str | None) -> str | None:
+        """The registered name for a name or alias; None for a name two units share (it goes
+        to no unit until fixed); an unknown name as typed."""
+        return self.unit_index().resolve(name)
+
+    def routed(self, item: m.Item) -> bool:
+        """False when the item's 主责单位 is a name two units share: no form, notice or reminder
+        may go out for it until 单位 is fixed."""
+        return not (item.lead_unit and self.canonical_unit(item.lead_unit) is None)
 
     def items_by_id(self) -> dict[str, m.Item]:
         return {i.id: i for i in self.items if i.id}
@@ -175,7 +200,9 @@ def _finding_for_bad(sheet: sc.Sheet, table: Table, row: Row, file: str) -> list
             column=col.header,
             actual=raw,
         )
-        if col.kind in ("date", "datetime"):
+        if f == "confidential" and sheet is sc.ITEMS:
+            out.append(fnd.make("L319", item=row.get("id"), **common))
+        elif col.kind in ("date", "datetime"):
             out.append(fnd.make("L305", **common))
         elif col.kind == "choice":
             choices = col.choices.values() if col.choices is not None else []
@@ -186,25 +213,39 @@ def _finding_for_bad(sheet: sc.Sheet, table: Table, row: Row, file: str) -> list
 
 
 def _settings(table: Table, rows: list[Row], file: str, problems: list) -> m.Settings:
+    """设置 as typed; a value that cannot be read is L312 naming its cell.
+
+    Each value is read as the type of its ``Settings`` field, never of its default: the weights
+    default to whole numbers (1, 2) but are decimals (SPEC §2), and reading 1.5 as an int would
+    make units look better than the office decided. An L312 stops every command but validate
+    (``require_clean``): guessing a default would compute with a rule the office did not set.
+    """
     s = m.Settings()
     by_key = {r.get("key"): r for r in rows if r.get("key")}
-    for key, attr, default, _note in sc.SETTING_KEYS:
+    for key, attr, _default, _note in sc.SETTING_KEYS:
         row = by_key.get(key)
         if row is None or row.get("value") in (None, ""):
             continue
         raw = row.get("value")
+        kind = type(getattr(s, attr))
         value: object
         try:
-            if isinstance(default, int):
-                value = int(float(raw))
-                if value < 0 or (attr == "report_day" and not 1 <= value <= 31):
+            if kind is int:
+                value = cells.parse_int(raw)
+                if value is None or value < 0 or (attr == "report_day" and not 1 <= value <= 31):
                     raise ValueError
-            elif isinstance(default, float):
-                value = float(raw)
+            elif kind is float:
+                value = cells.parse_number(raw)
+                if value is None or not 0 <= value < float("inf"):
+                    raise ValueError
             else:
                 value = str(raw)
             setattr(s, attr, value)
-        except ValueError:
+        except ValueError:  # cells.BadValue is one too
+            if kind is int:
+                detail = "应为不小于 0 的整数" + ("（1 至 31）" if attr == "report_day" else "")
+            else:
+                detail = "应为不小于 0 的数字（可带小数，如 1.5）"
             problems.append(
                 fnd.make(
                     "L312",
@@ -213,13 +254,18 @@ def _settings(table: Table, rows: list[Row], file: str, problems: list) -> m.Set
                     cell=table.ref(row.number, "value"),
                     column=key,
                     actual=raw,
-                    detail=f"已按默认值 {default} 计算",
+                    detail=f"{detail}。请改正后重新运行",
                 )
             )
     return s
 
 
-def read_ledger(lf: LedgerFile) -> LedgerData:
+def read_ledger(lf: LedgerFile, *, announce: bool = True) -> LedgerData:
+    """The ledger as model objects, with every reading problem in ``problems``.
+
+    ``announce`` sends the problems every command must mention (L314) to ``ledger_warnings``;
+    validate, which lists every finding anyway, reads with it off.
+    """
     wb = lf.wb
     assert wb is not None, "read_ledger needs an opened LedgerFile"
     file = lf.path.name
@@ -230,6 +276,7 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         )
     problems: list[fnd.Finding] = []
     tables: dict[str, Table] = {}
+    cached = CachedValues(lf.path)
     rows: dict[str, list[Row]] = {}
     for sheet in sc.SHEETS:
         if not sheet.columns:
@@ -263,6 +310,7 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
                     )
                 )
         rows[sheet.name] = list(t.rows())
+        read_cached(wb, t, rows[sheet.name], cached)
         if sheet.name == sc.ITEMS.name:
             for r in rows[sheet.name]:
                 _read_deadline(r)
@@ -292,6 +340,7 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
     ]
     data.item_rows = rows[sc.ITEMS.name]
     data.items = [_item(r) for r in data.item_rows]
+    _unit_clashes(data, rows[sc.UNITS.name], announce)
     data.reports = [m.Report(row=r.number, **_fields(r)) for r in rows[sc.REPORTS.name]]
     data.extensions = [m.Extension(row=r.number, **_fields(r)) for r in rows[sc.EXTENSIONS.name]]
     data.reminders = [m.Reminder(row=r.number, **_fields(r)) for r in rows[sc.REMINDERS.name]]
@@ -301,6 +350,39 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         if r.get("date") and r.get("day_type")
     ]
     return data
+
+
+def _unit_clashes(data: LedgerData, unit_rows: list[Row], announce: bool) -> None:
+    """L314 for each name or alias two units share, at the 单位 cell that gave it to the second;
+    and, for the commands, a warning naming the items that go to no unit because of it."""
+    index = data.unit_index()
+    table = data.tables.get(sc.UNITS.name)
+    warn = _WARN.get() if announce else None
+    for clash in index.clashes.values():
+        cell = None
+        holders = [r for r in unit_rows if clash.name in (r.get("name"), *(r.get("aliases") or []))]
+        if table is not None and holders:
+            f = "name" if holders[-1].get("name") == clash.name else "aliases"
+            cell = table.ref(holders[-1].number, f) if f in table.positions else None
+        finding = fnd.make(
+            "L314",
+            file=data.name,
+            sheet=sc.UNITS.name,
+            cell=cell,
+            actual=clash.name,
+            detail=clash.owners_text,
+        )
+        data.problems.append(finding)
+        if warn is None:
+            continue
+        typed = [
+            i.id or f"第 {i.row} 行" for i in data.items if clash.name in (i.lead_unit, *i.co_units)
+        ]
+        shown = "、".join(typed[:10]) + ("等" if len(typed) > 10 else "")
+        warn(
+            f"台账 {data.name}「{sc.UNITS.name}」{cell or ''}：{finding.message}"
+            + (f"现有 {len(typed)} 个事项填写了「{clash.name}」：{shown}。" if typed else "")
+        )
 
 
 def _fields(r: Row) -> dict[str, Any]:
@@ -330,16 +412,19 @@ def _item(r: Row) -> m.Item:
     values = dict(_fields(r))
     # An unreadable 完成时限 is None like a blank one; the flag keeps them apart (时限不明).
     values["deadline_unreadable"] = "deadline" in r.bad
-    values["confidential"] = values.get("confidential") is m.YesNo.YES
+    # What 涉密 says is decided in one place; an odd value (√, 机密, 是（内部）) is confidential.
+    values["confidential"] = is_confidential(r.bad.get("confidential", values.get("confidential")))
     values["co_units"] = values.get("co_units") or []
     return m.Item(
         row=r.number, **{k: v for k, v in values.items() if k in m.Item.__dataclass_fields__}
     )
 
 
-def require_clean(data: LedgerData, *, codes: tuple[str, ...] = ("L311",)) -> None:
-    """Refuse to go on when the ledger lacks a sheet or header the command needs."""
+def require_clean(data: LedgerData, *, codes: tuple[str, ...] = ("L311", "L312")) -> None:
+    """Refuse to go on when the ledger lacks a sheet or header the command needs, or a 设置
+    value it cannot read (a rule the office set that the tool would otherwise replace)."""
     blocking = [f for f in data.problems if f.code in codes]
     if blocking:
         lines = "\n".join(f"  - {f.sheet} {f.cell or ''} {f.message}" for f in blocking[:20])
-        raise InputRejected(f"台账 {data.name} 的结构有问题，无法继续：\n{lines}")
+        what = "的结构有问题" if all(f.code == "L311" for f in blocking) else "中有须先改正的问题"
+        raise InputRejected(f"台账 {data.name}{what}，无法继续（台账未作修改）：\n{lines}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from ledger_tools.core.model import Unit, UnitCategory
+from ledger_tools.core.units import find_clashes
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.boundary import Cause, Failure, map_exceptions
 from ledger_tools.sheets.cells import clean_text, split_list
@@ -97,5 +98,10 @@ def read_units(path: Path, notes: list[str] | None = None) -> list[Unit]:
                 contact=get(row, "contact"),
                 phone=get(row, "phone"),
             )
+        )
+    for clash in find_clashes(units):  # routing by such a name would go to no unit (L314)
+        notes.append(
+            f"单位名单 {path.name}：「{clash.name}」同时是{clash.owners_text}的名称或别名（L314）。"
+            "已照登记，但填写这一名称的事项不会分派给任何单位；请在「单位」表中只让一个单位使用它。"
         )
     return units

@@ -73,3 +73,45 @@ def test_a_workbook_without_the_ledger_sheets_is_not_a_ledger(tmp_path):
     wb.save(path)
     with pytest.raises(NotALedger, match="不是 ledger 台账"):
         _read(path)
+
+
+@pytest.mark.parametrize("fast_read", [True, False], ids=["calamine", "openpyxl"])
+def test_every_weight_is_read_as_a_decimal(tmp_path, fast_read):
+    path = make_ledger(
+        tmp_path / "台账.xlsx",
+        [item()],
+        settings={
+            "扣分_逾期未落实": 1.5,
+            "扣分_报送不实": "2.5",
+            "扣分_措施不力": 0.75,
+            "扣分_未按时报送": "０.２５",
+        },
+    )
+    s = _read(path, fast_read=fast_read).settings
+    assert (s.weight_overdue, s.weight_false_report, s.weight_ineffective) == (1.5, 2.5, 0.75)
+    assert s.weight_missed_report == 0.25
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("扣分_逾期未落实", "一点五"),
+        ("扣分_报送不实", -1),
+        ("交办时限工作日", 3.5),  # a whole number of working days: 3.5 is no rule the tool may cut
+        ("月报截止日", 40),
+        ("催办升级次数", "两次"),
+    ],
+)
+def test_an_unreadable_setting_names_its_cell_and_blocks_commands(tmp_path, key, value):
+    path = make_ledger(tmp_path / "台账.xlsx", [item()], settings={key: value})
+    data = _read(path)
+    (f,) = [f for f in data.problems if f.code == "L312"]
+    row = next(
+        r for r in range(2, 20) if openpyxl.load_workbook(path)["设置"][f"A{r}"].value == key
+    )
+    assert (
+        f.sheet == "设置" and f.cell == f"B{row}" and key in f.message and str(value) in f.message
+    )
+    with pytest.raises(InputRejected, match="须先改正") as refused:
+        require_clean(data)
+    assert f"B{row}" in str(refused.value) and "台账未作修改" in str(refused.value)
