@@ -121,8 +121,13 @@ def test_new_validates_except_the_listed_cells_and_gets_ids(tmp_path, old):
     assert len(stats.ids_assigned) == 10
     assert "2025-CW08-01" in stats.ids_assigned and "2026-PS00-01" in stats.ids_assigned
     errors = [f for f in validate.run(result.new).findings if f.is_error]
-    # the item with the unreadable lead unit and deadline is the only one validate stops at
-    assert {(f.code, f.cell) for f in errors} == {("L304", "I6"), ("L304", "L6")}
+    # the item with the unreadable lead unit and deadline, and the 已办结 typed without a date
+    # (L320 asks for it, SPEC §12), are all that validate stops at
+    assert {(f.code, f.cell) for f in errors} == {("L304", "I6"), ("L304", "L6"), ("L320", "V3")}
+    (undated,) = [f for f in errors if f.code == "L320"]
+    with LedgerFile(result.new) as lf:
+        undated_item = read_ledger(lf).items_by_id()[undated.item]
+    assert undated_item.matter == "建立重点项目周调度机制"
     with LedgerFile(result.new) as lf:
         data = read_ledger(lf)
     audit = next(i for i in data.items if i.matter == "开展全市财政资金绩效审计")
