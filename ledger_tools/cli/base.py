@@ -32,6 +32,7 @@ from ledger_tools.core import dates
 from ledger_tools.core.findings import Finding, Severity
 from ledger_tools.errors import LedgerError, os_reason
 from ledger_tools.sheets.files import long_path_warnings
+from ledger_tools.sheets.ledger import advisories
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -226,6 +227,23 @@ def _warn_long_path(message: str) -> None:
     err_console.print(f"[yellow]注意：[/]{escape(message)}")
 
 
+def _print_advisories(findings: list[Finding]) -> bool:
+    """The ledger's shape findings a command came across (``advisories``), each once; True
+    when one of them is an error."""
+    seen: set[tuple] = set()
+    errors = False
+    for f in findings:
+        key = (f.code, f.sheet, f.cell, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        errors = errors or f.is_error
+        label = "[bold red]错误：[/]" if f.is_error else "[yellow]注意：[/]"
+        where = " ".join(x for x in (f.sheet, f.cell) if x)
+        err_console.print(f"{label}{escape(f'（{f.code}）{where}：{f.message}')}")
+    return errors
+
+
 def guarded(fn):
     """Map our errors to exit codes with a Chinese message; hide tracebacks of internal bugs.
 
@@ -235,10 +253,14 @@ def guarded(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        shown: list[Finding] = []
         try:
-            with long_path_warnings(_warn_long_path):
+            with long_path_warnings(_warn_long_path), advisories.collecting(shown.append):
                 code = fn(*args, **kwargs)
+            if _print_advisories(shown) and not code:
+                code = EXIT_REJECTED  # a write left undone (L315): the clerk must act
         except LedgerError as e:
+            _print_advisories(shown)
             err_console.print(f"[bold red]错误：[/]{escape(str(e))}")
             sys.exit(e.exit_code)
         except KeyboardInterrupt:

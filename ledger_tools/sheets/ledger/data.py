@@ -7,7 +7,9 @@ words. Only a workbook that is not a ledger at all (no 台账 or no _系统) rai
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,9 @@ from ledger_tools.core import model as m
 from ledger_tools.core import recompute as rc
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.errors import InputRejected, NotALedger
+from ledger_tools.sheets.ledger import non_items
 from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.advisories import advise
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.new import AS_OF_LABEL
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Row, Table
@@ -54,6 +58,10 @@ class LedgerData:
     overrides: list[m.CalendarOverride] = field(default_factory=list)
     problems: list[fnd.Finding] = field(default_factory=list)
     item_rows: list[Row] = field(default_factory=list)
+    # rows of 台账 that are not items (non_items: a totals row, a repeated header, a blank row)
+    non_item_rows: list[tuple[Row, str]] = field(default_factory=list)
+    # writes left undone because the cell is merged (L315), in the order they were refused
+    blocked: list[fnd.Finding] = field(default_factory=list)
     _unit_index: tuple[list, int, dict[str, str]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -141,7 +149,25 @@ class LedgerData:
         if table is not None:
             stats.cells_changed += self._write_as_of(as_of)
         stats.unconfirmed_years = list(result.unconfirmed_years)
+        seen = {(f.code, f.sheet, f.cell) for f in stats.problems}
+        stats.problems.extend(b for b in self.blocked if (b.code, b.sheet, b.cell) not in seen)
         return stats
+
+    def _refuse_merged_write(self, sheet: sc.Sheet, ref: str, f: str) -> None:
+        """A write ``Table`` left undone (a merged cell): reported once per range and column,
+        as an error, so the command ends with exit 1 and the stale range is named."""
+        if any(b.sheet == sheet.name and b.cell == ref for b in self.blocked):
+            return
+        finding = fnd.make(
+            "L315",
+            file=self.name,
+            sheet=sheet.name,
+            cell=ref,
+            column=sheet.column(f).header,
+            detail=f"{sheet.name} {ref}",
+        )
+        self.blocked.append(finding)
+        advise([finding])
 
     def _write_as_of(self, as_of: dt.date) -> int:
         """计算日期 in 说明, beside its label wherever staff moved that row; 1 when written."""
@@ -229,6 +255,7 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
             "请用 ledger init 创建台账，不要删除其中的工作表。"
         )
     problems: list[fnd.Finding] = []
+    others: list[tuple[Row, str]] = []
     tables: dict[str, Table] = {}
     rows: dict[str, list[Row]] = {}
     for sheet in sc.SHEETS:
@@ -266,6 +293,8 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         if sheet.name == sc.ITEMS.name:
             for r in rows[sheet.name]:
                 _read_deadline(r)
+            rows[sheet.name], others = _separate_non_items(rows[sheet.name], t, file, problems)
+            problems.extend(_merged_findings(t, rows[sheet.name], file))
         for r in rows[sheet.name]:
             problems.extend(_finding_for_bad(sheet, t, r, file))
 
@@ -278,6 +307,12 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         else m.Settings()
     )
     data = LedgerData(lf=lf, tables=tables, settings=settings, system=system, problems=problems)
+    data.non_item_rows = others
+    for spec in sc.SHEETS:
+        if spec.name in tables:
+            tables[spec.name].on_blocked = (
+                lambda ref, f, spec=spec: data._refuse_merged_write(spec, ref, f)
+            )
     data.units = [
         m.Unit(
             r.get("name"),
@@ -300,7 +335,68 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         for r in rows[sc.CALENDAR.name]
         if r.get("date") and r.get("day_type")
     ]
+    advise(f for f in problems if f.code in ADVISED)
     return data
+
+
+# Reading problems every command shows (through ``advisories``), not only validate.
+ADVISED = ("L316", "L317")
+
+
+def _separate_non_items(
+    rows: list[Row], table: Table, file: str, problems: list[fnd.Finding]
+) -> tuple[list[Row], list[tuple[Row, str]]]:
+    """台账's rows split into items and the rows ``non_items`` says are none (each one L316)."""
+    items: list[Row] = []
+    others: list[tuple[Row, str]] = []
+    for r in rows:
+        kind = non_items.kind_of(r)
+        if kind is None:
+            items.append(r)
+            continue
+        others.append((r, kind))
+        shown = "、".join(
+            f"「{sc.ITEMS.column(f).header}」为“{v}”"
+            for f, v in list(non_items.contents(r).items())[:3]
+        )
+        problems.append(
+            fnd.make(
+                "L316",
+                file=file,
+                sheet=sc.ITEMS.name,
+                cell=f"{r.number}:{r.number}",
+                detail=f"第 {r.number} 行看起来是{kind}（{shown}），不是事项",
+            )
+        )
+    return items, others
+
+
+def _merged_findings(table: Table, item_rows: list[Row], file: str) -> list[fnd.Finding]:
+    """L315 for each merged range over a column the tool writes that reaches an item's row
+    (a range only over rows that are no items, such as a merged 合计 row, is never written)."""
+    written = [c.field for c in sc.ITEMS.columns if c.owner != "S"]
+    numbers = sorted(r.number for r in item_rows)
+    out = []
+    for ref, f in table.merged_in(written):
+        first, last = _rows_of(ref)
+        i = bisect.bisect_left(numbers, first)
+        if i < len(numbers) and numbers[i] <= last:
+            out.append(
+                fnd.make(
+                    "L315",
+                    file=file,
+                    sheet=sc.ITEMS.name,
+                    cell=ref,
+                    column=sc.ITEMS.column(f).header,
+                    detail=f"{sc.ITEMS.name} {ref}",
+                )
+            )
+    return out
+
+
+def _rows_of(ref: str) -> tuple[int, int]:
+    first, _, last = ref.partition(":")
+    return int(re.sub(r"\D", "", first)), int(re.sub(r"\D", "", last or first))
 
 
 def _fields(r: Row) -> dict[str, Any]:
