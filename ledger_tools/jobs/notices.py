@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger_tools.core import notices as cn
-from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.documents.word import render_docx
@@ -57,6 +56,9 @@ class NoticesResult:
     ended: list[str] = field(default_factory=list)  # ended before assignment: not assigned
     unregistered: list[str] = field(default_factory=list)
     unconfirmed_years: list[int] = field(default_factory=list)
+    # Why the notice date is no working day (a weekend, a public holiday ...), None when it is:
+    # a notice dated on a holiday is usually a typing mistake in --date, so the face warns.
+    day_off: str | None = None
     saved: bool = False
     backup: Path | None = None
 
@@ -155,7 +157,7 @@ def run(
             no_unit=[_label(i) for i in plan.no_unit],
             ended=[_label(i) for i in plan.ended],
         )
-        cal = WorkCalendar(data.overrides)
+        cal = data.calendar()
         if not plan.reissue and plan.notices:
             data.recompute(as_of, cal)  # numbers new rows, so the notices show their ids
             fresh = [i for n in plan.notices for i in n.items]
@@ -170,6 +172,7 @@ def run(
                 for x in cn.late_assignments(fresh, date, cal, data.settings)
             ]
             result.no_issue_date = [_label(i) for i in fresh if i.issued is None]
+            result.day_off = cal.day_off_reason(date)
 
         registered = {u.name for u in data.units}
         result.unregistered = [n.unit for n in plan.notices if n.unit not in registered]

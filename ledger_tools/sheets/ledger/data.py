@@ -18,14 +18,16 @@ from ledger_tools.core import dates
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
 from ledger_tools.core import recompute as rc
-from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.calendar import WorkCalendar, parse_years
 from ledger_tools.errors import InputRejected, NotALedger
-from ledger_tools.sheets.ledger import non_items
+from ledger_tools.sheets.ledger import headers, non_items
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.advisories import advise
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.new import AS_OF_LABEL
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Row, Table
+
+SHEET_NAMES = tuple(s.name for s in sc.SHEETS)
 
 __all__ = ["LedgerData", "RefreshStats", "read_ledger", "require_clean"]
 
@@ -62,6 +64,7 @@ class LedgerData:
     non_item_rows: list[tuple[Row, str]] = field(default_factory=list)
     # writes left undone because the cell is merged (L315), in the order they were refused
     blocked: list[fnd.Finding] = field(default_factory=list)
+    confirmed_years: frozenset[int] = frozenset()  # 设置 已确认调休年份
     _unit_index: tuple[list, int, dict[str, str]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -101,6 +104,10 @@ class LedgerData:
             cached = self._unit_index = (self.units, len(self.units), self.unit_names())
         return cached[2].get(name, name)
 
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar of this ledger: 工作日历 and 设置 已确认调休年份."""
+        return WorkCalendar(self.overrides, self.confirmed_years)
+
     def items_by_id(self) -> dict[str, m.Item]:
         return {i.id: i for i in self.items if i.id}
 
@@ -119,7 +126,7 @@ class LedgerData:
         objects and leaves every cell as read: for commands that save none of it (brief,
         forms), it skips comparing some 70,000 cells, and ``cells_changed`` stays 0.
         """
-        cal = cal or WorkCalendar(self.overrides)
+        cal = cal or self.calendar()
         result = rc.recompute(
             self.items, self.extensions, self.reports, self.reminders, self.settings, cal, as_of
         )
@@ -249,6 +256,15 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
     wb = lf.wb
     assert wb is not None, "read_ledger needs an opened LedgerFile"
     file = lf.path.name
+    if sc.ITEMS.name not in wb.sheetnames:
+        alike = headers.look_alike_sheet(wb, sc.ITEMS, SHEET_NAMES)
+        if alike is not None:
+            name, found = alike
+            raise NotALedger(
+                f"{file} 中没有名为「{sc.ITEMS.name}」的工作表，但工作表「{name}」看起来就是台账"
+                f"（有表头 {'、'.join(found[:5])}{'等' if len(found) > 5 else ''}）。"
+                f"请把工作表「{name}」改名为「{sc.ITEMS.name}」后重新运行（其他工作表的名称也请保持原样）。"
+            )
     if sc.ITEMS.name not in wb.sheetnames or sc.SYSTEM.name not in wb.sheetnames:
         raise NotALedger(
             f"{file} 不是 ledger 台账（缺少「{sc.ITEMS.name}」或隐藏的「{sc.SYSTEM.name}」工作表）。"
@@ -262,33 +278,20 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         if not sheet.columns:
             continue
         if sheet.name not in wb.sheetnames:
-            problems.append(
-                fnd.make(
-                    "L311",
-                    file=file,
-                    sheet=sheet.name,
-                    detail=(
-                        f"台账缺少工作表「{sheet.name}」（被删除或改名）。请把它改回原名，或从「台账备份」中最近的备份里"
-                        "复制回来。"
-                    ),
-                )
+            alike = headers.look_alike_sheet(wb, sheet, SHEET_NAMES)
+            detail = (
+                f"台账缺少工作表「{sheet.name}」；工作表「{alike[0]}」看起来就是它，请把它改名为「{sheet.name}」。"
+                if alike is not None
+                else f"台账缺少工作表「{sheet.name}」（被删除或改名）。请把它改回原名，或从「台账备份」中最近的备份里"
+                "复制回来。"
             )
+            problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=detail))
             rows[sheet.name] = []
             continue
         t = Table(wb[sheet.name], sheet)
         tables[sheet.name] = t
-        for col in t.missing:
-            if col.required:
-                problems.append(
-                    fnd.make(
-                        "L311",
-                        file=file,
-                        sheet=sheet.name,
-                        detail=(
-                            f"工作表「{sheet.name}」缺少表头「{col.header}」。请恢复该列表头（第 1 行）。"
-                        ),
-                    )
-                )
+        for detail in headers.header_problems(t, sheet):
+            problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=detail))
         rows[sheet.name] = list(t.rows())
         if sheet.name == sc.ITEMS.name:
             for r in rows[sheet.name]:
@@ -335,8 +338,84 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         for r in rows[sc.CALENDAR.name]
         if r.get("date") and r.get("day_type")
     ]
+    if sc.CALENDAR.name in tables:
+        problems.extend(_calendar_findings(tables[sc.CALENDAR.name], rows[sc.CALENDAR.name], file))
+    data.confirmed_years = _confirmed_years(data, rows.get(sc.SETTINGS.name, []), problems)
     advise(f for f in problems if f.code in ADVISED)
     return data
+
+
+def _calendar_findings(table: Table, rows: list[Row], file: str) -> list[fnd.Finding]:
+    """L317 for a 工作日历 row without a date or a type (an unreadable one is L305/L309
+    already) and for a date listed with both types; ``WorkCalendar`` reads a disputed date the
+    way that fails closed (see there), never by which row comes last."""
+    out = []
+    seen: dict[object, Row] = {}
+    for r in rows:
+        date, kind = r.get("date"), r.get("day_type")
+        if date is None and "date" not in r.bad and "date" in table.positions:
+            out.append(
+                fnd.make(
+                    "L317",
+                    file=file,
+                    sheet=sc.CALENDAR.name,
+                    cell=table.ref(r.number, "date"),
+                    detail=f"「工作日历」第 {r.number} 行没有日期，该行未被采用。请填写日期，或删除该行",
+                )
+            )
+        elif kind is None and "day_type" not in r.bad and "day_type" in table.positions:
+            out.append(
+                fnd.make(
+                    "L317",
+                    file=file,
+                    sheet=sc.CALENDAR.name,
+                    cell=table.ref(r.number, "day_type"),
+                    detail=f"「工作日历」第 {r.number} 行（{date}）没有类型，该行未被采用。"
+                    "请填写「工作日」或「休息日」",
+                )
+            )
+        if date is None or kind is None:
+            continue
+        first = seen.setdefault(date, r)
+        if first is not r and first.get("day_type") is not kind:
+            out.append(
+                fnd.make(
+                    "L317",
+                    file=file,
+                    sheet=sc.CALENDAR.name,
+                    cell=table.ref(r.number, "date"),
+                    detail=(
+                        f"「工作日历」中 {date} 登记了两次且类型不同（第 {first.number} 行"
+                        f"「{first.get('day_type').value}」，第 {r.number} 行「{kind.value}」）。"
+                        "在改正前，这一天在推算交办期限和逾期天数时按工作日、在计算剩余工作日时按休息日计，"
+                        "以免任何事项显得比实际宽松。请删除其中错误的一行"
+                    ),
+                )
+            )
+    return out
+
+
+def _confirmed_years(data: LedgerData, rows: list[Row], problems: list) -> frozenset[int]:
+    """设置 已确认调休年份 as years; a value that is not a list of years is reported (L312)
+    and no year is taken as confirmed from it, so the 调休安排未确认 warning stays."""
+    text = data.settings.confirmed_years
+    try:
+        return parse_years(text or None)
+    except ValueError:
+        row = next((r for r in rows if r.get("key") == "已确认调休年份"), None)
+        table = data.tables.get(sc.SETTINGS.name)
+        problems.append(
+            fnd.make(
+                "L312",
+                file=data.name,
+                sheet=sc.SETTINGS.name,
+                cell=table.ref(row.number, "value") if row and table else None,
+                column="已确认调休年份",
+                actual=text,
+                detail="应为四位年份，如 2027，多个年份用顿号分隔；在改正前这些年份仍按未确认处理",
+            )
+        )
+        return frozenset()
 
 
 # Reading problems every command shows (through ``advisories``), not only validate.
@@ -357,7 +436,7 @@ def _separate_non_items(
         others.append((r, kind))
         shown = "、".join(
             f"「{sc.ITEMS.column(f).header}」为“{v}”"
-            for f, v in list(non_items.contents(r).items())[:3]
+            for f, v in list(non_items.evidence(r, kind).items())[:3]
         )
         problems.append(
             fnd.make(

@@ -41,7 +41,9 @@ INTRO_LINES = (
     "    · 事项编号留空即可，refresh 会按「年份-来源代码会次-序号」自动编号（如 2026-CW12-03）。",
     "三、延期：在「延期记录」中对单位的申请填写审批领导、审批日期、审批结果（同意/不同意）和批准时限，再运行 ledger refresh。",
     "四、销号：核实办结后在「台账」填写销号日期和销号经办人，再运行 ledger refresh。",
-    "五、节假日按国家公布的放假与调休安排计算；如有本地调整或新年度安排，在「工作日历」中登记。",
+    "五、节假日按国家公布的放假与调休安排计算；如有本地调整或新年度安排，在「工作日历」中登记（每个日期只登记一行）。",
+    "    国家公布新一年的安排而工具尚未收录时：在「工作日历」中逐日登记该年的放假日（休息日）和调休上班日（工作日），登记完整后，",
+    "    在「设置」的「已确认调休年份」中填写该年份（如 2027，多个年份用顿号分隔）。未确认的年份按周末与固定节日计算，各命令会提示「调休安排未确认」。",
     "六、可以调整列的顺序、增加自己的列和工作表、筛选、着色、批注；工具按表头文字找列，不会改动您自己的内容。",
     "    请不要修改表头文字，也不要删除本说明以外的工作表。",
     "七、每次保存前，工具会在「台账备份」文件夹中留存备份（保留最近 30 份）。运行命令前请先关闭本工作簿。",
@@ -118,7 +120,7 @@ def new_ledger(path: Path, units: Sequence[Unit] = (), today: dt.date | None = N
     st = wb[sc.SETTINGS.name]
     for r, (key, _attr, default, note) in enumerate(sc.SETTING_KEYS, start=2):
         write(st.cell(row=r, column=1), key)
-        write(st.cell(row=r, column=2), default)
+        write(st.cell(row=r, column=2), None if default == "" else default)
         write(st.cell(row=r, column=3), note)
 
     un = wb[sc.UNITS.name]

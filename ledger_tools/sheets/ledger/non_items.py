@@ -16,18 +16,16 @@ an item and is reported (L304) rather than silently dropped.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ledger_tools.sheets.ledger.schema import ITEMS
-from ledger_tools.sheets.ledger.tables import Row
+from ledger_tools.sheets.ledger.tables import Row, header_key
 
-__all__ = ["TOTALS", "HEADER", "BLANK", "contents", "header_key", "kind_of"]
+__all__ = ["TOTALS", "HEADER", "BLANK", "contents", "evidence", "kind_of"]
 
 TOTALS, HEADER, BLANK = "合计行", "重复的表头行", "空行"
 
 # 合计 / 总计 / 小计, also spaced out (合  计), with a colon or a note in brackets (合计（12项）).
 _TOTALS = re.compile(r"^(合|总|小)\s*计\s*[:：]?\s*([(（].*[)）])?$")
-_WHITESPACE = re.compile(r"\s+")
 
 # The fields that make a row an item when they hold real text.
 _DECISIVE = ("matter", "lead_unit")
@@ -37,12 +35,6 @@ _NO_CONTENT = frozenset(
     {"kind", "confidential", "status"} | {c.field for c in ITEMS.columns if c.owner == "T"}
 )
 _HEADERS = {c.field: c.header for c in ITEMS.columns}
-
-
-def header_key(text: object) -> str:
-    """A header as compared: NFKC (full-width letters, spaces), every whitespace removed, so a
-    wrapped 完成\\n时限 or 完成时限 with trailing spaces is the same header as 完成时限."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
 def contents(row: Row) -> dict[str, object]:
@@ -73,6 +65,17 @@ def _real_text(f: str, value: object) -> bool:
     if not text or _is_totals(text) or _is_header(f, text):
         return False
     return not re.fullmatch(r"[\d.,，\s]+", text)
+
+
+def evidence(row: Row, kind: str) -> dict[str, object]:
+    """The cells that made ``kind_of`` say ``kind``, for the message: the totals word, the
+    header words, or what a blank row holds."""
+    texts = contents(row)
+    if kind == HEADER:
+        return {f: v for f, v in texts.items() if _is_header(f, v)}
+    if kind == TOTALS:
+        return {f: v for f, v in texts.items() if _is_totals(v)}
+    return texts
 
 
 def kind_of(row: Row) -> str | None:

@@ -9,6 +9,8 @@ inputs writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
@@ -162,6 +164,15 @@ def cell_value(col: Column, value: object) -> object:
     return value
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+def header_key(text: object) -> str:
+    """A header as compared: NFKC (full-width letters and spaces), every whitespace removed, so
+    a wrapped 完成\\n时限 or 完成时限 with trailing or full-width spaces is 完成时限 itself."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
 class Table:
     """The header map of one sheet and access to its rows."""
 
@@ -169,14 +180,28 @@ class Table:
         self.ws = ws
         self.spec = spec
         self.positions: dict[str, int] = {}  # field → 1-based column
+        self.header_cells: dict[int, str] = {}  # column → the header text found in row 1
         headers: dict[str, int] = {}
+        loose: dict[str, list[int]] = {}
         for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
             text = cells.clean_text(cell.value)
-            if text and text not in headers:
-                headers[text] = cell.column
+            if text:
+                self.header_cells[cell.column] = text
+                headers.setdefault(text, cell.column)
+                loose.setdefault(header_key(text), []).append(cell.column)
         for col in spec.columns:
             if col.header in headers:
                 self.positions[col.field] = headers[col.header]
+        # A header that differs only by white space (a line break from Alt+Enter or wrapping,
+        # spaces, full-width forms) is the same header when exactly one cell of row 1 reads so
+        # and no other column took it: accepted, and written back to exactly as it was.
+        taken = set(self.positions.values())
+        for col in spec.columns:
+            if col.field not in self.positions:
+                found = [c for c in loose.get(header_key(col.header), []) if c not in taken]
+                if len(found) == 1:
+                    self.positions[col.field] = found[0]
+                    taken.add(found[0])
         self.missing = [c for c in spec.columns if c.field not in self.positions]
         self._columns = {c.field: c for c in spec.columns}
         self._last_row: int | None = None
