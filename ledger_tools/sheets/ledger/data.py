@@ -456,7 +456,11 @@ def _merged_findings(table: Table, item_rows: list[Row], file: str) -> list[fnd.
     written = [c.field for c in sc.ITEMS.columns if c.owner != "S"]
     numbers = sorted(r.number for r in item_rows)
     out = []
+    named: set[str] = set()
     for ref, f in table.merged_in(written):
+        if ref in named:  # a range over several such columns is named once
+            continue
+        named.add(ref)
         first, last = _rows_of(ref)
         i = bisect.bisect_left(numbers, first)
         if i < len(numbers) and numbers[i] <= last:
