@@ -27,7 +27,7 @@ from pathlib import Path
 import python_calamine as calamine
 
 from ledger_tools.sheets.boundary import Cause, map_exceptions
-from ledger_tools.sheets.returned.extents import check_extents
+from ledger_tools.sheets.returned.extents import check_extents, ods_merges
 from ledger_tools.sheets.returned.limits import MIB, Limits, ReturnedFileError, refuse
 from ledger_tools.sheets.returned.sniff import read_bytes, sniff
 
@@ -104,6 +104,10 @@ def read_returned(path: Path | str, limits: Limits = Limits()) -> ReturnedWorkbo
     # PanicException, a BaseException: the boundary translates it too
     with map_exceptions(refuse, path=path, what="文件"):
         sheets = _load(data, kind, limits)
+    if kind == "ods":  # calamine knows no merged cells of ods
+        merges = ods_merges(data)
+        for sheet in sheets:
+            sheet.merged = sheet.merged or merges.get(sheet.name, [])
     return ReturnedWorkbook(path, sha, kind, has_macros, sheets)
 
 
