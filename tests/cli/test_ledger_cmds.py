@@ -151,7 +151,8 @@ def _shaped_ledger(path):
 
 
 @pytest.mark.parametrize(
-    "command", ["refresh", "forms", "check", "merge", "brief", "score", "notices", "remind", "sample"]
+    "command",
+    ["refresh", "forms", "check", "merge", "brief", "score", "notices", "remind", "sample"],
 )
 def test_every_command_shows_the_ledgers_shape_warnings(tmp_path, command):
     from tests.builders import COMMANDS, ENGLISH, invoke

@@ -1035,7 +1035,11 @@ def test_a_merged_input_cell_is_named_as_merged_not_as_未填写(env):
         col = openpyxl.utils.get_column_letter(cols["本期进展情况"])
         ws.merge_cells(f"{col}{top}:{col}{below}")  # one progress text for two items
 
-    rows = {REGULAR: GOOD, LONG: {"办理状态": "推进中", "阶段性目标": "2027年6月底前完成"}, SECRET: GOOD}
+    rows = {
+        REGULAR: GOOD,
+        LONG: {"办理状态": "推进中", "阶段性目标": "2027年6月底前完成"},
+        SECRET: GOOD,
+    }
     path = fill(env.form(), env.returned("合并.xlsx"), rows, edit=merge)
     progress = cell_of(path, LONG, "本期进展情况")
     top = cell_of(path, REGULAR, "本期进展情况")

@@ -287,8 +287,16 @@ def test_a_merged_交办日期_is_left_alone_the_rest_assigned_and_exit_1(ledger
     wb.save(ledger)
     r = CliRunner().invoke(
         cli,
-        ["notices", str(ledger), "--source", "第12次", "--out", str(tmp_path / "out"),
-         "--date", DATE.isoformat()],
+        [
+            "notices",
+            str(ledger),
+            "--source",
+            "第12次",
+            "--out",
+            str(tmp_path / "out"),
+            "--date",
+            DATE.isoformat(),
+        ],
     )
     assert r.exit_code == 1, r.output
     assert f"台账 {rng}" in r.output and "合并单元格" in r.output
@@ -311,8 +319,16 @@ def test_a_merged_交办日期_is_left_alone_the_rest_assigned_and_exit_1(ledger
 def test_a_notice_dated_on_a_day_off_warns_and_goes_ahead(ledger, tmp_path, day, why):
     r = CliRunner().invoke(
         cli,
-        ["notices", str(ledger), "--source", "第12次", "--out", str(tmp_path / "out"),
-         "--date", day],
+        [
+            "notices",
+            str(ledger),
+            "--source",
+            "第12次",
+            "--out",
+            str(tmp_path / "out"),
+            "--date",
+            day,
+        ],
     )
     assert r.exit_code == 0, r.output
     assert f"通知日期 {day} 不是工作日（{why}）" in r.output
@@ -322,8 +338,16 @@ def test_a_notice_dated_on_a_day_off_warns_and_goes_ahead(ledger, tmp_path, day,
 def test_a_notice_dated_on_a_working_day_has_no_such_warning(ledger, tmp_path):
     r = CliRunner().invoke(
         cli,
-        ["notices", str(ledger), "--source", "第12次", "--out", str(tmp_path / "out"),
-         "--date", "2026-09-28"],
+        [
+            "notices",
+            str(ledger),
+            "--source",
+            "第12次",
+            "--out",
+            str(tmp_path / "out"),
+            "--date",
+            "2026-09-28",
+        ],
     )
     assert r.exit_code == 0 and "不是工作日" not in r.output
     assert notices.run(ledger, SOURCE, tmp_path / "again", DATE, as_of=DATE).day_off is None

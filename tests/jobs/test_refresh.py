@@ -1,6 +1,7 @@
 import datetime as dt
 
 import openpyxl
+import pytest
 from openpyxl.styles import PatternFill
 
 from ledger_tools.jobs import refresh
@@ -220,14 +221,15 @@ def test_rows_that_are_no_items_are_never_written_numbered_or_counted(tmp_path):
             item(议定事项="第二项工作"),
             {"事项编号": "合计", "延期次数": 2, "剩余工作日": 40},  # a totals row
             {"事项类型": "一般", "涉密": "否"},  # drop-downs filled down
-            {h: h for h in ("事项编号", "来源类型", "议定事项", "主责单位", "督办预警", "本期报送")},
+            {
+                h: h
+                for h in ("事项编号", "来源类型", "议定事项", "主责单位", "督办预警", "本期报送")
+            },
             item(议定事项="第三项工作"),
         ],
     )
     before = openpyxl.load_workbook(path)["台账"]
-    rows_before = {
-        n: [c.value for c in before[n]] for n in (4, 5, 6)
-    }
+    rows_before = {n: [c.value for c in before[n]] for n in (4, 5, 6)}
     stats = refresh.run(path, AS_OF)
     assert stats.items == 3 and len(stats.ids_assigned) == 3
     assert sorted(stats.ids_assigned) == ["2026-CW12-01", "2026-CW12-02", "2026-CW12-03"]
@@ -236,3 +238,33 @@ def test_rows_that_are_no_items_are_never_written_numbered_or_counted(tmp_path):
         assert [c.value for c in after[n]] == values, n
     assert [f.cell for f in stats.problems if f.code == "L316"] == ["4:4", "5:5", "6:6"]
     assert all(not f.is_error for f in stats.problems if f.code == "L316")
+
+
+@pytest.mark.slow
+def test_a_ledger_merged_and_saved_by_libreoffice(tmp_path):
+    """The print layout as a clerk makes it in LibreOffice: refresh and validate name the range."""
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+    from tests.realclient.lo import convert, require_soffice
+
+    require_soffice()
+    src = make_ledger(
+        tmp_path / "src" / "台账.xlsx",
+        [
+            item(事项编号="2026-CW12-01"),
+            item(事项编号="2026-CW12-02"),
+            item(事项编号="2026-CW12-03"),
+        ],
+    )
+    col = _letters(src)
+    _merge(src, f"{col['督办预警']}2:{col['督办预警']}3")
+    path = convert(src, "xlsx", tmp_path / "lo")
+    r = CliRunner().invoke(cli, ["validate", str(path)])
+    assert "L315" in r.output and r.exit_code == 1, r.output
+    r = CliRunner().invoke(cli, ["refresh", str(path), "--as-of", AS_OF.isoformat()])
+    assert r.exit_code == 1, r.output
+    assert f"台账 {col['督办预警']}2:{col['督办预警']}3" in r.output
+    assert "程序内部错误" not in r.output
+    ws = openpyxl.load_workbook(path)["台账"]
+    assert ws[f"{col['督办预警']}2"].value is None and ws[f"{col['督办预警']}4"].value == "正常"

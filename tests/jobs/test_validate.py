@@ -156,7 +156,10 @@ def test_l317_calendar_conflicts_and_incomplete_rows(tmp_path):
     result = validate.run(path)
     found = {f.cell: f.message for f in result.findings if f.code == "L317"}
     assert set(found) == {"A3", "A6", "B7"}
-    assert "第 2 行「休息日」，第 3 行「工作日」" in found["A3"] and "删除其中错误的一行" in found["A3"]
+    assert (
+        "第 2 行「休息日」，第 3 行「工作日」" in found["A3"]
+        and "删除其中错误的一行" in found["A3"]
+    )
     assert "没有日期" in found["A6"] and "没有类型" in found["B7"]
     assert not result.errors  # warnings: the calendar is read the way that fails closed
 

@@ -7,9 +7,7 @@ words. Only a workbook that is not a ledger at all (no 台账 or no _系统) rai
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +16,9 @@ from ledger_tools.core import dates
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
 from ledger_tools.core import recompute as rc
-from ledger_tools.core.calendar import WorkCalendar, parse_years
+from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.errors import InputRejected, NotALedger
-from ledger_tools.sheets.ledger import headers, non_items
+from ledger_tools.sheets.ledger import headers, shape
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.advisories import advise
 from ledger_tools.sheets.ledger.file import LedgerFile
@@ -165,14 +163,7 @@ class LedgerData:
         as an error, so the command ends with exit 1 and the stale range is named."""
         if any(b.sheet == sheet.name and b.cell == ref for b in self.blocked):
             return
-        finding = fnd.make(
-            "L315",
-            file=self.name,
-            sheet=sheet.name,
-            cell=ref,
-            column=sheet.column(f).header,
-            detail=f"{sheet.name} {ref}",
-        )
+        finding = shape.blocked_finding(sheet, ref, f, self.name)
         self.blocked.append(finding)
         advise([finding])
 
@@ -296,8 +287,8 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         if sheet.name == sc.ITEMS.name:
             for r in rows[sheet.name]:
                 _read_deadline(r)
-            rows[sheet.name], others = _separate_non_items(rows[sheet.name], t, file, problems)
-            problems.extend(_merged_findings(t, rows[sheet.name], file))
+            rows[sheet.name], others = shape.separate_non_items(rows[sheet.name], file, problems)
+            problems.extend(shape.merged_findings(t, rows[sheet.name], file))
         for r in rows[sheet.name]:
             problems.extend(_finding_for_bad(sheet, t, r, file))
 
@@ -313,8 +304,8 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
     data.non_item_rows = others
     for spec in sc.SHEETS:
         if spec.name in tables:
-            tables[spec.name].on_blocked = (
-                lambda ref, f, spec=spec: data._refuse_merged_write(spec, ref, f)
+            tables[spec.name].on_blocked = lambda ref, f, spec=spec: data._refuse_merged_write(
+                spec, ref, f
             )
     data.units = [
         m.Unit(
@@ -339,147 +330,18 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         if r.get("date") and r.get("day_type")
     ]
     if sc.CALENDAR.name in tables:
-        problems.extend(_calendar_findings(tables[sc.CALENDAR.name], rows[sc.CALENDAR.name], file))
-    data.confirmed_years = _confirmed_years(data, rows.get(sc.SETTINGS.name, []), problems)
-    advise(f for f in problems if f.code in ADVISED)
+        problems.extend(
+            shape.calendar_findings(tables[sc.CALENDAR.name], rows[sc.CALENDAR.name], file)
+        )
+    data.confirmed_years = shape.confirmed_years(
+        settings.confirmed_years,
+        tables.get(sc.SETTINGS.name),
+        rows.get(sc.SETTINGS.name, []),
+        file,
+        problems,
+    )
+    advise(f for f in problems if f.code in shape.ADVISED)
     return data
-
-
-def _calendar_findings(table: Table, rows: list[Row], file: str) -> list[fnd.Finding]:
-    """L317 for a 工作日历 row without a date or a type (an unreadable one is L305/L309
-    already) and for a date listed with both types; ``WorkCalendar`` reads a disputed date the
-    way that fails closed (see there), never by which row comes last."""
-    out = []
-    seen: dict[object, Row] = {}
-    for r in rows:
-        date, kind = r.get("date"), r.get("day_type")
-        if date is None and "date" not in r.bad and "date" in table.positions:
-            out.append(
-                fnd.make(
-                    "L317",
-                    file=file,
-                    sheet=sc.CALENDAR.name,
-                    cell=table.ref(r.number, "date"),
-                    detail=f"「工作日历」第 {r.number} 行没有日期，该行未被采用。请填写日期，或删除该行",
-                )
-            )
-        elif kind is None and "day_type" not in r.bad and "day_type" in table.positions:
-            out.append(
-                fnd.make(
-                    "L317",
-                    file=file,
-                    sheet=sc.CALENDAR.name,
-                    cell=table.ref(r.number, "day_type"),
-                    detail=f"「工作日历」第 {r.number} 行（{date}）没有类型，该行未被采用。"
-                    "请填写「工作日」或「休息日」",
-                )
-            )
-        if date is None or kind is None:
-            continue
-        first = seen.setdefault(date, r)
-        if first is not r and first.get("day_type") is not kind:
-            out.append(
-                fnd.make(
-                    "L317",
-                    file=file,
-                    sheet=sc.CALENDAR.name,
-                    cell=table.ref(r.number, "date"),
-                    detail=(
-                        f"「工作日历」中 {date} 登记了两次且类型不同（第 {first.number} 行"
-                        f"「{first.get('day_type').value}」，第 {r.number} 行「{kind.value}」）。"
-                        "在改正前，这一天在推算交办期限和逾期天数时按工作日、在计算剩余工作日时按休息日计，"
-                        "以免任何事项显得比实际宽松。请删除其中错误的一行"
-                    ),
-                )
-            )
-    return out
-
-
-def _confirmed_years(data: LedgerData, rows: list[Row], problems: list) -> frozenset[int]:
-    """设置 已确认调休年份 as years; a value that is not a list of years is reported (L312)
-    and no year is taken as confirmed from it, so the 调休安排未确认 warning stays."""
-    text = data.settings.confirmed_years
-    try:
-        return parse_years(text or None)
-    except ValueError:
-        row = next((r for r in rows if r.get("key") == "已确认调休年份"), None)
-        table = data.tables.get(sc.SETTINGS.name)
-        problems.append(
-            fnd.make(
-                "L312",
-                file=data.name,
-                sheet=sc.SETTINGS.name,
-                cell=table.ref(row.number, "value") if row and table else None,
-                column="已确认调休年份",
-                actual=text,
-                detail="应为四位年份，如 2027，多个年份用顿号分隔；在改正前这些年份仍按未确认处理",
-            )
-        )
-        return frozenset()
-
-
-# Reading problems every command shows (through ``advisories``), not only validate.
-ADVISED = ("L316", "L317")
-
-
-def _separate_non_items(
-    rows: list[Row], table: Table, file: str, problems: list[fnd.Finding]
-) -> tuple[list[Row], list[tuple[Row, str]]]:
-    """台账's rows split into items and the rows ``non_items`` says are none (each one L316)."""
-    items: list[Row] = []
-    others: list[tuple[Row, str]] = []
-    for r in rows:
-        kind = non_items.kind_of(r)
-        if kind is None:
-            items.append(r)
-            continue
-        others.append((r, kind))
-        shown = "、".join(
-            f"「{sc.ITEMS.column(f).header}」为“{v}”"
-            for f, v in list(non_items.evidence(r, kind).items())[:3]
-        )
-        problems.append(
-            fnd.make(
-                "L316",
-                file=file,
-                sheet=sc.ITEMS.name,
-                cell=f"{r.number}:{r.number}",
-                detail=f"第 {r.number} 行看起来是{kind}（{shown}），不是事项",
-            )
-        )
-    return items, others
-
-
-def _merged_findings(table: Table, item_rows: list[Row], file: str) -> list[fnd.Finding]:
-    """L315 for each merged range over a column the tool writes that reaches an item's row
-    (a range only over rows that are no items, such as a merged 合计 row, is never written)."""
-    written = [c.field for c in sc.ITEMS.columns if c.owner != "S"]
-    numbers = sorted(r.number for r in item_rows)
-    out = []
-    named: set[str] = set()
-    for ref, f in table.merged_in(written):
-        if ref in named:  # a range over several such columns is named once
-            continue
-        named.add(ref)
-        first, last = _rows_of(ref)
-        i = bisect.bisect_left(numbers, first)
-        if i < len(numbers) and numbers[i] <= last:
-            out.append(
-                fnd.make(
-                    "L315",
-                    file=file,
-                    sheet=sc.ITEMS.name,
-                    cell=ref,
-                    column=sc.ITEMS.column(f).header,
-                    detail=f"{sc.ITEMS.name} {ref}",
-                )
-            )
-    return out
-
-
-def _rows_of(ref: str) -> tuple[int, int]:
-    first, _, last = ref.partition(":")
-    return int(re.sub(r"\D", "", first)), int(re.sub(r"\D", "", last or first))
 
 
 def _fields(r: Row) -> dict[str, Any]:

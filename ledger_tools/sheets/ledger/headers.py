@@ -88,7 +88,7 @@ def header_problems(table: Table, spec: Sheet) -> list[str]:
             f"请删除表头上方的{above}（标题等；标题可写在页眉里），使表头位于第 1 行，然后重新运行。"
         ]
     out = []
-    loose = {}
+    loose: dict[str, list[tuple[int, str]]] = {}
     for column, text in table.header_cells.items():
         loose.setdefault(header_key(text), []).append((column, text))
     for col in missing:

@@ -208,7 +208,7 @@ class Table:
         # column → (first row, last row, A1 range) of each merged range over it, below row 1
         self._merged: dict[int, list[tuple[int, int, str]]] = {}
         for r0, c0, r1, c1 in merged_ranges(ws):
-            if r1 < 2:
+            if r1 < 2 or (r0, c0) == (r1, c1):  # the header row; a one-cell "merge" is a cell
                 continue
             ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
             for c in range(c0, c1 + 1):

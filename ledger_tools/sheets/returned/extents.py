@@ -283,10 +283,12 @@ def ods_merges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
                     kind = m.lastgroup
                     if kind == "table":
                         end = piece.find(b">", m.start())
-                        named = _ODS_NAME.search(
-                            piece, m.start(), end if end != -1 else len(piece)
+                        named = _ODS_NAME.search(piece, m.start(), end if end != -1 else len(piece))
+                        name = (
+                            html.unescape(named.group(1).decode("utf-8", "replace"))
+                            if named
+                            else ""
                         )
-                        name = html.unescape(named.group(1).decode("utf-8", "replace")) if named else ""
                         row = 0
                     elif kind == "row":
                         attrs = m.group("row")

@@ -95,7 +95,7 @@ def test_a_title_above_the_header_row_is_named_once(ledger, titles, fast_read):
         wb["台账"]["A1"] = "2026年市政府常务会议议定事项督查台账"
 
     (message,) = _l311(_edit(ledger, title), fast_read)
-    assert f"表头须在第 1 行" in message and f"在第 {titles + 1} 行" in message
+    assert "表头须在第 1 行" in message and f"在第 {titles + 1} 行" in message
     assert ("第 1 行（" if titles == 1 else "第 1 至 2 行") in message
     assert_chinese(message)
 

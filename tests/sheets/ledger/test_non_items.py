@@ -50,7 +50,11 @@ def test_repeated_header_rows(r):
     "r",
     [
         row(kind=m.ItemKind.REGULAR, confidential=m.YesNo.NO),  # drop-downs filled down
-        row(status=m.Status.PENDING_ASSIGNMENT, workdays_left=0, period_flag=m.ReportFlag.NOT_REQUIRED),
+        row(
+            status=m.Status.PENDING_ASSIGNMENT,
+            workdays_left=0,
+            period_flag=m.ReportFlag.NOT_REQUIRED,
+        ),
     ],
 )
 def test_rows_with_nothing_but_drop_downs_or_tool_values(r):

@@ -672,14 +672,20 @@ def test_merged_ranges_of_an_ods_written_by_hand(tmp_path):
         + '<table:covered-table-cell table:number-columns-repeated="2"/>'
         + ods_text("D")
         + "</table:table-row>"
-        + '<table:table-row table:number-rows-repeated="3">' + ods_empty(4) + "</table:table-row>"
+        + '<table:table-row table:number-rows-repeated="3">'
+        + ods_empty(4)
+        + "</table:table-row>"
         + "<table:table-row>"
         + ods_text("x", 2)
         + '<table:table-cell office:value-type="string" table:number-rows-spanned="2">'
         "<text:p>下</text:p></table:table-cell></table:table-row>"
     )
     path = tmp_path / "合并.ods"
-    path.write_bytes(build_ods({"反馈表": rows, "其他": "<table:table-row>" + ods_text("y") + "</table:table-row>"}))
+    path.write_bytes(
+        build_ods(
+            {"反馈表": rows, "其他": "<table:table-row>" + ods_text("y") + "</table:table-row>"}
+        )
+    )
     book = read_returned(path)
     sheet = book.sheet("反馈表")
     assert sheet.merged == [(0, 1, 1, 2), (5, 2, 6, 2)]
