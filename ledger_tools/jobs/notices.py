@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger_tools.core import notices as cn
+from ledger_tools.core.model import Item
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.documents.word import render_docx
@@ -98,8 +99,20 @@ def _choose_source(data: LedgerData, query: str) -> str:
     )
 
 
+def _assignable(data: LedgerData, item: Item) -> bool:
+    """False for an item whose 交办日期 or 交办文号 cell is merged: its assignment could not be
+    recorded, so it gets no notice (and no 文号) until staff unmerge; the range is named (L315)."""
+    table = data.table(sc.ITEMS)
+    for f in ("assigned", "notice_no"):
+        ref = table.merged_range(item.row, f) if item.row is not None else None
+        if ref is not None and item.assigned is None:
+            data.refuse_merged_write(sc.ITEMS, ref, f)
+            return False
+    return True
+
+
 def _plan(data: LedgerData, source: str, date: dt.date) -> cn.NoticePlan:
-    mine = [i for i in data.items if i.source_name == source]
+    mine = [i for i in data.items if i.source_name == source and _assignable(data, i)]
     try:
         return cn.plan_notices(
             mine,

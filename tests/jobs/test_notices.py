@@ -302,10 +302,14 @@ def test_a_merged_交办日期_is_left_alone_the_rest_assigned_and_exit_1(ledger
     assert f"台账 {rng}" in r.output and "合并单元格" in r.output
     assert "程序内部错误" not in r.output and "MergedCell" not in r.output
     rows = ledger_rows(ledger)
-    assert rows["2026-CW12-01"]["交办日期"] is None  # the merged range as it was
-    assert rows["2026-CW12-01"]["交办文号"] == "督查通〔2026〕8号"  # the rest written
+    # the merged range as it was; its items get no notice and no 文号 until it is unmerged
+    assert rows["2026-CW12-01"]["交办日期"] is None and rows["2026-CW12-01"]["交办文号"] is None
+    assert rows["2026-CW12-02"]["办理状态"] == "待交办"
+    # everything else assigned and written
     assert rows["2026-CW12-03"]["交办日期"].date() == DATE
-    assert len(list((tmp_path / "out").glob("*.docx"))) == 2
+    assert rows["2026-CW12-03"]["交办文号"] == "督查通〔2026〕8号"
+    (notice,) = (tmp_path / "out").glob("*.docx")
+    assert "西山县人民政府" in notice.name
 
 
 @pytest.mark.parametrize(

@@ -158,7 +158,7 @@ class LedgerData:
         stats.problems.extend(b for b in self.blocked if (b.code, b.sheet, b.cell) not in seen)
         return stats
 
-    def _refuse_merged_write(self, sheet: sc.Sheet, ref: str, f: str) -> None:
+    def refuse_merged_write(self, sheet: sc.Sheet, ref: str, f: str) -> None:
         """A write ``Table`` left undone (a merged cell): reported once per range and column,
         as an error, so the command ends with exit 1 and the stale range is named."""
         if any(b.sheet == sheet.name and b.cell == ref for b in self.blocked):
@@ -304,7 +304,7 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
     data.non_item_rows = others
     for spec in sc.SHEETS:
         if spec.name in tables:
-            tables[spec.name].on_blocked = lambda ref, f, spec=spec: data._refuse_merged_write(
+            tables[spec.name].on_blocked = lambda ref, f, spec=spec: data.refuse_merged_write(
                 spec, ref, f
             )
     data.units = [
