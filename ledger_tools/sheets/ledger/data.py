@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import MergedCell
+
 from ledger_tools.core import dates
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
@@ -177,6 +179,8 @@ class LedgerData:
             cell = row[0]
             if isinstance(cell.value, str) and cell.value.strip() == AS_OF_LABEL:
                 target = ws.cell(row=cell.row, column=2)
+                if isinstance(target, MergedCell):  # merged into its label: staff's layout
+                    return 0
                 current = (
                     target.value.date() if isinstance(target.value, dt.datetime) else target.value
                 )
@@ -281,8 +285,8 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
             continue
         t = Table(wb[sheet.name], sheet)
         tables[sheet.name] = t
-        for detail in headers.header_problems(t, sheet):
-            problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=detail))
+        for cell, detail in headers.header_problems(t, sheet):
+            problems.append(fnd.make("L311", file=file, sheet=sheet.name, cell=cell, detail=detail))
         rows[sheet.name] = list(t.rows())
         if sheet.name == sc.ITEMS.name:
             for r in rows[sheet.name]:

@@ -72,9 +72,10 @@ def _near_misses(header: str, table: Table) -> list[tuple[str, str]]:
     return out
 
 
-def header_problems(table: Table, spec: Sheet) -> list[str]:
-    """One message per missing required header (or one for the sheet when its header row is
-    not row 1), each saying what was found instead and what to change."""
+def header_problems(table: Table, spec: Sheet) -> list[tuple[str | None, str]]:
+    """(cell, message) per missing required header (or one for the sheet when its header row
+    is not row 1), each saying what was found instead and what to change; the cell is the
+    look-alike found, or the header row found lower down."""
     missing = [c for c in table.missing if c.required]
     if not missing:
         return []
@@ -84,10 +85,13 @@ def header_problems(table: Table, spec: Sheet) -> list[str]:
         shown = "、".join(found[:6]) + ("等" if len(found) > 6 else "")
         above = "第 1 行" if row == 2 else f"第 1 至 {row - 1} 行"
         return [
-            f"工作表「{spec.name}」的表头须在第 1 行，但表头（{shown}）在第 {row} 行。"
-            f"请删除表头上方的{above}（标题等；标题可写在页眉里），使表头位于第 1 行，然后重新运行。"
+            (
+                f"{row}:{row}",
+                f"工作表「{spec.name}」的表头须在第 1 行，但表头（{shown}）在第 {row} 行。"
+                f"请删除表头上方的{above}（标题等；标题可写在页眉里），使表头位于第 1 行，然后重新运行。",
+            )
         ]
-    out = []
+    out: list[tuple[str | None, str]] = []
     loose: dict[str, list[tuple[int, str]]] = {}
     for column, text in table.header_cells.items():
         loose.setdefault(header_key(text), []).append((column, text))
@@ -96,20 +100,29 @@ def header_problems(table: Table, spec: Sheet) -> list[str]:
         if len(twins) > 1:
             where = "、".join(f"「{t}」（{get_column_letter(c)}1）" for c, t in twins)
             out.append(
-                f"工作表「{spec.name}」第 1 行有 {len(twins)} 个像表头「{col.header}」的单元格：{where}，"
-                f"无法确定用哪一列。请只保留一个，并写成「{col.header}」。"
+                (
+                    f"{get_column_letter(twins[0][0])}1",
+                    f"工作表「{spec.name}」第 1 行有 {len(twins)} 个像表头「{col.header}」的单元格：{where}，"
+                    f"无法确定用哪一列。请只保留一个，并写成「{col.header}」。",
+                )
             )
             continue
         near = _near_misses(col.header, table)
         if near:
             where = "、".join(f"「{t}」（{ref}）" for ref, t in near[:3])
             out.append(
-                f"工作表「{spec.name}」缺少表头「{col.header}」（第 1 行未找到）；找到相近的{where}，"
-                f"请改为「{col.header}」。"
+                (
+                    near[0][0],
+                    f"工作表「{spec.name}」缺少表头「{col.header}」（第 1 行未找到）；找到相近的{where}，"
+                    f"请改为「{col.header}」。",
+                )
             )
         else:
             out.append(
-                f"工作表「{spec.name}」缺少表头「{col.header}」。请恢复该列表头（第 1 行）。"
+                (
+                    None,
+                    f"工作表「{spec.name}」缺少表头「{col.header}」。请恢复该列表头（第 1 行）。",
+                )
             )
     return out
 

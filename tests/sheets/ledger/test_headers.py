@@ -69,6 +69,7 @@ def test_a_near_miss_is_named_with_its_cell_and_not_taken(ledger, fast_read):
     assert "找到相近的「完成时限（日期）」（L1）" in message and "请改为「完成时限」" in message
     data = _read(ledger, fast_read)
     assert data.items[0].deadline is None  # no guess
+    assert [f.cell for f in data.problems if f.code == "L311"] == ["L1"]
 
 
 def test_a_typo_is_a_near_miss_too(ledger):
@@ -97,6 +98,8 @@ def test_a_title_above_the_header_row_is_named_once(ledger, titles, fast_read):
     (message,) = _l311(_edit(ledger, title), fast_read)
     assert "表头须在第 1 行" in message and f"在第 {titles + 1} 行" in message
     assert ("第 1 行（" if titles == 1 else "第 1 至 2 行") in message
+    cells = [f.cell for f in _read(ledger, fast_read).problems if f.code == "L311"]
+    assert cells == [f"{titles + 1}:{titles + 1}"]
     assert_chinese(message)
 
 
