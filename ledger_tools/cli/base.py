@@ -36,6 +36,7 @@ from ledger_tools.core import dates
 from ledger_tools.core.findings import Finding, Severity
 from ledger_tools.errors import LedgerError, os_reason
 from ledger_tools.sheets.files import long_path_warnings
+from ledger_tools.sheets.ledger import advisories
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -240,6 +241,23 @@ def bug_id(e: BaseException) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:6].upper()
 
 
+def _print_advisories(findings: list[Finding]) -> bool:
+    """The ledger's shape findings a command came across (``advisories``), each once; True
+    when one of them is an error."""
+    seen: set[tuple] = set()
+    errors = False
+    for f in findings:
+        key = (f.code, f.sheet, f.cell, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        errors = errors or f.is_error
+        label = "[bold red]错误：[/]" if f.is_error else "[yellow]注意：[/]"
+        where = " ".join(x for x in (f.sheet, f.cell) if x)
+        err_console.print(f"{label}{escape(f'（{f.code}）{where}：{f.message}')}")
+    return errors
+
+
 def guarded(fn):
     """Map our errors to exit codes with a Chinese message; hide tracebacks of internal bugs.
 
@@ -249,13 +267,14 @@ def guarded(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        # at run time, not import time: ``ledger --help`` need not load the ledger store
-        from ledger_tools.sheets.ledger.data import ledger_warnings
-
+        shown: list[Finding] = []
         try:
-            with long_path_warnings(_warn_long_path), ledger_warnings(_warn_long_path):
+            with long_path_warnings(_warn_long_path), advisories.collecting(shown.append):
                 code = fn(*args, **kwargs)
+            if _print_advisories(shown) and not code:
+                code = EXIT_REJECTED  # a write left undone (L315): the clerk must act
         except LedgerError as e:
+            _print_advisories(shown)
             err_console.print(f"[bold red]错误：[/]{escape(str(e))}")
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
@@ -323,7 +342,8 @@ def warn_unconfirmed(years) -> None:
     for y in years:
         err_console.print(
             f"[yellow]注意：[/]{y} 年的节假日调休安排尚未确认（调休安排未确认），按周末与固定节日计算；"
-            "如已公布，请在「工作日历」中登记。"
+            "如已公布，请在「工作日历」中登记该年的放假日和调休上班日，"
+            "并在「设置」的「已确认调休年份」中填写该年份。"
         )
 
 

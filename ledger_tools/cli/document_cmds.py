@@ -189,6 +189,11 @@ def notices_cmd(ledger: Path, source: str, out_dir: Path, date: dt.date, as_of: 
 
     result = notices.run(ledger, source, out_dir, date, as_of=as_of)
     warn_unconfirmed(result.unconfirmed_years)
+    if result.day_off:
+        console.print(
+            f"[yellow]注意：[/]通知日期 {result.date} 不是工作日（{result.day_off}），"
+            "通知和台账的交办日期仍按这一天填写。如日期有误，请在台账中改正「交办日期」，或用 --date 指定正确日期。"
+        )
     if not result.files:
         console.print(f"「{result.source}」没有可以交办的事项，未生成通知。")
     else:

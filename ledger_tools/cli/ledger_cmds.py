@@ -25,6 +25,7 @@ from ledger_tools.cli.base import (
     warn_unconfirmed,
 )
 from ledger_tools.cli.base import written_name as _name
+from ledger_tools.sheets.ledger import advisories
 
 
 @click.command("init", cls=ChineseCommand, context_settings=CONTEXT)
@@ -57,7 +58,8 @@ def validate_cmd(ledger: Path, as_json: bool):
     """检查台账本身的问题（只读，不修改台账）。"""
     from ledger_tools.jobs import validate
 
-    result = validate.run(ledger)
+    with advisories.collecting(lambda finding: None):  # validate lists them all itself
+        result = validate.run(ledger)
     if not as_json:
         console.print(f"台账 {ledger.name}：共 {result.items} 个事项。")
     print_findings(result.findings, as_json=as_json)

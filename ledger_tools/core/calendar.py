@@ -5,6 +5,15 @@ from the ``holidays`` package; the 工作日历 sheet. The package only knows th
 years whose arrangement the State Council has announced; for any other year we fall back to
 weekends and the statutory holiday dates (no guessed "observed" days) and remember that the
 year was relied on, so that commands can warn once that its arrangement is unconfirmed.
+A year is confirmed by the package or by the staff listing it in 设置 已确认调休年份, never by
+a 工作日历 row alone: one row for a 2027 date says nothing about the rest of 2027.
+
+A date that 工作日历 lists twice with different types is *disputed* (L317), and is read the
+way that makes no item look better than it may be: as a working day when counting forward
+to a due day (``add_workdays``: the due day comes no later) and when counting the days an item
+is overdue, as a day off when counting the working days still left (``workdays_left`` ≥ 0:
+fewer days left, so 临期 comes no later). Never last-row-wins: which row is last is an accident
+of sorting.
 Everything comes through the package's public API (``holidays.China``, ``is_working_day``):
 no private table of the package and no holiday data of our own, so an upgrade of the package
 is all a newly announced year needs.
@@ -17,6 +26,7 @@ tens of thousands of items.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import cache
@@ -25,7 +35,7 @@ import holidays
 
 from ledger_tools.core.model import CalendarOverride, DayType
 
-__all__ = ["WorkCalendar"]
+__all__ = ["WorkCalendar", "parse_years"]
 
 
 @cache
@@ -71,6 +81,40 @@ def _package_days_off(year: int, announced: bool) -> frozenset[dt.date]:
     return frozenset(d for d in table if d.year == year)
 
 
+@cache
+def _package_holiday_names(year: int, announced: bool) -> dict[dt.date, str]:
+    """The package's Chinese names of the days off of ``year`` (as ``_package_days_off``)."""
+    try:
+        table = holidays.China(
+            years=year, observed=announced, categories=("public",), language="zh_CN"
+        )
+    except Exception:  # years outside the package's range: none
+        return {}
+    return {d: str(name) for d, name in table.items() if d.year == year}
+
+
+def parse_years(text: object) -> frozenset[int]:
+    """The years of 设置 已确认调休年份: 2027, or several (2027、2028 / 2027,2028 / 2027 2028).
+
+    Raises ValueError for anything that is not a list of four-digit years, so that a typing
+    mistake is reported rather than read as some other year.
+    """
+    if text is None:
+        return frozenset()
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        parts = [str(text)]
+    else:
+        parts = [p for p in re.split(r"[\s、，,;；/]+", str(text).strip()) if p]
+    years = set()
+    for p in parts:
+        p = p.removesuffix("年").strip()
+        p = p[:-2] if p.endswith(".0") else p
+        if not re.fullmatch(r"\d{4}", p):
+            raise ValueError(text)
+        years.add(int(p))
+    return frozenset(years)
+
+
 def _as_date(d: dt.date) -> dt.date:
     return d.date() if isinstance(d, dt.datetime) else d
 
@@ -78,11 +122,20 @@ def _as_date(d: dt.date) -> dt.date:
 class WorkCalendar:
     """Working days: package holidays and make-up days, overridden by the 工作日历 sheet."""
 
-    def __init__(self, overrides: Iterable[CalendarOverride] = ()) -> None:
+    def __init__(
+        self, overrides: Iterable[CalendarOverride] = (), confirmed_years: Iterable[int] = ()
+    ) -> None:
         self._overrides: dict[dt.date, bool] = {}
+        disputed: set[dt.date] = set()
         for o in overrides:
-            self._overrides[_as_date(o.date)] = o.day_type is DayType.WORKDAY
-        self._override_years = {d.year for d in self._overrides}
+            day, work = _as_date(o.date), o.day_type is DayType.WORKDAY
+            if self._overrides.get(day, work) != work:
+                disputed.add(day)
+            self._overrides[day] = work
+        for day in disputed:  # counted as a working day, but see workdays_left
+            self._overrides[day] = True
+        self._disputed = sorted(d.toordinal() for d in disputed)
+        self._confirmed = frozenset(confirmed_years)
         # year -> (sorted working-day ordinals, the same as a set, arrangement confirmed)
         self._years: dict[int, tuple[list[int], frozenset[int], bool]] = {}
         self._consulted_unconfirmed: set[int] = set()
@@ -90,8 +143,33 @@ class WorkCalendar:
     # -- public API ---------------------------------------------------------------------
 
     def is_confirmed(self, year: int) -> bool:
-        """Whether the year's 调休 arrangement is known (package or a 工作日历 row)."""
-        return year in self._override_years or _package_confirms(year)
+        """Whether the year's 调休 arrangement is known: the package has it, or staff listed the
+        year in 设置 已确认调休年份 (a 工作日历 row alone does not confirm its year)."""
+        return year in self._confirmed or _package_confirms(year)
+
+    def is_disputed(self, d: dt.date) -> bool:
+        """Whether 工作日历 lists ``d`` both as a working day and as a day off."""
+        o = _as_date(d).toordinal()
+        i = bisect_right(self._disputed, o)
+        return i > 0 and self._disputed[i - 1] == o
+
+    def day_off_reason(self, d: dt.date) -> str | None:
+        """Why ``d`` is no working day, in the words of a warning; None for a working day.
+
+        A disputed date is named as such even though it counts as a working day, since a
+        notice dated on it may well be dated on a holiday.
+        """
+        d = _as_date(d)
+        if self.is_disputed(d):
+            return "「工作日历」中对这一天既登记了工作日又登记了休息日"
+        if self.is_workday(d):
+            return None
+        if d in self._overrides:
+            return "「工作日历」登记为休息日"
+        names = _package_holiday_names(d.year, self.is_confirmed(d.year)).get(d)
+        if names:
+            return f"法定节假日（{names}）"
+        return "星期六" if d.weekday() == 5 else "星期日" if d.weekday() == 6 else "休息日"
 
     @property
     def unconfirmed_years(self) -> set[int]:
@@ -121,7 +199,11 @@ class WorkCalendar:
         """Working days in (as_of, deadline]; negative (minus those in (deadline, as_of]) when late."""
         as_of, deadline = _as_date(as_of), _as_date(deadline)
         if deadline >= as_of:
-            return self._count(as_of, deadline)
+            left = self._count(as_of, deadline)
+            if self._disputed:  # a disputed day is not counted as a day still left
+                ao, do = as_of.toordinal(), deadline.toordinal()
+                left -= bisect_right(self._disputed, do) - bisect_right(self._disputed, ao)
+            return left
         return -self._count(deadline, as_of)
 
     # -- internals ----------------------------------------------------------------------

@@ -166,6 +166,8 @@ class FormEntry:
     texts: dict[str, str | None] = field(default_factory=dict)  # input header → text as typed
     dates: dict[str, dt.date | None] = field(default_factory=dict)  # date inputs read
     bad_dates: dict[str, str] = field(default_factory=dict)  # date inputs unreadable → text
+    # header → the merged range (A1:B2) that swallows the cell: it reads empty (see MERGED_NOTE)
+    merged: dict[str, str] = field(default_factory=dict)
 
     @property
     def blank(self) -> bool:
@@ -223,6 +225,13 @@ class FormContext:
 
 
 REPORT, BLANK, IGNORED = "report", "blank", "ignored"
+
+# Added to a finding on a cell the unit merged with its neighbours: only a merged range's
+# top-left cell keeps a value, so the others read empty whatever the unit saw in them.
+MERGED_NOTE = (
+    "（{cell} 在合并单元格 {range} 中：合并后只有左上角的单元格有内容，其余单元格读不到内容。"
+    "请选中 {range} 取消合并，为每个事项分别填写后重新报送。）"
+)
 
 
 @dataclass
@@ -418,16 +427,18 @@ def _check_row(entry: FormEntry, ctx: FormContext, seen: dict[str, int]) -> RowO
     add = out.findings.append
 
     def make(code: str, header: str | None = None, **values) -> None:
-        add(
-            fnd.make(
-                code,
-                file=ctx.file,
-                sheet=ctx.sheet,
-                cell=entry.ref(header or COL_ID),
-                item=item_id,
-                **values,
-            )
+        finding = fnd.make(
+            code,
+            file=ctx.file,
+            sheet=ctx.sheet,
+            cell=entry.ref(header or COL_ID),
+            item=item_id,
+            **values,
         )
+        merged = entry.merged.get(header or COL_ID)
+        if merged:  # the cell reads empty because it is merged: say so, not just 未填写
+            finding.message += MERGED_NOTE.format(cell=finding.cell, range=merged)
+        add(finding)
 
     if not item_id:
         make("R101", detail=f"第 {entry.row} 行没有「事项编号」，不是反馈表原有的事项")

@@ -153,6 +153,8 @@ class Settings:
     weight_missed_report: float = 0.5
     weight_false_report: float = 2.0
     weight_ineffective: float = 1.0
+    # 已确认调休年份 as typed (core.calendar.parse_years reads it): years staff have entered in full
+    confirmed_years: str = ""
 
 
 @dataclass

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from ledger_tools.core import briefing as core
 from ledger_tools.core import rules, scoring
-from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.dates import cn_date
 from ledger_tools.core.findings import Finding
 from ledger_tools.errors import UsageError
@@ -248,7 +247,7 @@ def run(
     with LedgerFile(path, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        cal = WorkCalendar(data.overrides)
+        cal = data.calendar()
         stats = data.recompute(as_of, cal, write=False)
         table = data.table(sc.SNAPSHOTS)
         existing = _snapshots(table)

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger_tools.core import minutes as cm
-from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.model import SourceType, Status
 from ledger_tools.errors import InputRejected
 from ledger_tools.sheets.documents.minutes import preview_target, write_preview
@@ -75,7 +74,7 @@ def run(
             doc.paragraphs,
             data.units,
             source_type=source_type,
-            calendar=WorkCalendar(data.overrides),
+            calendar=data.calendar(),
         )
         result = MinutesResult(file, doc.sha256, reading)
         result.duplicate_of = _imported_before(data, doc.sha256)

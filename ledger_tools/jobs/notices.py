@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger_tools.core import notices as cn
-from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.model import Item
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.documents.word import render_docx
@@ -57,6 +57,9 @@ class NoticesResult:
     ended: list[str] = field(default_factory=list)  # ended before assignment: not assigned
     unregistered: list[str] = field(default_factory=list)
     unconfirmed_years: list[int] = field(default_factory=list)
+    # Why the notice date is no working day (a weekend, a public holiday ...), None when it is:
+    # a notice dated on a holiday is usually a typing mistake in --date, so the face warns.
+    day_off: str | None = None
     saved: bool = False
     backup: Path | None = None
 
@@ -96,9 +99,23 @@ def _choose_source(data: LedgerData, query: str) -> str:
     )
 
 
+def _assignable(data: LedgerData, item: Item) -> bool:
+    """False for an item whose 交办日期 or 交办文号 cell is merged: its assignment could not be
+    recorded, so it gets no notice (and no 文号) until staff unmerge; the range is named (L315)."""
+    table = data.table(sc.ITEMS)
+    for f in ("assigned", "notice_no"):
+        ref = table.merged_range(item.row, f) if item.row is not None else None
+        if ref is not None and item.assigned is None:
+            data.refuse_merged_write(sc.ITEMS, ref, f)
+            return False
+    return True
+
+
 def _plan(data: LedgerData, source: str, date: dt.date) -> cn.NoticePlan:
     # an item led through a name two units share (L314) is assigned to no unit until fixed
-    mine = [i for i in data.items if i.source_name == source and data.routed(i)]
+    mine = [
+        i for i in data.items if i.source_name == source and data.routed(i) and _assignable(data, i)
+    ]
     try:
         return cn.plan_notices(
             mine,
@@ -156,7 +173,7 @@ def run(
             no_unit=[_label(i) for i in plan.no_unit],
             ended=[_label(i) for i in plan.ended],
         )
-        cal = WorkCalendar(data.overrides)
+        cal = data.calendar()
         if not plan.reissue and plan.notices:
             data.recompute(as_of, cal)  # numbers new rows, so the notices show their ids
             fresh = [i for n in plan.notices for i in n.items]
@@ -171,6 +188,7 @@ def run(
                 for x in cn.late_assignments(fresh, date, cal, data.settings)
             ]
             result.no_issue_date = [_label(i) for i in fresh if i.issued is None]
+            result.day_off = cal.day_off_reason(date)
 
         registered = {u.name for u in data.units}
         result.unregistered = [n.unit for n in plan.notices if n.unit not in registered]

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from ledger_tools.core import reminders as cn
-from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import redact
 from ledger_tools.core.model import Alert, Reminder, ReminderMethod, Settings, Unit
 from ledger_tools.sheets.documents.notices import Column, ListSheet, write_list_workbook
@@ -161,7 +160,7 @@ def run(
         require_clean(data)
         output_dir(out_dir, "催办通知")
         template = template_path(TEMPLATE, lf.path)
-        cal = WorkCalendar(data.overrides)
+        cal = data.calendar()
         unnumbered = [i for i in data.items if not i.id]
         data.recompute(as_of, cal)
         if not record:

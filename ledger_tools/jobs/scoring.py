@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger_tools.core import scoring
-from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import for_circulation
 from ledger_tools.core.referrals import UnitCases, referrals
 from ledger_tools.errors import UsageError
@@ -65,7 +64,7 @@ def run(
     with LedgerFile(path) as lf:
         data = read_ledger(lf)
         require_clean(data)
-    cal = WorkCalendar(data.overrides)
+    cal = data.calendar()
     data.recompute(as_of, cal)  # in memory only: the ledger was opened read-only
     deductions = scoring.propose(
         data.items,

@@ -31,7 +31,7 @@ class ValidateResult:
 
 def run(path: Path) -> ValidateResult:
     with LedgerFile(path) as lf:
-        data = read_ledger(lf, announce=False)  # every finding is listed anyway
+        data = read_ledger(lf)
         return ValidateResult(Path(path), check(data), len(data.items))
 
 

@@ -134,3 +134,49 @@ def test_a_wrong_output_path_is_refused_before_anything_is_written(tmp_path, fre
 @pytest.mark.parametrize("command", ["validate", "refresh"])
 def test_ctrl_c_is_a_short_message_not_a_traceback(tmp_path, command, monkeypatch, fresh_ledger):
     sweep_ctrl_c(tmp_path, command, monkeypatch, fresh_ledger)
+
+
+# --- issue 12: the ledger's shape is shown by every command, validate lists it once ---------
+
+
+def _shaped_ledger(path):
+    import datetime as dt
+
+    from tests.builders import sweep_ledger
+
+    sweep_ledger(path)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    col = {c.value: c.column for c in ws[1] if c.value}
+    ws.cell(ws.max_row + 1, col["事项编号"], "合计")
+    cal = wb["工作日历"]
+    for r, kind in ((2, "休息日"), (3, "工作日")):
+        cal.cell(r, 1, dt.datetime(2026, 11, 16))
+        cal.cell(r, 2, kind)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["refresh", "forms", "check", "merge", "brief", "score", "notices", "remind", "sample"],
+)
+def test_every_command_shows_the_ledgers_shape_warnings(tmp_path, command):
+    from tests.builders import COMMANDS, ENGLISH, invoke
+
+    ledger = _shaped_ledger(tmp_path / "台账.xlsx")
+    r = invoke(COMMANDS[command], ledger, tmp_path)
+    assert "（L316）台账 6:6" in r.output and "合计行" in r.output, r.output
+    assert "（L317）工作日历 A3" in r.output, r.output
+    assert r.output.count("（L316）") == 1  # once, however often the ledger was read
+    assert "Traceback" not in r.output and not ENGLISH.search(r.output)
+
+
+def test_validate_lists_the_shape_findings_once_in_its_table(tmp_path):
+    ledger = _shaped_ledger(tmp_path / "台账.xlsx")
+    r = run("validate", ledger)
+    assert r.exit_code == 0, r.output  # warnings only
+    assert "（L316）" not in r.output and r.output.count("L316") == 1
+    assert r.output.count("L317") == 1

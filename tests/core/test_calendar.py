@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger_tools.core import calendar as calmod
-from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.calendar import WorkCalendar, parse_years
 from ledger_tools.core.model import CalendarOverride, DayType
 
 D = dt.date
@@ -136,14 +136,46 @@ def test_override_beats_a_make_up_day_and_weekend():
     assert cal.is_workday(D(2026, 3, 7))
 
 
-def test_last_override_for_a_date_wins():
-    cal = WorkCalendar(
-        [
-            CalendarOverride(D(2026, 3, 2), DayType.DAY_OFF),
-            CalendarOverride(D(2026, 3, 2), DayType.WORKDAY),
-        ]
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_disputed_date_fails_closed_whatever_row_comes_last(order):
+    """Two 工作日历 rows for 2026-11-16 (a Monday) that disagree: no last-row-wins."""
+    rows = [
+        CalendarOverride(D(2026, 11, 16), DayType.DAY_OFF),
+        CalendarOverride(D(2026, 11, 16), DayType.WORKDAY),
+    ][::order]
+    cal, plain, off = (
+        WorkCalendar(rows),
+        WorkCalendar(),
+        WorkCalendar([CalendarOverride(D(2026, 11, 16), DayType.DAY_OFF)]),
     )
-    assert cal.is_workday(D(2026, 3, 2))
+    assert cal.is_disputed(D(2026, 11, 16)) and not plain.is_disputed(D(2026, 11, 16))
+    assert cal.is_workday(D(2026, 11, 16))
+    # Counting forward to a due day: a working day, so the due day comes no later.
+    assert cal.add_workdays(D(2026, 11, 13), 1) == D(2026, 11, 16)
+    assert off.add_workdays(D(2026, 11, 13), 1) == D(2026, 11, 17)
+    # Working days still left: a day off, so fewer days left (临期 no later).
+    assert cal.workdays_left(D(2026, 11, 13), D(2026, 11, 20)) == 4
+    assert plain.workdays_left(D(2026, 11, 13), D(2026, 11, 20)) == 5
+    assert cal.workdays_left(D(2026, 11, 16), D(2026, 11, 20)) == 4  # (as_of, deadline]
+    # Days overdue: a working day, so no fewer days overdue.
+    assert cal.workdays_left(D(2026, 11, 20), D(2026, 11, 13)) == -5
+    assert off.workdays_left(D(2026, 11, 20), D(2026, 11, 13)) == -4
+    assert "既登记了工作日又登记了休息日" in cal.day_off_reason(D(2026, 11, 16))
+
+
+def test_same_type_twice_is_no_dispute():
+    cal = WorkCalendar([CalendarOverride(D(2026, 3, 2), DayType.DAY_OFF)] * 2)
+    assert not cal.is_disputed(D(2026, 3, 2)) and not cal.is_workday(D(2026, 3, 2))
+
+
+def test_why_a_day_is_no_working_day():
+    cal = WorkCalendar([CalendarOverride(D(2026, 11, 23), DayType.DAY_OFF)])
+    assert cal.day_off_reason(D(2026, 10, 1)) == "法定节假日（国庆节）"
+    assert cal.day_off_reason(D(2026, 11, 21)) == "星期六"
+    assert cal.day_off_reason(D(2026, 11, 22)) == "星期日"
+    assert cal.day_off_reason(D(2026, 11, 23)) == "「工作日历」登记为休息日"
+    assert cal.day_off_reason(D(2026, 11, 24)) is None
+    assert cal.day_off_reason(D(2026, 9, 20)) is None  # a make-up working Sunday
 
 
 # -- confirmed and unconfirmed years ----------------------------------------------------
@@ -167,12 +199,44 @@ def test_announced_year_is_confirmed_and_never_listed():
     assert cal.unconfirmed_years == set()
 
 
-def test_override_row_confirms_its_year():
+def test_an_override_row_alone_does_not_confirm_its_year():
+    """One 工作日历 row for a date of FAR_YEAR says nothing about the rest of that year."""
     cal = WorkCalendar([CalendarOverride(D(FAR_YEAR, 2, 1), DayType.WORKDAY)])
-    assert cal.is_confirmed(FAR_YEAR)
-    assert not cal.is_confirmed(FAR_YEAR + 1)
+    assert not cal.is_confirmed(FAR_YEAR)
+    assert cal.is_workday(D(FAR_YEAR, 2, 1))  # the row still counts
+    cal.is_workday(D(FAR_YEAR, 3, 2))
+    assert cal.unconfirmed_years == {FAR_YEAR}
+
+
+def test_years_staff_confirmed_in_settings_are_confirmed():
+    cal = WorkCalendar(
+        [CalendarOverride(D(FAR_YEAR, 2, 1), DayType.WORKDAY)], confirmed_years={FAR_YEAR}
+    )
+    assert cal.is_confirmed(FAR_YEAR) and not cal.is_confirmed(FAR_YEAR + 1)
     cal.is_workday(D(FAR_YEAR, 3, 2))
     assert cal.unconfirmed_years == set()
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("2027", {2027}),
+        (2027, {2027}),
+        (2027.0, {2027}),
+        ("2027、2028", {2027, 2028}),
+        ("2027，2028年", {2027, 2028}),
+        ("2027 2028", {2027, 2028}),
+        (None, set()),
+    ],
+)
+def test_confirmed_years_as_staff_type_them(text, years):
+    assert parse_years(text) == years
+
+
+@pytest.mark.parametrize("text", ["27", "二〇二七", "2027-01-01", "明年"])
+def test_confirmed_years_that_are_no_years_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_years(text)
 
 
 def test_unconfirmed_years_is_a_copy():

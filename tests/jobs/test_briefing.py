@@ -769,3 +769,21 @@ def test_an_unreadable_deadline_is_counted_and_listed_with_the_overdue(tmp_path)
     # chased twice like 02, but no 逾期未落实 without a date to have been late against
     charged = {d.item_id for d in b.deductions if d.reason is scoring.Reason.OVERDUE}
     assert charged == {"2026-CW12-02"}
+
+
+def test_rows_that_are_no_items_are_not_counted(ledger, tmp_path):
+    """A 合计 row, a repeated header and filled-down drop-downs: the same totals as without."""
+    plain = briefing.run(ledger, MONTH, tmp_path / "a", AS_OF).briefing.totals
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["台账"]
+    col = {c.value: c.column for c in ws[1] if c.value}
+    last = ws.max_row
+    ws.cell(last + 1, col["事项编号"], "合计")
+    ws.cell(last + 1, col["剩余工作日"], 99)
+    for h in ("事项编号", "议定事项", "主责单位", "督办预警"):
+        ws.cell(last + 2, col[h], h)
+    ws.cell(last + 3, col["事项类型"], "一般")
+    ws.cell(last + 3, col["涉密"], "否")
+    wb.save(ledger)
+    shaped = briefing.run(ledger, MONTH, tmp_path / "b", AS_OF).briefing.totals
+    assert shaped == plain

@@ -1131,3 +1131,24 @@ def test_outputs_that_would_destroy_a_file_are_refused_before_any_work(env, tmp_
     with pytest.raises(LedgerBusy, match="退回-反馈表.xlsx"):
         intake.merge(env.ledger, [returned], AS_OF, annotate=out)
     assert sha(env.ledger) == before
+
+
+# --- merged cells in a returned form (issue 12) ----------------------------------------------
+
+
+def test_a_merged_input_cell_is_named_as_merged_not_as_未填写(env):
+    def merge(wb, ws, cols, ids):
+        top, below = sorted((ids[REGULAR], ids[LONG]))
+        col = openpyxl.utils.get_column_letter(cols["本期进展情况"])
+        ws.merge_cells(f"{col}{top}:{col}{below}")  # one progress text for two items
+
+    rows = {
+        REGULAR: GOOD,
+        LONG: {"办理状态": "推进中", "阶段性目标": "2027年6月底前完成"},
+        SECRET: GOOD,
+    }
+    path = fill(env.form(), env.returned("合并.xlsx"), rows, edit=merge)
+    progress = cell_of(path, LONG, "本期进展情况")
+    top = cell_of(path, REGULAR, "本期进展情况")
+    f = rejected_unchanged(env, path, "R104", cell=progress, item=LONG)
+    assert f"在合并单元格 {top}:{progress} 中" in f.message and "取消合并" in f.message

@@ -273,3 +273,85 @@ def test_libreoffice_converts_a_notice_to_pdf(ledger, tmp_path):
     except FileNotFoundError:
         return  # poppler missing: the conversion itself is what this test needs
     assert "督查通〔2026〕8号" in text.replace(" ", "") and "2026-CW12-01" in text
+
+
+# --- the ledger's own shape and the notice date (issue 12) ----------------------------------
+
+
+def test_a_merged_交办日期_is_left_alone_the_rest_assigned_and_exit_1(ledger, tmp_path):
+    wb = openpyxl.load_workbook(ledger)
+    ws = wb["台账"]
+    col = {c.value: c.column_letter for c in ws[1] if c.value}
+    rng = f"{col['交办日期']}2:{col['交办日期']}3"  # items 01 and 02, one date typed for both
+    ws.merge_cells(rng)
+    wb.save(ledger)
+    r = CliRunner().invoke(
+        cli,
+        [
+            "notices",
+            str(ledger),
+            "--source",
+            "第12次",
+            "--out",
+            str(tmp_path / "out"),
+            "--date",
+            DATE.isoformat(),
+        ],
+    )
+    assert r.exit_code == 1, r.output
+    assert f"台账 {rng}" in r.output and "合并单元格" in r.output
+    assert "程序内部错误" not in r.output and "MergedCell" not in r.output
+    rows = ledger_rows(ledger)
+    # the merged range as it was; its items get no notice and no 文号 until it is unmerged
+    assert rows["2026-CW12-01"]["交办日期"] is None and rows["2026-CW12-01"]["交办文号"] is None
+    assert rows["2026-CW12-02"]["办理状态"] == "待交办"
+    # everything else assigned and written
+    assert rows["2026-CW12-03"]["交办日期"].date() == DATE
+    assert rows["2026-CW12-03"]["交办文号"] == "督查通〔2026〕8号"
+    (notice,) = (tmp_path / "out").glob("*.docx")
+    assert "西山县人民政府" in notice.name
+
+
+@pytest.mark.parametrize(
+    "day, why",
+    [
+        ("2026-10-01", "法定节假日（国庆节）"),
+        ("2026-09-26", "星期六"),
+        ("2026-09-27", "星期日"),
+    ],
+)
+def test_a_notice_dated_on_a_day_off_warns_and_goes_ahead(ledger, tmp_path, day, why):
+    r = CliRunner().invoke(
+        cli,
+        [
+            "notices",
+            str(ledger),
+            "--source",
+            "第12次",
+            "--out",
+            str(tmp_path / "out"),
+            "--date",
+            day,
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert f"通知日期 {day} 不是工作日（{why}）" in r.output
+    assert ledger_rows(ledger)["2026-CW12-01"]["交办日期"].date().isoformat() == day
+
+
+def test_a_notice_dated_on_a_working_day_has_no_such_warning(ledger, tmp_path):
+    r = CliRunner().invoke(
+        cli,
+        [
+            "notices",
+            str(ledger),
+            "--source",
+            "第12次",
+            "--out",
+            str(tmp_path / "out"),
+            "--date",
+            "2026-09-28",
+        ],
+    )
+    assert r.exit_code == 0 and "不是工作日" not in r.output
+    assert notices.run(ledger, SOURCE, tmp_path / "again", DATE, as_of=DATE).day_off is None

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import openpyxl
+import pytest
 from openpyxl.styles import PatternFill
 
 from ledger_tools.jobs import refresh
@@ -152,6 +153,121 @@ def test_apply_without_writing_gives_the_same_items_and_leaves_every_cell_alone(
         "2026-CW12-04"
     ]
     assert unchanged and dry_stats.cells_changed == 0 and not dry_stats.saved
+
+
+# --- the ledger's own shape (issue 12): merged cells, rows that are no items -----------------
+
+
+def _letters(path) -> dict[str, str]:
+    ws = openpyxl.load_workbook(path)["台账"]
+    return {c.value: c.column_letter for c in ws[1] if c.value}
+
+
+def _merge(path, *ranges) -> None:
+    wb = openpyxl.load_workbook(path)
+    for rng in ranges:
+        wb["台账"].merge_cells(rng)
+    wb.save(path)
+
+
+def test_merged_cells_in_a_tool_column_are_left_alone_and_named_exit_1(tmp_path):
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            item(事项编号="2026-CW12-01", 完成时限=dt.date(2026, 11, 10)),
+            item(事项编号="2026-CW12-02", 完成时限=dt.date(2026, 11, 10)),
+            item(事项编号="2026-CW12-03", 完成时限=dt.date(2026, 11, 24)),
+        ],
+    )
+    col = _letters(path)
+    alert, flag = col["督办预警"], col["本期报送"]
+    _merge(path, f"{alert}2:{alert}3")  # a print layout: one 督办预警 over two items
+    r = CliRunner().invoke(cli, ["refresh", str(path), "--as-of", AS_OF.isoformat()])
+    assert r.exit_code == 1, r.output
+    assert f"台账 {alert}2:{alert}3" in r.output and "合并单元格" in r.output
+    assert "取消" in r.output and "Error" not in r.output and "MergedCell" not in r.output
+    ws = openpyxl.load_workbook(path)["台账"]
+    assert f"{alert}2:{alert}3" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws[f"{alert}2"].value is None  # the merged range untouched
+    assert ws[f"{alert}4"].value == "临期"  # everything else written
+    assert [ws[f"{flag}{n}"].value for n in (2, 3, 4)] == ["未报送"] * 3
+    assert ws[f"{col['剩余工作日']}2"].value == -8
+    # and again: the stale range is named every time, nothing else to write
+    digest = sha(path)
+    r = CliRunner().invoke(cli, ["refresh", str(path), "--as-of", AS_OF.isoformat()])
+    assert r.exit_code == 1 and f"{alert}2:{alert}3" in r.output and sha(path) == digest
+
+
+def test_the_job_reports_each_merged_range_once(tmp_path):
+    path = make_ledger(tmp_path / "t.xlsx", [item(事项编号=f"2026-CW12-0{n}") for n in (1, 2, 3)])
+    col = _letters(path)
+    _merge(path, f"{col['督办预警']}2:{col['本期报送']}3")  # two tool columns, two items
+    stats = refresh.run(path, AS_OF)
+    found = [f for f in stats.problems if f.code == "L315"]
+    assert [f.cell for f in found] == [f"{col['督办预警']}2:{col['本期报送']}3"]
+    assert found[0].sheet == "台账" and found[0].is_error
+    assert row_of(path, "2026-CW12-03")["督办预警"] == "正常"
+
+
+def test_rows_that_are_no_items_are_never_written_numbered_or_counted(tmp_path):
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            item(),
+            item(议定事项="第二项工作"),
+            {"事项编号": "合计", "延期次数": 2, "剩余工作日": 40},  # a totals row
+            {"事项类型": "一般", "涉密": "否"},  # drop-downs filled down
+            {
+                h: h
+                for h in ("事项编号", "来源类型", "议定事项", "主责单位", "督办预警", "本期报送")
+            },
+            item(议定事项="第三项工作"),
+        ],
+    )
+    before = openpyxl.load_workbook(path)["台账"]
+    rows_before = {n: [c.value for c in before[n]] for n in (4, 5, 6)}
+    stats = refresh.run(path, AS_OF)
+    assert stats.items == 3 and len(stats.ids_assigned) == 3
+    assert sorted(stats.ids_assigned) == ["2026-CW12-01", "2026-CW12-02", "2026-CW12-03"]
+    after = openpyxl.load_workbook(path)["台账"]
+    for n, values in rows_before.items():
+        assert [c.value for c in after[n]] == values, n
+    assert [f.cell for f in stats.problems if f.code == "L316"] == ["4:4", "5:5", "6:6"]
+    assert all(not f.is_error for f in stats.problems if f.code == "L316")
+
+
+@pytest.mark.slow
+def test_a_ledger_merged_and_saved_by_libreoffice(tmp_path):
+    """The print layout as a clerk makes it in LibreOffice: refresh and validate name the range."""
+    from click.testing import CliRunner
+
+    from ledger_tools.cli.app import cli
+    from tests.realclient.lo import convert, require_soffice
+
+    require_soffice()
+    src = make_ledger(
+        tmp_path / "src" / "台账.xlsx",
+        [
+            item(事项编号="2026-CW12-01"),
+            item(事项编号="2026-CW12-02"),
+            item(事项编号="2026-CW12-03"),
+        ],
+    )
+    col = _letters(src)
+    _merge(src, f"{col['督办预警']}2:{col['督办预警']}3")
+    path = convert(src, "xlsx", tmp_path / "lo")
+    r = CliRunner().invoke(cli, ["validate", str(path)])
+    assert "L315" in r.output and r.exit_code == 1, r.output
+    r = CliRunner().invoke(cli, ["refresh", str(path), "--as-of", AS_OF.isoformat()])
+    assert r.exit_code == 1, r.output
+    assert f"台账 {col['督办预警']}2:{col['督办预警']}3" in r.output
+    assert "程序内部错误" not in r.output
+    ws = openpyxl.load_workbook(path)["台账"]
+    assert ws[f"{col['督办预警']}2"].value is None and ws[f"{col['督办预警']}4"].value == "正常"
 
 
 def test_an_unreadable_setting_stops_refresh_and_leaves_the_ledger_byte_identical(tmp_path):

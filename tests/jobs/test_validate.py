@@ -77,6 +77,99 @@ def test_a_deleted_sheet_or_header_is_named_with_how_to_restore_it(tmp_path):
     assert "缺少表头「催办日期」" in found["催办记录"].message
 
 
+# --- the ledger's own shape (issue 12) -------------------------------------------------------
+
+
+def _merged(path, *ranges):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    col = {c.value: c.column_letter for c in ws[1] if c.value}
+    for rng in ranges:
+        ws.merge_cells(rng.format(**col))
+    wb.save(path)
+    return col
+
+
+def test_l315_merged_cells_in_a_column_the_tool_writes(tmp_path):
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [item(事项编号=f"2026-CW12-0{n}") for n in (1, 2, 3)] + [{"事项编号": "合计"}],
+    )
+    col = _merged(
+        path,
+        "{督办预警}2:{督办预警}3",  # a tool column over two items: reported
+        "{交办日期}3:{交办文号}3",  # 交办日期/交办文号 (notices writes them): reported
+        "{议定事项}2:{办理要求}2",  # staff columns only: nothing to report
+        "{事项编号}5:{督办预警}5",  # the 合计 row, no item: never written
+    )
+    digest = sha(path)
+    result = validate.run(path)
+    found = [f for f in result.findings if f.code == "L315"]
+    assert sorted(f.cell for f in found) == sorted(
+        [f"{col['督办预警']}2:{col['督办预警']}3", f"{col['交办日期']}3:{col['交办文号']}3"]
+    )
+    assert all(f.is_error and f.sheet == "台账" for f in found)
+    assert "「督办预警」列" in next(f.message for f in found if f.cell.startswith(col["督办预警"]))
+    assert result.errors and sha(path) == digest
+
+
+def test_l316_rows_that_are_no_items_are_warnings(tmp_path):
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [
+            item(事项编号="2026-CW12-01"),
+            {"来源名称": "合计", "延期次数": 1},
+            {h: h for h in ("事项编号", "议定事项", "主责单位", "完成时限")},
+            {"事项类型": "一般", "涉密": "否"},
+        ],
+    )
+    result = validate.run(path)
+    assert result.items == 1
+    found = {f.cell: f for f in result.findings if f.code == "L316"}
+    assert set(found) == {"3:3", "4:4", "5:5"} and not result.errors
+    assert "合计行" in found["3:3"].message and "「来源名称」为“合计”" in found["3:3"].message
+    assert "重复的表头行" in found["4:4"].message and "空行" in found["5:5"].message
+    assert [c for c, _ in codes(result)] == ["L316"] * 3  # and no L304 for any of them
+
+
+def test_an_item_with_a_totals_word_elsewhere_is_still_an_item(tmp_path):
+    path = make_ledger(tmp_path / "t.xlsx", [item(事项编号="合计", 主责单位=None)])
+    result = validate.run(path)
+    assert result.items == 1 and ("L304", "I2") in codes(result)
+
+
+def test_l317_calendar_conflicts_and_incomplete_rows(tmp_path):
+    path = make_ledger(
+        tmp_path / "t.xlsx",
+        [item(事项编号="2026-CW12-01")],
+        calendar=[
+            {"日期": dt.date(2026, 11, 16), "类型": "休息日", "说明": "本地调整"},
+            {"日期": dt.date(2026, 11, 16), "类型": "工作日"},  # row 3: disagrees
+            {"日期": dt.date(2026, 11, 17), "类型": "休息日"},
+            {"日期": dt.date(2026, 11, 17), "类型": "休息日"},  # the same twice: fine
+            {"类型": "休息日", "说明": "忘了日期"},  # row 6
+            {"日期": dt.date(2026, 11, 18), "说明": "忘了类型"},  # row 7
+        ],
+    )
+    result = validate.run(path)
+    found = {f.cell: f.message for f in result.findings if f.code == "L317"}
+    assert set(found) == {"A3", "A6", "B7"}
+    assert (
+        "第 2 行「休息日」，第 3 行「工作日」" in found["A3"]
+        and "删除其中错误的一行" in found["A3"]
+    )
+    assert "没有日期" in found["A6"] and "没有类型" in found["B7"]
+    assert not result.errors  # warnings: the calendar is read the way that fails closed
+
+
+def test_已确认调休年份_that_is_no_year_is_reported(tmp_path):
+    path = make_ledger(tmp_path / "t.xlsx", [item()], settings={"已确认调休年份": "明年"})
+    (f,) = [f for f in validate.run(path).findings if f.code == "L312"]
+    assert f.sheet == "设置" and "已确认调休年份" in f.message and "明年" in f.message
+
+
 def test_an_odd_涉密_value_is_l319_naming_the_cell(tmp_path):
     path = make_ledger(
         tmp_path / "t.xlsx",

@@ -49,6 +49,8 @@ def form_entry(
     e = fc.FormEntry(row.number, clean_text(row.item_id))
     for header, cell in row.cells.items():
         e.refs[header] = cell.ref
+        if cell.merged:
+            e.merged[header] = cell.merged
         value = cell.value
         if header in _LOCKED:
             same = value is not None and value == raw_meta.get(header)

@@ -152,6 +152,7 @@ class FormCell:
 
     value: object
     ref: str  # A1 on SHEET_FORM
+    merged: str | None = None  # the merged range (A1:B2) that swallows this cell, if any
 
 
 @dataclass

@@ -231,7 +231,10 @@ def header_block(wb: ReturnedWorkbook) -> dict[str, fl.FormCell]:
 def _rows(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> list[fl.FormRow]:
     out: list[fl.FormRow] = []
     for r in range(header_idx + 1, len(sheet.rows)):
-        cells = {h: fl.FormCell(sheet.value(r, c), _ref(r, c)) for h, c in columns.items()}
+        cells = {
+            h: fl.FormCell(sheet.value(r, c), _ref(r, c), sheet.covered(r, c))
+            for h, c in columns.items()
+        }
         if all(
             cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
             for cell in cells.values()

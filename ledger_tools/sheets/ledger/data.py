@@ -15,9 +15,11 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from openpyxl.cell.cell import MergedCell
 
 from ledger_tools.core import dates
 from ledger_tools.core import findings as fnd
@@ -28,27 +30,17 @@ from ledger_tools.core.confidential import is_confidential
 from ledger_tools.core.units import UnitIndex
 from ledger_tools.errors import InputRejected, NotALedger
 from ledger_tools.sheets import cells
+from ledger_tools.sheets.ledger import headers, shape
 from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.advisories import advise
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.formulas import CachedValues, read_cached
 from ledger_tools.sheets.ledger.new import AS_OF_LABEL
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Row, Table
 
-__all__ = ["LedgerData", "RefreshStats", "ledger_warnings", "read_ledger", "require_clean"]
+SHEET_NAMES = tuple(s.name for s in sc.SHEETS)
 
-# Where a reading problem every command must mention goes (a name two units share, L314): the
-# face sets a printer around the command (``ledger_warnings``); jobs never print.
-_WARN: ContextVar[Callable[[str], None] | None] = ContextVar("ledger_warnings", default=None)
-
-
-@contextlib.contextmanager
-def ledger_warnings(callback: Callable[[str], None]) -> Iterator[None]:
-    """Send the warnings of every ledger read inside the block to ``callback``."""
-    token = _WARN.set(callback)
-    try:
-        yield
-    finally:
-        _WARN.reset(token)
+__all__ = ["LedgerData", "RefreshStats", "read_ledger", "require_clean"]
 
 
 @dataclass
@@ -79,6 +71,11 @@ class LedgerData:
     overrides: list[m.CalendarOverride] = field(default_factory=list)
     problems: list[fnd.Finding] = field(default_factory=list)
     item_rows: list[Row] = field(default_factory=list)
+    # rows of 台账 that are not items (non_items: a totals row, a repeated header, a blank row)
+    non_item_rows: list[tuple[Row, str]] = field(default_factory=list)
+    # writes left undone because the cell is merged (L315), in the order they were refused
+    blocked: list[fnd.Finding] = field(default_factory=list)
+    confirmed_years: frozenset[int] = frozenset()  # 设置 已确认调休年份
     _unit_index: tuple[list, int, UnitIndex] | None = field(
         default=None, init=False, repr=False, compare=False
     )
@@ -118,6 +115,10 @@ class LedgerData:
         may go out for it until 单位 is fixed."""
         return not (item.lead_unit and self.canonical_unit(item.lead_unit) is None)
 
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar of this ledger: 工作日历 and 设置 已确认调休年份."""
+        return WorkCalendar(self.overrides, self.confirmed_years)
+
     def items_by_id(self) -> dict[str, m.Item]:
         return {i.id: i for i in self.items if i.id}
 
@@ -136,7 +137,7 @@ class LedgerData:
         objects and leaves every cell as read: for commands that save none of it (brief,
         forms), it skips comparing some 70,000 cells, and ``cells_changed`` stays 0.
         """
-        cal = cal or WorkCalendar(self.overrides)
+        cal = cal or self.calendar()
         result = rc.recompute(
             self.items, self.extensions, self.reports, self.reminders, self.settings, cal, as_of
         )
@@ -166,7 +167,18 @@ class LedgerData:
         if table is not None:
             stats.cells_changed += self._write_as_of(as_of)
         stats.unconfirmed_years = list(result.unconfirmed_years)
+        seen = {(f.code, f.sheet, f.cell) for f in stats.problems}
+        stats.problems.extend(b for b in self.blocked if (b.code, b.sheet, b.cell) not in seen)
         return stats
+
+    def refuse_merged_write(self, sheet: sc.Sheet, ref: str, f: str) -> None:
+        """A write ``Table`` left undone (a merged cell): reported once per range and column,
+        as an error, so the command ends with exit 1 and the stale range is named."""
+        if any(b.sheet == sheet.name and b.cell == ref for b in self.blocked):
+            return
+        finding = shape.blocked_finding(sheet, ref, f, self.name)
+        self.blocked.append(finding)
+        advise([finding])
 
     def _write_as_of(self, as_of: dt.date) -> int:
         """计算日期 in 说明, beside its label wherever staff moved that row; 1 when written."""
@@ -178,6 +190,8 @@ class LedgerData:
             cell = row[0]
             if isinstance(cell.value, str) and cell.value.strip() == AS_OF_LABEL:
                 target = ws.cell(row=cell.row, column=2)
+                if isinstance(target, MergedCell):  # merged into its label: staff's layout
+                    return 0
                 current = (
                     target.value.date() if isinstance(target.value, dt.datetime) else target.value
                 )
@@ -260,21 +274,28 @@ def _settings(table: Table, rows: list[Row], file: str, problems: list) -> m.Set
     return s
 
 
-def read_ledger(lf: LedgerFile, *, announce: bool = True) -> LedgerData:
-    """The ledger as model objects, with every reading problem in ``problems``.
-
-    ``announce`` sends the problems every command must mention (L314) to ``ledger_warnings``;
-    validate, which lists every finding anyway, reads with it off.
-    """
+def read_ledger(lf: LedgerFile) -> LedgerData:
+    """The ledger as model objects, with every reading problem in ``problems``; the ones every
+    command must mention (L314, L316, L317) also go to the face's ``advisories`` sink."""
     wb = lf.wb
     assert wb is not None, "read_ledger needs an opened LedgerFile"
     file = lf.path.name
+    if sc.ITEMS.name not in wb.sheetnames:
+        alike = headers.look_alike_sheet(wb, sc.ITEMS, SHEET_NAMES)
+        if alike is not None:
+            name, found = alike
+            raise NotALedger(
+                f"{file} 中没有名为「{sc.ITEMS.name}」的工作表，但工作表「{name}」看起来就是台账"
+                f"（有表头 {'、'.join(found[:5])}{'等' if len(found) > 5 else ''}）。"
+                f"请把工作表「{name}」改名为「{sc.ITEMS.name}」后重新运行（其他工作表的名称也请保持原样）。"
+            )
     if sc.ITEMS.name not in wb.sheetnames or sc.SYSTEM.name not in wb.sheetnames:
         raise NotALedger(
             f"{file} 不是 ledger 台账（缺少「{sc.ITEMS.name}」或隐藏的「{sc.SYSTEM.name}」工作表）。"
             "请用 ledger init 创建台账，不要删除其中的工作表。"
         )
     problems: list[fnd.Finding] = []
+    others: list[tuple[Row, str]] = []
     tables: dict[str, Table] = {}
     cached = CachedValues(lf.path)
     rows: dict[str, list[Row]] = {}
@@ -282,38 +303,27 @@ def read_ledger(lf: LedgerFile, *, announce: bool = True) -> LedgerData:
         if not sheet.columns:
             continue
         if sheet.name not in wb.sheetnames:
-            problems.append(
-                fnd.make(
-                    "L311",
-                    file=file,
-                    sheet=sheet.name,
-                    detail=(
-                        f"台账缺少工作表「{sheet.name}」（被删除或改名）。请把它改回原名，或从「台账备份」中最近的备份里"
-                        "复制回来。"
-                    ),
-                )
+            alike = headers.look_alike_sheet(wb, sheet, SHEET_NAMES)
+            detail = (
+                f"台账缺少工作表「{sheet.name}」；工作表「{alike[0]}」看起来就是它，请把它改名为「{sheet.name}」。"
+                if alike is not None
+                else f"台账缺少工作表「{sheet.name}」（被删除或改名）。请把它改回原名，或从「台账备份」中最近的备份里"
+                "复制回来。"
             )
+            problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=detail))
             rows[sheet.name] = []
             continue
         t = Table(wb[sheet.name], sheet)
         tables[sheet.name] = t
-        for col in t.missing:
-            if col.required:
-                problems.append(
-                    fnd.make(
-                        "L311",
-                        file=file,
-                        sheet=sheet.name,
-                        detail=(
-                            f"工作表「{sheet.name}」缺少表头「{col.header}」。请恢复该列表头（第 1 行）。"
-                        ),
-                    )
-                )
+        for cell, detail in headers.header_problems(t, sheet):
+            problems.append(fnd.make("L311", file=file, sheet=sheet.name, cell=cell, detail=detail))
         rows[sheet.name] = list(t.rows())
         read_cached(wb, t, rows[sheet.name], cached)
         if sheet.name == sc.ITEMS.name:
             for r in rows[sheet.name]:
                 _read_deadline(r)
+            rows[sheet.name], others = shape.separate_non_items(rows[sheet.name], file, problems)
+            problems.extend(shape.merged_findings(t, rows[sheet.name], file))
         for r in rows[sheet.name]:
             problems.extend(_finding_for_bad(sheet, t, r, file))
 
@@ -326,6 +336,12 @@ def read_ledger(lf: LedgerFile, *, announce: bool = True) -> LedgerData:
         else m.Settings()
     )
     data = LedgerData(lf=lf, tables=tables, settings=settings, system=system, problems=problems)
+    data.non_item_rows = others
+    for spec in sc.SHEETS:
+        if spec.name in tables:
+            tables[spec.name].on_blocked = lambda ref, f, spec=spec: data.refuse_merged_write(
+                spec, ref, f
+            )
     data.units = [
         m.Unit(
             r.get("name"),
@@ -340,7 +356,7 @@ def read_ledger(lf: LedgerFile, *, announce: bool = True) -> LedgerData:
     ]
     data.item_rows = rows[sc.ITEMS.name]
     data.items = [_item(r) for r in data.item_rows]
-    _unit_clashes(data, rows[sc.UNITS.name], announce)
+    _unit_clashes(data, rows[sc.UNITS.name])
     data.reports = [m.Report(row=r.number, **_fields(r)) for r in rows[sc.REPORTS.name]]
     data.extensions = [m.Extension(row=r.number, **_fields(r)) for r in rows[sc.EXTENSIONS.name]]
     data.reminders = [m.Reminder(row=r.number, **_fields(r)) for r in rows[sc.REMINDERS.name]]
@@ -349,15 +365,27 @@ def read_ledger(lf: LedgerFile, *, announce: bool = True) -> LedgerData:
         for r in rows[sc.CALENDAR.name]
         if r.get("date") and r.get("day_type")
     ]
+    if sc.CALENDAR.name in tables:
+        problems.extend(
+            shape.calendar_findings(tables[sc.CALENDAR.name], rows[sc.CALENDAR.name], file)
+        )
+    data.confirmed_years = shape.confirmed_years(
+        settings.confirmed_years,
+        tables.get(sc.SETTINGS.name),
+        rows.get(sc.SETTINGS.name, []),
+        file,
+        problems,
+    )
+    advise(f for f in problems if f.code in shape.ADVISED)
     return data
 
 
-def _unit_clashes(data: LedgerData, unit_rows: list[Row], announce: bool) -> None:
+def _unit_clashes(data: LedgerData, unit_rows: list[Row]) -> None:
     """L314 for each name or alias two units share, at the 单位 cell that gave it to the second;
-    and, for the commands, a warning naming the items that go to no unit because of it."""
+    and, for the commands (``advisories``), a warning naming the items that go to no unit
+    because of it (validate lists the error itself)."""
     index = data.unit_index()
     table = data.tables.get(sc.UNITS.name)
-    warn = _WARN.get() if announce else None
     for clash in index.clashes.values():
         cell = None
         holders = [r for r in unit_rows if clash.name in (r.get("name"), *(r.get("aliases") or []))]
@@ -373,16 +401,12 @@ def _unit_clashes(data: LedgerData, unit_rows: list[Row], announce: bool) -> Non
             detail=clash.owners_text,
         )
         data.problems.append(finding)
-        if warn is None:
-            continue
         typed = [
             i.id or f"第 {i.row} 行" for i in data.items if clash.name in (i.lead_unit, *i.co_units)
         ]
         shown = "、".join(typed[:10]) + ("等" if len(typed) > 10 else "")
-        warn(
-            f"台账 {data.name}「{sc.UNITS.name}」{cell or ''}：{finding.message}"
-            + (f"现有 {len(typed)} 个事项填写了「{clash.name}」：{shown}。" if typed else "")
-        )
+        extra = f"现有 {len(typed)} 个事项填写了「{clash.name}」：{shown}。" if typed else ""
+        advise([replace(finding, severity=fnd.Severity.WARNING, message=finding.message + extra)])
 
 
 def _fields(r: Row) -> dict[str, Any]:

@@ -245,6 +245,12 @@ SETTING_KEYS: tuple[tuple[str, str, object, str], ...] = (
     ("扣分_未按时报送", "weight_missed_report", 0.5, "每次扣分"),
     ("扣分_报送不实", "weight_false_report", 2, "每件扣分"),
     ("扣分_措施不力", "weight_ineffective", 1, "每件扣分"),
+    (
+        "已确认调休年份",
+        "confirmed_years",
+        "",
+        "已在「工作日历」中登记完整放假与调休安排的年份，如 2027；多个年份用顿号分隔。留空即可：工具已收录的年份无需填写",
+    ),
 )
 
 # Sheets the tool reads or writes beyond 说明/_系统; a missing one is an error.

@@ -9,7 +9,9 @@ inputs writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -162,6 +164,15 @@ def cell_value(col: Column, value: object) -> object:
     return value
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+def header_key(text: object) -> str:
+    """A header as compared: NFKC (full-width letters and spaces), every whitespace removed, so
+    a wrapped 完成\\n时限 or 完成时限 with trailing or full-width spaces is 完成时限 itself."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
 class Table:
     """The header map of one sheet and access to its rows."""
 
@@ -169,17 +180,76 @@ class Table:
         self.ws = ws
         self.spec = spec
         self.positions: dict[str, int] = {}  # field → 1-based column
+        self.header_cells: dict[int, str] = {}  # column → the header text found in row 1
         headers: dict[str, int] = {}
+        loose: dict[str, list[int]] = {}
         for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
             text = cells.clean_text(cell.value)
-            if text and text not in headers:
-                headers[text] = cell.column
+            if text:
+                self.header_cells[cell.column] = text
+                headers.setdefault(text, cell.column)
+                loose.setdefault(header_key(text), []).append(cell.column)
         for col in spec.columns:
             if col.header in headers:
                 self.positions[col.field] = headers[col.header]
+        # A header that differs only by white space (a line break from Alt+Enter or wrapping,
+        # spaces, full-width forms) is the same header when exactly one cell of row 1 reads so
+        # and no other column took it: accepted, and written back to exactly as it was.
+        taken = set(self.positions.values())
+        for col in spec.columns:
+            if col.field not in self.positions:
+                found = [c for c in loose.get(header_key(col.header), []) if c not in taken]
+                if len(found) == 1:
+                    self.positions[col.field] = found[0]
+                    taken.add(found[0])
         self.missing = [c for c in spec.columns if c.field not in self.positions]
         self._columns = {c.field: c for c in spec.columns}
         self._last_row: int | None = None
+        # column → (first row, last row, A1 range) of each merged range over it, below row 1
+        self._merged: dict[int, list[tuple[int, int, str]]] = {}
+        for r0, c0, r1, c1 in merged_ranges(ws):
+            if r1 < 2 or (r0, c0) == (r1, c1):  # the header row; a one-cell "merge" is a cell
+                continue
+            ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+            for c in range(c0, c1 + 1):
+                self._merged.setdefault(c, []).append((max(r0, 2), r1, ref))
+        # Called with (A1 range, field) for each write left undone because the cell is merged.
+        self.on_blocked: Callable[[str, str], None] | None = None
+
+    def merged_range(self, row: int, field: str) -> str | None:
+        """The A1 range of the merged cells that hold this row's cell of ``field``, if any.
+
+        A merged cell cannot be written (openpyxl raises on every cell but the first, and
+        writing the first would change what the whole range shows); every write of the tool
+        leaves such a range as it is and reports it, so either writer honours the same rule.
+        """
+        position = self.positions.get(field)
+        if position is None or not self._merged:
+            return None
+        for r0, r1, ref in self._merged.get(position, ()):
+            if r0 <= row <= r1:
+                return ref
+        return None
+
+    def merged_in(self, fields: Iterable[str]) -> list[tuple[str, str]]:
+        """(A1 range, field) of every merged range below the header over one of ``fields``."""
+        out: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for f in fields:
+            position = self.positions.get(f)
+            for _, _, ref in self._merged.get(position, ()) if position else ():
+                if (ref, f) not in seen:
+                    seen.add((ref, f))
+                    out.append((ref, f))
+        return out
+
+    def _blocked(self, row: int, field: str) -> bool:
+        ref = self.merged_range(row, field)
+        if ref is None:
+            return False
+        if self.on_blocked is not None:
+            self.on_blocked(ref, field)
+        return True
 
     def ref(self, row: int, field: str) -> str:
         return f"{get_column_letter(self.positions[field])}{row}"
@@ -263,6 +333,8 @@ class Table:
             return False
         col = self._columns[field]
         new = cell_value(col, value)
+        if self._merged and self._blocked(row, field):
+            return False
         cell = self.ws._cells.get((row, position))
         if cell is None:  # a blank position: nothing to compare, and nothing to write for a blank
             if new is None:
@@ -296,11 +368,23 @@ class Table:
         """Append a row after the last row that has data in our columns; its number."""
         row = self.last_row() + 1
         for f, v in values.items():
-            if f in self.positions:
+            if f in self.positions and not (self._merged and self._blocked(row, f)):
                 col = self._columns[f]
                 write(self.cell(row, f), cell_value(col, v), col.kind)
         self._last_row = row
         return row
+
+
+def merged_ranges(ws: Worksheet) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column), 1-based, of each merged range of the
+    sheet, from openpyxl's worksheet or the calamine view alike."""
+    view = getattr(ws, "merged_ranges", None)
+    if view is not None:
+        return list(view)
+    merged = getattr(ws, "merged_cells", None)
+    if merged is None:
+        return []
+    return [(r.min_row, r.min_col, r.max_row, r.max_col) for r in merged.ranges]
 
 
 def write(cell: Cell, value: object, kind: str = "text") -> None:

@@ -135,11 +135,21 @@ class _CellMap:
         return iter(self._rows)
 
 
+def _merged(sheet) -> list[tuple[int, int, int, int]]:
+    """calamine's merged ranges ((row, column) pairs, 0-based) as openpyxl's 1-based bounds."""
+    ranges = getattr(sheet, "merged_cell_ranges", None) or []
+    return [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ranges]
+
+
 class ValueSheet:
-    def __init__(self, title: str, rows: list[list]):
+    def __init__(
+        self, title: str, rows: list[list], merged: list[tuple[int, int, int, int]] | None = None
+    ):
         self.title = title
         self._rows = rows
         self._cells = _CellMap(self)
+        # (first row, first column, last row, last column) of each merged range, 1-based
+        self.merged_ranges = merged or []
 
     def value_at(self, row: int, column: int) -> object:
         """The value as read from the file."""
@@ -251,8 +261,10 @@ class ValueBook:
             if name not in self.sheetnames:
                 raise KeyError(f"Worksheet {name} does not exist.")
             with _native_stderr_silenced():
-                rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheet = self._sheets[name] = ValueSheet(name, rows)
+                found = self._book.get_sheet_by_name(name)
+                rows = found.to_python(skip_empty_area=False)
+                merged = _merged(found)
+            sheet = self._sheets[name] = ValueSheet(name, rows, merged)
         return sheet
 
     def preload(self, names: list[str]) -> None:
@@ -267,19 +279,21 @@ class ValueBook:
             return
         path = self._path
 
-        def first() -> list[list]:
+        def first() -> ValueSheet:
             book = python_calamine.CalamineWorkbook.from_path(path)  # one reader per thread
-            return book.get_sheet_by_name(todo[0]).to_python(skip_empty_area=False)
+            found = book.get_sheet_by_name(todo[0])
+            return ValueSheet(todo[0], found.to_python(skip_empty_area=False), _merged(found))
 
         with _native_stderr_silenced(), ThreadPoolExecutor(1) as pool:
             head = pool.submit(first)
             try:
                 for name in todo[1:]:
-                    rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                    self._sheets[name] = ValueSheet(name, rows)
+                    found = self._book.get_sheet_by_name(name)
+                    rows = found.to_python(skip_empty_area=False)
+                    self._sheets[name] = ValueSheet(name, rows, _merged(found))
             finally:
-                rows = head.result()
-        self._sheets[todo[0]] = ValueSheet(todo[0], rows)
+                sheet = head.result()
+        self._sheets[todo[0]] = sheet
 
     def __contains__(self, name: str) -> bool:
         return name in self.sheetnames

@@ -28,7 +28,7 @@ from ledger_tools.sheets.boundary import Cause, map_exceptions
 from ledger_tools.sheets.returned.limits import MIB, Limits, ReturnedFileError, refuse
 from ledger_tools.sheets.returned.sniff import local_name, small_member
 
-__all__ = ["check_extents"]
+__all__ = ["check_extents", "ods_merges"]
 
 MAX_ROWS = 1_048_576  # Excel's grid: a reference beyond it is a damaged file
 MAX_COLS = 16_384
@@ -263,6 +263,54 @@ def _ods_extents(stream) -> list[tuple[str, int, int]]:
             elif in_table:  # </table:table>
                 out.append((name, max_row + 1, max_col + 1))
                 in_table = False
+    return out
+
+
+_ODS_COLS_SPANNED = re.compile(rb"\stable:number-columns-spanned=\"([0-9]+)\"")
+_ODS_ROWS_SPANNED = re.compile(rb"\stable:number-rows-spanned=\"([0-9]+)\"")
+
+
+def ods_merges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Per table of an ods file: its merged ranges, 0-based (first row, first column, last row,
+    last column). calamine reports none for ods; the scan is the extents' one, so a position
+    counts the same here as there (repeats expanded, covered cells taking their place)."""
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    name, row, col, row_repeat = "", 0, 0, 1
+    with map_exceptions(refuse, what="文件"), zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zf.open("content.xml") as stream:
+            for piece in _chunks(stream):
+                for m in _ODS_TOKEN.finditer(piece):
+                    kind = m.lastgroup
+                    if kind == "table":
+                        end = piece.find(b">", m.start())
+                        named = _ODS_NAME.search(piece, m.start(), end if end != -1 else len(piece))
+                        name = (
+                            html.unescape(named.group(1).decode("utf-8", "replace"))
+                            if named
+                            else ""
+                        )
+                        row = 0
+                    elif kind == "row":
+                        attrs = m.group("row")
+                        rep = _ODS_ROWS_REPEATED.search(attrs)
+                        row_repeat = max(1, int(rep.group(1))) if rep else 1
+                        col = 0
+                        if attrs.endswith(b"/"):
+                            row += row_repeat
+                    elif kind == "cell":
+                        attrs = m.group("cell")
+                        cols = _ODS_COLS_SPANNED.search(attrs)
+                        rows = _ODS_ROWS_SPANNED.search(attrs)
+                        width = int(cols.group(1)) if cols else 1
+                        height = int(rows.group(1)) if rows else 1
+                        if width > 1 or height > 1:
+                            out.setdefault(name, []).append(
+                                (row, col, row + max(height, 1) - 1, col + max(width, 1) - 1)
+                            )
+                        rep = _ODS_COLS_REPEATED.search(attrs)
+                        col += max(1, int(rep.group(1))) if rep else 1
+                    elif m.group(0) == b"</table:table-row>":
+                        row += row_repeat
     return out
 
 

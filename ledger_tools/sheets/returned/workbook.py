@@ -27,7 +27,7 @@ from pathlib import Path
 import python_calamine as calamine
 
 from ledger_tools.sheets.boundary import Cause, map_exceptions
-from ledger_tools.sheets.returned.extents import check_extents
+from ledger_tools.sheets.returned.extents import check_extents, ods_merges
 from ledger_tools.sheets.returned.limits import MIB, Limits, ReturnedFileError, refuse
 from ledger_tools.sheets.returned.sniff import read_bytes, sniff
 
@@ -46,6 +46,16 @@ class ReturnedSheet:
     name: str
     visible: str  # "visible" | "hidden" | "veryhidden"
     rows: list[list[object]] = field(default_factory=list)
+    # merged ranges as 0-based (first row, first column, last row, last column), inclusive
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def covered(self, row_idx: int, col_idx: int) -> str | None:
+        """The A1 range of the merged cells that swallow 0-based (row, col): a cell of a merged
+        range other than its top-left one, which reads empty whatever the unit saw there."""
+        for r0, c0, r1, c1 in self.merged:
+            if r0 <= row_idx <= r1 and c0 <= col_idx <= c1 and (row_idx, col_idx) != (r0, c0):
+                return f"{_a1(r0, c0)}:{_a1(r1, c1)}"
+        return None
 
     def value(self, row_idx: int, col_idx: int) -> object:
         """The value at 0-based (row, col), None outside the read area."""
@@ -94,6 +104,10 @@ def read_returned(path: Path | str, limits: Limits = Limits()) -> ReturnedWorkbo
     # PanicException, a BaseException: the boundary translates it too
     with map_exceptions(refuse, path=path, what="文件"):
         sheets = _load(data, kind, limits)
+    if kind == "ods":  # calamine knows no merged cells of ods
+        merges = ods_merges(data)
+        for sheet in sheets:
+            sheet.merged = sheet.merged or merges.get(sheet.name, [])
     return ReturnedWorkbook(path, sha, kind, has_macros, sheets)
 
 
@@ -145,8 +159,21 @@ def _read_sheets(book: calamine.CalamineWorkbook, limits: Limits) -> list[Return
         with map_exceptions(refuse, what=f"工作表「{meta.name}」", unexpected=Cause.UNSUPPORTED):
             sheet = book.get_sheet_by_name(meta.name)
             rows = _sheet_rows(sheet, limits)
-        out.append(ReturnedSheet(meta.name, visible, rows))
+            merged = [
+                (r0, c0, r1, c1)
+                for (r0, c0), (r1, c1) in getattr(sheet, "merged_cell_ranges", None) or []
+            ]
+        out.append(ReturnedSheet(meta.name, visible, rows, merged))
     return out
+
+
+def _a1(row_idx: int, col_idx: int) -> str:
+    letters = ""
+    n = col_idx + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row_idx + 1}"
 
 
 def _enum_name(value: object) -> str:

@@ -212,3 +212,19 @@ def test_read_meta_gives_the_locked_values_as_written(form):
     assert meta.locked["2026-CW12-02"]["上期进展"] == "第一行\n第二行"
     assert meta.locked["2026-CW12-02"]["当前时限"] == ""
     assert meta.generated == dt.datetime(2026, 11, 20, 9, 0, 0) and len(signature) == 64
+
+
+def test_a_merged_cell_is_read_with_the_range_that_swallows_it(form):
+    def merge(wb):
+        ws = wb[fl.SHEET_FORM]
+        ws["L6"] = "两项一并推进，已完成方案。"
+        ws.merge_cells("L6:L7")  # one progress text typed over two items
+        ws.merge_cells("C7:C8")  # a locked column merged for printing
+
+    p = parse_form(read_returned(_edit(form, merge)), KEY)
+    first, second, third = (r.cells for r in p.rows)
+    assert first["本期进展情况"].value == "两项一并推进，已完成方案。"
+    assert first["本期进展情况"].merged is None  # the top-left cell holds the value
+    assert second["本期进展情况"].value is None and second["本期进展情况"].merged == "L6:L7"
+    assert (second["来源名称"].merged, third["来源名称"].merged) == (None, "C7:C8")
+    assert first["办理状态"].merged is None

@@ -75,6 +75,41 @@ def test_a_workbook_without_the_ledger_sheets_is_not_a_ledger(tmp_path):
         _read(path)
 
 
+# --- issue 12: the calendar a ledger gives, merged ranges seen by either engine -------------
+
+
+def test_a_year_is_confirmed_by_已确认调休年份_not_by_one_calendar_row(tmp_path):
+    from ledger_tools.core.calendar import WorkCalendar
+
+    if WorkCalendar().is_confirmed(2027):
+        pytest.skip("the installed holidays package already knows 2027")
+    one_row = [{"日期": dt.date(2027, 2, 20), "类型": "工作日", "说明": "调休上班"}]
+    items = [item(完成时限=dt.date(2027, 3, 31))]
+    plain = make_ledger(tmp_path / "a.xlsx", items, calendar=one_row)
+    stats = _read(plain).recompute(dt.date(2026, 11, 20), write=False)
+    assert stats.unconfirmed_years == [2027]
+    confirmed = make_ledger(
+        tmp_path / "b.xlsx", items, calendar=one_row, settings={"已确认调休年份": "2027"}
+    )
+    data = _read(confirmed)
+    assert data.confirmed_years == {2027} and data.calendar().is_workday(dt.date(2027, 2, 20))
+    assert data.recompute(dt.date(2026, 11, 20), write=False).unconfirmed_years == []
+
+
+@pytest.mark.parametrize("fast_read", [True, False], ids=["calamine", "openpyxl"])
+def test_merged_ranges_are_seen_by_either_engine(tmp_path, fast_read):
+    path = make_ledger(tmp_path / "t.xlsx", [item(), item()])
+    wb = openpyxl.load_workbook(path)
+    col = next(c.column_letter for c in wb["台账"][1] if c.value == "本期报送")
+    wb["台账"].merge_cells(f"{col}2:{col}3")
+    wb.save(path)
+    data = _read(path, fast_read=fast_read)
+    assert [f.cell for f in data.problems if f.code == "L315"] == [f"{col}2:{col}3"]
+    table = data.tables["台账"]
+    assert table.merged_range(3, "period_flag") == f"{col}2:{col}3"
+    assert table.merged_range(3, "alert") is None
+
+
 @pytest.mark.parametrize("fast_read", [True, False], ids=["calamine", "openpyxl"])
 def test_every_weight_is_read_as_a_decimal(tmp_path, fast_read):
     path = make_ledger(

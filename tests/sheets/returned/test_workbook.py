@@ -637,3 +637,78 @@ def test_password_protected_xls_and_ods(tmp_path):
     )
     for path in out.values():
         expect(path, "F002")
+
+
+# --- merged cells (issue 12): a cell a merge swallowed is known as such, in every format ----
+
+
+def test_merged_ranges_of_an_xlsx(tmp_path):
+    path = tmp_path / "合并.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "反馈表"
+    ws["B2"] = "两项一并填写"
+    ws.merge_cells("B2:B3")
+    ws.merge_cells("D5:F5")
+    wb.save(path)
+    sheet = read_returned(path).sheet("反馈表")
+    assert sorted(sheet.merged) == [(1, 1, 2, 1), (4, 3, 4, 5)]
+    assert sheet.covered(1, 1) is None  # the top-left cell keeps the value
+    assert sheet.covered(2, 1) == "B2:B3" and sheet.covered(4, 5) == "D5:F5"
+    assert sheet.covered(3, 1) is None and sheet.covered(4, 2) is None
+
+
+def test_merged_ranges_of_an_ods_written_by_hand(tmp_path):
+    rows = (
+        "<table:table-row>"
+        + ods_empty(1)
+        + '<table:table-cell office:value-type="string" table:number-columns-spanned="2"'
+        ' table:number-rows-spanned="2"><text:p>合并</text:p></table:table-cell>'
+        "<table:covered-table-cell/>"
+        + ods_text("C")
+        + "</table:table-row>"
+        + '<table:table-row table:number-rows-repeated="1">'
+        + ods_empty(1)
+        + '<table:covered-table-cell table:number-columns-repeated="2"/>'
+        + ods_text("D")
+        + "</table:table-row>"
+        + '<table:table-row table:number-rows-repeated="3">'
+        + ods_empty(4)
+        + "</table:table-row>"
+        + "<table:table-row>"
+        + ods_text("x", 2)
+        + '<table:table-cell office:value-type="string" table:number-rows-spanned="2">'
+        "<text:p>下</text:p></table:table-cell></table:table-row>"
+    )
+    path = tmp_path / "合并.ods"
+    path.write_bytes(
+        build_ods(
+            {"反馈表": rows, "其他": "<table:table-row>" + ods_text("y") + "</table:table-row>"}
+        )
+    )
+    book = read_returned(path)
+    sheet = book.sheet("反馈表")
+    assert sheet.merged == [(0, 1, 1, 2), (5, 2, 6, 2)]
+    assert sheet.value(0, 1) == "合并" and sheet.value(0, 3) == "C" and sheet.value(1, 3) == "D"
+    assert sheet.covered(1, 2) == "B1:C2" and sheet.covered(6, 2) == "C6:C7"
+    assert book.sheet("其他").merged == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["ods", "xls", "xlsx"])
+def test_merged_ranges_as_libreoffice_saves_them(tmp_path, fmt):
+    from tests.realclient.lo import convert, require_soffice
+
+    require_soffice()
+    src = tmp_path / "src" / "合并.xlsx"
+    src.parent.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "反馈表"
+    ws["B2"] = "两项一并填写"
+    ws.merge_cells("B2:B3")
+    ws.merge_cells("D5:F5")
+    wb.save(src)
+    sheet = read_returned(convert(src, fmt, tmp_path / "out")).sheet("反馈表")
+    assert sorted(sheet.merged) == [(1, 1, 2, 1), (4, 3, 4, 5)]
+    assert sheet.covered(2, 1) == "B2:B3" and sheet.value(1, 1) == "两项一并填写"
