@@ -160,6 +160,7 @@ class LedgerData:
                     return 0
                 target.value = as_of
                 target.number_format = DATE_FORMAT
+                self.lf.changes.sheet(sc.INTRO.name).put(cell.row, 2, as_of, DATE_FORMAT)
                 return 1
         return 0
 
@@ -248,7 +249,7 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
             )
             rows[sheet.name] = []
             continue
-        t = Table(wb[sheet.name], sheet)
+        t = Table(wb[sheet.name], sheet, lf.changes.sheet(sheet.name))
         tables[sheet.name] = t
         for col in t.missing:
             if col.required:
