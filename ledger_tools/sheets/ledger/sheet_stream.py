@@ -25,7 +25,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 
 from openpyxl.utils.datetime import to_excel
 
@@ -248,7 +248,7 @@ def extend_sqrefs(xml: bytes, old_last: int | None, new_last: int) -> bytes:
 
 
 class _Blocks:
-    def __init__(self, source: BinaryIO):
+    def __init__(self, source: IO[bytes]):
         self.source = source
         self.buf = b""
         self.done = False
@@ -265,7 +265,7 @@ class _Blocks:
 
 
 def rewrite_sheet(
-    source: BinaryIO, write: Callable[[bytes], object], changes: SheetChanges, styles: Styles
+    source: IO[bytes], write: Callable[[bytes], object], changes: SheetChanges, styles: Styles
 ) -> None:
     """Stream the worksheet ``source`` to ``write`` with ``changes`` made (see the module)."""
     blocks = _Blocks(source)
