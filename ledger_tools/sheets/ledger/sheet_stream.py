@@ -299,9 +299,10 @@ def rewrite_sheet(
     else:
         while True:
             buf = blocks.buf
-            m = _ROW_TAG.search(buf, pos)
-            end = buf.find(b"</sheetData>", pos)
-            if m is not None and (end < 0 or m.start() < end):
+            m = _ROW_TAG.search(buf, pos)  # no row stands after </sheetData> (<rowBreaks> is
+            # not matched), so the end is looked for only when no row is left in the block
+            end = -1 if m is not None else buf.find(b"</sheetData>", pos)
+            if m is not None:
                 tag = m.group(0)
                 if tag.endswith(b"/>"):
                     row_end = m.end()
