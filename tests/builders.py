@@ -1103,3 +1103,18 @@ def leaked(path: Path) -> list[str]:
     """The confidential words of ``secret_ledger`` found in ``path``."""
     text = package_text(path)
     return [w for w in SECRET_WORDS if w in text]
+
+
+def rows_without_numbers(path: Path) -> Path:
+    """The ledger with 台账's rows written without their numbers (valid, and read by openpyxl):
+    a package the package writer is not sure of, so a save goes the openpyxl way."""
+    from ledger_tools.sheets.ledger.package_writer import sheet_parts
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+        part = sheet_parts(z)[sc.ITEMS.name]
+    parts[part] = re.sub(rb'<row r="\d+"', b"<row", parts[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path

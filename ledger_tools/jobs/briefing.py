@@ -4,7 +4,7 @@ Everything is computed as of the cut-off date on the ledger's values refreshed i
 (``LedgerData.recompute(write=False)``): the refreshed tool columns are *not* saved (that is
 ``refresh``'s job and the staff's call); the one change written to the ledger is the month's
 row in 月度快照. The ledger is opened writable (locked, refused while open in Excel) but read
-with calamine, and that row is written into the 月度快照 part alone (``sheet_patch``), so the
+with calamine, and that row is written into the 月度快照 part alone (``package_writer``), so the
 full openpyxl load and save (four fifths of the time at 10,000 items) happen only for a
 ledger with formulas or a package the patch does not handle. Both
 documents are written into a hidden staging folder first (the Word document in a worker
@@ -30,10 +30,9 @@ from ledger_tools.sheets.documents.tables import weights_note
 from ledger_tools.sheets.documents.templates import template_path
 from ledger_tools.sheets.files import check_not_open, output_dir
 from ledger_tools.sheets.ledger import schema as sc
-from ledger_tools.sheets.ledger import sheet_patch
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
-from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Table, cell_value
+from ledger_tools.sheets.ledger.tables import Table
 from ledger_tools.sheets.staging import Staging
 from ledger_tools.sheets.workers import in_background
 
@@ -134,33 +133,17 @@ def _upsert_snapshot(
     else:
         row = table.append(values)
     if "completion_rate" in table.positions:
-        table.cell(row, "completion_rate").number_format = RATE_FORMAT
+        table.set_format(row, "completion_rate", RATE_FORMAT)
     return row
 
 
-def _save_snapshot(lf: LedgerFile, table: Table, row: int, snap: core.Snapshot) -> Path | None:
-    """Save the month's row (already put in ``table``); the backup's path.
+def _save_snapshot(lf: LedgerFile) -> Path | None:
+    """Save the month's row (already put in the table); the backup's path.
 
-    On a values view the row is written into the 月度快照 part alone (``sheet_patch``), a
-    fraction of a second where loading and saving the whole ledger with openpyxl takes as long
-    as a bare round trip; a package the patch does not handle goes the openpyxl way.
+    The row is written into the 月度快照 part alone by the package writer, a fraction of a
+    second where loading and saving the whole ledger with openpyxl takes as long as a bare
+    round trip; a package the writer is not sure of goes the openpyxl way (``LedgerFile.save``).
     """
-    if not lf.editable:
-        cells = {
-            table.positions[f]: cell_value(table.spec.column(f), v)
-            for f, v in _snapshot_values(snap).items()
-            if f in table.positions
-        }
-        formats = {
-            table.positions[f]: code
-            for f, code in (("as_of", DATE_FORMAT), ("completion_rate", RATE_FORMAT))
-            if f in table.positions
-        }
-        try:
-            return lf.save_cells(sc.SNAPSHOTS.name, {row: cells}, formats)
-        except sheet_patch.Unsupported:
-            table = Table(lf.make_editable()[sc.SNAPSHOTS.name], sc.SNAPSHOTS)
-            _upsert_snapshot(table, _snapshots(table), snap)
     return lf.save()
 
 
@@ -294,9 +277,7 @@ def run(
             if row is None:
                 staging.publish()
             else:
-                result.backup = staging.publish_after(
-                    lambda: _save_snapshot(lf, table, row, b.snapshot)
-                )
+                result.backup = staging.publish_after(lambda: _save_snapshot(lf))
                 result.snapshot_changed = True
     tell(3, 3, "完成")
     return result

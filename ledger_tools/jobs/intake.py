@@ -349,7 +349,7 @@ def merge(
     clock = (now or dt.datetime.now()).time().replace(microsecond=0)
     stamp = dt.datetime.combine(as_of, clock)
     result = IntakeResult(as_of=as_of)
-    with LedgerFile(ledger, writable=True) as lf:
+    with LedgerFile(ledger, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
         result.files = _examine(data, paths, as_of, partial, progress)

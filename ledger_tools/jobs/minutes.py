@@ -67,7 +67,7 @@ def run(
     ledger, file = Path(ledger), Path(file)
     target = preview_target(preview, ledger) if preview is not None else None
     doc = read_minutes_docx(file)  # a .doc or a broken file is refused before the ledger is locked
-    with LedgerFile(ledger, writable=target is None) as lf:
+    with LedgerFile(ledger, writable=target is None, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
         reading = cm.read_minutes(

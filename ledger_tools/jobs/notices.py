@@ -157,7 +157,7 @@ def run(
     today = dt.date.today()
     date, as_of = date or today, as_of or today
     out_dir = output_dir(out_dir, "通知", create=False)
-    with LedgerFile(ledger, writable=True) as lf:
+    with LedgerFile(ledger, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
         source = _choose_source(data, source)

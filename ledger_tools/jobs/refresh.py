@@ -18,7 +18,7 @@ __all__ = ["RefreshStats", "run"]
 
 
 def run(path: Path, as_of: dt.date) -> RefreshStats:
-    with LedgerFile(path, writable=True) as lf:
+    with LedgerFile(path, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
         stats = data.recompute(as_of)

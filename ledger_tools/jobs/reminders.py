@@ -155,7 +155,7 @@ def run(
     as_of = as_of or dt.date.today()
     out_dir = output_dir(out_dir, "催办通知", create=False)
     result = RemindResult(as_of=as_of, out_dir=out_dir)
-    with LedgerFile(ledger, writable=record) as lf:
+    with LedgerFile(ledger, writable=record, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
         output_dir(out_dir, "催办通知")

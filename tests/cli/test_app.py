@@ -4,6 +4,7 @@ in Chinese. Each command's own tests are in tests/cli/test_<area>_cmds.py."""
 import re
 import subprocess
 import sys
+import zipfile
 from importlib.metadata import version
 
 import pytest
@@ -16,6 +17,7 @@ from tests.builders import (
     add_data_bar,
     assert_refused,
     ledger_by_xlsxwriter,
+    rows_without_numbers,
     run,
     sha,
 )
@@ -54,8 +56,17 @@ def test_open_in_excel_exits_3_and_leaves_the_ledger(ledger):
     assert sha(ledger) == digest
 
 
-def test_would_lose_a_data_bar_exits_4_and_leaves_the_ledger(tmp_path):
+def test_a_data_bar_is_kept_by_a_refresh(tmp_path):
     path = ledger_by_xlsxwriter(tmp_path / "台账.xlsx", add_data_bar)
+    r = run("refresh", path, "--as-of", "2026-11-20")
+    assert r.exit_code == 0, r.output
+    with zipfile.ZipFile(path) as z:
+        assert any(b"dataBar" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_would_lose_a_data_bar_exits_4_and_leaves_the_ledger(tmp_path):
+    """Only where the package writer is not sure of the package does openpyxl save it."""
+    path = rows_without_numbers(ledger_by_xlsxwriter(tmp_path / "台账.xlsx", add_data_bar))
     digest = sha(path)
     r = run("refresh", path, "--as-of", "2026-11-20")
     assert r.exit_code == 4 and "拒绝保存" in r.output and "数据条" in r.output

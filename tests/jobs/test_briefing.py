@@ -22,6 +22,7 @@ from ledger_tools.core import scoring
 from ledger_tools.demo.sample import build_sample
 from ledger_tools.errors import LedgerBusy, UsageError
 from ledger_tools.jobs import briefing, refresh
+from ledger_tools.sheets.ledger import package_writer
 from ledger_tools.sheets.ledger.backups import backups_of
 from tests.builders import (
     SECRET_REASON,
@@ -621,13 +622,13 @@ def test_a_ledger_with_formulas_is_saved_through_openpyxl(tmp_path, openpyxl_loa
     assert wb["台账"]["AZ2"].value == "=1+1" and wb["月度快照"]["A2"].value == MONTH
 
 
-def test_a_package_the_patch_does_not_handle_is_saved_through_openpyxl(
+def test_a_package_the_writer_does_not_handle_is_saved_through_openpyxl(
     plain_ledger, tmp_path, openpyxl_loads, monkeypatch
 ):
     def unsupported(*args):
-        raise briefing.sheet_patch.Unsupported("1904 date system")
+        raise package_writer.Unsupported("1904 date system")
 
-    monkeypatch.setattr(briefing.sheet_patch, "patch_cells", unsupported)
+    monkeypatch.setattr(package_writer, "write_package", unsupported)
     result = briefing.run(plain_ledger, MONTH, tmp_path / "out", AS_OF)
     assert (
         result.snapshot_changed and len(openpyxl_loads) == 1 and len(backups_of(plain_ledger)) == 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +24,7 @@ import xlsxwriter
 
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.loss_guard import inventory
+from ledger_tools.sheets.ledger.package_writer import sheet_parts
 from tests.builders import EAST, PERIOD, PNG, fill, sha
 from tests.robustness.corpus import AS_OF, Workshop, rezip
 from tests.robustness.helpers import backups, invoke
@@ -152,6 +155,45 @@ def test_a_rebuilt_ledger_without_decorations_saves_normally(workshop, tmp_path)
     assert sha(scene.ledger) != scene.sha and len(backups(scene.ledger)) == 1
 
 
+def _unnumbered(path: Path) -> Path:
+    """The ledger with 台账's rows written without their numbers (valid, and read by openpyxl):
+    a package the package writer is not sure of, so the save goes the openpyxl way."""
+    with zipfile.ZipFile(path) as z:
+        part = sheet_parts(z)[sc.ITEMS.name]
+        data = re.sub(rb'<row r="\d+"', b"<row", z.read(part))
+    made = rezip(path, path.with_name("行号.xlsx"), replace={part: data})
+    return made.replace(path)
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@pytest.mark.parametrize(
+    "decoration",
+    [{"image": True}, {"data_bar": True}, {"chart": True, "image": True, "data_bar": True}],
+    ids=["image", "data-bar", "chart-image-and-data-bar"],
+)
+@pytest.mark.parametrize("command", ["merge", "refresh"])
+def test_what_xlsxwriter_added_survives_a_merge_and_a_refresh_byte_for_byte(
+    workshop, tmp_path, decoration, command
+):
+    """SPEC §8 Only what it owns: the save changes the worksheet parts it wrote cells into (and
+    styles), and every other part (drawings, images, charts) is carried over as it was."""
+    scene = Scene(workshop, tmp_path, **decoration)
+    before = _parts(scene.ledger)
+    result = invoke(*scene.writing_commands()[command])
+    assert result.exit_code == 0, result.output
+    after = _parts(scene.ledger)
+    assert sorted(after) == sorted(before) and len(backups(scene.ledger)) == 1
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed and all(
+        n.startswith("xl/worksheets/sheet") or n == "xl/styles.xml" for n in changed
+    ), changed
+    assert inventory(scene.ledger) == inventory(backups(scene.ledger)[0])
+
+
 @pytest.mark.parametrize(
     ("decoration", "named"),
     [
@@ -161,10 +203,12 @@ def test_a_rebuilt_ledger_without_decorations_saves_normally(workshop, tmp_path)
     ],
     ids=["image", "data-bar", "chart-image-and-data-bar"],
 )
-def test_a_merge_that_would_drop_what_xlsxwriter_added_is_refused(
+def test_where_the_writer_is_unsure_an_openpyxl_save_that_would_drop_something_is_refused(
     workshop, tmp_path, decoration, named
 ):
-    scene = Scene(workshop, tmp_path, **decoration)
+    scene = Scene(
+        workshop, tmp_path, lambda src, dest: _unnumbered(rebuild(src, dest, **decoration))
+    )
     result = invoke(*scene.writing_commands()["merge"])
     assert result.exit_code == 4, result.output
     assert "拒绝保存" in result.output and all(word in result.output for word in named), (
@@ -173,8 +217,12 @@ def test_a_merge_that_would_drop_what_xlsxwriter_added_is_refused(
     scene.assert_untouched()
 
 
-def test_refresh_refuses_the_same_way(workshop, tmp_path):
-    scene = Scene(workshop, tmp_path, chart=True, image=True, data_bar=True)
+def test_refresh_refuses_the_same_way_where_the_writer_is_unsure(workshop, tmp_path):
+    scene = Scene(
+        workshop,
+        tmp_path,
+        lambda src, dest: _unnumbered(rebuild(src, dest, chart=True, image=True, data_bar=True)),
+    )
     result = invoke(*scene.writing_commands()["refresh"])
     assert result.exit_code == 4, result.output
     assert IMAGE in result.output
@@ -206,16 +254,28 @@ def test_a_chart_openpyxl_can_carry_over_survives_a_merge(workshop, tmp_path):
         assert "$2:$" in z.read(charts[0]).decode() and "剩余工作日" in z.read(charts[0]).decode()
 
 
-def test_a_chart_openpyxl_cannot_read_is_refused_with_a_message_not_a_crash(workshop, tmp_path):
-    def make(src: Path, dest: Path) -> Path:
-        decorated = rebuild(src, dest.with_name("图表.xlsx"), chart=True)
-        chart = next(
-            n for n in zipfile.ZipFile(decorated).namelist() if n.startswith("xl/charts/chart")
-        )
-        return rezip(decorated, dest, replace={chart: EMPTY_CHART})
+def _empty_chart(src: Path, dest: Path) -> Path:
+    decorated = rebuild(src, dest.with_name("图表.xlsx"), chart=True)
+    chart = next(
+        n for n in zipfile.ZipFile(decorated).namelist() if n.startswith("xl/charts/chart")
+    )
+    made = rezip(decorated, dest, replace={chart: EMPTY_CHART})
+    decorated.unlink()
+    return made
 
-    scene = Scene(workshop, tmp_path / "scene", make)
-    (tmp_path / "scene" / "图表.xlsx").unlink()
+
+def test_a_chart_openpyxl_cannot_read_is_carried_over_by_the_writer(workshop, tmp_path):
+    scene = Scene(workshop, tmp_path / "scene", _empty_chart)
+    result = invoke(*scene.writing_commands()["refresh"])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(scene.ledger) as z:
+        assert EMPTY_CHART in [z.read(n) for n in z.namelist() if n.startswith("xl/charts/")]
+
+
+def test_a_chart_openpyxl_cannot_read_is_refused_with_a_message_not_a_crash(workshop, tmp_path):
+    scene = Scene(
+        workshop, tmp_path / "scene", lambda src, dest: _unnumbered(_empty_chart(src, dest))
+    )
     result = invoke(*scene.writing_commands()["refresh"])
     assert result.exit_code == 4 and "无法读取的内容" in result.output, result.output
     scene.assert_untouched()
@@ -227,7 +287,7 @@ def test_a_chart_openpyxl_cannot_read_is_refused_with_a_message_not_a_crash(work
 
 
 @pytest.mark.slow
-def test_libreoffice_chart_image_and_data_bar_are_refused_and_a_plain_libreoffice_save_is_not(
+def test_libreoffice_chart_image_and_data_bar_are_kept_and_refused_only_where_the_writer_is_unsure(
     workshop, tmp_path
 ):
     from tests.robustness.libreoffice import decorate
@@ -260,8 +320,23 @@ def test_libreoffice_chart_image_and_data_bar_are_refused_and_a_plain_libreoffic
         assert any(n.startswith("xl/charts/") for n in names) and any(
             n.startswith("xl/media/") for n in names
         )
+    decorated = shutil.copy(scene.ledger, tmp_path / "decorated.xlsx")
+    before = _parts(scene.ledger)
     for command in ("merge", "refresh"):
         result = invoke(*scene.writing_commands()[command])
+        assert result.exit_code == 0, (command, result.output)
+    after = _parts(scene.ledger)
+    assert sorted(after) == sorted(before)
+    kept = [n for n in before if not n.startswith("xl/worksheets/sheet") and n != "xl/styles.xml"]
+    assert all(after[n] == before[n] for n in kept), [n for n in kept if after[n] != before[n]]
+
+    unsure = Scene(
+        workshop,
+        tmp_path / "unsure",
+        lambda src, dest: _unnumbered(Path(shutil.copy(decorated, dest))),
+    )
+    for command in ("merge", "refresh"):
+        result = invoke(*unsure.writing_commands()[command])
         assert result.exit_code == 4, (command, result.output)
         assert IMAGE in result.output and EXTENSION in result.output, result.output
-        scene.assert_untouched()
+        unsure.assert_untouched()

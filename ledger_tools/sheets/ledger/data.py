@@ -196,6 +196,7 @@ class LedgerData:
                     return 0
                 target.value = as_of
                 target.number_format = DATE_FORMAT
+                self.lf.changes.sheet(sc.INTRO.name).put(cell.row, 2, as_of, DATE_FORMAT)
                 return 1
         return 0
 
@@ -310,7 +311,7 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
             problems.append(fnd.make("L311", file=file, sheet=sheet.name, detail=detail))
             rows[sheet.name] = []
             continue
-        t = Table(wb[sheet.name], sheet)
+        t = Table(wb[sheet.name], sheet, lf.changes.sheet(sheet.name))
         tables[sheet.name] = t
         for cell, detail in headers.header_problems(t, sheet):
             problems.append(fnd.make("L311", file=file, sheet=sheet.name, cell=cell, detail=detail))

@@ -30,8 +30,9 @@ from openpyxl.workbook.workbook import Workbook
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
 from ledger_tools.sheets.boundary import Cause, Failure, Policy, map_exceptions
 from ledger_tools.sheets.files import atomic_output
-from ledger_tools.sheets.ledger import backups, loss_guard, sheet_patch
+from ledger_tools.sheets.ledger import backups, loss_guard, package_writer, sheet_patch
 from ledger_tools.sheets.ledger.access import refuse_if_read_only, refuse_if_unopenable
+from ledger_tools.sheets.ledger.changes import Changes, replay
 from ledger_tools.sheets.ledger.fast_openpyxl import faster_openpyxl_load
 from ledger_tools.sheets.ledger.lock import (
     LOCK_WAIT_SECONDS,
@@ -93,7 +94,10 @@ class LedgerFile:
         # any writable open, but read values first; ``make_editable`` loads openpyxl when needed.
         self.values_first = values_first
         self.wb: Workbook | ValueBook | None = None
+        # What the command wrote through the tables; ``save`` hands it to the package writer.
+        self.changes = Changes()
         self.load_losses: list[str] = []
+        self.saved_by: str | None = None  # "writer" or "openpyxl", once saved
         self._stamp: Stamp | None = None
 
     # --- opening ----------------------------------------------------------------------------
@@ -152,6 +156,8 @@ class LedgerFile:
         if not isinstance(self.wb, Workbook):
             self._refuse_if_changed()
             self._load_workbook()
+            assert isinstance(self.wb, Workbook)
+            replay(self.changes, self.wb)  # what was written on the values view so far
         assert isinstance(self.wb, Workbook)
         return self.wb
 
@@ -207,12 +213,31 @@ class LedgerFile:
     # --- saving -----------------------------------------------------------------------------
 
     def save(self) -> Path:
-        """Save atomically after a backup; refuse if anything would be lost. The backup's path."""
-        wb = self.wb
-        assert self.writable and isinstance(wb, Workbook), (
-            "ledger opened read-only, or values_first without make_editable"
-        )
+        """Save atomically after a backup; refuse if anything would be lost. The backup's path.
+
+        A ``values_first`` open writes only through its tables, so what it wrote is all in
+        ``changes``: the package writer puts just those cells into the package and carries
+        every other part over (SPEC §8). Where the writer is not sure of the package
+        (``Unsupported``), and for an open that edits the openpyxl workbook itself, the
+        workbook is saved by openpyxl, behind the loss guard.
+        """
+        assert self.writable, "ledger opened read-only"
+        assert self.editable or self.changes, "values_first: nothing written, nothing to save"
+        if self.values_first and self.changes:
+            try:
+                return self.save_changes()
+            except package_writer.Unsupported:
+                pass  # the openpyxl way, below
+        wb = self.make_editable() if self.values_first else self.wb
+        assert isinstance(wb, Workbook), "ledger opened read-only"
         return self._commit(wb.save)
+
+    def save_changes(self) -> Path:
+        """Save ``changes`` through the package writer; ``Unsupported`` (nothing saved) when
+        the package is one it is not sure of."""
+        assert self.writable, "ledger opened read-only"
+        changes = self.changes
+        return self._commit(lambda tmp: package_writer.write_package(self.path, tmp, changes))
 
     def save_cells(
         self, sheet: str, rows: dict[int, dict[int, object]], formats: dict[int, str]
@@ -239,9 +264,12 @@ class LedgerFile:
         refuse_if_open_elsewhere(self.path)
         with atomic_output(self.path, check_open=False, temp_dir=temp_dir(self.path)) as tmp:
             changed = write(tmp)
-            loss_guard.refuse_losses(self.path, tmp, changed, self.load_losses)
+            # openpyxl's warnings on load matter only when openpyxl writes the package.
+            losses = self.load_losses if changed is None else []
+            loss_guard.refuse_losses(self.path, tmp, changed, losses)
             saved = backups.backup(self.path)
         self._stamp = self._stamp_now()
+        self.saved_by = "openpyxl" if changed is None else "writer"
         return saved
 
     def _refuse_if_changed(self) -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "describe_load_warning",
     "inventory",
     "load_losses",
+    "part_families",
     "recording_load_losses",
     "refuse_losses",
 ]
@@ -45,6 +46,7 @@ _PART_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("表格（列表）", re.compile(r"^xl/tables/table\d*\.xml$")),
     ("自定义 XML", re.compile(r"^customXml/item\d*\.xml$")),
     ("墨迹/签名", re.compile(r"^xl/(ink|signatures)/|^_xmlsignatures/")),
+    ("WPS 单元格图片", re.compile(r"^xl/cellimages\.xml$")),
 )
 _XML_SIGNALS: tuple[tuple[str, str, re.Pattern[bytes]], ...] = (
     # (kind, part prefix, pattern counted in those parts)
@@ -61,6 +63,13 @@ _XML_SIGNALS: tuple[tuple[str, str, re.Pattern[bytes]], ...] = (
     ("超链接", "xl/worksheets/sheet", re.compile(rb"<hyperlink ")),
     ("合并单元格", "xl/worksheets/sheet", re.compile(rb"<mergeCell ")),
     ("定义的名称", "xl/workbook.xml", re.compile(rb"<definedName ")),
+    ("修改权限密码", "xl/workbook.xml", re.compile(rb"<fileSharing ")),
+    # A formula's cached result (<f>…</f><v>…</v>): what a viewer that does not recalculate shows.
+    (
+        "公式的计算结果（缓存值）",
+        "xl/worksheets/sheet",
+        re.compile(rb"<f\b[^>]*(?:/>|>[^<]*</f>)\s*<v>[^<]"),
+    ),
     ("工作表", "xl/workbook.xml", re.compile(rb"<sheet ")),
 )
 
@@ -76,6 +85,8 @@ def _counter(pattern: re.Pattern[bytes]) -> Callable[[bytes], int]:
         tag = literal.group(1)
         ends = (b" ", b">") if literal.group(2) == b"[ >]" else (b" ",)
         return lambda data: sum(data.count(tag + end) for end in ends)
+    if pattern.pattern.startswith(rb"<f\b"):  # formulas: most ledgers have none at all
+        return lambda data: len(pattern.findall(data)) if b"</f>" in data or b"<f " in data else 0
     prefix = re.match(rb"<[A-Za-z]+ ", pattern.pattern)
     if prefix:
         probe = prefix.group(0)
@@ -155,6 +166,17 @@ def recording_load_losses() -> Iterator[list[str]]:
 # --- the refusal ----------------------------------------------------------------------------
 
 
+# Parts that any writer may leave out or name differently without losing anything: relationship
+# parts (what they point to is counted) and Excel's calculation chain (rebuilt on opening).
+_STRUCTURE = re.compile(r"(^|/)_rels/|^xl/calcChain\.xml$")
+
+
+def part_families(path: Path) -> Counter[str]:
+    """The package's parts by kind (their names with numbers left out: xl/media/imageN.png)."""
+    with zipfile.ZipFile(path) as z:
+        return Counter(re.sub(r"\d+", "N", n) for n in z.namelist() if not _STRUCTURE.search(n))
+
+
 def refuse_losses(
     old: Path, new: Path, parts: set[str] | None = None, dropped: Iterable[str] = ()
 ) -> None:
@@ -167,6 +189,13 @@ def refuse_losses(
         for kind, n in sorted(old_inv.items())
         if new_inv.get(kind, 0) < n
     ]
+    if parts is None:  # a package written anew: any kind of part it no longer has is lost
+        old_parts, new_parts = part_families(old), part_families(new)
+        lost += [
+            f"文件部件 {name}（原有 {n} 个，保存后 {new_parts.get(name, 0)} 个）"
+            for name, n in sorted(old_parts.items())
+            if new_parts.get(name, 0) < n
+        ]
     lost += [f"{x}（读取时无法保留）" for x in dropped]
     if lost:
         raise WouldLoseData(

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger_tools.core.model import _Choice
 from ledger_tools.sheets import cells
+from ledger_tools.sheets.ledger.changes import SheetChanges
 from ledger_tools.sheets.ledger.schema import Column, Sheet
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -176,9 +177,11 @@ def header_key(text: object) -> str:
 class Table:
     """The header map of one sheet and access to its rows."""
 
-    def __init__(self, ws: Worksheet, spec: Sheet):
+    def __init__(self, ws: Worksheet, spec: Sheet, changes: SheetChanges | None = None):
         self.ws = ws
         self.spec = spec
+        # Every write is recorded here too, for the package writer (``changes``).
+        self.changes = changes
         self.positions: dict[str, int] = {}  # field → 1-based column
         self.header_cells: dict[int, str] = {}  # column → the header text found in row 1
         headers: dict[str, int] = {}
@@ -348,7 +351,19 @@ class Table:
         except cells.BadValue:
             pass
         write(cell, new, col.kind)
+        self._record(row, position, new, col.kind)
         return True
+
+    def _record(self, row: int, column: int, value: object, kind: str, **how: Any) -> None:
+        if self.changes is not None:
+            self.changes.put(row, column, value, number_format(value, kind), **how)
+
+    def set_format(self, row: int, field: str, code: str) -> None:
+        """Give a cell of ours a number format (a rate shown as 56.6%)."""
+        cell = self.cell(row, field)
+        cell.number_format = code
+        if self.changes is not None:
+            self.changes.set_format(row, self.positions[field], code, cell.value)
 
     def add_column(self, field: str) -> None:
         """Give a sheet made by an older version a tool-owned column it lacks, after the last
@@ -359,18 +374,26 @@ class Table:
         position = self.ws.max_column + 1
         header = self.ws.cell(1, position)
         write(header, col.header)
-        header._style = copy(self.ws.cell(1, position - 1)._style)
-        self.ws.column_dimensions[header.column_letter].width = col.width
+        if isinstance(header, Cell):  # a values view (ValueSheet) has no looks to copy
+            header._style = copy(self.ws.cell(1, position - 1)._style)
+            self.ws.column_dimensions[header.column_letter].width = col.width
+        self._record(1, position, col.header, "text", style_like=position - 1)
+        if self.changes is not None:
+            self.changes.widths[position] = col.width
         self.positions[field] = position
         self.missing = [c for c in self.missing if c.field != field]
 
     def append(self, values: dict[str, object]) -> int:
         """Append a row after the last row that has data in our columns; its number."""
         row = self.last_row() + 1
+        if self.changes is not None:
+            self.changes.appending_after(row - 1)
         for f, v in values.items():
             if f in self.positions and not (self._merged and self._blocked(row, f)):
                 col = self._columns[f]
-                write(self.cell(row, f), cell_value(col, v), col.kind)
+                value = cell_value(col, v)
+                write(self.cell(row, f), value, col.kind)
+                self._record(row, self.positions[f], value, col.kind)
         self._last_row = row
         return row
 
@@ -387,12 +410,22 @@ def merged_ranges(ws: Worksheet) -> list[tuple[int, int, int, int]]:
     return [(r.min_row, r.min_col, r.max_row, r.max_col) for r in merged.ranges]
 
 
+def number_format(value: object, kind: str) -> str | None:
+    """The number format ``write`` gives a cell for this value (None: the cell's own stays)."""
+    if value is None or isinstance(value, str):
+        return None
+    if kind == "date":
+        return DATE_FORMAT
+    if kind == "datetime":
+        return DATETIME_FORMAT
+    return None
+
+
 def write(cell: Cell, value: object, kind: str = "text") -> None:
     """Store a value; text is always text, never a formula or an error code."""
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-    elif kind == "date" and value is not None:
-        cell.number_format = DATE_FORMAT
-    elif kind == "datetime" and value is not None:
-        cell.number_format = DATETIME_FORMAT
+    code = number_format(value, kind)
+    if code is not None:
+        cell.number_format = code

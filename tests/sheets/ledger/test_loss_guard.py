@@ -76,3 +76,30 @@ def test_recording_load_losses_keeps_distinct_losses_sorted():
         warnings.warn("Unknown extension is not supported and will be removed", stacklevel=1)
         warnings.warn("Workbook contains no default style", stacklevel=1)
     assert dropped == sorted(["切片器", "未知的扩展内容"])
+
+
+def test_an_openpyxl_save_is_refused_for_a_password_a_wps_cell_image_cached_values_and_parts(
+    tmp_path,
+):
+    """SPEC §8: what openpyxl drops without a warning is counted too."""
+    ledger = make_ledger(tmp_path / "台账.xlsx", [item()])
+    with zipfile.ZipFile(ledger) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"<workbookPr", b'<fileSharing userName="staff" reservationPassword="CC1A"/><workbookPr', 1
+    )
+    parts["xl/cellimages.xml"] = b"<cellImages/>"
+    parts["xl/printerSettings/printerSettings1.bin"] = b"\0" * 16
+    sheet = "xl/worksheets/sheet2.xml"
+    parts[sheet] = parts[sheet].replace(
+        b'<row r="2">', b'<row r="2"><c r="AZ2"><f>1+1</f><v>2</v></c>', 1
+    )
+    with zipfile.ZipFile(ledger, "w") as out:
+        for n, data in parts.items():
+            out.writestr(n, data)
+    saved = tmp_path / "openpyxl.xlsx"
+    openpyxl.load_workbook(ledger).save(saved)
+    with pytest.raises(WouldLoseData) as refused:
+        refuse_losses(ledger, saved)
+    for named in ("修改权限密码", "WPS 单元格图片", "缓存值", "printerSettings"):
+        assert named in str(refused.value), refused.value
