@@ -7,8 +7,8 @@ ledger's tool columns and a past month's briefing come from one rule.
 
 The facts and how each one is dated (the rule in SPEC-style words; 说明 repeats it):
 
-- **存在**: an item exists from its 印发日期; without one, from its 交办日期; with neither it
-  exists on every day (it is counted, never hidden).
+- **存在**: an item exists from its 印发日期 (or its 交办日期 if that is earlier, or there is no
+  印发日期); with neither it exists on every day (it is counted, never hidden).
 - **已交办** from 交办日期; before it the item is 待交办.
 - **已销号** from 销号日期 (final).
 - **已终止** from 终止日期, for an item staff set to 已终止. One without 终止日期 counts as ended
@@ -31,8 +31,10 @@ The facts and how each one is dated (the rule in SPEC-style words; 说明 repeat
   comes first): obliged when open then and assigned before the month began. A report for a month
   the item was not obliged to report on (its first month, or already finished) is 已报送, however
   late.
-- **最新进展**: the progress of the latest report by D; for an item with no report row at all,
-  what 台账 holds (an adopted ledger's text).
+- **最新进展**: the progress of the latest report by D. When that is the latest report there
+  is, what 台账 holds (merge wrote it there, staff may have corrected it); an item with no report
+  row at all shows what 台账 holds (an adopted ledger's text); one whose only reports are undated
+  shows none.
 """
 
 from __future__ import annotations
@@ -128,7 +130,8 @@ class History:
     ) -> None:
         self.item = item
         issued, assigned = _day(item.issued), _day(item.assigned)
-        self.born = issued if issued is not None else assigned if assigned is not None else _ALWAYS
+        known = [d for d in (issued, assigned) if d is not None]
+        self.born = min(known) if known else _ALWAYS
         self.assigned = assigned
         self.closed = _day(item.closed_date)
         if item.status is Status.TERMINATED:
@@ -202,9 +205,10 @@ class History:
     def reports_on(self, day: dt.date) -> list[tuple[dt.date, Report]]:
         return [(d, r) for d, r in self.reports if d <= day]
 
-    def obliged(self, period: str, settings: Settings) -> bool:
-        """Whether the item owed a report for ``period``: judged on its due day (SPEC §3)."""
-        due = rules.report_due(period, settings)
+    def obliged(self, period: str, settings: Settings, day: dt.date = dt.date.max) -> bool:
+        """Whether the item owed a report for ``period``: judged on its due day (SPEC §3), or
+        on ``day`` when that comes first (what is known then)."""
+        due = min(rules.report_due(period, settings), day)
         if not self.exists_on(due) or self.status_on(due) not in OPEN_STATUSES:
             return False
         return self.assigned is not None and self.assigned < rules.period_start(period)
@@ -261,15 +265,21 @@ class History:
         done = self.done_date if status in (Status.DONE, Status.CLOSED) and self.finished_on(day) else None
         alert = rules.alert_for(self.item, status, deadline, done, day, cal, settings, flag)
         shown = self.reports_on(day)
-        if shown:
-            progress: str | None = shown[-1][1].progress
-            last: dt.date | None = shown[-1][0]
-        elif self.reports or self.undated_reports:
-            progress, last = None, None
-        else:
+        progress: str | None
+        last: dt.date | None
+        if shown and len(shown) < len(self.reports):
+            progress, last = shown[-1][1].progress, shown[-1][0]  # a newer one came later
+        elif shown or not (self.reports or self.undated_reports):
+            # The latest report there is (or none ever): what 台账 holds, as merge wrote it
+            # or staff corrected it; an adopted ledger's text for an item with no report.
             progress, last = self.item.latest_progress, _day(self.item.last_report)
-            if last is not None and last > day:
+            if shown:
+                progress = progress if progress is not None else shown[-1][1].progress
+                last = last if last is not None and last <= day else shown[-1][0]
+            elif last is not None and last > day:
                 progress, last = None, None
+        else:
+            progress, last = None, None
         return ItemState(
             exists=exists,
             status=status,
