@@ -18,11 +18,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ledger_tools.core import rules, scoring
+from ledger_tools.core import dates, rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import PLACEHOLDER, for_circulation
-from ledger_tools.core import dates
-from ledger_tools.core.state import History
 from ledger_tools.core.model import (
     Alert,
     Extension,
@@ -35,6 +33,7 @@ from ledger_tools.core.model import (
     SourceType,
     Status,
 )
+from ledger_tools.core.state import History
 
 __all__ = [
     "Briefing",

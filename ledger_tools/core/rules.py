@@ -86,7 +86,9 @@ def current_deadline(item: Item, extensions: Sequence[Extension]) -> tuple[dt.da
         if not approval_in_force(ext):
             continue
         count += 1
-        key = (_day(ext.approved_on), index)
+        approved = _day(ext.approved_on)
+        assert approved is not None  # approval_in_force needs it
+        key = (approved, index)
         if best is None or key >= best:
             best, best_to = key, _day(ext.granted_to)
     if best_to is not None:

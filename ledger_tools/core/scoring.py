@@ -21,7 +21,6 @@ from enum import Enum
 
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
-from ledger_tools.core.state import History
 from ledger_tools.core.model import (
     Extension,
     Item,
@@ -33,6 +32,7 @@ from ledger_tools.core.model import (
     Status,
     Verification,
 )
+from ledger_tools.core.state import History
 
 __all__ = [
     "NO_UNIT",

@@ -244,11 +244,7 @@ class History:
     def reported_on(self, period: str, day: dt.date) -> dt.date | None:
         """The first 记录时间 of a report for ``period`` by ``day``."""
         return next(
-            (
-                d
-                for d, r in self.reports
-                if d <= day and rules.normalize_period(r.period) == period
-            ),
+            (d for d, r in self.reports if d <= day and rules.normalize_period(r.period) == period),
             None,
         )
 
@@ -256,13 +252,18 @@ class History:
 
     def state(self, day: dt.date, cal: WorkCalendar, settings: Settings) -> ItemState:
         """Every tool column and shown fact of the item as of ``day``."""
-        day = _day(day)
+        if isinstance(day, dt.datetime):
+            day = day.date()
         exists = self.exists_on(day)
         status = self.status_on(day)
         deadline, count = self.deadline_on(day)
         flag = self.flag(rules.period_of(day), day, settings)
         left = cal.workdays_left(day, deadline) if status in OPEN_STATUSES and deadline else None
-        done = self.done_date if status in (Status.DONE, Status.CLOSED) and self.finished_on(day) else None
+        done = (
+            self.done_date
+            if status in (Status.DONE, Status.CLOSED) and self.finished_on(day)
+            else None
+        )
         alert = rules.alert_for(self.item, status, deadline, done, day, cal, settings, flag)
         shown = self.reports_on(day)
         progress: str | None

@@ -133,7 +133,10 @@ def test_an_extension_approved_after_the_charge_fell_due_does_not_undo_it():
 def test_an_approval_counts_only_from_its_date_and_needs_it():
     item = make_item()
     undated = Extension(
-        item_id=item.id, requested=D(2026, 10, 10), result=Approval.APPROVED, granted_to=D(2026, 12, 31)
+        item_id=item.id,
+        requested=D(2026, 10, 10),
+        result=Approval.APPROVED,
+        granted_to=D(2026, 12, 31),
     )
     reminders = chase(D(2026, 10, 20), D(2026, 10, 30))
     out = only(propose([item], monthly(), reminders, extensions=[undated]), Reason.OVERDUE)

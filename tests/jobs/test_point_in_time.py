@@ -280,7 +280,7 @@ def test_november_briefed_in_december_is_what_it_was_on_30_november(tmp_path):
 
     def december(wb):
         ws = wb["台账"]
-        for r, cols, v in _rows_where(ws, lambda v: v["事项编号"] == "2026-CW12-03"):
+        for r, cols, _ in _rows_where(ws, lambda v: v["事项编号"] == "2026-CW12-03"):
             ws.cell(r, cols["销号日期"]).value = D(2026, 12, 3)
         ext = wb["延期记录"]
         for r, cols, _ in _rows_where(ext, lambda v: True):
