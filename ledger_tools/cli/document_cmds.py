@@ -68,9 +68,19 @@ confidential_option = click.option(
     help="截止日期（默认：该月已过去则为月末，否则为今天）。",
 )
 @confidential_option
+@click.option(
+    "--update-snapshot",
+    is_flag=True,
+    help="已结束月份的「月度快照」记录与本次计算不同时，用本次数字改写（默认保留原记录并提示）。",
+)
 @guarded
 def brief_cmd(
-    ledger: Path, month: str, out_dir: Path, as_of: dt.date | None, include_confidential: bool
+    ledger: Path,
+    month: str,
+    out_dir: Path,
+    as_of: dt.date | None,
+    include_confidential: bool,
+    update_snapshot: bool,
 ):
     """生成月度通报（Excel 与 Word），并在「月度快照」中记录本月数字（台账只改这一行）。"""
     from ledger_tools.jobs import briefing
@@ -82,6 +92,7 @@ def brief_cmd(
             out_dir,
             as_of,
             include_confidential=include_confidential,
+            update_snapshot=update_snapshot,
             progress=tell,
         )
     warn_unconfirmed(result.unconfirmed_years)
@@ -100,7 +111,17 @@ def brief_cmd(
     console.print(f"  {result.xlsx}\n  {result.docx}")
     if include_confidential:
         console.print("[yellow]注意：[/]本次通报包含涉密事项内容，请按保密规定管理，不得外传。")
-    if result.snapshot_changed:
+    if result.ended_stamped:
+        console.print(
+            f"[yellow]{len(result.ended_stamped)} 个已终止事项未填终止日期，本次按今天计为终止"
+            "（运行 ledger refresh 会把日期填入台账「终止日期」列）。[/]"
+        )
+    if result.snapshot_kept:
+        console.print(
+            f"[yellow]注意：[/]台账「月度快照」中 {month} 的记录与本次计算不同："
+            f"{'，'.join(result.snapshot_kept)}。已保留原记录；如确需改写，请加 --update-snapshot 重新运行。"
+        )
+    elif result.snapshot_changed:
         console.print(
             f"已在台账「月度快照」中记录 {month} 的数字（备份：{_name(result.backup)}）。"
         )

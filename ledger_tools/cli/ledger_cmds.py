@@ -81,6 +81,12 @@ def refresh_cmd(ledger: Path, as_of: dt.date):
             f"新编号 {len(stats.ids_assigned)} 个：{'、'.join(stats.ids_assigned[:10])}"
             + ("……" if len(stats.ids_assigned) > 10 else "")
         )
+    if stats.ended_stamped:
+        console.print(
+            f"[yellow]{len(stats.ended_stamped)} 个已终止事项未填终止日期，已按 {as_of} 填入"
+            f"（{'、'.join(stats.ended_stamped[:10])}{'……' if len(stats.ended_stamped) > 10 else ''}）。"
+            "如终止日期不对，请在台账「终止日期」列改正。[/]"
+        )
     errors = [f for f in stats.problems if f.is_error]
     if errors:
         console.print(

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ledger_tools.core import rules, scoring
+from ledger_tools.core import dates, rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.confidential import PLACEHOLDER, for_circulation
 from ledger_tools.core.model import (
@@ -33,6 +33,7 @@ from ledger_tools.core.model import (
     SourceType,
     Status,
 )
+from ledger_tools.core.state import History
 
 __all__ = [
     "Briefing",
@@ -162,6 +163,20 @@ ALERT_ROWS = (
 )
 
 
+# (月度快照 header, Snapshot field) for the figures a record keeps.
+SNAPSHOT_FIGURES = (
+    ("截止日期", "as_of"),
+    ("事项总数", "total"),
+    ("已销号", "closed"),
+    ("已办结待销号", "done"),
+    ("办理中", "in_progress"),
+    ("长期推进", "long_term"),
+    ("逾期", "overdue"),
+    ("临期", "due_soon"),
+    ("办结率", "completion_rate"),
+)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One row of 月度快照."""
@@ -176,6 +191,18 @@ class Snapshot:
     overdue: int
     due_soon: int
     completion_rate: float
+
+    def changes(self, other: Snapshot) -> list[str]:
+        """Each figure that differs from ``other``'s, as 「事项总数 4 → 3」 (self is the record)."""
+        out = []
+        for label, f in SNAPSHOT_FIGURES:
+            old, new = getattr(self, f), getattr(other, f)
+            if f == "completion_rate":
+                if round(float(old), 4) != round(float(new), 4):
+                    out.append(f"{label} {pct(float(old))} → {pct(float(new))}")
+            elif old != new:
+                out.append(f"{label} {old} → {new}")
+        return out
 
     @classmethod
     def of(cls, month: str, as_of: dt.date, t: Tally) -> Snapshot:
@@ -296,6 +323,11 @@ class Briefing:
     @property
     def title(self) -> str:
         return f"{self.settings.org_name}常务会议议定事项落实情况通报（{cn_month(self.month)}）"
+
+    @property
+    def basis(self) -> str:
+        """What the figures rest on: the records as they stood at the cut-off (SPEC §3, §6)."""
+        return f"本通报按截至 {dates.cn_date(self.as_of)} 的记录统计。"
 
     @property
     def year(self) -> int:
@@ -466,7 +498,11 @@ def compute(
     snapshots: Iterable[Snapshot] = (),
     include_confidential: bool = False,
 ) -> Briefing:
-    """The briefing for ``month`` as of ``as_of``; ``items`` are refreshed as of ``as_of``."""
+    """The briefing for ``month`` as of ``as_of``.
+
+    ``items`` and the records are the ledger as it stood on ``as_of``
+    (``core.recompute.point_in_time``), so the briefing is the same whenever it is produced.
+    """
     start, due = rules.period_start(month), rules.report_due(month, settings)
     reports, extensions, reminders = list(reports), list(extensions), list(reminders)
     # Lead units under their registered names, so a unit written by alias is one row.
@@ -485,9 +521,11 @@ def compute(
         settings=settings,
         cal=cal,
         unit_of=lambda n: n,
+        extensions=extensions,
     )
     overdue_ids = {d.item_id for d in deductions if d.reason is scoring.Reason.OVERDUE}
     reports_of, reminders_of = _by_item(reports), _by_item(reminders)
+    extensions_of = _by_item(extensions)
 
     def chased(i: Item) -> tuple[Reminder, ...]:
         return tuple(
@@ -522,8 +560,13 @@ def compute(
         row = unit_rows.setdefault(unit, UnitRow(unit, Tally()))
         row.tally.add(i)
         own = reports_of.get(i.id or "", ())
-        flag = scoring.report_flag(i, own, month, settings) if i.id else ReportFlag.NOT_REQUIRED
-        must = bool(i.id) and scoring.obliged(i, month, settings)
+        # The month's obligation judged on its due day (or the cut-off, if earlier), by the
+        # one rule refresh and score use (core.state).
+        history = History(
+            i, extensions_of.get(i.id or "", ()), own, reminders_of.get(i.id or "", ())
+        )
+        flag = history.flag(month, as_of, settings) if i.id else ReportFlag.NOT_REQUIRED
+        must = bool(i.id) and history.obliged(month, settings, as_of)
         if must:
             row.obliged += 1
             row.on_time += flag is ReportFlag.REPORTED

@@ -196,6 +196,7 @@ class Item:
     closed_date: dt.date | None = None
     closed_by: str | None = None
     verification: Verification | None = None
+    end_date: dt.date | None = None  # 终止日期: when staff ended it (with 已终止)
     reminders: int | None = None
     workdays_left: int | None = None
     alert: Alert | None = None

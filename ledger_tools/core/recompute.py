@@ -10,6 +10,7 @@ match 延期记录 rows to an item by its id.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,8 +21,16 @@ from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.ids import assign_ids
 from ledger_tools.core.model import Extension, Item, Reminder, Report, Settings
+from ledger_tools.core.state import History, decided_on
 
-__all__ = ["COMPUTED_FIELDS", "Recomputation", "by_item", "recompute"]
+__all__ = [
+    "COMPUTED_FIELDS",
+    "PointInTime",
+    "Recomputation",
+    "by_item",
+    "point_in_time",
+    "recompute",
+]
 
 # The 台账 fields a recomputation owns, in the order they are written.
 COMPUTED_FIELDS: tuple[str, ...] = (
@@ -104,3 +113,84 @@ def recompute(
             settings,
         )
     return Recomputation(ids, computed, sorted(cal.unconfirmed_years))
+
+
+@dataclass(frozen=True)
+class PointInTime:
+    """The ledger as it stood at the end of ``day`` (SPEC §3 Point in time), as plain data.
+
+    ``items``: copies of the items that existed by then, each carrying its state of that day
+    (tool columns, 最新进展, and 办结/销号/终止 dates only once they had happened). The records
+    are those dated by then: reports by 记录时间 (undated ones are no report), requests by
+    申请日期 with a decision made later blanked (still pending that day), reminders by 催办日期.
+    A briefing or a scoring computed from this alone cannot see anything typed later.
+    """
+
+    day: dt.date
+    items: list[Item]
+    reports: list[Report]
+    extensions: list[Extension]
+    reminders: list[Reminder]
+
+
+def _extension_then(ext: Extension, day: dt.date) -> Extension | None:
+    requested = ext.requested
+    if isinstance(requested, dt.datetime):
+        requested = requested.date()
+    if requested is not None and requested > day:
+        return None
+    decided = decided_on(ext)
+    if decided is not None and decided > day:
+        return replace(ext, result=None, approver=None, approved_on=None, granted_to=None)
+    return ext
+
+
+def point_in_time(
+    items: Sequence[Item],
+    extensions: Iterable[Extension],
+    reports: Iterable[Report],
+    reminders: Iterable[Reminder],
+    settings: Settings,
+    cal: WorkCalendar,
+    day: dt.date,
+) -> PointInTime:
+    """The items and records as of ``day`` (the same state refresh computes for its day)."""
+    extensions, reports, reminders = list(extensions), list(reports), list(reminders)
+    ids = assign_ids(items)
+    extensions_of, reports_of, reminders_of = (
+        by_item(extensions),
+        by_item(reports),
+        by_item(reminders),
+    )
+    then: list[Item] = []
+    for index, item in enumerate(items):
+        item_id = ids.get(index) or item.id
+        history = History(
+            item,
+            extensions_of.get(item_id, ()) if item_id else (),
+            reports_of.get(item_id, ()) if item_id else (),
+            reminders_of.get(item_id, ()) if item_id else (),
+        )
+        if not history.exists_on(day):
+            continue
+        s = history.state(day, cal, settings)
+        other = copy.copy(item)  # a tenth of dataclasses.replace's cost, for 10,000 items
+        other.id = item_id
+        for f in COMPUTED_FIELDS:
+            setattr(other, f, getattr(s, f))
+        other.latest_progress, other.last_report = s.latest_progress, s.last_report
+        other.done_date, other.closed_date, other.end_date = s.done_date, s.closed_date, s.end_date
+        if s.last_report is None and history.reports:
+            other.stage_target = None  # set by the first report, which came later
+        then.append(other)
+    return PointInTime(
+        day,
+        then,
+        [r for r in reports if r.recorded_date is not None and r.recorded_date <= day],
+        [e for e in (_extension_then(e, day) for e in extensions) if e is not None],
+        [r for r in reminders if r.date is not None and _as_day(r.date) <= day],
+    )
+
+
+def _as_day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -37,6 +37,8 @@ from ledger_tools.core.model import (
 __all__ = [
     "Computed",
     "alert",
+    "alert_for",
+    "approval_in_force",
     "assignment_due",
     "current_deadline",
     "derive_status",
@@ -61,10 +63,12 @@ def assignment_due(item: Item, cal: WorkCalendar, settings: Settings) -> dt.date
     return cal.add_workdays(item.issued, settings.assign_workdays)
 
 
-def approval_complete(ext: Extension) -> bool:
-    """An approval that counts (SPEC §3): 同意 with both 批准时限 and 审批日期. A row short of
-    either is incomplete: the item stays 申请延期 under its old deadline, and validate says
-    what is missing (L308, L318)."""
+def approval_in_force(ext: Extension) -> bool:
+    """同意 with 批准时限 and 审批日期, all three (SPEC §3 Status): the only row that moves 当前时限.
+
+    An approval without its 审批日期 cannot be placed in time (a briefing of an earlier month
+    would change with it), so it is incomplete: the item stays 申请延期 and validate reports it.
+    """
     return (
         ext.result is Approval.APPROVED
         and ext.granted_to is not None
@@ -86,28 +90,19 @@ def decision_incomplete(ext: Extension) -> str | None:
     return None
 
 
-def _is_approved(ext: Extension) -> bool:
-    return ext.result is Approval.APPROVED and ext.granted_to is not None
-
-
 def current_deadline(item: Item, extensions: Sequence[Extension]) -> tuple[dt.date | None, int]:
-    """(当前时限, 延期次数): the last approved extension wins over 完成时限.
-
-    "Last" is the latest 审批日期. Staff sometimes leave that date blank; such a row is taken
-    to have been approved right after the row above it (sheet order), which is how the sheet
-    is kept: an append-only log.
-    """
+    """(当前时限, 延期次数) with every dated approval counted: the latest 审批日期 wins over
+    完成时限 (the same day: the later row). ``core.state`` asks the same as of a day."""
     best: tuple[dt.date, int] | None = None
     best_to: dt.date | None = None
     count = 0
-    carried = dt.date.min
     for index, ext in enumerate(extensions):
-        if ext.approved_on is not None:
-            carried = _day(ext.approved_on)
-        if not _is_approved(ext):
+        if not approval_in_force(ext):
             continue
         count += 1
-        key = (carried, index)
+        approved = _day(ext.approved_on)
+        assert approved is not None  # approval_in_force needs it
+        key = (approved, index)
         if best is None or key >= best:
             best, best_to = key, _day(ext.granted_to)
     if best_to is not None:
@@ -118,34 +113,16 @@ def current_deadline(item: Item, extensions: Sequence[Extension]) -> tuple[dt.da
 # -- status -----------------------------------------------------------------------------
 
 
-def _open_status(kind: ItemKind | None) -> Status:
-    """The open status an item's kind calls for; an item without a kind is 一般."""
-    return Status.LONG_TERM if kind is ItemKind.LONG_TERM else Status.IN_PROGRESS
-
-
 def derive_status(item: Item, extensions: Sequence[Extension]) -> Status:
-    """办理状态 after refresh. Idempotent: feeding the result back in gives it again.
+    """办理状态 from the item's facts as they stand (every dated fact counted; ``core.state``).
 
-    Only merge moves an item to 申请延期 (a unit asked); refresh only takes it back once no
-    request is left pending, because approval and refusal both end the request.
+    Idempotent: feeding the result back in gives it again. Only merge moves an item to 申请延期
+    (a unit asked); a request still pending keeps it there, a decided one takes it back.
     """
-    status = item.status
-    if item.closed_date is not None:
-        return Status.CLOSED
-    if status in (Status.TERMINATED, Status.DONE):
-        return status
-    if status is None or status is Status.PENDING_ASSIGNMENT:
-        return _open_status(item.kind) if item.assigned is not None else Status.PENDING_ASSIGNMENT
-    if status is Status.EXTENSION_REQUESTED:
-        if any(ext.pending for ext in extensions if _same_item(item, ext.item_id)):
-            return status
-        return _open_status(item.kind)
-    if status is Status.CLOSED:
-        # 销号日期 was cleared by staff: the item goes back to done, or to open work.
-        if item.done_date is not None:
-            return Status.DONE
-        return _open_status(item.kind) if item.assigned is not None else Status.PENDING_ASSIGNMENT
-    return _open_status(item.kind)  # IN_PROGRESS / LONG_TERM, corrected to the kind
+    from ledger_tools.core.state import History  # state builds on these rules
+
+    mine = [e for e in extensions if _same_item(item, e.item_id)]
+    return History(item, mine).status_on(dt.date.max)
 
 
 def _same_item(item: Item, record_id: str | None) -> bool:
@@ -253,8 +230,9 @@ def _flag(
         if not _same_item(item, report.item_id) or normalize_period(report.period) != period:
             continue
         recorded = report.recorded_date
-        # A row without 记录时间 (typed in by staff) is no evidence of lateness.
-        if recorded is None or recorded <= due:
+        if recorded is None:
+            continue  # a row without 记录时间 is no report (SPEC §3 Fail closed)
+        if recorded <= due:
             return ReportFlag.REPORTED
         found = True
     if found:
@@ -274,10 +252,11 @@ def period_flag(
 # -- 督办预警 ----------------------------------------------------------------------------
 
 
-def _alert(
+def alert_for(
     item: Item,
     status: Status | None,
     deadline: dt.date | None,
+    done_date: dt.date | None,
     as_of: dt.date,
     cal: WorkCalendar,
     settings: Settings,
@@ -289,7 +268,7 @@ def _alert(
         return Alert.TERMINATED
     if status is Status.DONE:
         # Without a 办结日期 there is no evidence of lateness.
-        if deadline is None or item.done_date is None or _day(item.done_date) <= deadline:
+        if deadline is None or done_date is None or _day(done_date) <= deadline:
             return Alert.DONE_ON_TIME
         return Alert.DONE_LATE
     if status not in OPEN_STATUSES:  # 待交办, or a row refresh has not derived yet
@@ -329,7 +308,9 @@ def alert(
 ) -> Alert:
     """督办预警 in SPEC §3 priority order; reads 办理状态 and 当前时限 from ``item``."""
     deadline = item.current_deadline if item.current_deadline is not None else item.deadline
-    return _alert(item, item.status, _day(deadline), _day(as_of), cal, settings, flag)
+    return alert_for(
+        item, item.status, _day(deadline), _day(item.done_date), _day(as_of), cal, settings, flag
+    )
 
 
 # -- the refresh entry point ------------------------------------------------------------
@@ -357,21 +338,21 @@ def recompute(
     cal: WorkCalendar,
     settings: Settings,
 ) -> Computed:
-    """Every T column of one item as of ``as_of``; the records are already this item's."""
-    as_of = _day(as_of)
-    status = derive_status(item, extensions)
-    deadline, count = current_deadline(item, extensions)
-    deadline = _day(deadline)
-    flag = _flag(item, status, reports, period_of(as_of), settings)
-    left = cal.workdays_left(as_of, deadline) if status in OPEN_STATUSES and deadline else None
+    """Every T column of one item as of ``as_of``; the records are already this item's.
+
+    The same state a briefing of any past day reads (``core.state``): one rule, not two.
+    """
+    from ledger_tools.core.state import History  # state builds on these rules
+
+    s = History(item, extensions, reports, reminders).state(as_of, cal, settings)
     return Computed(
-        status=status,
-        current_deadline=deadline,
-        extensions=count,
-        reminders=len(reminders),
-        workdays_left=left,
-        alert=_alert(item, status, deadline, as_of, cal, settings, flag),
-        period_flag=flag,
+        status=s.status,
+        current_deadline=s.current_deadline,
+        extensions=s.extensions,
+        reminders=s.reminders,
+        workdays_left=s.workdays_left,
+        alert=s.alert,
+        period_flag=s.period_flag,
     )
 
 

@@ -6,14 +6,13 @@ memo. Each deduction is dated by the day its ground arose, which places it in on
 year and, for the monthly briefing, in one month.
 
 Past periods are judged by what was true then, not by today's 办理状态: an item finished in
-October still owed its March report. An item's status on a past day is reconstructed from its
-dates (交办, 办结, 销号); 已终止 carries no date, so terminated items are left out rather than
-guessed at.
+October still owed its March report. An item's state on a past day comes from its dated facts
+(``core.state``: 交办, reports by 记录时间, 办结, 销号, 终止日期, approvals by 审批日期, reminders
+by 催办日期), the same rule refresh and the briefing use.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -23,9 +22,8 @@ from enum import Enum
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.model import (
-    OPEN_STATUSES,
+    Extension,
     Item,
-    ItemKind,
     Reminder,
     ReminderMethod,
     Report,
@@ -34,6 +32,7 @@ from ledger_tools.core.model import (
     Status,
     Verification,
 )
+from ledger_tools.core.state import History
 
 __all__ = [
     "NO_UNIT",
@@ -123,58 +122,25 @@ def sorted_reminders(reminders: Iterable[Reminder]) -> list[Reminder]:
 # -- an item as it stood on a past day ---------------------------------------------------
 
 
-def _open_status(item: Item) -> Status:
-    if item.status in OPEN_STATUSES:
-        return item.status
-    return Status.LONG_TERM if item.kind is ItemKind.LONG_TERM else Status.IN_PROGRESS
-
-
 def status_on(item: Item, day: dt.date) -> Status:
-    """办理状态 the item had on ``day``, reconstructed from its dates (see module docstring)."""
-    if item.status is Status.TERMINATED:
-        return Status.TERMINATED
-    if item.assigned is None or item.status is Status.PENDING_ASSIGNMENT or item.assigned > day:
-        return Status.PENDING_ASSIGNMENT
-    if item.closed_date is not None and item.closed_date <= day:
-        return Status.CLOSED
-    if item.done_date is not None and item.done_date <= day:
-        return Status.DONE
-    if item.status in (Status.DONE, Status.CLOSED) and item.done_date is None:
-        return item.status  # finished, but we cannot tell when: no evidence of an open item
-    return _open_status(item)
-
-
-def _with_status(item: Item, status: Status) -> Item:
-    if status is item.status:
-        return item
-    other = copy.copy(item)  # a tenth of dataclasses.replace's cost, for ten thousand items a month
-    other.status = status
-    return other
+    """办理状态 the item had on ``day``, from its dated facts (``core.state``)."""
+    return History(item).status_on(day)
 
 
 def obliged(item: Item, period: str, settings: Settings) -> bool:
     """Whether the item had to report for ``period`` (open on its due day, assigned before it began)."""
-    status = status_on(item, rules.report_due(period, settings))
-    return status in OPEN_STATUSES and rules.is_obliged(_with_status(item, status), period)
+    return History(item).obliged(period, settings)
 
 
 def report_flag(
     item: Item, reports: Sequence[Report], period: str, settings: Settings
 ) -> ReportFlag:
-    """本期报送 for any period, judged by the status the item had on that period's due day.
+    """本期报送 for any period, judged by the state the item had on that period's due day.
 
     A report for a month the item did not have to report on (not yet assigned, already
     finished, or its grace month) is no breach however late, so it reads as 已报送 here.
     """
-    status = status_on(item, rules.report_due(period, settings))
-    if status not in OPEN_STATUSES:
-        reported = any(rules.normalize_period(r.period) == period for r in reports)
-        return ReportFlag.REPORTED if reported else ReportFlag.NOT_REQUIRED
-    item = _with_status(item, status)
-    flag = rules.period_flag(item, reports, period, settings)
-    if flag is ReportFlag.REPORTED_LATE and not rules.is_obliged(item, period):
-        return ReportFlag.REPORTED
-    return flag
+    return History(item, (), reports).flag(period, dt.date.max, settings)
 
 
 def reported_on(reports: Sequence[Report], period: str) -> dt.date | None:
@@ -191,31 +157,26 @@ def reported_on(reports: Sequence[Report], period: str) -> dt.date | None:
 
 
 def _overdue(
-    item: Item, reminders: list[Reminder], settings: Settings, cal: WorkCalendar, as_of: dt.date
+    h: History, reminders: list[Reminder], settings: Settings, cal: WorkCalendar, as_of: dt.date
 ) -> tuple[dt.date, str] | None:
-    """The day an item was past its deadline with 催办升级次数 reminders, and what shows it.
+    """The first day an item was past its 当前时限 with 催办升级次数 reminders, and what shows it.
 
-    An item with no readable deadline (时限不明) is never charged 逾期未落实: it is counted and
-    listed with the overdue items, but there is no date to have been late against, and a
-    deduction must rest on evidence a unit can check. Staff fix the cell; the charge follows.
+    Judged from the dated facts (``History.first_escalated``): reminders dated by the cut-off,
+    the deadline in force on that day, so an extension approved later does not undo a
+    deduction already due. An item with no readable deadline (时限不明) is never charged: it is
+    counted and listed with the overdue items, but there is no date to have been late against.
     """
-    deadline = item.current_deadline or item.deadline
-    if deadline is None or item.status is Status.TERMINATED:
-        return None
-    if item.status in (Status.DONE, Status.CLOSED) and item.done_date is None:
-        return None
     need = max(int(settings.escalate_reminders), 0)
-    if len(reminders) < need:
+    since = h.first_escalated(as_of, need)
+    if since is None:
         return None
-    since = deadline + dt.timedelta(days=1)
-    if need:
-        since = max(since, reminders[need - 1].date or dt.date.min)
-    if since > as_of or (item.done_date is not None and item.done_date <= since):
-        return None
-    late = -cal.workdays_left(min(as_of, item.done_date or as_of), deadline)
+    deadline, _ = h.deadline_on(since)
+    assert deadline is not None  # first_escalated only answers for a readable deadline
+    done = h.done_date if h.finished_on(as_of) else None
+    late = -cal.workdays_left(min(as_of, done or as_of), deadline)
     text = f"当前时限 {deadline.isoformat()}，"
-    if item.done_date is not None and item.done_date <= as_of:
-        text += f"{item.done_date.isoformat()} 才报办结，逾期 {late} 个工作日"
+    if done is not None:
+        text += f"{done.isoformat()} 才报办结，逾期 {late} 个工作日"
     else:
         text += f"截至 {as_of.isoformat()} 仍未办结，已逾期 {late} 个工作日"
     text += f"；经催办 {len(reminders)} 次（{reminder_text(reminders)}）仍未落实"
@@ -250,12 +211,18 @@ def propose(
     settings: Settings,
     cal: WorkCalendar,
     unit_of: Callable[[str | None], str | None] = lambda name: name,
+    extensions: Iterable[Extension] = (),
 ) -> list[Deduction]:
     """Every deduction of ``year`` whose ground had arisen by ``as_of``.
 
-    ``items`` are refreshed as of ``as_of`` (当前时限 and 办理状态 current); ``unit_of`` maps a
-    name or alias to the registered unit, so a unit's deductions are added up under one name.
+    Each item is judged from its dated facts (``core.state``): the reports, reminders and
+    extension decisions dated by ``as_of``, whatever was typed later. ``unit_of`` maps a name
+    or alias to the registered unit, so a unit's deductions are added up under one name.
     """
+    by_item_extensions: dict[str, list[Extension]] = defaultdict(list)
+    for ext in extensions:
+        if ext.item_id:
+            by_item_extensions[ext.item_id.strip()].append(ext)
     by_item_reports: dict[str, list[Report]] = defaultdict(list)
     for report in reports:
         if report.item_id:
@@ -275,7 +242,10 @@ def propose(
         if not item.id:
             continue
         unit = unit_of(item.lead_unit) or NO_UNIT
-        chased = sorted_reminders(by_item_reminders.get(item.id, ()))
+        own = by_item_reports.get(item.id, ())
+        mine = by_item_reminders.get(item.id, ())
+        h = History(item, by_item_extensions.get(item.id, ()), own, mine)
+        chased = sorted_reminders(r for r in mine if r.date is not None and r.date <= as_of)
 
         def add(
             reason: Reason,
@@ -301,13 +271,12 @@ def propose(
                     )
                 )
 
-        found = _overdue(item, chased, settings, cal, as_of)
+        found = _overdue(h, chased, settings, cal, as_of)
         if found:
             add(Reason.OVERDUE, found[0], found[1], shown=chased)
 
-        own = by_item_reports.get(item.id, ())
         for period in periods:
-            flag = report_flag(item, own, period, settings)
+            flag = h.flag(period, as_of, settings)
             due = rules.report_due(period, settings)
             if flag is ReportFlag.MISSING:
                 add(
@@ -317,7 +286,7 @@ def propose(
                     period,
                 )
             elif flag is ReportFlag.REPORTED_LATE:
-                got = reported_on(own, period)
+                got = h.reported_on(period, as_of)
                 add(
                     Reason.MISSED_REPORT,
                     due,

@@ -1,12 +1,14 @@
 """ledger brief: the monthly briefing (通报) as a workbook and a Word document (SPEC §6).
 
-Everything is computed as of the cut-off date on the ledger's values refreshed in memory
-(``LedgerData.recompute(write=False)``): the refreshed tool columns are *not* saved (that is
-``refresh``'s job and the staff's call); the one change written to the ledger is the month's
-row in 月度快照. The ledger is opened writable (locked, refused while open in Excel) but read
-with calamine, and that row is written into the 月度快照 part alone (``package_writer``), so the
-full openpyxl load and save (four fifths of the time at 10,000 items) happen only for a
-ledger with formulas or a package the patch does not handle. Both
+Everything is computed as of the cut-off date from the ledger as it stood then
+(``LedgerData.point_in_time``: items issued later absent, later reports, approvals, reminders,
+strike-offs and endings not yet happened), in memory: the tool columns are *not* saved (that
+is ``refresh``'s job and the staff's call); the one change written to the ledger is the
+month's row in 月度快照, and a finished month's row, once written, is kept as a record. The
+ledger is opened writable (locked, refused while open in Excel) but read with calamine, and
+that row is written into the 月度快照 part alone (``package_writer``), so the full openpyxl
+load and save happen only for a ledger with formulas or a package the writer does not handle.
+Both
 documents are written into a hidden staging folder first (the Word document in a worker
 process while the workbook is written here), so a broken template leaves neither the ledger
 nor the output folder half-changed; they are moved into place after the ledger is saved.
@@ -36,7 +38,15 @@ from ledger_tools.sheets.ledger.tables import Table
 from ledger_tools.sheets.staging import Staging
 from ledger_tools.sheets.workers import in_background
 
-__all__ = ["BriefResult", "NARRATIVE_TEMPLATE", "DOCX_TEMPLATE", "FILTERS", "run", "resolve_as_of"]
+__all__ = [
+    "BriefResult",
+    "NARRATIVE_TEMPLATE",
+    "DOCX_TEMPLATE",
+    "FILTERS",
+    "is_record",
+    "run",
+    "resolve_as_of",
+]
 
 NARRATIVE_TEMPLATE = "通报正文.j2"
 RATE_FORMAT = "0.0%"
@@ -65,7 +75,11 @@ class BriefResult:
     docx: Path
     briefing: core.Briefing
     snapshot_changed: bool = False
+    # A finished month's recorded row that this run's figures differ from, kept as it was
+    # (without --update-snapshot): each changed figure as 「事项总数 4 → 3」.
+    snapshot_kept: list[str] = field(default_factory=list)
     backup: Path | None = None
+    ended_stamped: list[str] = field(default_factory=list)
     unconfirmed_years: list[int] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
 
@@ -96,13 +110,22 @@ def _snapshots(table: Table) -> dict[str, tuple[int, core.Snapshot]]:
             f: int(r.get(f) or 0)
             for f in ("total", "closed", "done", "in_progress", "long_term", "overdue", "due_soon")
         }
+        as_of = r.get("as_of")
+        if isinstance(as_of, dt.datetime):
+            as_of = as_of.date()
         out[month] = (
             r.number,
             core.Snapshot(
-                month, r.get("as_of"), completion_rate=float(r.get("completion_rate") or 0), **ints
+                month, as_of, completion_rate=float(r.get("completion_rate") or 0), **ints
             ),
         )
     return out
+
+
+def is_record(snap: core.Snapshot) -> bool:
+    """A finished month's row: its 截止日期 is the month's last day (SPEC §6). Such a row is a
+    record; a row cut off earlier belongs to a month still running and is replaced."""
+    return snap.as_of == rules.period_end(snap.month)
 
 
 def _snapshot_values(snap: core.Snapshot) -> dict[str, object]:
@@ -214,11 +237,19 @@ def run(
     as_of: dt.date | None = None,
     *,
     include_confidential: bool = False,
+    update_snapshot: bool = False,
     today: dt.date | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BriefResult:
-    """The month's briefing; ``progress(step, steps, what)`` is told as each of its steps
-    begins (reading the ledger, computing, writing both files), for a face's progress bar."""
+    """The briefing for ``month`` as of its cut-off, from the ledger as it stood then.
+
+    ``today`` is the run's day (default: the clock's): an 已终止 without 终止日期 is taken as
+    ended on it, as refresh would stamp it. A finished month's 月度快照 row is a record: it is
+    rewritten only with ``update_snapshot``; otherwise a differing run keeps it and reports
+    each changed figure (``BriefResult.snapshot_kept``). ``progress(step, steps, what)`` is
+    told as each step begins (reading the ledger, computing, writing both files), for a face's
+    progress bar.
+    """
     tell = progress or (lambda _done, _total, _what: None)
     as_of = resolve_as_of(month, as_of, today)
     out_dir = output_dir(out_dir, "通报")
@@ -231,16 +262,16 @@ def run(
         data = read_ledger(lf)
         require_clean(data)
         cal = data.calendar()
-        stats = data.recompute(as_of, cal, write=False)
+        view, stats = data.point_in_time(as_of, cal, seen=today or dt.date.today())
         table = data.table(sc.SNAPSHOTS)
         existing = _snapshots(table)
         b = core.compute(
             month=month,
             as_of=as_of,
-            items=data.items,
-            reports=data.reports,
-            extensions=data.extensions,
-            reminders=data.reminders,
+            items=view.items,
+            reports=view.reports,
+            extensions=view.extensions,
+            reminders=view.reminders,
             settings=data.settings,
             cal=cal,
             unit_of=data.canonical_unit,
@@ -248,6 +279,12 @@ def run(
             include_confidential=include_confidential,
         )
         tell(1, 3, "统计本月数字")
+        recorded = existing.get(month)
+        kept: list[str] = []
+        if recorded is not None and is_record(recorded[1]) and not update_snapshot:
+            kept = recorded[1].changes(b.snapshot)
+            # The 趋势 sheet shows the recorded rows: this month's record stands.
+            b.trend = [recorded[1] if s.month == month else s for s in b.trend]
         paragraphs = docx_render.render_paragraphs(
             template_path(NARRATIVE_TEMPLATE, path),
             {"b": b, "t": b.totals, "s": b.settings},
@@ -272,8 +309,11 @@ def run(
                 b,
                 unconfirmed_years=sorted(cal.unconfirmed_years),
                 problems=stats.problems,
+                snapshot_kept=kept,
+                ended_stamped=stats.ended_stamped,
             )
-            row = _upsert_snapshot(table, existing, b.snapshot)
+            keep = recorded is not None and is_record(recorded[1]) and not update_snapshot
+            row = None if keep else _upsert_snapshot(table, existing, b.snapshot)
             if row is None:
                 staging.publish()
             else:

@@ -1,7 +1,7 @@
 """ledger score: the year's scoring proposals per lead unit, with evidence (SPEC §3, Art. 9).
 
-Read-only on the ledger: the items are refreshed in memory as of the cut-off date so that
-extensions and statuses are current, and nothing is saved.
+Read-only on the ledger: the proposals are computed from the ledger as it stood at the cut-off
+(``LedgerData.point_in_time``: the year's end, or ``--as-of``), in memory, and nothing is saved.
 """
 
 from __future__ import annotations
@@ -65,25 +65,28 @@ def run(
         data = read_ledger(lf)
         require_clean(data)
     cal = data.calendar()
-    data.recompute(as_of, cal)  # in memory only: the ledger was opened read-only
+    # The ledger as it stood at the cut-off, in memory only (opened read-only): a reminder or
+    # an approval dated later does not reach a year already scored.
+    view, _ = data.point_in_time(as_of, cal, seen=today or dt.date.today())
     deductions = scoring.propose(
-        data.items,
-        data.reports,
-        data.reminders,
+        view.items,
+        view.reports,
+        view.reminders,
         year=year,
         as_of=as_of,
         settings=data.settings,
         cal=cal,
         unit_of=data.canonical_unit,
+        extensions=view.extensions,
     )
     scores = scoring.summarise(deductions)
-    shown = {i.id: i for i in for_circulation(data.items, include_confidential) if i.id}
+    shown = {i.id: i for i in for_circulation(view.items, include_confidential) if i.id}
     cases = referrals(
         deductions,
         shown,
-        data.reports,
-        data.reminders,
-        data.extensions,
+        view.reports,
+        view.reminders,
+        view.extensions,
         as_of=as_of,
         include_confidential=include_confidential,
     )

@@ -130,16 +130,16 @@ def test_assignment_due(issued, workdays, expected):
                 ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1)),
                 ext(APPROVED, D(2027, 5, 31), None),
             ],
-            (D(2027, 5, 31), 2),
-            id="blank-date-after-dated-row-is-later",
+            (D(2027, 3, 31), 1),
+            id="approval-without-date-is-not-in-force-after-a-dated-one",
         ),
         pytest.param(
             [
                 ext(APPROVED, D(2027, 5, 31), None),
                 ext(APPROVED, D(2027, 3, 31), D(2026, 11, 1)),
             ],
-            (D(2027, 3, 31), 2),
-            id="blank-date-first-row-is-earlier",
+            (D(2027, 3, 31), 1),
+            id="approval-without-date-is-not-in-force-before-a-dated-one",
         ),
         pytest.param(
             [
@@ -366,8 +366,8 @@ def test_obligation(status, assigned, obliged, may):
             PROG,
             D(2026, 9, 22),
             [report(recorded=None)],
-            ReportFlag.REPORTED,
-            id="no-record-time",
+            ReportFlag.MISSING,
+            id="no-record-time-is-no-report",
         ),
         pytest.param(
             PROG,

@@ -9,6 +9,8 @@ import pytest
 from ledger_tools.core import scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.model import (
+    Approval,
+    Extension,
     Item,
     ItemKind,
     Reminder,
@@ -102,8 +104,50 @@ def test_done_before_escalation_is_not_but_done_late_after_it_still_is():
 
 def test_an_approved_extension_moves_the_deadline_and_forgives():
     moved = make_item(current_deadline=D(2026, 12, 31))
+    approval = Extension(
+        item_id=moved.id,
+        requested=D(2026, 10, 10),
+        approved_on=D(2026, 10, 12),
+        result=Approval.APPROVED,
+        granted_to=D(2026, 12, 31),
+    )
+    reminders = chase(D(2026, 10, 20), D(2026, 10, 30))
+    assert not only(propose([moved], monthly(), reminders, extensions=[approval]), Reason.OVERDUE)
+
+
+def test_an_extension_approved_after_the_charge_fell_due_does_not_undo_it():
+    moved = make_item(current_deadline=D(2026, 12, 31))
+    late = Extension(
+        item_id=moved.id,
+        requested=D(2026, 10, 10),
+        approved_on=D(2026, 11, 3),
+        result=Approval.APPROVED,
+        granted_to=D(2026, 12, 31),
+    )
+    reminders = chase(D(2026, 10, 20), D(2026, 10, 30))
+    out = only(propose([moved], monthly(), reminders, extensions=[late]), Reason.OVERDUE)
+    assert [d.date for d in out] == [D(2026, 10, 30)]
+    assert "当前时限 2026-10-15" in out[0].evidence
+
+
+def test_an_approval_counts_only_from_its_date_and_needs_it():
+    item = make_item()
+    undated = Extension(
+        item_id=item.id,
+        requested=D(2026, 10, 10),
+        result=Approval.APPROVED,
+        granted_to=D(2026, 12, 31),
+    )
+    reminders = chase(D(2026, 10, 20), D(2026, 10, 30))
+    out = only(propose([item], monthly(), reminders, extensions=[undated]), Reason.OVERDUE)
+    assert [d.date for d in out] == [D(2026, 10, 30)]
+
+
+def test_reminders_dated_after_the_cut_off_do_not_count():
+    reminders = chase(D(2025, 12, 26), D(2026, 3, 2))
+    item = make_item(deadline=D(2025, 12, 20), assigned=D(2025, 11, 3), issued=D(2025, 11, 1))
     assert not only(
-        propose([moved], monthly(), chase(D(2026, 10, 20), D(2026, 10, 30))), Reason.OVERDUE
+        propose([item], reminders=reminders, year=2025, as_of=D(2025, 12, 31)), Reason.OVERDUE
     )
 
 

@@ -92,7 +92,7 @@ def test_staff_changes_survive_refresh(tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb["台账"]
     ws.move_range("A1:A3", rows=0, cols=35)  # 事项编号 moved to the far right (AJ)
-    ws.move_range("AB1:AB3", rows=0, cols=10)  # 督办预警 moved to AL
+    ws.move_range("AC1:AC3", rows=0, cols=9)  # 督办预警 moved to AL
     ws["AK1"] = "我的备注"
     ws["AK2"] = "=LEN(E2)"
     ws["AK3"] = "人工核实"

@@ -50,6 +50,7 @@ class RefreshStats:
     ids_assigned: list[str] = field(default_factory=list)
     unconfirmed_years: list[int] = field(default_factory=list)
     problems: list[fnd.Finding] = field(default_factory=list)
+    ended_stamped: list[str] = field(default_factory=list)  # 终止日期 filled in for these
     saved: bool = False
     backup: Path | None = None
 
@@ -135,10 +136,51 @@ class LedgerData:
         forms), it skips comparing some 70,000 cells, and ``cells_changed`` stays 0.
         """
         cal = cal or self.calendar()
+        stamped = self.stamp_endings(as_of, write=write)
         result = rc.recompute(
             self.items, self.extensions, self.reports, self.reminders, self.settings, cal, as_of
         )
-        return self.apply_recomputation(result, as_of, write=write)
+        stats = self.apply_recomputation(result, as_of, write=write)
+        stats.ended_stamped = stamped
+        stats.cells_changed += len(stamped) if write else 0
+        return stats
+
+    def stamp_endings(self, day: dt.date, *, write: bool = True) -> list[str]:
+        """终止日期 for every 已终止 item without one: ``day``, the day it is first seen (SPEC §3).
+
+        So typing 已终止 today never rewrites an earlier month's briefing. With ``write`` the
+        cells are written too (a ledger made before 终止日期 existed gains the column, after
+        the staff's own); without, only the model objects (a briefing's in-memory reading).
+        The ids (or row numbers) stamped, for the command to say so.
+        """
+        table = self.tables.get(sc.ITEMS.name) if write else None
+        if table is not None:
+            table.add_column("end_date")
+        stamped: list[str] = []
+        for item in self.items:
+            if item.status is not m.Status.TERMINATED or item.end_date is not None:
+                continue
+            item.end_date = day
+            stamped.append(item.id or f"第 {item.row} 行")
+            if table is not None and item.row is not None:
+                table.set(item.row, "end_date", day)
+        return stamped
+
+    def point_in_time(
+        self, day: dt.date, cal: WorkCalendar, *, seen: dt.date
+    ) -> tuple[rc.PointInTime, RefreshStats]:
+        """The ledger as it stood at the end of ``day`` (SPEC §3 Point in time), in memory only.
+
+        An 已终止 without 终止日期 is taken as ended on ``seen`` (the run's day, as refresh
+        would stamp it): a past day's figures do not change because of it.
+        """
+        stats = RefreshStats(as_of=day, items=len(self.items), problems=list(self.problems))
+        stats.ended_stamped = self.stamp_endings(seen, write=False)
+        view = rc.point_in_time(
+            self.items, self.extensions, self.reports, self.reminders, self.settings, cal, day
+        )
+        stats.unconfirmed_years = sorted(cal.unconfirmed_years)
+        return view, stats
 
     def apply_recomputation(
         self, result: rc.Recomputation, as_of: dt.date, *, write: bool = True

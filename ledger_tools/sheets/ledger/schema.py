@@ -87,6 +87,7 @@ ITEMS = Sheet(
         _c("销号日期", "closed_date", "date", width=12),
         _c("销号经办人", "closed_by", width=10),
         _c("核查结果", "verification", "choice", choices=m.Verification, width=10),
+        _c("终止日期", "end_date", "date", width=12, required=False),
         _c("催办次数", "reminders", "int", owner="T", width=8),
         _c("剩余工作日", "workdays_left", "int", owner="T", width=10),
         _c("督办预警", "alert", "choice", owner="T", choices=m.Alert, width=10),

@@ -1,0 +1,326 @@
+"""An item's state as of any date, from its dated facts (SPEC §3 "Point in time").
+
+A briefing for November must say on 10 December what it said on 30 November, so every figure
+"as of" a day D is derived here from facts that carry their own date, never from what the
+台账 says today. ``refresh`` asks the same question for today (``core.recompute``), so the
+ledger's tool columns and a past month's briefing come from one rule.
+
+The facts and how each one is dated (the rule in SPEC-style words; 说明 repeats it):
+
+- **存在**: an item exists from its 印发日期 (or its 交办日期 if that is earlier, or there is no
+  印发日期); with neither it exists on every day (it is counted, never hidden).
+- **已交办** from 交办日期; before it the item is 待交办.
+- **已销号** from 销号日期 (final).
+- **已终止** from 终止日期, for an item staff set to 已终止. One without 终止日期 counts as ended
+  on every day: the ledger store stamps the day it first sees it (``refresh`` writes it and says
+  so; ``brief`` uses the run's day in memory) before asking here.
+- **已办结** from the day the office learnt it: the 记录时间 of the first 办理记录 row reporting
+  已办结 (never before the 办结日期 it carries). A 办结日期 in 台账 with no such row (typed by staff,
+  or adopted) counts from that 办结日期. 已办结 without a 办结日期 is not finished on any day: the
+  item counts as open (fail closed; ``validate`` asks for the date).
+- **报送**: a 办理记录 row counts from its 记录时间, for the period named on its form. A row without
+  记录时间 is no report on any day: not reported, and its progress is not shown (fail closed).
+- **申请延期**: a 延期记录 request counts from its 申请日期 (a request without one, from the start)
+  until it is decided. A decision counts from its 审批日期: 同意 needs 批准时限 and 审批日期, 不同意
+  needs 审批日期; a row short of them is undecided and leaves the item 申请延期. A request still
+  undecided today shows only while 台账 says 申请延期 (staff may withdraw it there).
+- **当前时限**: the 批准时限 of the latest approval in force (审批日期 ≤ D; the same day: the later
+  row), else 完成时限; **延期次数**: approvals in force. A pending request does not stop the clock.
+- **催办次数**: 催办记录 rows dated by D; a row without 催办日期 is counted on no day.
+- **本期报送** for a period is judged by the item's state on the period's due day (or on D when D
+  comes first): obliged when open then and assigned before the month began. A report for a month
+  the item was not obliged to report on (its first month, or already finished) is 已报送, however
+  late.
+- **最新进展**: the progress of the latest report by D. When that is the latest report there
+  is, what 台账 holds (merge wrote it there, staff may have corrected it); an item with no report
+  row at all shows what 台账 holds (an adopted ledger's text); one whose only reports are undated
+  shows none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ledger_tools.core import rules
+from ledger_tools.core.calendar import WorkCalendar
+from ledger_tools.core.model import (
+    OPEN_STATUSES,
+    Alert,
+    Approval,
+    Extension,
+    Item,
+    ItemKind,
+    Reminder,
+    Report,
+    ReportFlag,
+    Settings,
+    Status,
+    UnitReportStatus,
+)
+
+__all__ = ["History", "ItemState", "decided_on"]
+
+_ALWAYS = dt.date.min
+
+
+def _day(value: dt.date | None) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def decided_on(ext: Extension) -> dt.date | None:
+    """The day a request was decided, or None while it is undecided (or the row incomplete)."""
+    if ext.result is Approval.APPROVED:
+        return _day(ext.approved_on) if rules.approval_in_force(ext) else None
+    if ext.result is Approval.REFUSED:
+        return _day(ext.approved_on)
+    return None
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """What the item was on one day: the tool columns of 台账 plus the dated facts shown."""
+
+    exists: bool
+    status: Status
+    current_deadline: dt.date | None
+    extensions: int
+    reminders: int
+    workdays_left: int | None
+    alert: Alert
+    period_flag: ReportFlag
+    latest_progress: str | None
+    last_report: dt.date | None
+    done_date: dt.date | None  # only once finished by that day
+    closed_date: dt.date | None  # only once struck off by that day
+    end_date: dt.date | None  # only once ended by that day
+
+
+class History:
+    """One item's dated facts, sorted once, asked about any day.
+
+    ``extensions``, ``reports`` and ``reminders`` are this item's rows (grouped by 事项编号 by
+    the caller), in sheet order.
+    """
+
+    __slots__ = (
+        "item",
+        "born",
+        "assigned",
+        "closed",
+        "ended",
+        "done_known",
+        "done_date",
+        "reports",
+        "approvals",
+        "requests",
+        "reminder_days",
+        "undated_reports",
+    )
+
+    def __init__(
+        self,
+        item: Item,
+        extensions: Sequence[Extension] = (),
+        reports: Sequence[Report] = (),
+        reminders: Sequence[Reminder] = (),
+    ) -> None:
+        self.item = item
+        issued, assigned = _day(item.issued), _day(item.assigned)
+        known = [d for d in (issued, assigned) if d is not None]
+        self.born = min(known) if known else _ALWAYS
+        self.assigned = assigned
+        self.closed = _day(item.closed_date)
+        if item.status is Status.TERMINATED:
+            self.ended: dt.date | None = _day(item.end_date) or _ALWAYS
+        else:
+            self.ended = None
+        dated = [(r.recorded_date, n, r) for n, r in enumerate(reports) if r.recorded_date]
+        dated.sort(key=lambda t: (t[0], t[1]))
+        self.reports: list[tuple[dt.date, Report]] = [(d, r) for d, _, r in dated]
+        self.undated_reports = len(dated) != len(reports)
+        self.done_date = _day(item.done_date)
+        self.done_known: dt.date | None = None
+        if self.done_date is not None:
+            first = next((d for d, r in self.reports if r.status is UnitReportStatus.DONE), None)
+            self.done_known = max(first, self.done_date) if first else self.done_date
+        approvals = [
+            (_day(e.approved_on), n, _day(e.granted_to))
+            for n, e in enumerate(extensions)
+            if rules.approval_in_force(e)
+        ]
+        approvals.sort(key=lambda t: (t[0], t[1]))
+        self.approvals: list[tuple[dt.date, dt.date]] = [(a, g) for a, _, g in approvals]  # type: ignore[misc]
+        still_open = item.status is Status.EXTENSION_REQUESTED
+        requests = []
+        for e in extensions:
+            decided = decided_on(e)
+            if decided is None and not still_open:
+                continue  # undecided today, and 台账 no longer says 申请延期
+            requests.append((_day(e.requested) or _ALWAYS, decided))
+        self.requests: list[tuple[dt.date, dt.date | None]] = requests
+        self.reminder_days = sorted(d for r in reminders if (d := _day(r.date)) is not None)
+
+    # -- single facts on a day -----------------------------------------------------------
+
+    def exists_on(self, day: dt.date) -> bool:
+        return self.born <= day
+
+    def finished_on(self, day: dt.date) -> bool:
+        return self.done_known is not None and self.done_known <= day
+
+    def status_on(self, day: dt.date) -> Status:
+        """办理状态 on ``day`` (an item not yet issued reads 待交办; ask ``exists_on`` first)."""
+        if self.closed is not None and self.closed <= day:
+            return Status.CLOSED
+        if self.ended is not None and self.ended <= day:
+            return Status.TERMINATED
+        if self.finished_on(day):
+            return Status.DONE
+        if self.assigned is None or self.assigned > day:
+            return Status.PENDING_ASSIGNMENT
+        if any(
+            asked <= day and (decided is None or day < decided) for asked, decided in self.requests
+        ):
+            return Status.EXTENSION_REQUESTED
+        return Status.LONG_TERM if self.item.kind is ItemKind.LONG_TERM else Status.IN_PROGRESS
+
+    def deadline_on(self, day: dt.date) -> tuple[dt.date | None, int]:
+        """(当前时限, 延期次数) on ``day``: the latest approval in force by then wins."""
+        count, granted = 0, None
+        for approved, to in self.approvals:
+            if approved > day:
+                break
+            count, granted = count + 1, to
+        if granted is not None:
+            return granted, count
+        return _day(self.item.deadline), count
+
+    def reminders_on(self, day: dt.date) -> int:
+        return sum(1 for d in self.reminder_days if d <= day)
+
+    def reports_on(self, day: dt.date) -> list[tuple[dt.date, Report]]:
+        return [(d, r) for d, r in self.reports if d <= day]
+
+    def obliged(self, period: str, settings: Settings, day: dt.date = dt.date.max) -> bool:
+        """Whether the item owed a report for ``period``: judged on its due day (SPEC §3), or
+        on ``day`` when that comes first (what is known then)."""
+        due = min(rules.report_due(period, settings), day)
+        if not self.exists_on(due) or self.status_on(due) not in OPEN_STATUSES:
+            return False
+        return self.assigned is not None and self.assigned < rules.period_start(period)
+
+    def flag(self, period: str, day: dt.date, settings: Settings) -> ReportFlag:
+        """本期报送 for ``period`` as known on ``day`` (one rule for refresh, brief and score)."""
+        due = rules.report_due(period, settings)
+        judged = min(day, due)
+        on_time = late = False
+        for recorded, report in self.reports:
+            if recorded > day:
+                break
+            if rules.normalize_period(report.period) != period:
+                continue
+            if recorded <= due:
+                on_time = True
+                break
+            late = True
+        if not self.exists_on(judged):
+            return ReportFlag.REPORTED if on_time or late else ReportFlag.NOT_REQUIRED
+        status = self.status_on(judged)
+        must = (
+            status in OPEN_STATUSES
+            and self.assigned is not None
+            and self.assigned < rules.period_start(period)
+        )
+        if on_time:
+            return ReportFlag.REPORTED
+        if late:
+            return ReportFlag.REPORTED_LATE if must else ReportFlag.REPORTED
+        return ReportFlag.MISSING if must else ReportFlag.NOT_REQUIRED
+
+    def reported_on(self, period: str, day: dt.date) -> dt.date | None:
+        """The first 记录时间 of a report for ``period`` by ``day``."""
+        return next(
+            (d for d, r in self.reports if d <= day and rules.normalize_period(r.period) == period),
+            None,
+        )
+
+    # -- the whole state -----------------------------------------------------------------
+
+    def state(self, day: dt.date, cal: WorkCalendar, settings: Settings) -> ItemState:
+        """Every tool column and shown fact of the item as of ``day``."""
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        exists = self.exists_on(day)
+        status = self.status_on(day)
+        deadline, count = self.deadline_on(day)
+        flag = self.flag(rules.period_of(day), day, settings)
+        left = cal.workdays_left(day, deadline) if status in OPEN_STATUSES and deadline else None
+        done = (
+            self.done_date
+            if status in (Status.DONE, Status.CLOSED) and self.finished_on(day)
+            else None
+        )
+        alert = rules.alert_for(self.item, status, deadline, done, day, cal, settings, flag)
+        shown = self.reports_on(day)
+        progress: str | None
+        last: dt.date | None
+        if shown and len(shown) < len(self.reports):
+            progress, last = shown[-1][1].progress, shown[-1][0]  # a newer one came later
+        elif shown or not (self.reports or self.undated_reports):
+            # The latest report there is (or none ever): what 台账 holds, as merge wrote it
+            # or staff corrected it; an adopted ledger's text for an item with no report.
+            progress, last = self.item.latest_progress, _day(self.item.last_report)
+            if shown:
+                progress = progress if progress is not None else shown[-1][1].progress
+                last = last if last is not None and last <= day else shown[-1][0]
+            elif last is not None and last > day:
+                progress, last = None, None
+        else:
+            progress, last = None, None
+        return ItemState(
+            exists=exists,
+            status=status,
+            current_deadline=deadline,
+            extensions=count,
+            reminders=self.reminders_on(day),
+            workdays_left=left,
+            alert=alert,
+            period_flag=flag,
+            latest_progress=progress,
+            last_report=last,
+            done_date=done,
+            closed_date=self.closed if status is Status.CLOSED else None,
+            end_date=self.ended if status is Status.TERMINATED else None,
+        )
+
+    # -- 逾期未落实 -------------------------------------------------------------------------
+
+    def first_escalated(self, cutoff: dt.date, need: int) -> dt.date | None:
+        """The first day by ``cutoff`` on which the item was past its 当前时限, not finished,
+        and chased at least ``need`` times (reminders dated by that day): the day a 逾期未落实
+        deduction is due. An approval later does not undo it (SPEC §3 Clarifications).
+
+        The condition can only start holding the day after a deadline (完成时限 or a 批准时限)
+        or on a reminder's day, so those are the only days to look at. An item with no readable
+        deadline is never charged (there is no day it was late against).
+        """
+        ends = {self.item.deadline, *(g for _, g in self.approvals)}
+        candidates = {d + dt.timedelta(days=1) for d in map(_day, ends) if d is not None}
+        candidates.update(self.reminder_days)
+        for day in sorted(candidates):
+            if day > cutoff:
+                break
+            if not self.exists_on(day):
+                continue
+            deadline, _ = self.deadline_on(day)
+            if deadline is None or day <= deadline:
+                continue
+            if self.status_on(day) in (Status.DONE, Status.CLOSED, Status.TERMINATED):
+                continue
+            if self.reminders_on(day) >= need:
+                return day
+        return None
