@@ -198,10 +198,13 @@ class LedgerData:
         for index, computed in result.computed.items():
             item = self.items[index]
             row = item.row if table is not None else None
+            # 已办结 typed without 办结日期 counts as open (core.state), but the cell keeps what
+            # staff typed (SPEC §12): validate's L320 asks for the date until it is given.
+            undated_done = item.status is m.Status.DONE and item.done_date is None
             for f in fields:
                 value = getattr(computed, f)
                 setattr(item, f, value)
-                if table is not None and row is not None:
+                if table is not None and row is not None and not (undated_done and f == "status"):
                     stats.cells_changed += table.set(row, f, value)
         if table is not None:
             stats.cells_changed += self._write_as_of(as_of)
