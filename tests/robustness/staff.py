@@ -23,7 +23,8 @@ import re
 import shutil
 import stat
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,9 +37,9 @@ from python_calamine import CalamineWorkbook
 
 from ledger_tools.cli.app import cli
 from ledger_tools.demo.sample import REFERENCE_DATE, SAMPLE_UNITS, build_sample
-from ledger_tools.jobs import refresh
+from ledger_tools.jobs import forms, refresh
 from ledger_tools.sheets.forms import layout as fl
-from tests.builders import form_table, sha
+from tests.builders import GENERATED, fill, form_table, sha
 
 __all__ = [
     "AS_OF",
@@ -49,6 +50,7 @@ __all__ = [
     "Step",
     "execute",
     "texts_of",
+    "wide_console",
 ]
 
 AS_OF = REFERENCE_DATE  # 2026-11-20: the sample's own day
@@ -189,6 +191,7 @@ class Step:
 
 Edit = Callable[[Book], None]
 Post = Callable[[Path, Base], None]
+Returns = Callable[[Path, Path], list[Path]]  # (ledger, folder) -> the files {F1} {F2} …
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,7 @@ class StaffCase:
     steps: tuple[Step, ...]
     edit: Edit | None = None  # on the workbook (openpyxl), before saving the case's ledger
     post: Post | None = None  # on the saved file (formulas' cached values, passwords, modes)
+    returns: Returns | None = None  # returned forms, built from this ledger's own forms
     owner: str = ""  # the helper (issue 12 part) whose behaviour the case holds
 
 
@@ -269,16 +273,37 @@ def texts_of(path: Path) -> list[tuple[str, str]]:
     return out
 
 
+@contextmanager
+def wide_console() -> Iterator[None]:
+    """The CLI's consoles without wrapping at 80 columns, so a word in a table cell is never cut
+    in two (the clerk's terminal is as wide as the table)."""
+    from ledger_tools.cli import base as cli_base
+
+    consoles = (cli_base.console, cli_base.err_console)
+    saved = [c._width for c in consoles]
+    for c in consoles:
+        c.width = 1000
+    try:
+        yield
+    finally:
+        for c, width in zip(consoles, saved):
+            c._width = width
+
+
 def execute(case: StaffCase, base: Base, folder: Path) -> list[Outcome]:
     """Build the case's ledger in ``folder`` and run its steps in order, recording each."""
     folder.mkdir(parents=True, exist_ok=True)
     ledger = base.make(folder / "台账.xlsx", case)
+    files = case.returns(ledger, folder) if case.returns else []
+    names = {f"F{n}": str(p) for n, p in enumerate(files, start=1)}
     outcomes = []
     for n, step in enumerate(case.steps, start=1):
         out = folder / f"输出{n}"
-        args = step.args.format(L=ledger, O=out).split()
+        args = step.args.format(L=ledger, O=out, D=folder, F=" ".join(map(str, files)), **names)
+        args = args.split()
         before = sha(ledger)
-        result = CliRunner().invoke(cli, args)
+        with wide_console():
+            result = CliRunner().invoke(cli, args)
         exc = result.exception
         error = None if exc is None or isinstance(exc, SystemExit) else repr(exc)
         snapshot = folder / f"第{n}步后.xlsx"
@@ -616,6 +641,122 @@ def _day_off(day: str) -> str:
     return rf"{date}[^。]{{0,40}}{words}|{words}[^。]{{0,40}}{date}"
 
 
+QINGHE = "青河市人民政府"
+QINGHE_FORM = fl.form_file_name(PERIOD, QINGHE)
+MERGE = f"merge {{L}} {{F}} --as-of {DAY} --json"
+LATE_EXTENSION = {
+    OVERDUE: {
+        "办理状态": "申请延期",
+        "延期原因": "管网材料未到货",
+        "申请延期至": dt.date(2027, 3, 31),
+    }
+}
+CORRECTED = {OVERDUE: {"本期进展情况": "更正：已完成管网改造的 60%，下一步组织通水验收。"}}
+FILLED = "本月完成方案编制和现场踏勘，下一步组织施工招标。"
+
+
+def _returned(
+    ledger: Path, folder: Path, rows: dict, *, name: str = QINGHE_FORM, merge: str = ""
+) -> Path:
+    """青河市人民政府's form of this ledger, filled in (every row 推进中 with progress, a stage
+    target for 长期 rows), then ``rows``' values typed over it; ``merge`` merges that column's
+    cells of the first two rows."""
+    issued = folder / "下发"
+    if not (issued / QINGHE_FORM).exists():
+        forms.run(ledger, PERIOD, issued, AS_OF, now=GENERATED)
+    ws = openpyxl.load_workbook(issued / QINGHE_FORM)[fl.SHEET_FORM]
+    _h, cols, ids = form_table(ws)
+    values = {}
+    for item, r in ids.items():
+        if not item:
+            continue
+        values[item] = {"办理状态": "推进中", "本期进展情况": f"{item}{FILLED}"}
+        if ws.cell(r, cols["事项类型"]).value == "长期":
+            values[item]["阶段性目标"] = "2027年6月底前完成第一阶段任务"
+        values[item].update(rows.get(item, {}))
+
+    def merged(wb, ws, cols, ids):
+        first, second = sorted(r for i, r in ids.items() if i)[:2]
+        ws.cell(second, cols[merge]).value = None
+        letter = get_column_letter(cols[merge])
+        ws.merge_cells(f"{letter}{first}:{letter}{second}")
+
+    returned = folder / "报回"
+    returned.mkdir(exist_ok=True)
+    block = {"联系人": "陈静", "联系电话": "0875-2101005"}
+    return fill(
+        issued / QINGHE_FORM, returned / name, values, block=block, edit=merged if merge else None
+    )
+
+
+def _saved_twice(path: Path) -> list[Path]:
+    """The file, and the same content saved again: every part the same, the package stored
+    uncompressed (other bytes, so another 文件指纹; the content is what must match)."""
+    again = path.with_name(f"{path.stem}（另存）.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(again, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    assert sha(again) != sha(path)
+    return [path, again]
+
+
+def _reported(code: str) -> Callable[[Outcome], None]:
+    def check(o: Outcome) -> None:
+        assert code in {f["code"] for f in o.findings}, (code, o.findings)
+
+    return check
+
+
+def _extension_logged(item: str, to: dt.date) -> Callable[[Outcome], None]:
+    """延期记录 holds the unit's request (recorded even though it came late)."""
+
+    def check(o: Outcome) -> None:
+        rows = CalamineWorkbook.from_path(str(o.ledger)).get_sheet_by_name("延期记录").to_python()
+        header = list(rows[0])
+        asked = [
+            r[header.index("申请延期至")] for r in rows[1:] if r[header.index("事项编号")] == item
+        ]
+        asked = [a.date() if isinstance(a, dt.datetime) else a for a in asked]
+        assert to in asked, asked
+
+    return check
+
+
+def _reports_of(item: str, period: str, n: int) -> Callable[[Outcome], None]:
+    def check(o: Outcome) -> None:
+        rows = CalamineWorkbook.from_path(str(o.ledger)).get_sheet_by_name("办理记录").to_python()
+        header = list(rows[0])
+        got = [
+            r
+            for r in rows[1:]
+            if r[header.index("事项编号")] == item and r[header.index("报送期次")] == period
+        ]
+        assert len(got) == n, got
+
+    return check
+
+
+def _prints_landscape(o: Outcome) -> None:
+    """问题清单 of the 退回- copy and of the findings workbook: A4 landscape, fit to width, the
+    header row repeated (SPEC §6)."""
+    copies = [p for p in o.files() if p.name.startswith("退回-")]
+    assert copies, o.files()
+    for path in (copies[0], o.ledger.parent / "问题清单.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["问题清单"] if "问题清单" in wb.sheetnames else wb.worksheets[0]
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", (path.name, setup.orientation)
+        assert str(setup.paperSize) == "9", (path.name, setup.paperSize)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (1, "1")
+        assert ws.print_title_rows, path.name
+
+
+def _merged_named(o: Outcome) -> None:
+    """The merged cell is called merged, not 「未填写」."""
+    messages = [f["message"] for f in o.findings if f["severity"] == "error"]
+    assert any("合并" in m for m in messages), messages
+
+
 LAST_ROW = 110  # the sample's 108 items fill rows 2–109: a row staff add lands on 110
 UNCLEAR = "时限不明"
 
@@ -887,7 +1028,7 @@ CASES: list[StaffCase] = [
                 "进展情况": "已完成方案编制，正在组织招标。",
             },
         ),
-        owner="i12a",
+        owner="none of i12a-c (SPEC §3 Clarifications; point-in-time?)",
     ),
     # --- the ledger's own shape
     StaffCase(
@@ -1072,5 +1213,109 @@ CASES: list[StaffCase] = [
         ),
         post=_encrypt,
         owner="i12c",
+    ),
+    # --- returns (the unit's form back, through check and merge)
+    StaffCase(
+        "extension-asked-after-the-deadline",
+        "a unit asks for an extension of an item already past its deadline (Art. 8(3))",
+        (
+            Step(
+                MERGE,
+                0,
+                then=all_of(
+                    _reported("W206"),
+                    alert_is(OVERDUE, "逾期"),
+                    _extension_logged(OVERDUE, dt.date(2027, 3, 31)),
+                ),
+            ),
+        ),
+        returns=lambda ledger, folder: [_returned(ledger, folder, LATE_EXTENSION)],
+        owner="i12c",
+    ),
+    StaffCase(
+        "two-returns-in-one-batch",
+        "one unit's form and its correction (…(1).xlsx) arrive in the same batch",
+        (
+            Step(
+                f"merge {{L}} {{F}} --as-of {DAY} --json", 1, unchanged=True, then=_reported("F010")
+            ),
+        ),
+        returns=lambda ledger, folder: [
+            _returned(ledger, folder, {}),
+            _returned(ledger, folder, CORRECTED, name=f"{QINGHE_FORM[:-5]}(1).xlsx"),
+        ],
+        owner="i12c",
+    ),
+    StaffCase(
+        "correction-after-a-merge",
+        "a different return of the same unit and period after the first was merged",
+        (
+            Step(f"merge {{L}} {{F1}} --as-of {DAY} --json", 0),
+            Step(f"merge {{L}} {{F2}} --as-of {DAY} --json", 0, then=_reported("W207")),
+        ),
+        returns=lambda ledger, folder: [
+            _returned(ledger, folder, {}),
+            _returned(ledger, folder, CORRECTED, name=f"{QINGHE_FORM[:-5]}(1).xlsx"),
+        ],
+        owner="i12c",
+    ),
+    StaffCase(
+        "same-content-saved-again",
+        "the merged return saved again by another program (new bytes, same content)",
+        (
+            Step(f"merge {{L}} {{F1}} --as-of {DAY} --json", 0),
+            Step(
+                f"merge {{L}} {{F2}} --as-of {DAY} --json",
+                0,
+                then=all_of(_reported("F007"), _reports_of(OVERDUE, PERIOD, 1)),
+            ),
+        ),
+        returns=lambda ledger, folder: _saved_twice(_returned(ledger, folder, {})),
+        owner="i12c",
+    ),
+    StaffCase(
+        "check-report-is-a-folder",
+        "`check --report` given a folder",
+        (
+            Step(
+                f"check {{L}} {{F}} --as-of {DAY} --report {{D}}",
+                2,
+                unchanged=True,
+                says=("--report",),
+                never=("--out",),
+            ),
+        ),
+        returns=lambda ledger, folder: [_returned(ledger, folder, {})],
+        owner="i12c",
+    ),
+    StaffCase(
+        "returned-copy-prints",
+        "a rejected return: its 退回- copy and the findings workbook go to the printer",
+        (
+            Step(
+                f"check {{L}} {{F}} --as-of {DAY} --annotate {{O}} --report {{D}}/问题清单.xlsx",
+                1,
+                unchanged=True,
+                then=_prints_landscape,
+            ),
+        ),
+        returns=lambda ledger, folder: [
+            _returned(ledger, folder, {OVERDUE: {"本期进展情况": None}})
+        ],
+        owner="i12c",
+    ),
+    StaffCase(
+        "returned-form-with-merged-cells",
+        "a unit merged two rows' 本期进展情况 cells before typing",
+        (
+            Step(
+                f"check {{L}} {{F}} --as-of {DAY} --json",
+                1,
+                unchanged=True,
+                then=_merged_named,
+            ),
+        ),
+        returns=lambda ledger, folder: [_returned(ledger, folder, {}, merge="本期进展情况")],
+        owner="i12b",
     ),
 ]
