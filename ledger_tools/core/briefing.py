@@ -266,6 +266,8 @@ class ItemRow:
         because its deadline cannot be read (there is no day to count from)."""
         if self.item.alert is Alert.DEADLINE_UNCLEAR:
             return UNCLEAR_MARK
+        if self.item.alert is Alert.ASSIGNMENT_LATE and self.days is not None:
+            return f"{self.days}（{Alert.ASSIGNMENT_LATE.value}）"
         return self.days
 
 
@@ -484,6 +486,17 @@ def _under(item: Item, unit: str) -> Item:
     return other
 
 
+def _unassigned_past_deadline(item: Item, as_of: dt.date) -> dt.date | None:
+    """The deadline of an item still waiting for assignment (交办超时 or 待交办) once it has
+    passed, else None: the deadline runs from the minutes, not from the notice."""
+    if item.alert not in (Alert.ASSIGNMENT_LATE, Alert.PENDING_ASSIGNMENT):
+        return None
+    deadline = item.current_deadline or item.deadline
+    if isinstance(deadline, dt.datetime):
+        deadline = deadline.date()
+    return deadline if deadline is not None and as_of > deadline else None
+
+
 def compute(
     *,
     month: str,
@@ -535,16 +548,25 @@ def compute(
         )
 
     overdue = sorted(
-        (
-            ItemRow(
-                show(i),
-                None if i.alert is Alert.DEADLINE_UNCLEAR else -(i.workdays_left or 0),
-                chased(i),
-                i.id in overdue_ids,
-            )
-            for i in items
-            if i.alert in OVERDUE_ALERTS
-        ),
+        [
+            *(
+                ItemRow(
+                    show(i),
+                    None if i.alert is Alert.DEADLINE_UNCLEAR else -(i.workdays_left or 0),
+                    chased(i),
+                    i.id in overdue_ids,
+                )
+                for i in items
+                if i.alert in OVERDUE_ALERTS
+            ),
+            # 重点通报 lists every item past its deadline and not finished, whatever its
+            # assignment state (SPEC §3 Clarifications): an unassigned one, marked 交办超时.
+            *(
+                ItemRow(show(i), -cal.workdays_left(as_of, d), chased(i))
+                for i in items
+                if (d := _unassigned_past_deadline(i, as_of)) is not None
+            ),
+        ],
         # 时限不明 first: nobody can tell how late it is, and staff must fix the cell.
         key=lambda r: (r.days is not None, -(r.days or 0), r.item.id or ""),
     )

@@ -315,3 +315,115 @@ def test_confidential_text_in_the_sections_only_when_included():
     secret = make_item(1, section="综合一科", confidential=True, matter="绝密甲")
     b = compute([secret], [nov("2026-CW12-01")], include_confidential=True)
     assert b.by_section[0].items[0].matter == "绝密甲"
+
+
+# -- SPEC §3 Clarifications: one table per line ------------------------------------------------
+
+RATES = [
+    # (statuses of a unit's items, 办结率 = (已销号 + 已办结) ÷ (总数 − 已终止))
+    (["已销号", "已办结", "办理中", "办理中"], 0.5),
+    (["已销号", "已终止", "已终止", "办理中"], 0.5),  # 已终止 leaves the base
+    (["已终止", "已终止"], 0.0),  # nothing left to finish: 0, never a division by zero
+    (["已办结", "申请延期", "长期推进"], round(1 / 3, 4)),
+    (["待交办", "已办结"], 0.5),  # an unassigned item is still to be finished
+]
+
+
+def _as(n: int, status: str, **over) -> Item:
+    """Item ``n`` in ``status`` as staff and units leave it (refresh derives the rest)."""
+    fields: dict = {"待交办": dict(assigned=None, id=None)}.get(status, {})
+    if status == "已办结":
+        fields = dict(status=Status.DONE, done_date=D(2026, 11, 2))
+    elif status == "已销号":
+        fields = dict(done_date=D(2026, 11, 2), closed_date=D(2026, 11, 5))
+    elif status == "已终止":
+        fields = dict(status=Status.TERMINATED)
+    elif status == "申请延期":
+        fields = dict(status=Status.EXTENSION_REQUESTED)
+    elif status == "长期推进":
+        fields = dict(kind=ItemKind.LONG_TERM, deadline=None)
+    return make_item(n, **fields, **over)
+
+
+@pytest.mark.parametrize("statuses, rate", RATES)
+def test_clarification_completion_rate_leaves_out_terminated_items(statuses, rate):
+    b = compute([_as(n, s) for n, s in enumerate(statuses, start=1)])
+    assert b.totals.completion_rate == rate
+    (unit,) = b.by_unit
+    assert unit.tally.completion_rate == rate
+
+
+RANKING = [
+    # (unit: statuses and overdue deadlines; the expected order): by 办结率, then fewer overdue
+    (
+        {"甲": ["已办结", "办理中"], "乙": ["已办结", "已办结"], "丙": ["办理中"]},
+        ["乙", "甲", "丙"],
+    ),
+    ({"甲": ["已办结", "逾期"], "乙": ["已办结", "办理中"]}, ["乙", "甲"]),  # same rate
+    ({"甲": ["已办结", "逾期", "逾期"], "乙": ["已办结", "逾期", "办理中"]}, ["乙", "甲"]),
+    ({"甲": ["已办结", "已终止", "逾期"], "乙": ["已办结", "办理中", "办理中"]}, ["甲", "乙"]),
+]
+
+
+@pytest.mark.parametrize("units, order", RANKING)
+def test_clarification_units_rank_by_completion_rate_then_fewer_overdue(units, order):
+    items, n = [], 0
+    for unit, statuses in units.items():
+        for s in statuses:
+            n += 1
+            if s == "逾期":
+                items.append(make_item(n, lead_unit=unit, deadline=D(2026, 11, 3)))
+            else:
+                items.append(_as(n, s, lead_unit=unit))
+    reports = [nov(i.id) for i in items if i.id]  # every one reported: no tie-break on reports
+    b = compute(items, reports)
+    assert [u.unit for u in b.by_unit] == order
+
+
+LISTED = [
+    # (what, item fields, listed in 重点通报, 逾期工作日 cell shown)
+    ("办理中 past its deadline", dict(deadline=D(2026, 11, 10)), True, 14),
+    (
+        "申请延期 past its deadline",
+        dict(deadline=D(2026, 11, 10), status=Status.EXTENSION_REQUESTED),
+        True,
+        14,
+    ),
+    (
+        "unassigned, past its deadline and its assignment due",
+        dict(deadline=D(2026, 11, 10), assigned=None, id=None, issued=D(2026, 10, 20)),
+        True,
+        "14（交办超时）",
+    ),
+    (
+        "unassigned, deadline not yet reached",
+        dict(assigned=None, id=None, issued=D(2026, 11, 20)),
+        False,
+        None,
+    ),
+    (
+        "已办结 late",
+        dict(deadline=D(2026, 11, 10), status=Status.DONE, done_date=D(2026, 11, 12)),
+        False,
+        None,
+    ),
+    (
+        "已销号",
+        dict(deadline=D(2026, 11, 10), done_date=D(2026, 11, 12), closed_date=D(2026, 11, 13)),
+        False,
+        None,
+    ),
+    ("已终止", dict(deadline=D(2026, 11, 10), status=Status.TERMINATED), False, None),
+    ("办理中, deadline today", dict(deadline=AS_OF), False, None),
+]
+
+
+@pytest.mark.parametrize("what, fields, listed, shown", LISTED, ids=[r[0] for r in LISTED])
+def test_clarification_the_overdue_list_has_every_unfinished_item_past_its_deadline(
+    what, fields, listed, shown
+):
+    b = compute([make_item(1, **fields)], [nov("2026-CW12-01")])
+    rows = b.overdue
+    assert bool(rows) is listed, rows
+    if listed:
+        assert rows[0].days_shown == shown

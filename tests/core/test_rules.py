@@ -650,3 +650,117 @@ def test_recompute_is_idempotent(status, kind, assigned, done, closed, extension
 )
 def test_normalize_period_reads_a_day_as_core_dates_does(value, expected):
     assert rules.normalize_period(value) == expected
+
+
+# -- SPEC §3 Clarifications: one table per line ------------------------------------------------
+
+# 2026-10-25 is a Sunday and 2026-11-25 a Wednesday: the due day is day 25 either way.
+DUE_DAY_NOT_MOVED = [
+    # (period, recorded, 本期报送 as of the day after)
+    ("2026-10", D(2026, 10, 25), ReportFlag.REPORTED),  # on the Sunday itself: on time
+    ("2026-10", D(2026, 10, 26), ReportFlag.REPORTED_LATE),  # the Monday after: late, not moved
+    ("2026-10", D(2026, 10, 23), ReportFlag.REPORTED),  # the Friday before
+    ("2026-11", D(2026, 11, 25), ReportFlag.REPORTED),
+    ("2026-11", D(2026, 11, 26), ReportFlag.REPORTED_LATE),
+]
+
+
+@pytest.mark.parametrize("period, recorded, flag", DUE_DAY_NOT_MOVED)
+def test_clarification_the_monthly_due_day_is_not_moved_off_a_weekend(period, recorded, flag):
+    assert D(2026, 10, 25).weekday() == 6  # the table's premise: a Sunday
+    assert rules.report_due(period, SET) == D(int(period[:4]), int(period[5:]), 25)
+    item = make_item(assigned=D(2026, 8, 20))
+    report = Report(item_id=item.id, period=period, recorded=recorded)
+    assert rules.period_flag(item, [report], period, SET) is flag
+    # no report at all: 未按时报送 from the Monday, the due day not moved to it
+    monday = D(int(period[:4]), int(period[5:]), 26)
+    missing = rules.period_flag(item, [], period, SET)
+    assert rules.alert(item, monday, CAL, SET, missing) is Alert.REPORT_MISSING
+    assert rules.alert(item, monday - dt.timedelta(days=1), CAL, SET, missing) is Alert.NORMAL
+
+
+UNCLEAR_SCOPE = [
+    # (what, item fields, extensions, 督办预警 as of 2026-11-20)
+    ("一般, 办理中, no deadline", dict(deadline=None), [], Alert.DEADLINE_UNCLEAR),
+    (
+        "一般, 申请延期, deadline unreadable",
+        dict(deadline=None, deadline_unreadable=True, status=EXT),
+        [],
+        Alert.DEADLINE_UNCLEAR,
+    ),
+    (
+        "长期, no deadline typed, unreadable text",
+        dict(kind=LONG, status=LT, deadline=None, deadline_unreadable=True),
+        [],
+        Alert.DEADLINE_UNCLEAR,
+    ),
+    (
+        "长期, no deadline: the other rules",
+        dict(kind=LONG, status=LT, deadline=None),
+        [],
+        Alert.NORMAL,
+    ),
+    (
+        "待交办, no deadline, past assignment due",
+        dict(deadline=None, assigned=None, status=PEND, issued=D(2026, 11, 2)),
+        [],
+        Alert.ASSIGNMENT_LATE,
+    ),
+    (
+        "待交办, unreadable deadline, within assignment due",
+        dict(
+            deadline=None,
+            deadline_unreadable=True,
+            assigned=None,
+            status=PEND,
+            issued=D(2026, 11, 19),
+        ),
+        [],
+        Alert.PENDING_ASSIGNMENT,
+    ),
+    (
+        "已办结, no deadline",
+        dict(deadline=None, status=DONE, done_date=D(2026, 11, 2)),
+        [],
+        Alert.DONE_ON_TIME,
+    ),
+    (
+        "已终止, unreadable deadline",
+        dict(deadline=None, deadline_unreadable=True, status=TERM),
+        [],
+        Alert.TERMINATED,
+    ),
+    (
+        "unreadable 完成时限, readable approved 批准时限",
+        dict(deadline=None, deadline_unreadable=True),
+        [ext(APPROVED, D(2027, 3, 1), D(2026, 10, 1))],
+        Alert.NORMAL,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "what, fields, extensions, expected", UNCLEAR_SCOPE, ids=[r[0] for r in UNCLEAR_SCOPE]
+)
+def test_clarification_deadline_unclear_is_for_open_items_only(what, fields, extensions, expected):
+    item = make_item(**fields)
+    as_of = D(2026, 11, 20)
+    reports = [Report(item_id=item.id, period="2026-11", recorded=D(2026, 11, 10))]
+    assert rules.recompute(item, extensions, reports, [], as_of, CAL, SET).alert is expected
+
+
+OVERDUE_BY_CALENDAR_DAYS = [
+    # (deadline, as of, 督办预警, 剩余工作日): Saturday's deadline is past on Sunday with no
+    # working day between
+    (D(2026, 11, 21), D(2026, 11, 22), Alert.OVERDUE, 0),
+    (D(2026, 11, 21), D(2026, 11, 21), Alert.DUE_SOON, 0),
+    (D(2026, 11, 20), D(2026, 11, 23), Alert.OVERDUE, -1),
+]
+
+
+@pytest.mark.parametrize("deadline, as_of, expected, left", OVERDUE_BY_CALENDAR_DAYS)
+def test_clarification_overdue_counts_calendar_days(deadline, as_of, expected, left):
+    item = make_item(deadline=deadline)
+    reports = [Report(item_id=item.id, period="2026-11", recorded=D(2026, 11, 10))]
+    got = rules.recompute(item, [], reports, [], as_of, CAL, SET)
+    assert (got.alert, got.workdays_left) == (expected, left)

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from ledger_tools.core import scoring
+from ledger_tools.core import rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.model import (
+    Alert,
     Approval,
     Extension,
     Item,
@@ -283,3 +284,32 @@ def test_units_are_added_up_under_their_registered_names_heaviest_first():
 @pytest.mark.parametrize(("value", "text"), [(0.5, "0.5"), (2.0, "2"), (7.25, "7.25"), (0, "0")])
 def test_points_are_written_as_an_office_would(value, text):
     assert scoring.fmt_points(value) == text
+
+
+TWO_USES = [
+    # (what, October's report day, November's report day, deductions for 未按时报送 as of
+    #  2026-11-30, 督办预警 as of 2026-11-30): in scoring each obligation missed or met late
+    #  counts; as a 督办预警 it marks only the current obligation, unmet after its due day.
+    ("both on time", 20, 20, [], Alert.NORMAL),
+    ("October late, November on time", 27, 20, ["2026-10"], Alert.NORMAL),
+    ("October missed, November on time", None, 20, ["2026-10"], Alert.NORMAL),
+    ("October on time, November late", 20, 27, ["2026-11"], Alert.NORMAL),
+    ("October on time, November missed", 20, None, ["2026-11"], Alert.REPORT_MISSING),
+    ("both missed", None, None, ["2026-10", "2026-11"], Alert.REPORT_MISSING),
+]
+
+
+@pytest.mark.parametrize(
+    "what, october, november, periods, alert", TWO_USES, ids=[r[0] for r in TWO_USES]
+)
+def test_clarification_the_two_uses_of_report_missing(what, october, november, periods, alert):
+    item = make_item(current_deadline=D(2027, 3, 31), deadline=D(2027, 3, 31))
+    reports = [
+        Report(item_id=item.id, period=p, recorded=D(2026, int(p[5:]), day))
+        for p, day in (("2026-10", october), ("2026-11", november))
+        if day is not None
+    ]
+    missed = only(propose([item], reports), Reason.MISSED_REPORT)
+    assert [d.period for d in missed] == periods
+    flag = rules.period_flag(item, reports, "2026-11", SET)
+    assert rules.alert(item, AS_OF, CAL, SET, flag) is alert

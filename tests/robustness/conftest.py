@@ -12,6 +12,7 @@ import os
 import pytest
 
 from tests.robustness.corpus import Workshop
+from tests.robustness.staff import Base
 
 DEFAULT_CRASH_TRIALS = 20
 
@@ -38,3 +39,9 @@ def crash_trials(request) -> int:
 def workshop(tmp_path_factory) -> Workshop:
     """A real ledger and its forms, built once: cases copy what they change."""
     return Workshop(tmp_path_factory.mktemp("workshop"))
+
+
+@pytest.fixture(scope="session")
+def staff_base(tmp_path_factory) -> Base:
+    """The sample ledger, refreshed and loaded once: the staff-ledger cases edit copies."""
+    return Base(tmp_path_factory.mktemp("staff-base"))
