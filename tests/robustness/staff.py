@@ -590,6 +590,17 @@ def _rename_header(old: str, new: str) -> Edit:
     return edit
 
 
+def _header_kept(header: str, typed: str) -> Callable[[Outcome], None]:
+    """The header cell still holds what staff typed (the tool reads it, never rewrites it)."""
+
+    def check(o: Outcome) -> None:
+        ws = openpyxl.load_workbook(o.ledger, read_only=True)["台账"]
+        got = next(ws.iter_rows(min_row=1, max_row=1, values_only=True))[o.base.cols[header] - 1]
+        assert got == typed, got
+
+    return check
+
+
 def _title_row(b: Book) -> None:
     ws = b.wb["台账"]
     ws.insert_rows(1)
@@ -747,7 +758,11 @@ def _prints_landscape(o: Outcome) -> None:
         setup = ws.page_setup
         assert setup.orientation == "landscape", (path.name, setup.orientation)
         assert str(setup.paperSize) == "9", (path.name, setup.paperSize)
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (1, "1")
+        # One page wide, as many down as it takes. XlsxWriter leaves fitToWidth out when it is
+        # 1, the OOXML default (openpyxl then reads None); fitToHeight 0 is always written.
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, path.name
+        assert setup.fitToWidth in (None, 1, "1"), (path.name, setup.fitToWidth)
+        assert setup.fitToHeight in (0, "0"), (path.name, setup.fitToHeight)
         assert ws.print_title_rows, path.name
 
 
@@ -919,7 +934,9 @@ CASES: list[StaffCase] = [
         "approval-without-limit",
         "延期记录: 同意 and 审批日期 typed, 批准时限 left blank",
         (
-            validate("L318"),
+            # 同意 without 批准时限 keeps its own code, L308 (SPEC §5: "approval without 批准时限"),
+            # at the blank cell; L318 is for the rest of an incomplete or future approval.
+            validate(("L308", "延期记录", None)),
             Step(
                 REFRESH,
                 0,
@@ -1069,8 +1086,10 @@ CASES: list[StaffCase] = [
         "totals-row",
         "a 合计 row typed under the items",
         (
-            validate("L316", exit=(0, 1)),
-            Step(REFRESH, 1, then=row_kept(LAST_ROW, TOTALS)),
+            validate(("L316", "台账", f"{LAST_ROW}:{LAST_ROW}"), exit=(0, 1)),
+            # A row that is not an item is a warning that names it (exit 0: nothing is lost or
+            # hidden, the row is left as staff typed it and counted nowhere).
+            Step(REFRESH, 0, says=(rf"第 ?{LAST_ROW} ?行",), then=row_kept(LAST_ROW, TOTALS)),
             Step(BRIEF, (0, 1), then=total_items(108)),
         ),
         edit=_totals_row,
@@ -1080,8 +1099,13 @@ CASES: list[StaffCase] = [
         "header-row-again",
         "the header row pasted again under the items",
         (
-            validate("L316"),
-            Step(REFRESH, 1, then=row_kept(LAST_ROW, {h: h for h in HEADERS_AGAIN})),
+            validate(("L316", "台账", f"{LAST_ROW}:{LAST_ROW}")),
+            Step(
+                REFRESH,
+                0,
+                says=(rf"第 ?{LAST_ROW} ?行",),
+                then=row_kept(LAST_ROW, {h: h for h in HEADERS_AGAIN}),
+            ),
             Step(BRIEF, (0, 1), then=total_items(108)),
         ),
         edit=_header_again,
@@ -1089,12 +1113,23 @@ CASES: list[StaffCase] = [
     ),
     StaffCase(
         "header-wrapped",
-        "the header 完成时限 wrapped onto two lines (完成⏎时限)",
+        "the header 完成时限 wrapped onto two lines (完成⏎时限); a deadline typed under it",
         (
-            Step("validate {L}", 1, unchanged=True, says=("完成时限",)),
-            Step(REFRESH, 1, unchanged=True, says=("完成时限",)),
+            # Only white space differs, and no other header reads the same: it is 完成时限.
+            Step("validate {L}", 0, unchanged=True),
+            Step(
+                REFRESH,
+                0,
+                then=all_of(
+                    cells_are(PUBLIC, 当前时限=dt.date(2026, 7, 31)),
+                    alert_is(PUBLIC, "逾期"),
+                    _header_kept("完成时限", "完成\n时限"),
+                ),
+            ),
         ),
-        edit=_rename_header("完成时限", "完成\n时限"),
+        edit=_edits(
+            _rename_header("完成时限", "完成\n时限"), _deadline(PUBLIC, dt.date(2026, 7, 31))
+        ),
         owner="i12b",
     ),
     StaffCase(

@@ -60,7 +60,7 @@ def test_the_sample_ledger_is_what_the_cases_change(staff_base):
     assert v[PUBLIC]["督办预警"] == "正常" and v[PUBLIC]["协办单位"]
     assert v[PENDING]["办理状态"] == "申请延期"
     assert v[UNREPORTED]["本期报送"] == "未报送"
-    assert staff_base.rows[TAIL] == 109 and staff_base.ref(OVERDUE, "督办预警") == "AB5"
+    assert staff_base.rows[TAIL] == 109 and staff_base.ref(OVERDUE, "督办预警") == "AC5"
 
 
 def _param(c):
@@ -108,10 +108,11 @@ COMMAND_NAMES = (
 ).split()
 # Names a Chinese clerk reads as they are: programs and file kinds.
 PRODUCTS = (
-    "Excel WPS LibreOffice Word JSON HMAC SHA PDF PNG CSV ZIP HTML XML KB MB GB _meta"
+    "Excel WPS LibreOffice Word Windows Linux JSON HMAC SHA PDF PNG CSV ZIP HTML XML KB MB GB _meta"
 ).split()
 ALLOWED = [  # in this order: a file name may hold a date, an option a word
-    r"[^\s/\\：:（）()「」“”]*\.(xlsx|xlsm|xls|ods|docx|csv|json|txt)\b",  # file names, .xlsx
+    # file names, .xlsx (a Chinese word may follow at once: 台账.xlsx中有…)
+    r"[^\s/\\：:（）()「」“”]*\.(xlsx|xlsm|xls|ods|docx|csv|json|txt)(?![A-Za-z0-9])",
     r"[\w.\-]+(/[\w.\-]+)+",  # paths, and package parts (xl/media/image1.bin)
     r"--[a-z][a-z-]*",  # options
     r"\b[FRWL]\d{3}\b",  # finding codes
@@ -147,6 +148,8 @@ def test_english_in_finds_english_and_spares_what_is_allowed():
     assert english_in("无法读取（BadZipFile）") == ["BadZipFile"]
     assert english_in("（Read-only file system）") == ["Read", "only", "file", "system"]
     assert english_in("台账.xlsx 第 AB5:AB6 格，运行 ledger validate --json；L315；2026-11") == []
+    assert english_in("台账 台账.xlsx中有问题；请在 Windows 或 Linux 中去掉只读") == []
+    assert english_in("台账.xlsxfile 中") == ["xlsxfile"]
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
