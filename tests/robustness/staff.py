@@ -772,6 +772,46 @@ def _merged_named(o: Outcome) -> None:
     assert any("合并" in m for m in messages), messages
 
 
+def _late_first_report(item: str, unit: str, target: str | None = None) -> Edit:
+    """A report of ``item`` for PERIOD logged on the 28th, after the due day (25th)."""
+    row = {
+        "记录时间": dt.datetime(2026, 11, 28, 9, 30),
+        "事项编号": item,
+        "报送单位": unit,
+        "报送期次": PERIOD,
+        "办理状态": "推进中",
+        "进展情况": "已完成方案编制，正在组织招标。",
+    }
+    if target:
+        row["阶段性目标"] = target
+    return lambda b: b.append("办理记录", row) and None
+
+
+def _long_term_shown(item: str, label: str) -> Callable[[Outcome], None]:
+    """The briefing's 长期事项报送 sheet shows ``item``'s 本月报送 as ``label``."""
+
+    def check(o: Outcome) -> None:
+        rows = o.sheet_rows(BRIEF_FILE, "长期事项报送")
+        header = next(r for r in rows if r and "本月报送" in r)
+        got = [r[header.index("本月报送")] for r in rows if r and item in r]
+        assert got == [label], (item, got)
+
+    return check
+
+
+def _not_charged(reason: str, *items: str) -> Callable[[Outcome], None]:
+    """No line of 扣分依据 for ``reason`` names any of ``items``."""
+
+    def check(o: Outcome) -> None:
+        rows = o.sheet_rows("扣分意见.xlsx", "扣分依据")
+        header = next(r for r in rows if r and "扣分事由" in r)
+        col = header.index("扣分事由")
+        hits = [r for r in rows if r and r[col] == reason and set(items) & set(r)]
+        assert hits == [], hits
+
+    return check
+
+
 LAST_ROW = 110  # the sample's 108 items fill rows 2–109: a row staff add lands on 110
 UNCLEAR = "时限不明"
 
@@ -1026,24 +1066,27 @@ CASES: list[StaffCase] = [
     ),
     StaffCase(
         "first-month-late-report",
-        "an item assigned mid-month reports after the 25th (optional that month)",
+        "two items assigned mid-month (一般 and 长期) report after the 25th (optional that month)",
         (
             Step(
                 "refresh {L} --as-of 2026-11-30",
                 0,
                 then=cells_are(NOVEMBER, 本期报送="已报送"),
             ),
+            Step(
+                f"brief {{L}} --month {PERIOD} --out {{O}} --as-of 2026-11-30",
+                0,
+                then=all_of(cells_are(TAIL, 本期报送="已报送"), _long_term_shown(TAIL, "已报送")),
+            ),
+            Step(
+                f"score {{L}} --year {AS_OF.year} --out {{O}}/扣分意见.xlsx --as-of 2026-11-30",
+                0,
+                then=_not_charged("未按时报送", NOVEMBER, TAIL),
+            ),
         ),
-        edit=lambda b: b.append(
-            "办理记录",
-            {
-                "记录时间": dt.datetime(2026, 11, 28, 9, 30),
-                "事项编号": NOVEMBER,
-                "报送单位": "东城区人民政府",
-                "报送期次": PERIOD,
-                "办理状态": "推进中",
-                "进展情况": "已完成方案编制，正在组织招标。",
-            },
+        edit=_edits(
+            _late_first_report(NOVEMBER, "东城区人民政府"),
+            _late_first_report(TAIL, "北岭县人民政府", "2027年6月底前完成一期建设"),
         ),
         owner="none of i12a-c (SPEC §3 Clarifications; point-in-time?)",
     ),
