@@ -10,8 +10,12 @@ message of the run, and of `check` over the returned-file corpus, for English.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +185,28 @@ def test_no_finding_of_the_returned_file_corpus_has_english(workshop, tmp_path):
     ]
     bad = [(t, english_in(t, paths)) for t in texts if english_in(t, paths)]
     assert bad == [], bad[:10]
+
+
+def test_a_calamine_panic_prints_nothing_to_the_real_stderr(workshop, tmp_path):
+    """The one file of the returned-file corpus that makes calamine panic (a date cell holding
+    -1e12), checked by the real command in its own process, RUST_BACKTRACE set: Rust's panic
+    hook writes to file descriptor 2, which no in-process run sees."""
+    case = next(c for c in RETURNED if c.id == "number-beyond-any-date-in-a-date-cell")
+    (path,) = case.build(workshop, tmp_path)
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "RUST_BACKTRACE": "1", "PYTHONPATH": root, "COLUMNS": "200"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ledger_tools", "check", str(workshop.ledger), str(path)]
+        + ["--as-of", "2026-11-20"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "F001" in done.stdout, done.stdout
+    assert "panicked" not in done.stderr and "backtrace" not in done.stderr, done.stderr
+    paths = (str(tmp_path), str(workshop.root))
+    assert english_in(done.stderr, paths) == [], done.stderr
+    assert english_in(done.stdout, paths) == [], done.stdout
