@@ -590,6 +590,17 @@ def _rename_header(old: str, new: str) -> Edit:
     return edit
 
 
+def _header_kept(header: str, typed: str) -> Callable[[Outcome], None]:
+    """The header cell still holds what staff typed (the tool reads it, never rewrites it)."""
+
+    def check(o: Outcome) -> None:
+        ws = openpyxl.load_workbook(o.ledger, read_only=True)["台账"]
+        got = next(ws.iter_rows(min_row=1, max_row=1, values_only=True))[o.base.cols[header] - 1]
+        assert got == typed, got
+
+    return check
+
+
 def _title_row(b: Book) -> None:
     ws = b.wb["台账"]
     ws.insert_rows(1)
@@ -747,7 +758,11 @@ def _prints_landscape(o: Outcome) -> None:
         setup = ws.page_setup
         assert setup.orientation == "landscape", (path.name, setup.orientation)
         assert str(setup.paperSize) == "9", (path.name, setup.paperSize)
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (1, "1")
+        # One page wide, as many down as it takes. XlsxWriter leaves fitToWidth out when it is
+        # 1, the OOXML default (openpyxl then reads None); fitToHeight 0 is always written.
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, path.name
+        assert setup.fitToWidth in (None, 1, "1"), (path.name, setup.fitToWidth)
+        assert setup.fitToHeight in (0, "0"), (path.name, setup.fitToHeight)
         assert ws.print_title_rows, path.name
 
 
@@ -755,6 +770,46 @@ def _merged_named(o: Outcome) -> None:
     """The merged cell is called merged, not 「未填写」."""
     messages = [f["message"] for f in o.findings if f["severity"] == "error"]
     assert any("合并" in m for m in messages), messages
+
+
+def _late_first_report(item: str, unit: str, target: str | None = None) -> Edit:
+    """A report of ``item`` for PERIOD logged on the 28th, after the due day (25th)."""
+    row = {
+        "记录时间": dt.datetime(2026, 11, 28, 9, 30),
+        "事项编号": item,
+        "报送单位": unit,
+        "报送期次": PERIOD,
+        "办理状态": "推进中",
+        "进展情况": "已完成方案编制，正在组织招标。",
+    }
+    if target:
+        row["阶段性目标"] = target
+    return lambda b: b.append("办理记录", row) and None
+
+
+def _long_term_shown(item: str, label: str) -> Callable[[Outcome], None]:
+    """The briefing's 长期事项报送 sheet shows ``item``'s 本月报送 as ``label``."""
+
+    def check(o: Outcome) -> None:
+        rows = o.sheet_rows(BRIEF_FILE, "长期事项报送")
+        header = next(r for r in rows if r and "本月报送" in r)
+        got = [r[header.index("本月报送")] for r in rows if r and item in r]
+        assert got == [label], (item, got)
+
+    return check
+
+
+def _not_charged(reason: str, *items: str) -> Callable[[Outcome], None]:
+    """No line of 扣分依据 for ``reason`` names any of ``items``."""
+
+    def check(o: Outcome) -> None:
+        rows = o.sheet_rows("扣分意见.xlsx", "扣分依据")
+        header = next(r for r in rows if r and "扣分事由" in r)
+        col = header.index("扣分事由")
+        hits = [r for r in rows if r and r[col] == reason and set(items) & set(r)]
+        assert hits == [], hits
+
+    return check
 
 
 LAST_ROW = 110  # the sample's 108 items fill rows 2–109: a row staff add lands on 110
@@ -919,7 +974,9 @@ CASES: list[StaffCase] = [
         "approval-without-limit",
         "延期记录: 同意 and 审批日期 typed, 批准时限 left blank",
         (
-            validate("L318"),
+            # 同意 without 批准时限 keeps its own code, L308 (SPEC §5: "approval without 批准时限"),
+            # at the blank cell; L318 is for the rest of an incomplete or future approval.
+            validate(("L308", "延期记录", None)),
             Step(
                 REFRESH,
                 0,
@@ -1009,24 +1066,27 @@ CASES: list[StaffCase] = [
     ),
     StaffCase(
         "first-month-late-report",
-        "an item assigned mid-month reports after the 25th (optional that month)",
+        "two items assigned mid-month (一般 and 长期) report after the 25th (optional that month)",
         (
             Step(
                 "refresh {L} --as-of 2026-11-30",
                 0,
                 then=cells_are(NOVEMBER, 本期报送="已报送"),
             ),
+            Step(
+                f"brief {{L}} --month {PERIOD} --out {{O}} --as-of 2026-11-30",
+                0,
+                then=all_of(cells_are(TAIL, 本期报送="已报送"), _long_term_shown(TAIL, "已报送")),
+            ),
+            Step(
+                f"score {{L}} --year {AS_OF.year} --out {{O}}/扣分意见.xlsx --as-of 2026-11-30",
+                0,
+                then=_not_charged("未按时报送", NOVEMBER, TAIL),
+            ),
         ),
-        edit=lambda b: b.append(
-            "办理记录",
-            {
-                "记录时间": dt.datetime(2026, 11, 28, 9, 30),
-                "事项编号": NOVEMBER,
-                "报送单位": "东城区人民政府",
-                "报送期次": PERIOD,
-                "办理状态": "推进中",
-                "进展情况": "已完成方案编制，正在组织招标。",
-            },
+        edit=_edits(
+            _late_first_report(NOVEMBER, "东城区人民政府"),
+            _late_first_report(TAIL, "北岭县人民政府", "2027年6月底前完成一期建设"),
         ),
         owner="none of i12a-c (SPEC §3 Clarifications; point-in-time?)",
     ),
@@ -1069,8 +1129,10 @@ CASES: list[StaffCase] = [
         "totals-row",
         "a 合计 row typed under the items",
         (
-            validate("L316", exit=(0, 1)),
-            Step(REFRESH, 1, then=row_kept(LAST_ROW, TOTALS)),
+            validate(("L316", "台账", f"{LAST_ROW}:{LAST_ROW}"), exit=(0, 1)),
+            # A row that is not an item is a warning that names it (exit 0: nothing is lost or
+            # hidden, the row is left as staff typed it and counted nowhere).
+            Step(REFRESH, 0, says=(rf"第 ?{LAST_ROW} ?行",), then=row_kept(LAST_ROW, TOTALS)),
             Step(BRIEF, (0, 1), then=total_items(108)),
         ),
         edit=_totals_row,
@@ -1080,8 +1142,13 @@ CASES: list[StaffCase] = [
         "header-row-again",
         "the header row pasted again under the items",
         (
-            validate("L316"),
-            Step(REFRESH, 1, then=row_kept(LAST_ROW, {h: h for h in HEADERS_AGAIN})),
+            validate(("L316", "台账", f"{LAST_ROW}:{LAST_ROW}")),
+            Step(
+                REFRESH,
+                0,
+                says=(rf"第 ?{LAST_ROW} ?行",),
+                then=row_kept(LAST_ROW, {h: h for h in HEADERS_AGAIN}),
+            ),
             Step(BRIEF, (0, 1), then=total_items(108)),
         ),
         edit=_header_again,
@@ -1089,12 +1156,23 @@ CASES: list[StaffCase] = [
     ),
     StaffCase(
         "header-wrapped",
-        "the header 完成时限 wrapped onto two lines (完成⏎时限)",
+        "the header 完成时限 wrapped onto two lines (完成⏎时限); a deadline typed under it",
         (
-            Step("validate {L}", 1, unchanged=True, says=("完成时限",)),
-            Step(REFRESH, 1, unchanged=True, says=("完成时限",)),
+            # Only white space differs, and no other header reads the same: it is 完成时限.
+            Step("validate {L}", 0, unchanged=True),
+            Step(
+                REFRESH,
+                0,
+                then=all_of(
+                    cells_are(PUBLIC, 当前时限=dt.date(2026, 7, 31)),
+                    alert_is(PUBLIC, "逾期"),
+                    _header_kept("完成时限", "完成\n时限"),
+                ),
+            ),
         ),
-        edit=_rename_header("完成时限", "完成\n时限"),
+        edit=_edits(
+            _rename_header("完成时限", "完成\n时限"), _deadline(PUBLIC, dt.date(2026, 7, 31))
+        ),
         owner="i12b",
     ),
     StaffCase(

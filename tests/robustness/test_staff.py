@@ -10,8 +10,12 @@ message of the run, and of `check` over the returned-file corpus, for English.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -60,7 +64,7 @@ def test_the_sample_ledger_is_what_the_cases_change(staff_base):
     assert v[PUBLIC]["督办预警"] == "正常" and v[PUBLIC]["协办单位"]
     assert v[PENDING]["办理状态"] == "申请延期"
     assert v[UNREPORTED]["本期报送"] == "未报送"
-    assert staff_base.rows[TAIL] == 109 and staff_base.ref(OVERDUE, "督办预警") == "AB5"
+    assert staff_base.rows[TAIL] == 109 and staff_base.ref(OVERDUE, "督办预警") == "AC5"
 
 
 def _param(c):
@@ -108,10 +112,11 @@ COMMAND_NAMES = (
 ).split()
 # Names a Chinese clerk reads as they are: programs and file kinds.
 PRODUCTS = (
-    "Excel WPS LibreOffice Word JSON HMAC SHA PDF PNG CSV ZIP HTML XML KB MB GB _meta"
+    "Excel WPS LibreOffice Word Windows Linux JSON HMAC SHA PDF PNG CSV ZIP HTML XML KB MB GB _meta"
 ).split()
 ALLOWED = [  # in this order: a file name may hold a date, an option a word
-    r"[^\s/\\：:（）()「」“”]*\.(xlsx|xlsm|xls|ods|docx|csv|json|txt)\b",  # file names, .xlsx
+    # file names, .xlsx (a Chinese word may follow at once: 台账.xlsx中有…)
+    r"[^\s/\\：:（）()「」“”]*\.(xlsx|xlsm|xls|ods|docx|csv|json|txt)(?![A-Za-z0-9])",
     r"[\w.\-]+(/[\w.\-]+)+",  # paths, and package parts (xl/media/image1.bin)
     r"--[a-z][a-z-]*",  # options
     r"\b[FRWL]\d{3}\b",  # finding codes
@@ -147,6 +152,8 @@ def test_english_in_finds_english_and_spares_what_is_allowed():
     assert english_in("无法读取（BadZipFile）") == ["BadZipFile"]
     assert english_in("（Read-only file system）") == ["Read", "only", "file", "system"]
     assert english_in("台账.xlsx 第 AB5:AB6 格，运行 ledger validate --json；L315；2026-11") == []
+    assert english_in("台账 台账.xlsx中有问题；请在 Windows 或 Linux 中去掉只读") == []
+    assert english_in("台账.xlsxfile 中") == ["xlsxfile"]
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
@@ -178,3 +185,28 @@ def test_no_finding_of_the_returned_file_corpus_has_english(workshop, tmp_path):
     ]
     bad = [(t, english_in(t, paths)) for t in texts if english_in(t, paths)]
     assert bad == [], bad[:10]
+
+
+def test_a_calamine_panic_prints_nothing_to_the_real_stderr(workshop, tmp_path):
+    """The one file of the returned-file corpus that makes calamine panic (a date cell holding
+    -1e12), checked by the real command in its own process, RUST_BACKTRACE set: Rust's panic
+    hook writes to file descriptor 2, which no in-process run sees."""
+    case = next(c for c in RETURNED if c.id == "number-beyond-any-date-in-a-date-cell")
+    (path,) = case.build(workshop, tmp_path)
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "RUST_BACKTRACE": "1", "PYTHONPATH": root, "COLUMNS": "200"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ledger_tools", "check", str(workshop.ledger), str(path)]
+        + ["--as-of", "2026-11-20"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "F001" in done.stdout, done.stdout
+    assert "panicked" not in done.stderr and "backtrace" not in done.stderr, done.stderr
+    paths = (str(tmp_path), str(workshop.root))
+    assert english_in(done.stderr, paths) == [], done.stderr
+    assert english_in(done.stdout, paths) == [], done.stdout

@@ -27,6 +27,11 @@ TOTALS, HEADER, BLANK = "合计行", "重复的表头行", "空行"
 # 合计 / 总计 / 小计, also spaced out (合  计), with a colon or a note in brackets (合计（12项）).
 _TOTALS = re.compile(r"^(合|总|小)\s*计\s*[:：]?\s*([(（].*[)）])?$")
 
+# A count a totals row carries where the matter would be: 共 108 项, 共计108个事项, 12项. Alone it
+# makes no item and no totals row either (such a row stays an item: fail closed); beside a
+# totals word it is that row's count, not a decision.
+_COUNT = re.compile(r"^(共\s*计?)?\s*\d+\s*(项|个|条|件)(事项)?\s*[。.]?$")
+
 # The fields that make a row an item when they hold real text.
 _DECISIVE = ("matter", "lead_unit")
 # Fields whose value alone says nothing about an item: drop-downs staff fill down past the last
@@ -62,7 +67,7 @@ def _real_text(f: str, value: object) -> bool:
     if not isinstance(value, str):
         return value is not None and not isinstance(value, (int, float))
     text = value.strip()
-    if not text or _is_totals(text) or _is_header(f, text):
+    if not text or _is_totals(text) or _is_header(f, text) or _COUNT.match(text):
         return False
     return not re.fullmatch(r"[\d.,，\s]+", text)
 

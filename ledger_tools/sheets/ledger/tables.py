@@ -4,6 +4,10 @@ Columns are located by their header in row 1, wherever staff moved them; staff's
 are never read or written. Values are converted by the column's kind on the way in, and only
 cells whose value really changes are written on the way out, so a second run with the same
 inputs writes nothing.
+
+Long because reading and writing a table are one concept: both go through the same header map
+(white-space-tolerant headers, staff columns skipped) and the same column kinds, and every write
+is recorded for the package writer here, where the cell is known.
 """
 
 from __future__ import annotations

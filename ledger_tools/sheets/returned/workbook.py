@@ -19,8 +19,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
+import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +41,7 @@ __all__ = [
     "ReturnedWorkbook",
     "fingerprint",
     "read_returned",
+    "rust_panic_text_discarded",
 ]
 
 
@@ -101,14 +105,72 @@ def read_returned(path: Path | str, limits: Limits = Limits()) -> ReturnedWorkbo
     kind, has_macros = sniff(data, limits)
     check_extents(data, kind, limits)
     # calamine's Rust panics (e.g. a date cell holding -1e12) reach Python as pyo3's
-    # PanicException, a BaseException: the boundary translates it too
-    with map_exceptions(refuse, path=path, what="文件"):
+    # PanicException, a BaseException: the boundary translates it too, and the text Rust's
+    # panic hook writes to the terminal is kept off it
+    with map_exceptions(refuse, path=path, what="文件"), rust_panic_text_discarded():
         sheets = _load(data, kind, limits)
     if kind == "ods":  # calamine knows no merged cells of ods
         merges = ods_merges(data)
         for sheet in sheets:
             sheet.merged = sheet.merged or merges.get(sheet.name, [])
     return ReturnedWorkbook(path, sha, kind, has_macros, sheets)
+
+
+_FD2 = threading.RLock()
+_PANIC = b"panicked at"
+
+
+@contextlib.contextmanager
+def rust_panic_text_discarded() -> Iterator[None]:
+    """Keep what Rust's default panic hook prints off the clerk's terminal.
+
+    When calamine panics (a date cell holding -1e12: chrono's "TimeDelta::milliseconds out of
+    bounds"), Rust writes "thread '…' panicked at …" and, with RUST_BACKTRACE set, a whole
+    backtrace straight to file descriptor 2, before pyo3 turns the panic into an exception
+    that the boundary translates into F001. No Python setting silences that hook, so file
+    descriptor 2 goes to a temporary file while calamine runs. Afterwards whatever was written
+    there before the panic text (another thread's output, say) is copied to the real stderr,
+    and the panic text is dropped. A process with no usable descriptor 2 (a GUI launcher)
+    runs the block as it is: nothing could reach a terminal anyway.
+    """
+    with _FD2:
+        try:
+            sys.stderr.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+        try:
+            saved = os.dup(2)
+        except OSError:
+            saved = -1
+        if saved < 0:
+            yield
+            return
+        try:
+            with tempfile.TemporaryFile() as sink:
+                os.dup2(sink.fileno(), 2)
+                try:
+                    yield
+                finally:
+                    with contextlib.suppress(AttributeError, OSError, ValueError):
+                        sys.stderr.flush()
+                    os.dup2(saved, 2)
+                    sink.seek(0)
+                    _replay(sink.read(), saved)
+        finally:
+            os.close(saved)
+
+
+def _replay(captured: bytes, fd: int) -> None:
+    """Write ``captured`` to ``fd`` up to the line where a Rust panic message starts (and the
+    blank line Rust puts before it)."""
+    at = captured.find(_PANIC)
+    if at >= 0:
+        captured = captured[: captured.rfind(b"\n", 0, at) + 1]
+        if captured == b"\n" or captured.endswith(b"\n\n"):
+            captured = captured[:-1]
+    with contextlib.suppress(OSError):
+        while captured:
+            captured = captured[os.write(fd, captured) :]
 
 
 def _load(data: bytes, kind: str, limits: Limits) -> list[ReturnedSheet]:

@@ -23,6 +23,8 @@ def row(bad=None, **values) -> Row:
         row(matter="总计：", reminders=7),
         row(id="小计（12项）"),
         row(matter="合计", lead_unit="12"),  # a count where the unit would be
+        row(id="合计", matter="共 108 项"),  # the count where the matter would be
+        row(source_name="合计", matter="共计108个事项", lead_unit="12个"),
     ],
 )
 def test_totals_rows(r):
@@ -76,6 +78,10 @@ def test_rows_with_nothing_but_drop_downs_or_tool_values(r):
         row(co_units=["市财政局"]),
         row({"issued": "2026-13-45"}),
         row(note="待补充"),
+        # a count with no totals word beside it says nothing: the row stays an item
+        row(matter="共 108 项"),
+        row(matter="共 108 项", deadline=dt.date(2026, 12, 31)),
+        row(id="合计", matter="共 108 项，其中已办结 30 项"),
     ],
 )
 def test_anything_that_may_be_an_item_stays_an_item(r):

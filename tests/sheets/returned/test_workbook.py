@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import pickle
 import random
 import struct
@@ -23,6 +24,7 @@ from ledger_tools.sheets.returned.workbook import (
     ReturnedWorkbook,
     fingerprint,
     read_returned,
+    rust_panic_text_discarded,
 )
 from tests.builders import (
     PNG,
@@ -712,3 +714,33 @@ def test_merged_ranges_as_libreoffice_saves_them(tmp_path, fmt):
     sheet = read_returned(convert(src, fmt, tmp_path / "out")).sheet("反馈表")
     assert sorted(sheet.merged) == [(1, 1, 2, 1), (4, 3, 4, 5)]
     assert sheet.covered(2, 1) == "B2:B3" and sheet.value(1, 1) == "两项一并填写"
+
+
+def test_a_date_beyond_any_calendar_is_f001_and_no_rust_panic_text_reaches_stderr(
+    tmp_path, capfd, monkeypatch
+):
+    """calamine panics on a date-formatted -1e12; Rust's hook writes the panic (and, with
+    RUST_BACKTRACE, a backtrace) to file descriptor 2 whatever Python does with sys.stderr."""
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    path = tmp_path / "反馈表.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("反馈表")
+    ws.write_number("A1", -(10**12), wb.add_format({"num_format": "yyyy-mm-dd"}))
+    wb.close()
+    with pytest.raises(ReturnedFileError) as e:
+        read_returned(path)
+    assert e.value.code == "F001"
+    assert_chinese(str(e.value))
+    err = capfd.readouterr().err
+    assert "panicked" not in err and "backtrace" not in err and "RUST_BACKTRACE" not in err, err
+
+
+def test_what_else_reaches_stderr_meanwhile_is_kept(capfd):
+    """Only the panic text is dropped: output before it, or in a block that did not panic,
+    reaches the real stderr in full and in order."""
+    with rust_panic_text_discarded():
+        os.write(2, "前面的提示\n".encode())
+    with rust_panic_text_discarded():
+        os.write(2, b"kept\n\nthread '<unnamed>' panicked at src/lib.rs:1:1:\nboom\n")
+        os.write(2, b"stack backtrace:\n   0: rust_begin_unwind\n")
+    assert capfd.readouterr().err == "前面的提示\nkept\n"
