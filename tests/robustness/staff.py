@@ -1130,9 +1130,9 @@ CASES: list[StaffCase] = [
         "a 合计 row typed under the items",
         (
             validate(("L316", "台账", f"{LAST_ROW}:{LAST_ROW}"), exit=(0, 1)),
-            # A row that is not an item is a warning that names it (exit 0: nothing is lost or
-            # hidden, the row is left as staff typed it and counted nowhere).
-            Step(REFRESH, 0, says=(rf"第 ?{LAST_ROW} ?行",), then=row_kept(LAST_ROW, TOTALS)),
+            # A command that writes names the row and ends with exit 1 (SPEC §5): it is left as
+            # staff typed it and counted nowhere, and no row meant as an item goes unseen.
+            Step(REFRESH, 1, says=(rf"第 ?{LAST_ROW} ?行",), then=row_kept(LAST_ROW, TOTALS)),
             Step(BRIEF, (0, 1), then=total_items(108)),
         ),
         edit=_totals_row,
@@ -1145,7 +1145,7 @@ CASES: list[StaffCase] = [
             validate(("L316", "台账", f"{LAST_ROW}:{LAST_ROW}")),
             Step(
                 REFRESH,
-                0,
+                1,
                 says=(rf"第 ?{LAST_ROW} ?行",),
                 then=row_kept(LAST_ROW, {h: h for h in HEADERS_AGAIN}),
             ),

@@ -419,7 +419,13 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         file,
         problems,
     )
-    advise(f for f in problems if f.code in shape.ADVISED)
+    # A command that writes ends with exit 1 naming each row that is no item (SPEC §5), so
+    # that no row staff meant as an item goes unseen; validate lists them as warnings.
+    advise(
+        replace(f, severity=fnd.Severity.ERROR) if lf.writable and f.code == "L316" else f
+        for f in problems
+        if f.code in shape.ADVISED
+    )
     return data
 
 
