@@ -212,12 +212,15 @@ def propose(
     cal: WorkCalendar,
     unit_of: Callable[[str | None], str | None] = lambda name: name,
     extensions: Iterable[Extension] = (),
+    history_of: Callable[[Item], History | None] = lambda item: None,
 ) -> list[Deduction]:
     """Every deduction of ``year`` whose ground had arisen by ``as_of``.
 
     Each item is judged from its dated facts (``core.state``): the reports, reminders and
     extension decisions dated by ``as_of``, whatever was typed later. ``unit_of`` maps a name
     or alias to the registered unit, so a unit's deductions are added up under one name.
+    ``history_of`` gives an item's :class:`History` when the caller has already built it
+    from the same records (the briefing does, for its own counts), so it is built once.
     """
     by_item_extensions: dict[str, list[Extension]] = defaultdict(list)
     for ext in extensions:
@@ -235,7 +238,8 @@ def propose(
     periods = (
         [f"{year:04d}-{mo:02d}" for mo in range(1, last_month + 1)] if as_of.year >= year else []
     )
-    periods = [p for p in periods if rules.report_due(p, settings) < as_of]
+    dues = [(p, due) for p in periods if (due := rules.report_due(p, settings)) < as_of]
+    weights = {r: r.weight(settings) for r in Reason}
 
     out: list[Deduction] = []
     for item in items:
@@ -244,7 +248,7 @@ def propose(
         unit = unit_of(item.lead_unit) or NO_UNIT
         own = by_item_reports.get(item.id, ())
         mine = by_item_reminders.get(item.id, ())
-        h = History(item, by_item_extensions.get(item.id, ()), own, mine)
+        h = history_of(item) or History(item, by_item_extensions.get(item.id, ()), own, mine)
         chased = sorted_reminders(r for r in mine if r.date is not None and r.date <= as_of)
 
         def add(
@@ -264,7 +268,7 @@ def propose(
                         reason,
                         _id,
                         day,
-                        reason.weight(settings),
+                        weights[reason],
                         evidence,
                         period,
                         tuple(shown),
@@ -275,9 +279,8 @@ def propose(
         if found:
             add(Reason.OVERDUE, found[0], found[1], shown=chased)
 
-        for period in periods:
+        for period, due in dues:
             flag = h.flag(period, as_of, settings)
-            due = rules.report_due(period, settings)
             if flag is ReportFlag.MISSING:
                 add(
                     Reason.MISSED_REPORT,

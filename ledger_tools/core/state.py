@@ -119,6 +119,7 @@ class History:
         "requests",
         "reminder_days",
         "undated_reports",
+        "_firsts",
     )
 
     def __init__(
@@ -163,6 +164,7 @@ class History:
             requests.append((_day(e.requested) or _ALWAYS, decided))
         self.requests: list[tuple[dt.date, dt.date | None]] = requests
         self.reminder_days = sorted(d for r in reminders if (d := _day(r.date)) is not None)
+        self._firsts: dict[str | None, dt.date] | None = None
 
     # -- single facts on a day -----------------------------------------------------------
 
@@ -213,40 +215,44 @@ class History:
             return False
         return self.assigned is not None and self.assigned < rules.period_start(period)
 
+    def _first_reports(self) -> dict[str | None, dt.date]:
+        """The first 记录时间 of a report for each period named on a form (sorted once, so the
+        first row seen for a period is its earliest): a briefing asks about a dozen periods of
+        every item, and scanning the reports for each one was most of scoring's time."""
+        if self._firsts is None:
+            firsts: dict[str | None, dt.date] = {}
+            for recorded, report in self.reports:
+                firsts.setdefault(rules.normalize_period(report.period), recorded)
+            self._firsts = firsts
+        return self._firsts
+
     def flag(self, period: str, day: dt.date, settings: Settings) -> ReportFlag:
-        """本期报送 for ``period`` as known on ``day`` (one rule for refresh, brief and score)."""
+        """本期报送 for ``period`` as known on ``day`` (one rule for refresh, brief and score).
+
+        The first report for the period recorded by ``day`` decides: on time when recorded by
+        the due day, else late (every later one is later still)."""
         due = rules.report_due(period, settings)
         judged = min(day, due)
-        on_time = late = False
-        for recorded, report in self.reports:
-            if recorded > day:
-                break
-            if rules.normalize_period(report.period) != period:
-                continue
-            if recorded <= due:
-                on_time = True
-                break
-            late = True
+        first = self._first_reports().get(period)
+        on_time = first is not None and first <= day and first <= due
+        late = first is not None and first <= day and first > due
         if not self.exists_on(judged):
             return ReportFlag.REPORTED if on_time or late else ReportFlag.NOT_REQUIRED
-        status = self.status_on(judged)
-        must = (
-            status in OPEN_STATUSES
-            and self.assigned is not None
-            and self.assigned < rules.period_start(period)
-        )
         if on_time:
             return ReportFlag.REPORTED
+        must = (
+            self.assigned is not None
+            and self.assigned < rules.period_start(period)
+            and self.status_on(judged) in OPEN_STATUSES
+        )
         if late:
             return ReportFlag.REPORTED_LATE if must else ReportFlag.REPORTED
         return ReportFlag.MISSING if must else ReportFlag.NOT_REQUIRED
 
     def reported_on(self, period: str, day: dt.date) -> dt.date | None:
         """The first 记录时间 of a report for ``period`` by ``day``."""
-        return next(
-            (d for d, r in self.reports if d <= day and rules.normalize_period(r.period) == period),
-            None,
-        )
+        first = self._first_reports().get(period)
+        return first if first is not None and first <= day else None
 
     # -- the whole state -----------------------------------------------------------------
 
