@@ -163,6 +163,8 @@ def lines_needed(text: str, width: float) -> int:
     ASCII once and CJK (three bytes) twice without a Python loop over characters.
     """
     per_line = max(width - 1.5, 1.0)
+    if "\n" not in text:  # the common case: one paragraph
+        return max(1, math.ceil((len(text) + len(text.encode("utf-8"))) / 2 / per_line))
     return sum(
         max(1, math.ceil((len(p) + len(p.encode("utf-8"))) / 2 / per_line))
         for p in text.split("\n")
