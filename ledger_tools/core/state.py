@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
@@ -69,10 +70,6 @@ def _day(value: dt.date | None) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     return value
-
-
-def _first(pair: tuple) -> object:
-    return pair[0]
 
 
 def decided_on(ext: Extension) -> dt.date | None:
@@ -147,7 +144,7 @@ class History:
         # records at all, and a briefing builds 20,000 of these: the empty cases are skipped.
         if reports:
             dated = [(d, r) for r in reports if (d := r.recorded_date)]
-            dated.sort(key=_first)
+            dated.sort(key=itemgetter(0))
             self.reports: list[tuple[dt.date, Report]] = dated
             self.undated_reports = len(dated) != len(reports)
         else:
@@ -165,7 +162,7 @@ class History:
                 for e in extensions
                 if rules.approval_in_force(e)
             ]
-            approvals.sort(key=_first)
+            approvals.sort(key=itemgetter(0))
             self.approvals = approvals  # type: ignore[assignment]
             still_open = item.status is Status.EXTENSION_REQUESTED
             for e in extensions:
