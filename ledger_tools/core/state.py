@@ -193,7 +193,7 @@ class History:
             return Status.DONE
         if self.assigned is None or self.assigned > day:
             return Status.PENDING_ASSIGNMENT
-        if any(
+        if self.requests and any(
             asked <= day and (decided is None or day < decided) for asked, decided in self.requests
         ):
             return Status.EXTENSION_REQUESTED
