@@ -525,6 +525,18 @@ def compute(
     def show(i: Item) -> Item:
         return shown[id(i)]
 
+    reports_of, reminders_of = _by_item(reports), _by_item(reminders)
+    extensions_of = _by_item(extensions)
+    # Each item's dated facts, sorted once, for the 分单位 counts and the scoring alike.
+    histories = {
+        id(i): History(
+            i,
+            extensions_of.get(i.id or "", ()),
+            reports_of.get(i.id or "", ()),
+            reminders_of.get(i.id or "", ()),
+        )
+        for i in items
+    }
     deductions = scoring.propose(
         items,
         reports,
@@ -535,10 +547,9 @@ def compute(
         cal=cal,
         unit_of=lambda n: n,
         extensions=extensions,
+        history_of=lambda i: histories[id(i)],
     )
     overdue_ids = {d.item_id for d in deductions if d.reason is scoring.Reason.OVERDUE}
-    reports_of, reminders_of = _by_item(reports), _by_item(reminders)
-    extensions_of = _by_item(extensions)
 
     def chased(i: Item) -> tuple[Reminder, ...]:
         return tuple(
@@ -584,9 +595,7 @@ def compute(
         own = reports_of.get(i.id or "", ())
         # The month's obligation judged on its due day (or the cut-off, if earlier), by the
         # one rule refresh and score use (core.state).
-        history = History(
-            i, extensions_of.get(i.id or "", ()), own, reminders_of.get(i.id or "", ())
-        )
+        history = histories[id(i)]
         flag = history.flag(month, as_of, settings) if i.id else ReportFlag.NOT_REQUIRED
         must = bool(i.id) and history.obliged(month, settings, as_of)
         if must:

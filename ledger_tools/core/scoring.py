@@ -212,12 +212,15 @@ def propose(
     cal: WorkCalendar,
     unit_of: Callable[[str | None], str | None] = lambda name: name,
     extensions: Iterable[Extension] = (),
+    history_of: Callable[[Item], History | None] = lambda item: None,
 ) -> list[Deduction]:
     """Every deduction of ``year`` whose ground had arisen by ``as_of``.
 
     Each item is judged from its dated facts (``core.state``): the reports, reminders and
     extension decisions dated by ``as_of``, whatever was typed later. ``unit_of`` maps a name
     or alias to the registered unit, so a unit's deductions are added up under one name.
+    ``history_of`` gives an item's :class:`History` when the caller has already built it
+    from the same records (the briefing does, for its own counts), so it is built once.
     """
     by_item_extensions: dict[str, list[Extension]] = defaultdict(list)
     for ext in extensions:
@@ -235,16 +238,23 @@ def propose(
     periods = (
         [f"{year:04d}-{mo:02d}" for mo in range(1, last_month + 1)] if as_of.year >= year else []
     )
-    periods = [p for p in periods if rules.report_due(p, settings) < as_of]
+    dues = [
+        (p, due, rules.period_start(p))
+        for p in periods
+        if (due := rules.report_due(p, settings)) < as_of
+    ]
+    weights = {r: r.weight(settings) for r in Reason}
 
     out: list[Deduction] = []
+    keys: list[tuple[str, int, str, str]] = []  # the order each deduction is listed in
+    order = {r: n for n, r in enumerate(Reason)}
     for item in items:
         if not item.id:
             continue
         unit = unit_of(item.lead_unit) or NO_UNIT
         own = by_item_reports.get(item.id, ())
         mine = by_item_reminders.get(item.id, ())
-        h = History(item, by_item_extensions.get(item.id, ()), own, mine)
+        h = history_of(item) or History(item, by_item_extensions.get(item.id, ()), own, mine)
         chased = sorted_reminders(r for r in mine if r.date is not None and r.date <= as_of)
 
         def add(
@@ -258,13 +268,14 @@ def propose(
             _unit: str = unit,
         ) -> None:
             if day.year == year and day <= as_of:
+                keys.append((_unit, order[reason], _id, period or ""))
                 out.append(
                     Deduction(
                         _unit,
                         reason,
                         _id,
                         day,
-                        reason.weight(settings),
+                        weights[reason],
                         evidence,
                         period,
                         tuple(shown),
@@ -275,9 +286,15 @@ def propose(
         if found:
             add(Reason.OVERDUE, found[0], found[1], shown=chased)
 
-        for period in periods:
+        # Column-wise: a missed or late report needs the item open on the period's due day
+        # and assigned before the period began (``History.flag``), so only those periods of
+        # the year are asked about; for most items (finished long ago) there are none.
+        opened, until = h.open_span()
+        assigned = h.assigned
+        for period, due, begins in dues:
+            if not (opened <= due < until and assigned is not None and assigned < begins):
+                continue
             flag = h.flag(period, as_of, settings)
-            due = rules.report_due(period, settings)
             if flag is ReportFlag.MISSING:
                 add(
                     Reason.MISSED_REPORT,
@@ -302,16 +319,17 @@ def propose(
             )
             day, basis = _checked(item, chased, as_of)
             add(reason, day, f"核查结果为「{item.verification.value}」（{basis}）")
-    order = {r: n for n, r in enumerate(Reason)}
-    out.sort(key=lambda d: (d.unit, order[d.reason], d.item_id, d.period or ""))
-    return out
+    ranked = sorted(range(len(out)), key=keys.__getitem__)  # stable, as list.sort
+    return [out[n] for n in ranked]
 
 
 def summarise(deductions: Iterable[Deduction]) -> list[UnitScore]:
     """Per unit: counts and points by reason; the heaviest total first."""
     scores: dict[str, UnitScore] = {}
     for d in deductions:
-        s = scores.setdefault(d.unit, UnitScore(d.unit))
+        s = scores.get(d.unit)
+        if s is None:
+            s = scores[d.unit] = UnitScore(d.unit)
         s.counts[d.reason] += 1
         s.points[d.reason] = round(s.points[d.reason] + d.points, 2)
     return sorted(scores.values(), key=lambda s: (-s.total, s.unit))

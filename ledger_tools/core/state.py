@@ -42,6 +42,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
@@ -119,6 +120,7 @@ class History:
         "requests",
         "reminder_days",
         "undated_reports",
+        "_firsts",
     )
 
     def __init__(
@@ -138,31 +140,40 @@ class History:
             self.ended: dt.date | None = _day(item.end_date) or _ALWAYS
         else:
             self.ended = None
-        dated = [(r.recorded_date, n, r) for n, r in enumerate(reports) if r.recorded_date]
-        dated.sort(key=lambda t: (t[0], t[1]))
-        self.reports: list[tuple[dt.date, Report]] = [(d, r) for d, _, r in dated]
-        self.undated_reports = len(dated) != len(reports)
+        # Stable sorts by date alone keep sheet order within a day. Most items have no
+        # records at all, and a briefing builds 20,000 of these: the empty cases are skipped.
+        if reports:
+            dated = [(d, r) for r in reports if (d := r.recorded_date)]
+            dated.sort(key=itemgetter(0))
+            self.reports: list[tuple[dt.date, Report]] = dated
+            self.undated_reports = len(dated) != len(reports)
+        else:
+            self.reports, self.undated_reports = [], False
         self.done_date = _day(item.done_date)
         self.done_known: dt.date | None = None
         if self.done_date is not None:
             first = next((d for d, r in self.reports if r.status is UnitReportStatus.DONE), None)
             self.done_known = max(first, self.done_date) if first else self.done_date
-        approvals = [
-            (_day(e.approved_on), n, _day(e.granted_to))
-            for n, e in enumerate(extensions)
-            if rules.approval_in_force(e)
-        ]
-        approvals.sort(key=lambda t: (t[0], t[1]))
-        self.approvals: list[tuple[dt.date, dt.date]] = [(a, g) for a, _, g in approvals]  # type: ignore[misc]
-        still_open = item.status is Status.EXTENSION_REQUESTED
-        requests = []
-        for e in extensions:
-            decided = decided_on(e)
-            if decided is None and not still_open:
-                continue  # undecided today, and 台账 no longer says 申请延期
-            requests.append((_day(e.requested) or _ALWAYS, decided))
-        self.requests: list[tuple[dt.date, dt.date | None]] = requests
-        self.reminder_days = sorted(d for r in reminders if (d := _day(r.date)) is not None)
+        self.approvals: list[tuple[dt.date, dt.date]] = []
+        self.requests: list[tuple[dt.date, dt.date | None]] = []
+        if extensions:
+            approvals = [
+                (_day(e.approved_on), _day(e.granted_to))
+                for e in extensions
+                if rules.approval_in_force(e)
+            ]
+            approvals.sort(key=itemgetter(0))
+            self.approvals = approvals  # type: ignore[assignment]
+            still_open = item.status is Status.EXTENSION_REQUESTED
+            for e in extensions:
+                decided = decided_on(e)
+                if decided is None and not still_open:
+                    continue  # undecided today, and 台账 no longer says 申请延期
+                self.requests.append((_day(e.requested) or _ALWAYS, decided))
+        self.reminder_days = (
+            sorted(d for r in reminders if (d := _day(r.date)) is not None) if reminders else []
+        )
+        self._firsts: dict[str | None, dt.date] | None = None
 
     # -- single facts on a day -----------------------------------------------------------
 
@@ -182,11 +193,23 @@ class History:
             return Status.DONE
         if self.assigned is None or self.assigned > day:
             return Status.PENDING_ASSIGNMENT
-        if any(
+        if self.requests and any(
             asked <= day and (decided is None or day < decided) for asked, decided in self.requests
         ):
             return Status.EXTENSION_REQUESTED
         return Status.LONG_TERM if self.item.kind is ItemKind.LONG_TERM else Status.IN_PROGRESS
+
+    def open_span(self) -> tuple[dt.date, dt.date]:
+        """[from, until): the days on which ``status_on`` is one of OPEN_STATUSES and the item
+        exists (issued and assigned, not yet struck off, ended or finished; a request only
+        moves it between open statuses). Empty (from ≥ until) for one never open."""
+        if self.assigned is None:
+            return dt.date.max, dt.date.min
+        until = min(
+            (d for d in (self.closed, self.ended, self.done_known) if d is not None),
+            default=dt.date.max,
+        )
+        return max(self.born, self.assigned), until
 
     def deadline_on(self, day: dt.date) -> tuple[dt.date | None, int]:
         """(当前时限, 延期次数) on ``day``: the latest approval in force by then wins."""
@@ -213,40 +236,44 @@ class History:
             return False
         return self.assigned is not None and self.assigned < rules.period_start(period)
 
+    def _first_reports(self) -> dict[str | None, dt.date]:
+        """The first 记录时间 of a report for each period named on a form (sorted once, so the
+        first row seen for a period is its earliest): a briefing asks about a dozen periods of
+        every item, and scanning the reports for each one was most of scoring's time."""
+        if self._firsts is None:
+            firsts: dict[str | None, dt.date] = {}
+            for recorded, report in self.reports:
+                firsts.setdefault(rules.normalize_period(report.period), recorded)
+            self._firsts = firsts
+        return self._firsts
+
     def flag(self, period: str, day: dt.date, settings: Settings) -> ReportFlag:
-        """本期报送 for ``period`` as known on ``day`` (one rule for refresh, brief and score)."""
+        """本期报送 for ``period`` as known on ``day`` (one rule for refresh, brief and score).
+
+        The first report for the period recorded by ``day`` decides: on time when recorded by
+        the due day, else late (every later one is later still)."""
         due = rules.report_due(period, settings)
         judged = min(day, due)
-        on_time = late = False
-        for recorded, report in self.reports:
-            if recorded > day:
-                break
-            if rules.normalize_period(report.period) != period:
-                continue
-            if recorded <= due:
-                on_time = True
-                break
-            late = True
+        first = self._first_reports().get(period)
+        on_time = first is not None and first <= day and first <= due
+        late = first is not None and first <= day and first > due
         if not self.exists_on(judged):
             return ReportFlag.REPORTED if on_time or late else ReportFlag.NOT_REQUIRED
-        status = self.status_on(judged)
-        must = (
-            status in OPEN_STATUSES
-            and self.assigned is not None
-            and self.assigned < rules.period_start(period)
-        )
         if on_time:
             return ReportFlag.REPORTED
+        must = (
+            self.assigned is not None
+            and self.assigned < rules.period_start(period)
+            and self.status_on(judged) in OPEN_STATUSES
+        )
         if late:
             return ReportFlag.REPORTED_LATE if must else ReportFlag.REPORTED
         return ReportFlag.MISSING if must else ReportFlag.NOT_REQUIRED
 
     def reported_on(self, period: str, day: dt.date) -> dt.date | None:
         """The first 记录时间 of a report for ``period`` by ``day``."""
-        return next(
-            (d for d, r in self.reports if d <= day and rules.normalize_period(r.period) == period),
-            None,
-        )
+        first = self._first_reports().get(period)
+        return first if first is not None and first <= day else None
 
     # -- the whole state -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import pytest
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.model import (
+    OPEN_STATUSES,
     Alert,
     Approval,
     Extension,
@@ -461,3 +462,28 @@ def test_refresh_and_the_point_in_time_view_agree(day):
     # The view's own records, asked again, give the same state: nothing later leaks in.
     again = History(then, view.extensions, view.reports, view.reminders).state(day, CAL, SET)
     assert again == History(it, exts, DONE_REPORT, reminders).state(day, CAL, SET)
+
+
+@pytest.mark.parametrize(
+    "it, exts",
+    [
+        (item(), ()),
+        (item(assigned=None, status=S.PENDING_ASSIGNMENT), ()),
+        (item(issued=None, assigned=None), ()),
+        (item(closed_date=D(2026, 11, 3), status=S.CLOSED), ()),
+        (item(status=S.TERMINATED, end_date=D(2026, 10, 9)), ()),
+        (item(status=S.TERMINATED), ()),
+        (item(done_date=D(2026, 10, 20), status=S.DONE), ()),
+        (item(status=S.EXTENSION_REQUESTED), (ext(D(2026, 10, 5)),)),
+        (item(kind=ItemKind.LONG_TERM, status=S.LONG_TERM), ()),
+    ],
+)
+def test_open_span_is_exactly_the_days_status_is_open(it, exts):
+    """Scoring skips the periods outside ``open_span``: it must be the open days, no fewer."""
+    h = History(it, exts, [rep(D(2026, 10, 25), "2026-10", UnitReportStatus.DONE, D(2026, 10, 20))])
+    opened, until = h.open_span()
+    day = D(2026, 8, 1)
+    while day <= D(2027, 1, 31):
+        is_open = h.exists_on(day) and h.status_on(day) in OPEN_STATUSES
+        assert (opened <= day < until) == is_open, day
+        day += DAY

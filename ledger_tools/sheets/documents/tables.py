@@ -163,6 +163,8 @@ def lines_needed(text: str, width: float) -> int:
     ASCII once and CJK (three bytes) twice without a Python loop over characters.
     """
     per_line = max(width - 1.5, 1.0)
+    if "\n" not in text:  # the common case: one paragraph
+        return max(1, math.ceil((len(text) + len(text.encode("utf-8"))) / 2 / per_line))
     return sum(
         max(1, math.ceil((len(p) + len(p.encode("utf-8"))) / 2 / per_line))
         for p in text.split("\n")
@@ -203,16 +205,25 @@ def write_table(
     header_lines = max(lines_needed(col.header, col.width) for col in cols)
     if header_lines > 1:
         ws.set_row(top, LINE_HEIGHT * header_lines)
-    wrapped = [c for c, col in enumerate(cols) if col.kind == "text"]
+    wrapped = [(c, col.width) for c, col in enumerate(cols) if col.kind == "text"]
+    # Each column's untoned format, looked up on first use (formats are numbered in the
+    # order they are first asked for, so the file stays the same): 分科室 alone is 80,000 cells.
+    plain: list[object] = [None] * len(cols)
     r = top
     for r, values in enumerate(rows, start=top + 1):
         for c, (col, value) in enumerate(zip(cols, values)):
-            shown, tone = (value.value, value.tone) if isinstance(value, Tone) else (value, None)
-            _write_cell(ws, r, left + c, shown, fm.cell(col.kind, tone))
-        height = max(
-            (lines_needed(values[c], cols[c].width) for c in wrapped if isinstance(values[c], str)),
-            default=1,
-        )
+            if isinstance(value, Tone):
+                _write_cell(ws, r, left + c, value.value, fm.cell(col.kind, value.tone))
+                continue
+            fmt = plain[c]
+            if fmt is None:
+                fmt = plain[c] = fm.cell(col.kind, None)
+            _write_cell(ws, r, left + c, value, fmt)
+        height = 1
+        for c, width in wrapped:
+            text = values[c]
+            if isinstance(text, str):
+                height = max(height, lines_needed(text, width))
         if height > 1:
             ws.set_row(r, LINE_HEIGHT * height)
     if total is not None:
