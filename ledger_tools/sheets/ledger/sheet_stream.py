@@ -265,9 +265,14 @@ class _Blocks:
 
 
 def rewrite_sheet(
-    source: IO[bytes], write: Callable[[bytes], object], changes: SheetChanges, styles: Styles
+    source: IO[bytes],
+    write: Callable[[bytes], object],
+    changes: SheetChanges,
+    styles: Styles,
+    tail_edit: Callable[[bytes], bytes] | None = None,
 ) -> None:
-    """Stream the worksheet ``source`` to ``write`` with ``changes`` made (see the module)."""
+    """Stream the worksheet ``source`` to ``write`` with ``changes`` made (see the module);
+    ``tail_edit`` changes what follows ``</sheetData>`` (a colour rule added)."""
     blocks = _Blocks(source)
     while (start := blocks.buf.find(b"<sheetData")) < 0 or blocks.buf.find(b">", start) < 0:
         if blocks.done and blocks.buf:
@@ -339,4 +344,5 @@ def rewrite_sheet(
     while not blocks.done:
         blocks.more(len(blocks.buf))
         rest += blocks.buf
-    write(tail + extend_sqrefs(rest, changes.appended_after, changes.last_row))
+    rest = extend_sqrefs(rest, changes.appended_after, changes.last_row)
+    write(tail + (tail_edit(rest) if tail_edit is not None else rest))
