@@ -338,6 +338,11 @@ class Table:
         new = cell_value(col, value)
         if self._merged and self._blocked(row, field):
             return False
+        peek = getattr(self.ws, "value_now", None)  # a ValueSheet: compare before making a cell
+        if peek is not None:
+            current = peek(row, position)
+            if current is None and new is None or _same(col, current, new):
+                return False
         cell = self.ws._cells.get((row, position))
         if cell is None:  # a blank position: nothing to compare, and nothing to write for a blank
             if new is None:
