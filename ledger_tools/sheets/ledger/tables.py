@@ -4,6 +4,10 @@ Columns are located by their header in row 1, wherever staff moved them; staff's
 are never read or written. Values are converted by the column's kind on the way in, and only
 cells whose value really changes are written on the way out, so a second run with the same
 inputs writes nothing.
+
+Long because reading (``rows``) and writing (``set``, ``append``, ``add_column``) share the
+column map, the kinds' converters and the change record, and each is a hot loop of every
+command: kept together so the read and the write of a cell cannot drift apart.
 """
 
 from __future__ import annotations
