@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.formatting.formatting import ConditionalFormattingList
 
 from ledger_tools.sheets import styles
@@ -157,3 +159,33 @@ def test_the_range_is_read_from_the_overdue_rule():
     assert colour_rules.missing_rule_range(added) is None
     assert b'dxfId="7" priority="3"' in added
     assert colour_rules.missing_rule_range(b"</sheetData>") is None
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_the_added_rule(tmp_path):
+    """LibreOffice understands the block the writer added: saved again by LibreOffice, the
+    ledger still colours 时限不明 red on the 逾期 rule's range."""
+    ledger = _older_ledger(tmp_path / "台账.xlsx")
+    _save(ledger, _remind)
+    out = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(ledger),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    rules = _rules(out / ledger.name)
+    red = styles.ALERT_COLOURS[colour_rules.VALUE][0]
+    overdue = next(r for r in rules if r[1] == f'"{colour_rules.LIKE}"')
+    unclear = _unclear(rules)
+    assert len(unclear) == 1 and unclear[0][0] == overdue[0]
+    assert (unclear[0][2] or "")[-6:] == red
