@@ -292,8 +292,22 @@ def _periods_before(ref: dt.date, n: int) -> list[str]:
     return out[::-1]
 
 
-def build_rows(n_items: int, units: list[m.Unit], rng: random.Random, ref: dt.date = REF) -> Built:
-    """Every sheet's rows as field → value; the first 100 items are open, one per unit."""
+SHAPES = ("heavy", "lean")
+
+
+def build_rows(
+    n_items: int,
+    units: list[m.Unit],
+    rng: random.Random,
+    ref: dt.date = REF,
+    shape: str = "heavy",
+) -> Built:
+    """Every sheet's rows as field → value; the first 100 items are open, one per unit.
+
+    ``lean`` is the same items with few log rows: no monthly 办理记录 history (only the report
+    of a completion within the history months), no 催办记录. It exists because a history-heavy
+    ledger's own openpyxl round trip is slow, which flatters every ratio to it.
+    """
     sources = make_sources(ref)
     weights = [
         3 if s.type is m.SourceType.EXECUTIVE else 1.5 if s.type is m.SourceType.TOPICAL else 0.5
@@ -417,7 +431,7 @@ def build_rows(n_items: int, units: list[m.Unit], rng: random.Random, ref: dt.da
                         "result": "不同意",
                     }
                 )
-            if deadline < ref and roll > 0.5:
+            if deadline < ref and roll > 0.5 and shape == "heavy":
                 for k in range(1 + int(roll * 10) % 3):
                     b.reminders.append(
                         {
@@ -430,7 +444,7 @@ def build_rows(n_items: int, units: list[m.Unit], rng: random.Random, ref: dt.da
                         }
                     )
         if assigned:
-            _history(b, rng, row, unit, history, done, long_term)
+            _history(b, rng, row, unit, history, done, long_term, lean=shape == "lean")
         b.items.append(row)
     return b
 
@@ -449,12 +463,22 @@ def _fate(rng: random.Random, deadline, ref: dt.date, long_term: bool, age: int)
 
 
 def _history(
-    b: Built, rng: random.Random, row: dict, unit: m.Unit, periods: list[str], done, long_term
+    b: Built,
+    rng: random.Random,
+    row: dict,
+    unit: m.Unit,
+    periods: list[str],
+    done,
+    long_term,
+    lean: bool = False,
 ) -> None:
-    """Reports of the last months while the item was open, and the report of its completion."""
+    """Reports of the last months while the item was open, and the report of its completion
+    (``lean``: only a completion that falls within those months)."""
     assigned = row["assigned"]
     last = None
-    for period in periods:
+    if lean and done and f"{done.year}-{done.month:02d}" < periods[0]:
+        done = None
+    for period in [] if lean else periods:
         year, month = map(int, period.split("-"))
         start = dt.date(year, month, 1)
         if start <= assigned or (done and done < start) or rng.random() < 0.15:
@@ -637,8 +661,9 @@ class Dataset:
         return self.returned / self.manifest["one_form"]
 
 
-def key(n_items: int, n_forms: int, seed: int) -> str:
-    return f"n{n_items}-m{n_forms}-s{seed}-v{GENERATOR_VERSION}"
+def key(n_items: int, n_forms: int, seed: int, shape: str = "heavy") -> str:
+    suffix = "" if shape == "heavy" else f"-{shape}"  # the heavy shape keeps its old cache name
+    return f"n{n_items}-m{n_forms}-s{seed}-v{GENERATOR_VERSION}{suffix}"
 
 
 def ledger_cmd(*args: str, log: Path) -> float:
@@ -660,9 +685,10 @@ def generate(
     out: Path = OUT,
     force: bool = False,
     say=print,
+    shape: str = "heavy",
 ) -> Dataset:
     """Build (or reuse from the cache) the ledger and the returned forms."""
-    folder = Path(out) / key(n_items, n_forms, seed)
+    folder = Path(out) / key(n_items, n_forms, seed, shape)
     manifest_path = folder / "manifest.json"
     if manifest_path.exists() and not force:
         return _dataset(folder, json.loads(manifest_path.read_text(encoding="utf-8")))
@@ -675,7 +701,7 @@ def generate(
 
     started = time.perf_counter()
     units = make_units(rng)
-    built = build_rows(n_items, units, rng)
+    built = build_rows(n_items, units, rng, shape=shape)
     ledger = folder / "ledger.xlsx"
     write_ledger(ledger, units, built)
     timings["build"] = time.perf_counter() - started
@@ -738,6 +764,7 @@ def generate(
         "items": n_items,
         "forms": len(chosen),
         "seed": seed,
+        "shape": shape,
         "units": N_UNITS,
         "generator_version": GENERATOR_VERSION,
         "ref": REF.isoformat(),
@@ -778,9 +805,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--items", type=int, default=10_000, help="事项数（默认 10000）")
     ap.add_argument("--forms", type=int, default=200, help="报回的反馈表份数（默认 200）")
     ap.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+    ap.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="heavy",
+        help="台账形状：heavy 办理记录多（默认），lean 日志行少",
+    )
     ap.add_argument("--force", action="store_true", help="忽略缓存，重新生成")
     args = ap.parse_args(argv)
-    ds = generate(args.items, args.forms, args.seed, force=args.force)
+    ds = generate(args.items, args.forms, args.seed, force=args.force, shape=args.shape)
     print(ds.folder)
 
 

@@ -1,5 +1,8 @@
 """ledger check / ledger merge: returned feedback forms checked, then merged into the ledger.
 
+Long because the examine step (reading ahead on every core, then one file's checks in order)
+is one sequence of decisions that reads best in one place.
+
 ``check`` is read-only. ``merge`` checks the same way, applies every file without an error (a
 file is all-or-nothing; with ``partial`` its valid rows go in and only its bad rows are
 refused), refreshes (SPEC §3, as of --as-of) and saves the ledger once. The two commands share
@@ -63,6 +66,7 @@ from ledger_tools.sheets.returned.workbook import (
     fingerprint,
     read_returned,
 )
+from ledger_tools.sheets.workers import map_all, usable_cores
 
 __all__ = [
     "CAN_MERGE",
@@ -159,9 +163,10 @@ def _examine(
     seen: dict[str, str] = {}
     seen_content: dict[str, str] = {}
     outcomes = []
+    reads = _read_all(paths, data)
     for order, path in enumerate(paths):
         o = FileOutcome(path, order)
-        _examine_file(o, index, seen)
+        _examine_file(o, index, seen, reads[order])
         _skip_same_content(o, index, seen_content)
         outcomes.append(o)
         if progress is not None:
@@ -193,38 +198,92 @@ def _skip_same_content(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]
     ]
 
 
-def _examine_file(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]) -> None:
-    data, name = index.data, o.name
+@dataclass
+class _Read:
+    """What is read of one returned file, before anything is checked against the ledger: its
+    fingerprint, its workbook and form, or the finding that stopped the reading."""
+
+    sha256: str | None = None
+    error: Finding | None = None
+    wb: ReturnedWorkbook | None = None
+    form: fl.ParsedForm | None = None
+    block: dict[str, fl.FormCell] = field(default_factory=dict)
+    read: bool = False  # False: fingerprinted only
+
+
+def _fingerprinted(path: Path, name: str) -> _Read:
     try:
-        o.sha256 = fingerprint(o.path)
+        return _Read(sha256=fingerprint(path))
     except ReturnedFileError as e:
-        o.add(e.finding(file=name))
+        return _Read(error=e.finding(file=name), read=True)
+
+
+def _read_form(path: Path, name: str, key: str, ledger_id: str | None) -> _Read:
+    """Fingerprint, read and parse one returned form (in a worker process for a batch)."""
+    r = _fingerprinted(path, name)
+    if r.error is not None:
+        return r
+    r.read = True
+    try:
+        r.wb = read_returned(path)
+        r.form = parse_form(r.wb, key, ledger_id=ledger_id)
+        r.block = header_block(r.wb)
+    except ReturnedFileError as e:
+        r.error = e.finding(file=name)
+    return r
+
+
+_BATCH = 4  # from this many files on, they are read on every core
+
+
+def _read_all(paths: list[Path], data: LedgerData) -> list[_Read | None]:
+    """The returned files read ahead on every core (reading and parsing is most of a merge's
+    work on the forms, and each file's is independent); None for each when there are few."""
+    workers = usable_cores()
+    if workers < 2 or len(paths) < _BATCH:
+        return [None] * len(paths)
+    calls = [(p, p.name, data.signing_key, data.ledger_id) for p in paths]
+    return map_all(_read_form, calls, workers=workers)
+
+
+def _examine_file(
+    o: FileOutcome, index: _LedgerIndex, seen: dict[str, str], ahead: _Read | None = None
+) -> None:
+    data, name = index.data, o.name
+    r = ahead or _fingerprinted(o.path, name)
+    sha = r.sha256
+    if sha is None:  # not even fingerprinted
+        assert r.error is not None
+        o.add(r.error)
         return
-    if o.sha256 in index.history.merged_files:
+    o.sha256 = sha
+    if sha in index.history.merged_files:
         o.duplicate = True
         o.add(
             make(
                 "F007",
                 file=name,
-                detail=f"与已合并的 {index.history.merged_files[o.sha256] or '文件'} 完全相同",
+                detail=f"与已合并的 {index.history.merged_files[sha] or '文件'} 完全相同",
             )
         )
         return
-    if o.sha256 in seen:
+    if sha in seen:
         o.duplicate = True
-        o.add(make("F007", file=name, detail=f"与本次的 {seen[o.sha256]} 完全相同"))
+        o.add(make("F007", file=name, detail=f"与本次的 {seen[sha]} 完全相同"))
         return
-    seen[o.sha256] = name
-    try:
-        wb = read_returned(o.path)
+    seen[sha] = name
+    if not r.read:
+        r = _read_form(o.path, name, data.signing_key, data.ledger_id)
+    if r.wb is not None:
+        wb = r.wb
         o.sha256, o.kind, o.returned = wb.sha256, wb.kind, wb
         if wb.has_macros:
             o.add(make("F008", file=name))
-        form = parse_form(wb, data.signing_key, ledger_id=data.ledger_id)
-        block = header_block(wb)
-    except ReturnedFileError as e:
-        o.add(e.finding(file=name))
+    if r.error is not None:
+        o.add(r.error)
         return
+    form, block = r.form, r.block
+    assert form is not None  # read without an error
     meta = form.meta
     o.unit, o.generated = index.unit(meta.unit), meta.generated
     o.period = rules.normalize_period(meta.period) or meta.period

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
-__all__ = ["START_METHOD", "in_background", "run_all", "usable_cores"]
+__all__ = ["START_METHOD", "in_background", "map_all", "run_all", "usable_cores"]
 
 START_METHOD: str | None = None  # the platform's default; tests set "spawn" to try Windows' way
 
@@ -94,6 +94,20 @@ def run_all(
             future.result()  # raises the worker's error
             if done:
                 done(index_of[future])
+    finally:
+        _stop(pool)
+
+
+def map_all(fn: Callable[..., Any], calls: Sequence[tuple], *, workers: int) -> list[Any]:
+    """``[fn(*args) for args in calls]``, in up to ``workers`` processes, results in order (the
+    returned forms of a merge are read on both cores). ``fn`` and its results must pickle; the
+    first error stops the rest and is raised."""
+    if workers < 2 or len(calls) < 2:
+        return [fn(*args) for args in calls]
+    pool = _pool(min(workers, len(calls)))
+    try:
+        futures = [pool.submit(fn, *args) for args in calls]
+        return [f.result() for f in futures]
     finally:
         _stop(pool)
 

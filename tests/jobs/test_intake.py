@@ -1152,3 +1152,33 @@ def test_a_merged_input_cell_is_named_as_merged_not_as_未填写(env):
     top = cell_of(path, REGULAR, "本期进展情况")
     f = rejected_unchanged(env, path, "R104", cell=progress, item=LONG)
     assert f"在合并单元格 {top}:{progress} 中" in f.message and "取消合并" in f.message
+
+
+def test_a_batch_read_on_two_cores_gives_what_one_core_gives(env, monkeypatch):
+    """The returned forms are read in worker processes (spawned, as on Windows) when there are
+    several: every file's result and findings are the same as when read one by one here."""
+    from ledger_tools.sheets import workers
+
+    east = fill(env.form(), env.returned("东城区.xlsx"))
+    fill(env.form(WEST), env.returned("西山县.xlsx"), {OTHER: GOOD})
+    fill(env.form(), env.returned("东城区-错.xlsx"), {REGULAR: {"办理状态": "推进中"}})
+    shutil.copy(east, env.returned("副本.xlsx"))
+    env.returned("截断.xlsx").write_bytes(east.read_bytes()[:3000])
+    env.returned("空.xlsx").write_bytes(b"")
+    folder = [env.returned("x").parent]
+
+    def outcome(cores: int):
+        monkeypatch.setattr(intake, "usable_cores", lambda: cores)
+        result = intake.check(env.ledger, folder, AS_OF)
+        return [
+            (o.name, o.result, o.sha256, [(f.code, f.cell, f.message) for f in o.findings])
+            for o in result.files
+        ]
+
+    monkeypatch.setattr(workers, "START_METHOD", "spawn")
+    one = outcome(1)
+    assert len(one) == 6 and {"F001", "F007"} <= {c for *_, fs in one for c, *_ in fs}
+    assert outcome(2) == one
+    monkeypatch.setattr(intake, "usable_cores", lambda: 2)
+    result = intake.merge(env.ledger, folder, AS_OF)
+    assert {o.name: o.result for o in result.files}[east.name] == "已合并"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,21 @@ def test_one_call_or_one_core_runs_here_without_a_pool(tmp_path, monkeypatch):
         with workers.in_background(_write, tmp_path / "a.txt" / "d.txt", "四"):
             pass
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt"]
+
+
+def _read_back(path: Path) -> tuple[str, int]:  # top level, for a spawned worker
+    return path.read_text(encoding="utf-8"), os.getpid()
+
+
+def test_results_come_back_in_the_order_of_the_calls(tmp_path, start_method):
+    calls = []
+    for n in range(6):
+        (tmp_path / f"{n}.txt").write_text(f"第{n}份", encoding="utf-8")
+        calls.append((tmp_path / f"{n}.txt",))
+    here = workers.map_all(_read_back, calls, workers=1)
+    there = workers.map_all(_read_back, calls, workers=2)
+    assert [t for t, _ in there] == [t for t, _ in here] == [f"第{n}份" for n in range(6)]
+    assert {pid for _, pid in here} == {os.getpid()}
+    assert os.getpid() not in {pid for _, pid in there}  # read in the workers
+    with pytest.raises(FileNotFoundError):
+        workers.map_all(_read_back, [*calls, (tmp_path / "无.txt",)], workers=2)

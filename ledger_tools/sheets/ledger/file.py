@@ -30,7 +30,13 @@ from openpyxl.workbook.workbook import Workbook
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
 from ledger_tools.sheets.boundary import Cause, Failure, Policy, map_exceptions
 from ledger_tools.sheets.files import atomic_output
-from ledger_tools.sheets.ledger import backups, loss_guard, package_writer, sheet_patch
+from ledger_tools.sheets.ledger import (
+    backups,
+    colour_rules,
+    loss_guard,
+    package_writer,
+    sheet_patch,
+)
 from ledger_tools.sheets.ledger.access import refuse_if_read_only, refuse_if_unopenable
 from ledger_tools.sheets.ledger.changes import Changes, replay
 from ledger_tools.sheets.ledger.fast_openpyxl import faster_openpyxl_load
@@ -230,6 +236,8 @@ class LedgerFile:
                 pass  # the openpyxl way, below
         wb = self.make_editable() if self.values_first else self.wb
         assert isinstance(wb, Workbook), "ledger opened read-only"
+        if ITEMS.name in wb.sheetnames:  # the owned colour rule, as the writer adds it
+            colour_rules.add_to_workbook(wb[ITEMS.name])
         return self._commit(wb.save)
 
     def save_changes(self) -> Path:

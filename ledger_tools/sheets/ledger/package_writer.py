@@ -25,6 +25,7 @@ import posixpath
 import re
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -32,7 +33,9 @@ from defusedxml import ElementTree
 from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 
 from ledger_tools.sheets.boundary import map_exceptions
+from ledger_tools.sheets.ledger import colour_rules
 from ledger_tools.sheets.ledger.changes import Changes, SheetChanges
+from ledger_tools.sheets.ledger.schema import ITEMS
 from ledger_tools.sheets.ledger.sheet_patch import _NOT_SURE, MAIN, PKG_REL, REL, Unsupported
 from ledger_tools.sheets.ledger.sheet_stream import extend_ranges, rewrite_sheet
 
@@ -60,6 +63,7 @@ class StyleBook:
             self.ids[int(attrs["numFmtId"])] = code
             self.codes.setdefault(code, int(attrs["numFmtId"]))
         self.added_formats: list[str] = []
+        self.added_dxfs: list[str] = []
         self.count = len(self.xfs)
         self._made: dict[tuple[int, str], int] = {}
 
@@ -93,8 +97,15 @@ class StyleBook:
         self._made[key] = index
         return index
 
+    def add_dxf(self, xml: str) -> int:
+        """Add a differential format (a conditional formatting rule's look); its index."""
+        block = re.search(r"<dxfs\b[^>]*?(?:/>|>(.*?)</dxfs>)", self.text, re.S)
+        present = len(re.findall(r"<dxf\b", block.group(1) or "")) if block else 0
+        self.added_dxfs.append(xml)
+        return present + len(self.added_dxfs) - 1
+
     def changed(self) -> bool:
-        return len(self.xfs) != self.count or bool(self.added_formats)
+        return len(self.xfs) != self.count or bool(self.added_formats) or bool(self.added_dxfs)
 
     def render(self) -> bytes:
         text = self.text
@@ -114,7 +125,20 @@ class StyleBook:
         block = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", text, re.S)
         assert block is not None  # checked when read
         text = text[: block.start(1)] + "".join(self.xfs) + text[block.end(1) :]
-        return _recount(text, "cellXfs", "xf").encode("utf-8")
+        text = _recount(text, "cellXfs", "xf")
+        if self.added_dxfs:
+            added = "".join(self.added_dxfs)
+            text = re.sub(r"<dxfs\b([^>]*?)\s*/>", r"<dxfs\1></dxfs>", text, count=1)
+            if "<dxfs" in text:
+                text = text.replace("</dxfs>", added + "</dxfs>", 1)
+            else:  # after cellStyles, where the schema puts it
+                at = text.find("</cellStyles>")
+                if at < 0:
+                    raise Unsupported("styles without cellStyles")
+                at += len("</cellStyles>")
+                text = text[:at] + f"<dxfs>{added}</dxfs>" + text[at:]
+            text = _recount(text, "dxfs", "dxf")
+        return text.encode("utf-8")
 
 
 def _unescape(text: str) -> str:
@@ -225,6 +249,40 @@ def _fresh(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return part
 
 
+def _tail(z: zipfile.ZipFile, part: str) -> bytes:
+    xml = z.read(part)
+    at = xml.rfind(b"</sheetData>")
+    return xml[at:] if at >= 0 else b""
+
+
+def _colour_rule(
+    z: zipfile.ZipFile, part: str | None, by_part: dict[str, SheetChanges], styles: StyleBook
+) -> dict[str, Callable[[bytes], bytes]]:
+    """The 时限不明 colour rule an older 台账 lacks (``colour_rules``): part → how its tail
+    (after ``</sheetData>``) changes. The part is streamed for it even when no cell of it is
+    written, so the rule comes with a ledger's first save."""
+    if not part or part not in z.NameToInfo:
+        return {}
+    if part in by_part:
+        made: list[int] = []
+
+        def add(tail: bytes) -> bytes:  # decided on the tail the stream reads anyway
+            sqref = colour_rules.missing_rule_range(tail)
+            if sqref is None:
+                return tail
+            if not made:
+                made.append(styles.add_dxf(colour_rules.dxf_xml()))
+            return colour_rules.with_rule(tail, sqref, made[0])
+
+        return {part: add}
+    sqref = colour_rules.missing_rule_range(_tail(z, part))
+    if sqref is None:
+        return {}
+    dxf = styles.add_dxf(colour_rules.dxf_xml())
+    by_part[part] = SheetChanges()
+    return {part: lambda tail: colour_rules.with_rule(tail, sqref, dxf)}
+
+
 def write_package(src: Path, dst: Path, changes: Changes, *, level: int = 6) -> set[str]:
     """Write ``src`` to ``dst`` with ``changes`` made; the names of the parts it changed."""
     touched = changes.touched()
@@ -243,6 +301,7 @@ def write_package(src: Path, dst: Path, changes: Changes, *, level: int = 6) -> 
                 if kind.endswith(_TABLE_TYPE) and target in z.NameToInfo:
                     tables[target] = sheet
         styles = StyleBook(z.read(STYLES).decode("utf-8"))
+        tails = _colour_rule(z, parts.get(ITEMS.name), by_part, styles)
         changed: set[str] = set()
         order = [i.filename for i in z.infolist()]
         assert z.filename is not None
@@ -254,7 +313,7 @@ def write_package(src: Path, dst: Path, changes: Changes, *, level: int = 6) -> 
                     late.append(info)
                 elif name in by_part:
                     with z.open(info) as source, out.open(_fresh(info), "w") as sink:
-                        rewrite_sheet(source, sink.write, by_part[name], styles)
+                        rewrite_sheet(source, sink.write, by_part[name], styles, tails.get(name))
                     changed.add(name)
                 elif name in tables and (grown := _grown_table(z.read(info), tables[name])):
                     out.writestr(_fresh(info), grown)

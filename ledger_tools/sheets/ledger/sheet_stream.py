@@ -22,6 +22,7 @@ outside cells inside a row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -41,6 +42,7 @@ _ROW_TAG = re.compile(rb"<row\b[^>]*>")
 _R = re.compile(rb'\sr="(\d+)"')
 _CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
+_CELL_HEAD = re.compile(rb"(<c\b[^>]*?)(?:/>|>.*?</c>)", re.S)  # _CELL, its start tag apart
 _STYLE = re.compile(rb'\ss="(\d+)"')
 _FORMULA = re.compile(rb"<f\b[^>]*>")
 _SPACE = re.compile(rb"\s*")
@@ -89,6 +91,11 @@ def cell_xml(ref: bytes, value: object, style: int | None) -> bytes | None:
 # -- rows ----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _column_number(letters: bytes) -> int:
+    return _number(letters.decode())
+
+
 def _style_of(cell: bytes | None) -> int | None:
     if cell is None:
         return None
@@ -131,14 +138,16 @@ def merge_row(row: bytes, r: int, writes: dict[int, CellWrite], styles: Styles) 
     body = b"" if closed else row[tag.end() : -len(b"</row>")]
     cells: dict[int, bytes] = {}
     at = 0
-    for m in _CELL.finditer(body):
-        if _SPACE.fullmatch(body, at, m.start()) is None:
+    row_number = b"%d" % r
+    for m in _CELL_HEAD.finditer(body):  # the hot loop of a refresh: a few thousand rows
+        start = m.start()
+        if start != at and _SPACE.fullmatch(body, at, start) is None:
             raise Unsupported("something other than cells in a row")
         at = m.end()
-        ref = _CELL_REF.search(m.group(0).split(b">", 1)[0])
-        if ref is None or int(ref.group(2)) != r:
+        ref = _CELL_REF.search(m.group(1))
+        if ref is None or ref.group(2) != row_number:
             raise Unsupported("a cell without its reference")
-        cells[_number(ref.group(1).decode())] = m.group(0)
+        cells[_column_number(ref.group(1))] = m.group(0)
     if _SPACE.fullmatch(body, at) is None:
         raise Unsupported("something other than cells in a row")
     originals = dict(cells)
@@ -265,9 +274,14 @@ class _Blocks:
 
 
 def rewrite_sheet(
-    source: IO[bytes], write: Callable[[bytes], object], changes: SheetChanges, styles: Styles
+    source: IO[bytes],
+    write: Callable[[bytes], object],
+    changes: SheetChanges,
+    styles: Styles,
+    tail_edit: Callable[[bytes], bytes] | None = None,
 ) -> None:
-    """Stream the worksheet ``source`` to ``write`` with ``changes`` made (see the module)."""
+    """Stream the worksheet ``source`` to ``write`` with ``changes`` made (see the module);
+    ``tail_edit`` changes what follows ``</sheetData>`` (a colour rule added)."""
     blocks = _Blocks(source)
     while (start := blocks.buf.find(b"<sheetData")) < 0 or blocks.buf.find(b">", start) < 0:
         if blocks.done and blocks.buf:
@@ -339,4 +353,5 @@ def rewrite_sheet(
     while not blocks.done:
         blocks.more(len(blocks.buf))
         rest += blocks.buf
-    write(tail + extend_sqrefs(rest, changes.appended_after, changes.last_row))
+    rest = extend_sqrefs(rest, changes.appended_after, changes.last_row)
+    write(tail + (tail_edit(rest) if tail_edit is not None else rest))

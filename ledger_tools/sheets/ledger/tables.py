@@ -5,9 +5,9 @@ are never read or written. Values are converted by the column's kind on the way 
 cells whose value really changes are written on the way out, so a second run with the same
 inputs writes nothing.
 
-Long because reading and writing a table are one concept: both go through the same header map
-(white-space-tolerant headers, staff columns skipped) and the same column kinds, and every write
-is recorded for the package writer here, where the cell is known.
+Long because reading (``rows``) and writing (``set``, ``append``, ``add_column``) share the
+column map, the kinds' converters and the change record, and each is a hot loop of every
+command: kept together so the read and the write of a cell cannot drift apart.
 """
 
 from __future__ import annotations
@@ -342,6 +342,11 @@ class Table:
         new = cell_value(col, value)
         if self._merged and self._blocked(row, field):
             return False
+        peek = getattr(self.ws, "value_now", None)  # a ValueSheet: compare before making a cell
+        if peek is not None:
+            current = peek(row, position)
+            if current is None and new is None or _same(col, current, new):
+                return False
         cell = self.ws._cells.get((row, position))
         if cell is None:  # a blank position: nothing to compare, and nothing to write for a blank
             if new is None:

@@ -158,6 +158,12 @@ class ValueSheet:
         values = self._rows[row - 1]
         return _openpyxl_shape(values[column - 1]) if column <= len(values) else None
 
+    def value_now(self, row: int, column: int) -> object:
+        """The value now (as written in memory since, or as read), without making a cell:
+        refresh compares some 70,000 cells of a 10,000-item ledger and writes a few thousand."""
+        cell = self._cells.made(row, column)
+        return cell.value if cell is not None else self.value_at(row, column)
+
     def row_values(self, row: int, columns: list[int]) -> list[object]:
         """The values now (as written in memory since, or as read) of some columns of a row.
 
