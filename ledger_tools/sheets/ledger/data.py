@@ -27,7 +27,7 @@ from ledger_tools.core.confidential import is_confidential
 from ledger_tools.core.units import UnitIndex
 from ledger_tools.errors import InputRejected, NotALedger
 from ledger_tools.sheets import cells
-from ledger_tools.sheets.ledger import headers, shape
+from ledger_tools.sheets.ledger import headers, non_items, shape
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.advisories import advise
 from ledger_tools.sheets.ledger.file import LedgerFile
@@ -419,10 +419,16 @@ def read_ledger(lf: LedgerFile) -> LedgerData:
         file,
         problems,
     )
-    # A command that writes ends with exit 1 naming each row that is no item (SPEC §5), so
-    # that no row staff meant as an item goes unseen; validate lists them as warnings.
+    # A command that writes ends with exit 1 naming each totals or repeated header row (SPEC
+    # §5), so that no row staff meant as an item goes unseen; a blank row (drop-downs filled
+    # down) stays a warning, and validate lists them all as warnings.
+    loud = {
+        f"{r.number}:{r.number}"
+        for r, kind in data.non_item_rows
+        if kind in (non_items.TOTALS, non_items.HEADER)
+    }
     advise(
-        replace(f, severity=fnd.Severity.ERROR) if lf.writable and f.code == "L316" else f
+        replace(f, severity=fnd.Severity.ERROR) if lf.writable and f.cell in loud else f
         for f in problems
         if f.code in shape.ADVISED
     )
