@@ -243,13 +243,20 @@ def _is_a_ledger(path: Path) -> bool:
 
 
 def output_workbook(
-    out: Path, *, ledger: Path | None, what: str, example: str, option: str = "--out"
+    out: Path,
+    *,
+    ledger: Path | None,
+    what: str,
+    example: str,
+    option: str = "--out",
+    keep: tuple[Path, ...] = (),
 ) -> Path:
     """Where a command's one output workbook goes, refusing the clerk's mistakes that destroy files.
 
-    No suffix gets .xlsx; another suffix, a folder, the ledger itself or any other ledger, and a
-    workbook open in Excel/WPS are refused before anything is read or written (the messages name
-    ``option``); an older output of the same name is replaced, as a re-run should."""
+    No suffix gets .xlsx; another suffix, a folder, the ledger itself or any other ledger, a file
+    of ``keep`` (the command's inputs and outputs, existing or not), and a workbook open in
+    Excel/WPS are refused before anything is read or written (the messages name ``option``); an
+    older output of the same name is replaced, as a re-run should."""
     out = Path(out)
     if out.suffix == "" and not out.is_dir():
         out = out.with_name(out.name + ".xlsx")
@@ -265,6 +272,11 @@ def output_workbook(
         raise UsageError(
             f"{option} 不能是台账本身（{out}），否则台账会被覆盖。请换一个文件名，例如 {option} {out.parent / example}。"
         )
+    for other in keep:
+        if out.resolve() == Path(other).resolve():
+            raise UsageError(
+                f"{option} 不能与 {other} 同名，否则它会被覆盖。请换一个文件名，例如 {option} {out.parent / example}。"
+            )
     if out.exists() and _is_a_ledger(out):
         raise UsageError(
             f"{out} 是一个台账，不能用作输出文件（会被覆盖）。请换一个文件名，例如 {option} {out.parent / example}。"

@@ -10,7 +10,6 @@ then 说明. Staff correct the guesses with ``--map`` (原表头 · 台账表头
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,9 +17,8 @@ from openpyxl.utils import get_column_letter
 
 from ledger_tools.core.adopt import SheetPlan, Skipped
 from ledger_tools.core.adopt_values import Adopted
-from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents.notices import Column, ListSheet, write_list_workbook
-from ledger_tools.sheets.files import check_not_open
+from ledger_tools.sheets.files import output_workbook
 
 __all__ = ["PREVIEW_ROWS", "check_preview_target", "write_adopt_preview"]
 
@@ -30,34 +28,11 @@ _DATES = {"印发日期", "完成时限", "交办日期", "办结日期", "销�
 
 
 def check_preview_target(out: Path, *others: Path) -> Path:
-    """Where --preview writes, refusing what would destroy a file: OLD, NEW, a ledger, a
+    """Where --preview writes, refused where it would destroy a file: OLD, NEW, a ledger, a
     folder, another suffix, a workbook open in Excel/WPS."""
-    out = Path(out)
-    if out.suffix == "" and not out.is_dir():
-        out = out.with_name(out.name + ".xlsx")
-    if out.is_dir():
-        raise UsageError(
-            f"{out} 是文件夹。--preview 须是工作簿的文件名，例如 --preview {out / '导入预览.xlsx'}。"
-        )
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(
-            f"预览须保存为 .xlsx 工作簿，「{out.name}」不是。例如 --preview {out.with_suffix('.xlsx')}。"
-        )
-    for other in others:
-        if out.resolve() == Path(other).resolve():
-            raise UsageError(f"--preview 不能与 {other} 同名，否则它会被覆盖。请换一个文件名。")
-    if out.exists() and _is_a_ledger(out):
-        raise UsageError(f"{out} 是一个台账，不能用作预览文件（会被覆盖）。请换一个文件名。")
-    check_not_open(out)
-    return out
-
-
-def _is_a_ledger(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as z:
-            return 'name="_系统"' in z.read("xl/workbook.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
-        return False
+    return output_workbook(
+        out, ledger=None, what="预览", example="导入预览.xlsx", option="--preview", keep=others
+    )
 
 
 def _mapping(plans: Sequence[SheetPlan]) -> ListSheet:

@@ -9,14 +9,12 @@ without a name, a deadline without a day), then 说明.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from ledger_tools.core.minutes import MinutesReading
-from ledger_tools.errors import UsageError
 from ledger_tools.sheets.documents.notices import Column, ListSheet, write_list_workbook
-from ledger_tools.sheets.files import check_not_open
+from ledger_tools.sheets.files import output_workbook
 
 __all__ = ["preview_target", "write_preview"]
 
@@ -26,38 +24,11 @@ UNMATCHED = "待核对"
 
 
 def preview_target(out: Path, ledger: Path) -> Path:
-    """Where --preview writes, refusing (before anything is read) the mistakes that destroy files:
+    """Where --preview writes, refused (before anything is read) where it would destroy a file:
     the ledger itself, another ledger, a folder, another suffix, a workbook open in Excel/WPS."""
-    out = Path(out)
-    if out.suffix == "" and not out.is_dir():
-        out = out.with_name(out.name + ".xlsx")
-    example = "纪要导入预览.xlsx"
-    if out.is_dir():
-        raise UsageError(
-            f"{out} 是文件夹。--preview 须是工作簿的文件名，例如 --preview {out / example}。"
-        )
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(
-            f"预览须保存为 .xlsx 工作簿，「{out.name}」不是。例如 --preview {out.with_suffix('.xlsx')}。"
-        )
-    try:
-        same = out.exists() and Path(ledger).exists() and out.samefile(ledger)
-    except OSError:
-        same = False
-    if same or out.resolve() == Path(ledger).resolve():
-        raise UsageError(f"--preview 不能是台账本身（{out}），否则台账会被覆盖。请换一个文件名。")
-    if out.exists() and _is_a_ledger(out):
-        raise UsageError(f"{out} 是一个台账，不能用作预览文件（会被覆盖）。请换一个文件名。")
-    check_not_open(out)
-    return out
-
-
-def _is_a_ledger(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as z:
-            return 'name="_系统"' in z.read("xl/workbook.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
-        return False
+    return output_workbook(
+        out, ledger=ledger, what="预览", example="纪要导入预览.xlsx", option="--preview"
+    )
 
 
 def _sheets(reading: MinutesReading) -> list[ListSheet]:
