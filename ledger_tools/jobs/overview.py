@@ -71,6 +71,10 @@ def run(ledger: Path, *, today: dt.date | None = None) -> Overview:
         computed_on = _computed_on(lf)
         as_of = computed_on or today or dt.date.today()
         stats = data.recompute(as_of, write=False)
+        # Units by their registered name, as the briefing counts them: 东城区 and 东城区人民政府
+        # are one unit (a name two units share stays as typed, L314 names it).
+        for i in data.items:
+            i.lead_unit = data.canonical_unit(i.lead_unit) or i.lead_unit
         view = Overview(
             path=ledger,
             as_of=as_of,

@@ -49,3 +49,18 @@ def test_snapshots_in_month_order_and_sources_newest_first(tmp_path):
     assert all(0 <= s.completion_rate <= 1 for s in view.snapshots)
     issued = {i.source_name: i.issued for i in view.items}
     assert issued[view.sources[0]] == max(d for d in issued.values() if d)
+
+
+def test_units_are_counted_by_their_registered_name_as_the_briefing_counts_them(tmp_path):
+    """The sample types 东城区, 东城区政府 and 东城区人民政府: one unit on 概览, not three."""
+    ledger = build_sample(tmp_path / "台账.xlsx")
+    refresh.run(ledger, REFERENCE_DATE)
+    ws = openpyxl.load_workbook(ledger, read_only=True)["台账"]
+    header = next(ws.iter_rows(max_row=1, values_only=True))
+    col = header.index("主责单位")
+    typed = {r[col] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert {"东城区", "东城区政府", "东城区人民政府"} <= typed  # aliases as staff type them
+    view = overview.run(ledger)
+    units = {i.lead_unit for i in view.items}
+    assert "东城区人民政府" in units
+    assert not units & {"东城区", "东城区政府"}
