@@ -35,7 +35,6 @@ from ledger_tools.sheets.ledger import (
     colour_rules,
     loss_guard,
     package_writer,
-    sheet_patch,
 )
 from ledger_tools.sheets.ledger.access import refuse_if_read_only, refuse_if_unopenable
 from ledger_tools.sheets.ledger.changes import Changes, replay
@@ -246,18 +245,6 @@ class LedgerFile:
         assert self.writable, "ledger opened read-only"
         changes = self.changes
         return self._commit(lambda tmp: package_writer.write_package(self.path, tmp, changes))
-
-    def save_cells(
-        self, sheet: str, rows: dict[int, dict[int, object]], formats: dict[int, str]
-    ) -> Path:
-        """Save a change of a few cells of one small sheet without openpyxl: that sheet's part is
-        rewritten and every other part carried over (``sheet_patch``). Same backup, atomic
-        rename and checks as ``save``; ``sheet_patch.Unsupported`` (nothing written) when the
-        package is one to save through openpyxl instead."""
-        assert self.writable, "ledger opened read-only"
-        return self._commit(
-            lambda tmp: sheet_patch.patch_cells(self.path, tmp, sheet, rows, formats)
-        )
 
     def _commit(self, write: Callable[[Path], set[str] | None]) -> Path:
         """Write the new package with ``write`` (which returns the parts it changed, when it
