@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -138,6 +138,30 @@ def tally(items: Iterable[Item]) -> Tally:
     for i in items:
         t.add(i)
     return t
+
+
+def _tallies(keys: Iterable[str], fields: Sequence[tuple[str, str | None]]) -> dict[str, Tally]:
+    """A Tally per key (in the order keys first appear), ``keys`` and ``fields`` item by item.
+
+    Column-wise: the briefing tallies every item five times (totals, snapshot, source,
+    leader, unit); counting each (key, status field, alert field) once and adding the counts
+    gives what ``Tally.add`` item by item gives, in a fraction of the calls.
+    """
+    out: dict[str, Tally] = {}
+    for (key, (status, alert)), n in Counter(zip(keys, fields)).items():
+        t = out.get(key)
+        if t is None:
+            t = out[key] = Tally()
+        t.total += n
+        setattr(t, status, getattr(t, status) + n)
+        if alert:
+            setattr(t, alert, getattr(t, alert) + n)
+    return out
+
+
+def _fields(items: Iterable[Item]) -> list[tuple[str, str | None]]:
+    """Each item's (status field, alert field) of :class:`Tally`, as ``Tally.add`` picks them."""
+    return [(_STATUS_FIELD.get(i.status, "pending"), _ALERT_FIELD.get(i.alert)) for i in items]
 
 
 RATE_RULE = "办结率 =（已销号 + 已办结待销号）÷（事项总数 − 已终止）"
@@ -423,11 +447,15 @@ def _ids_by_unit(items: Iterable[Item]) -> list[tuple[str, list[str]]]:
 
 
 def _grouped(
-    items: Sequence[Item], key: Callable[[Item], str], order: Sequence[str] = ()
+    items: Sequence[Item],
+    key: Callable[[Item], str],
+    order: Sequence[str] = (),
+    fields: Sequence[tuple[str, str | None]] | None = None,
 ) -> list[GroupRow]:
     groups: dict[str, Tally] = {label: Tally() for label in order}
-    for i in items:
-        groups.setdefault(key(i), Tally()).add(i)
+    counted = _tallies((key(i) for i in items), _fields(items) if fields is None else fields)
+    for label, t in counted.items():
+        groups[label] = t
     rows = [GroupRow(k, t) for k, t in groups.items()]
     if not order:
         rows.sort(key=lambda g: (-g.tally.total, g.label))
@@ -586,12 +614,15 @@ def compute(
         key=lambda r: (r.days if r.days is not None else 0, r.item.id or ""),
     )
 
+    fields = _fields(items)
+    unit_tallies = _tallies((i.lead_unit or scoring.NO_UNIT for i in items), fields)
     unit_rows: dict[str, UnitRow] = {}
     long_term: list[LongTermRow] = []
     for i in items:
         unit = i.lead_unit or scoring.NO_UNIT  # always set: _under gave every item its unit
-        row = unit_rows.setdefault(unit, UnitRow(unit, Tally()))
-        row.tally.add(i)
+        row = unit_rows.get(unit)
+        if row is None:
+            row = unit_rows[unit] = UnitRow(unit, unit_tallies[unit])
         own = reports_of.get(i.id or "", ())
         # The month's obligation judged on its due day (or the cut-off, if earlier), by the
         # one rule refresh and score use (core.state).
@@ -643,7 +674,8 @@ def compute(
             ExtensionRow(e, show(item) if item else None, e.result.value if e.result else "待审批")
         )
 
-    this = Snapshot.of(month, as_of, tally(items))
+    totals = _tallies(("" for _ in items), fields).get("", Tally())
+    this = Snapshot.of(month, as_of, totals)
     trend = sorted([s for s in snapshots if s.month < month] + [this], key=lambda s: s.month)
 
     return Briefing(
@@ -651,13 +683,14 @@ def compute(
         as_of=as_of,
         settings=settings,
         due=due,
-        totals=tally(items),
+        totals=replace(totals),
         by_source=_grouped(
             items,
             lambda i: i.source_type.value if i.source_type else "（未填来源）",
             [s.value for s in SourceType],
+            fields,
         ),
-        by_leader=_grouped(items, lambda i: i.leader or NO_LEADER),
+        by_leader=_grouped(items, lambda i: i.leader or NO_LEADER, fields=fields),
         by_unit=_rank(list(unit_rows.values())),
         overdue=overdue,
         due_soon=due_soon,

@@ -14,6 +14,7 @@ by 催办日期), the same rule refresh and the briefing use.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -201,6 +202,37 @@ def _checked(item: Item, reminders: list[Reminder], as_of: dt.date) -> tuple[dt.
     return as_of, f"核查日期未登记，按 {as_of.isoformat()} 计入"
 
 
+Due = tuple[str, dt.date, dt.date]  # (period, its report's due day, its first day)
+
+
+def _owing(
+    dues: Sequence[Due],
+) -> Callable[[dt.date, dt.date, dt.date | None], Sequence[Due]]:
+    """``owing(opened, until, assigned)``: the periods of ``dues`` whose report was owed by an
+    item open on [opened, until) and assigned on ``assigned``: due while open, and assigned
+    before the period began (``History.flag`` answers for no other period).
+
+    Column-wise: due days and first days both rise with the month, so those periods are a
+    run of consecutive months, found by bisection instead of asking every month of the year
+    (most items, finished long ago, owe for none). Months out of order are simply filtered.
+    """
+    due_days = [due for _, due, _ in dues]
+    first_days = [begins for _, _, begins in dues]
+    rising = all(a < b for a, b in zip(due_days, due_days[1:])) and all(
+        a < b for a, b in zip(first_days, first_days[1:])
+    )
+
+    def owing(opened: dt.date, until: dt.date, assigned: dt.date | None) -> Sequence[Due]:
+        if assigned is None or not opened < until:
+            return ()
+        if not rising:
+            return [d for d in dues if opened <= d[1] < until and assigned < d[2]]
+        first = max(bisect_left(due_days, opened), bisect_right(first_days, assigned))
+        return dues[first : bisect_left(due_days, until)]
+
+    return owing
+
+
 def propose(
     items: Iterable[Item],
     reports: Iterable[Report],
@@ -244,6 +276,7 @@ def propose(
         if (due := rules.report_due(p, settings)) < as_of
     ]
     weights = {r: r.weight(settings) for r in Reason}
+    owing_periods = _owing(dues)
 
     out: list[Deduction] = []
     keys: list[tuple[str, int, str, str]] = []  # the order each deduction is listed in
@@ -291,9 +324,7 @@ def propose(
         # the year are asked about; for most items (finished long ago) there are none.
         opened, until = h.open_span()
         assigned = h.assigned
-        for period, due, begins in dues:
-            if not (opened <= due < until and assigned is not None and assigned < begins):
-                continue
+        for period, due, _ in owing_periods(opened, until, assigned):
             flag = h.flag(period, as_of, settings)
             if flag is ReportFlag.MISSING:
                 add(

@@ -427,3 +427,29 @@ def test_clarification_the_overdue_list_has_every_unfinished_item_past_its_deadl
     assert bool(rows) is listed, rows
     if listed:
         assert rows[0].days_shown == shown
+
+
+def test_tallies_counted_column_wise_are_tallies_added_item_by_item():
+    """``_tallies``/``_grouped`` (the briefing's five tallies) against ``Tally.add`` per item,
+    on every status and alert, a missing one of each, and groups in first-seen order."""
+    import itertools
+
+    from ledger_tools.core.model import Alert, Item, Status
+
+    statuses = [*Status, None]
+    alerts = [*Alert, None]
+    items = [
+        Item(id=f"D{n}", status=s, alert=a, leader=("王", "李", None)[n % 3])
+        for n, (s, a) in enumerate(itertools.product(statuses, alerts))
+    ]
+    keys = [i.leader or "（未填）" for i in items]
+    by_hand: dict[str, Tally] = {}
+    for key, item in zip(keys, items):
+        by_hand.setdefault(key, Tally()).add(item)
+    got = briefing._tallies(keys, briefing._fields(items))
+    assert list(got) == list(by_hand) and got == by_hand
+    rows = briefing._grouped(items, lambda i: i.leader or "（未填）", ["赵", "王"])
+    assert [(g.label, g.tally) for g in rows] == [("赵", Tally()), *by_hand.items()][:1] + [
+        (k, by_hand[k]) for k in ["王", *[k for k in by_hand if k != "王"]]
+    ]
+    assert briefing._tallies([], []) == {}

@@ -313,3 +313,34 @@ def test_clarification_the_two_uses_of_report_missing(what, october, november, p
     assert [d.period for d in missed] == periods
     flag = rules.period_flag(item, reports, "2026-11", SET)
     assert rules.alert(item, AS_OF, CAL, SET, flag) is alert
+
+
+def test_the_periods_owed_are_those_a_month_by_month_check_finds():
+    """The bisection of ``_owing`` against asking every month, on every span and assignment
+    day around the due days and first days (and on months out of order)."""
+    import random
+
+    from ledger_tools.core import rules
+    from ledger_tools.core.model import Settings
+    from ledger_tools.core.scoring import _owing
+
+    settings = Settings()
+    periods = [f"2026-{m:02d}" for m in range(1, 13)]
+    dues = [(p, rules.report_due(p, settings), rules.period_start(p)) for p in periods]
+    days = sorted({d for _, due, start in dues for d in (due, start)})
+    days = sorted(
+        {d + dt.timedelta(days=k) for d in days for k in (-1, 0, 1)} | {dt.date.min, dt.date.max}
+    )
+    shuffled = dues[:]
+    random.Random(15).shuffle(shuffled)
+    for table in (dues, shuffled):
+        owing = _owing(table)
+        for opened in days:
+            for until in days[::3]:
+                for assigned in (None, *days[::4]):
+                    expected = [
+                        d
+                        for d in table
+                        if opened <= d[1] < until and assigned is not None and assigned < d[2]
+                    ]
+                    assert list(owing(opened, until, assigned)) == expected

@@ -788,3 +788,17 @@ def test_rows_that_are_no_items_are_not_counted(ledger, tmp_path):
     wb.save(ledger)
     shaped = briefing.run(ledger, MONTH, tmp_path / "b", AS_OF).briefing.totals
     assert shaped == plain
+
+
+def test_the_heap_is_frozen_only_while_the_briefing_is_made():
+    """A long-lived process (the workbench) collects the ledger's objects again afterwards,
+    also after a failed run."""
+    import gc
+
+    from ledger_tools.jobs.briefing import _gc_frozen
+
+    before = gc.get_freeze_count()
+    with pytest.raises(RuntimeError), _gc_frozen():
+        assert gc.get_freeze_count() > before
+        raise RuntimeError
+    assert gc.get_freeze_count() == 0

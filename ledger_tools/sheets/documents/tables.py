@@ -5,6 +5,10 @@ width, header rows repeated, 第 N 页 共 M 页, 宋体, traffic-light colours)
 tables a unit reads in both are the same table. Text from the ledger is always written as text
 (``strings_to_formulas`` off); row heights are set here because XlsxWriter cannot measure text
 and LibreOffice keeps saved heights.
+
+Long because the row-at-once worksheet (``ListSheet``) belongs with ``write_table``, its one
+caller: the table kit decides what a cell is (text, date serial, blank), the sheet stores and
+writes it the way XlsxWriter would, and the two must change together.
 """
 
 from __future__ import annotations
@@ -17,9 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
-from openpyxl.utils.datetime import to_excel
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import (
+    CellBlankTuple,
+    CellNumberTuple,
+    CellStringTuple,
+    Worksheet,
+)
 
 from ledger_tools.core import scoring
 from ledger_tools.core.model import Item, Settings
@@ -70,9 +79,98 @@ _KIND_PROPS: dict[str, dict[str, object]] = {
 }
 
 
+class ListSheet(Worksheet):
+    """An XlsxWriter worksheet that takes a table row in one call and writes its cells' XML
+    with one string each: the XML is XlsxWriter's own, byte for byte.
+
+    The briefing's lists are 120,000 cells at 10,000 items, and XlsxWriter spends most of
+    its time per cell, not per byte: the A1-notation check of every ``write_*`` call, then
+    at ``close`` an attribute list, an escaping pass and a type dispatch by class name for
+    every cell. ``put_row`` stores the same cell records ``write_string``/``write_number``/
+    ``write_blank`` store (shared strings numbered in the same order), and ``_write_cell``
+    writes the three plain kinds the way ``Worksheet._write_cell`` does; anything else (a
+    datetime, NaN, an over-long string, a cell without a format, constant-memory mode)
+    goes XlsxWriter's own way. tests/sheets/documents/test_tables.py compares the two.
+    """
+
+    def put_row(self, row: int, left: int, values: Sequence[object], formats: Sequence) -> None:
+        """``values`` from column ``left`` on, each in its format, as ``_write_cell`` writes
+        them: text as text (a bool as 是 or empty text), None and "" as a formatted blank, a
+        date as its serial, numbers as numbers."""
+        last = left + len(values) - 1
+        if (
+            not values
+            or self.constant_memory
+            or None in formats
+            or self._check_dimensions(row, left)
+            or self._check_dimensions(row, last)
+        ):
+            for c, (value, fmt) in enumerate(zip(values, formats), start=left):
+                _write_cell(self, row, c, value, fmt)
+            return
+        table_row = self.table[row]
+        shared = self.str_table._get_shared_string_index
+        short = self.xls_strmax // 2
+        for c, value, fmt in zip(range(left, last + 1), values, formats):
+            kind = value.__class__
+            if kind is str:
+                if not value:
+                    table_row[c] = _new(CellBlankTuple, (fmt,))
+                elif len(value) <= short:  # type: ignore[arg-type]
+                    table_row[c] = _new(CellStringTuple, (shared(value), fmt))
+                else:
+                    self._write_string(row, c, value, fmt)
+            elif value is None:
+                table_row[c] = _new(CellBlankTuple, (fmt,))
+            elif kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
+                table_row[c] = _new(CellNumberTuple, (value, fmt))
+            elif kind is dt.date:
+                table_row[c] = _new(CellNumberTuple, (excel_serial(value), fmt))  # type: ignore[arg-type]
+            else:
+                _write_cell(self, row, c, value, fmt)
+
+    def _write_cell(self, row: int, col: int, cell) -> None:
+        kind = cell.__class__
+        fmt = cell[-1] if kind in _PLAIN else None  # the format is their last field
+        if fmt is None or self.constant_memory:
+            super()._write_cell(row, col, cell)
+            return
+        ref = (_COLUMNS.get(col) or _column(col)) + str(row + 1)
+        if kind is CellStringTuple:
+            self.fh.write(f'<c r="{ref}" s="{fmt._get_xf_index()}" t="s"><v>{cell[0]}</v></c>')
+        elif kind is CellNumberTuple:
+            self.fh.write(f'<c r="{ref}" s="{fmt._get_xf_index()}"><v>{cell[0]:.16G}</v></c>')
+        else:
+            self.fh.write(f'<c r="{ref}" s="{fmt._get_xf_index()}"/>')
+
+
+_PLAIN = frozenset((CellStringTuple, CellNumberTuple, CellBlankTuple))
+_new = tuple.__new__  # a cell record without the namedtuple's own __new__ (a Python frame)
+_COLUMNS: dict[int, str] = {}
+
+
+def _column(col: int) -> str:
+    name = _COLUMNS.get(col)
+    if name is None:
+        name = _COLUMNS[col] = xl_col_to_name(col)
+    return name
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def excel_serial(day: dt.date) -> int:
+    """A date's Excel serial, as openpyxl's ``to_excel`` gives it (1900's phantom 29 February
+    included): XlsxWriter's own date conversion costs a hundred times more."""
+    days = (day - _EXCEL_EPOCH).days
+    return days - 1 if 0 < days <= 60 else days
+
+
 def new_workbook(path: Path) -> Workbook:
     # A fresh copy each time: XlsxWriter writes into the default_format_properties it is given.
-    return xlsxwriter.Workbook(str(path), copy.deepcopy(WORKBOOK_OPTIONS))
+    wb = xlsxwriter.Workbook(str(path), copy.deepcopy(WORKBOOK_OPTIONS))
+    wb.worksheet_class = ListSheet
+    return wb
 
 
 class Formats:
@@ -181,7 +279,7 @@ def _write_cell(ws: Worksheet, r: int, c: int, value: object, fmt) -> None:
     elif isinstance(value, dt.datetime):
         ws.write_datetime(r, c, value, fmt)
     elif isinstance(value, dt.date):  # the serial directly: XlsxWriter's conversion is 100x slower
-        ws.write_number(r, c, to_excel(value), fmt)
+        ws.write_number(r, c, excel_serial(value), fmt)
     else:
         ws.write_number(r, c, value, fmt)
 
@@ -209,19 +307,30 @@ def write_table(
     # Each column's untoned format, looked up on first use (formats are numbered in the
     # order they are first asked for, so the file stays the same): 分科室 alone is 80,000 cells.
     plain: list[object] = [None] * len(cols)
+    kinds = [col.kind for col in cols]
+    put_row = ws.put_row if isinstance(ws, ListSheet) else None
     r = top
     for r, values in enumerate(rows, start=top + 1):
-        for c, (col, value) in enumerate(zip(cols, values)):
-            if isinstance(value, Tone):
-                _write_cell(ws, r, left + c, value.value, fm.cell(col.kind, value.tone))
+        values = values[: len(cols)]
+        formats: list[object] = []
+        for c, value in enumerate(values):
+            if value.__class__ is Tone:
+                formats.append(fm.cell(kinds[c], value.tone))
                 continue
             fmt = plain[c]
             if fmt is None:
-                fmt = plain[c] = fm.cell(col.kind, None)
-            _write_cell(ws, r, left + c, value, fmt)
+                fmt = plain[c] = fm.cell(kinds[c], None)
+            formats.append(fmt)
+        if any(v.__class__ is Tone for v in values):
+            values = [v.value if v.__class__ is Tone else v for v in values]
+        if put_row is not None:
+            put_row(r, left, values, formats)
+        else:
+            for c, (value, fmt) in enumerate(zip(values, formats), start=left):
+                _write_cell(ws, r, c, value, fmt)
         height = 1
         for c, width in wrapped:
-            text = values[c]
+            text = values[c] if c < len(values) else None
             if isinstance(text, str):
                 height = max(height, lines_needed(text, width))
         if height > 1:

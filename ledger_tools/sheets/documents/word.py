@@ -207,6 +207,41 @@ def render_paragraphs(
     return out
 
 
+# A paragraph as docxtpl's ``resolve_listing`` finds them, and the characters it turns into
+# Word's line breaks, tabs, new paragraphs and page breaks.
+_DOCX_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+
+
+def resolve_listing(resolve: Callable[[str], str], xml: str) -> str:
+    """docxtpl's ``resolve_listing`` (``resolve``) on the paragraphs that need it only.
+
+    It runs three nested regular-expression passes with a Python call for every paragraph,
+    run and text of the rendered document (40% of rendering a briefing with 1,500 overdue
+    items) to turn the characters above into Word markup; a paragraph without any of them
+    comes out as it went in. Paragraphs are found with docxtpl's own pattern, and each one
+    that holds such a character is given to ``resolve`` alone, which finds in it exactly the
+    paragraph it would have found in the whole document, so the result is the same.
+    """
+
+    def paragraph(m: re.Match[str]) -> str:
+        text = m.group(0)
+        return resolve(text) if _LISTING_CHARS.search(text) else text
+
+    return _DOCX_PARAGRAPH.sub(paragraph, xml)
+
+
+def _template_class() -> type:
+    """docxtpl's DocxTemplate, resolving listings only where there is something to resolve."""
+    from docxtpl import DocxTemplate  # heavy import: only when a document is wanted
+
+    class Template(DocxTemplate):
+        def resolve_listing(self, xml: str) -> str:
+            return resolve_listing(super().resolve_listing, xml)
+
+    return Template
+
+
 def render_docx(
     template: Path,
     context: Mapping[str, object],
@@ -219,7 +254,6 @@ def render_docx(
     before anything is written, so a broken template leaves no file behind.
     """
     from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate  # heavy import: only when a document is wanted
 
     template, out = Path(template), Path(out)
     check_not_open(out)
@@ -241,7 +275,7 @@ def render_docx(
         OSError: not_a_document,
     }
     with map_exceptions(policy, path=template, what="模板"):
-        doc = DocxTemplate(str(template))
+        doc = _template_class()(str(template))
         doc.render(_clean(dict(context)), environment(filters, text=False), autoescape=True)
     with atomic_output(out, check_open=False) as tmp:
         doc.save(str(tmp))

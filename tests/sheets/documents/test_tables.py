@@ -9,11 +9,14 @@ import openpyxl
 from ledger_tools.sheets.documents.tables import (
     Col,
     Formats,
+    ListSheet,
     Tone,
+    excel_serial,
     flag,
     lines_needed,
     new_workbook,
     titled_sheet,
+    write_table,
 )
 
 
@@ -42,3 +45,63 @@ def test_a_titled_sheet_writes_text_as_text_dates_as_dates_and_prints_on_a4(tmp_
 
 def test_tone_keeps_value_and_colour():
     assert Tone(3, "red").value == 3 and flag(0, "red").tone is None
+
+
+def _parts(path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_list_sheets_write_the_file_xlsxwriter_writes_cell_by_cell(tmp_path):
+    """The row-at-once sheet (``ListSheet``) against XlsxWriter's own worksheet, given the same
+    tables: every part of the package byte for byte, odd values included."""
+    from xlsxwriter.worksheet import Worksheet
+
+    cols = (
+        Col("事项", 20),
+        Col("时限", 11, "date"),
+        Col("件数", 6, "num"),
+        Col("名称", 12, "name"),
+        Col("得分", 8, "points"),
+    )
+    rows = [
+        ["=SUM(A1)", dt.date(2026, 12, 31), flag(2, "red"), '甲<&>"乙"', 1.5],
+        ["", None, flag(0, "red"), True, -0.25],
+        ["长" * 20000, dt.date(1900, 2, 28), 3.0, False, float("inf")],
+        [" 前后空格 ", dt.datetime(2026, 1, 2, 13, 30), Tone(7, "amber"), None, 10**20],
+        ["第一行\n第二行", dt.date(1900, 1, 1), Tone(None, "green"), "\x07控制", 1e-7],
+        ["短行", dt.date(1900, 3, 1)],
+    ]
+
+    def build(path, worksheet_class):
+        wb = new_workbook(path)
+        wb.worksheet_class = worksheet_class
+        wb.nan_inf_to_errors = True
+        fm = Formats(wb)
+        ws = titled_sheet(wb, fm, "清单", "标题", "副标题", cols, rows, total=["合计", None, 2])
+        write_table(ws, fm, 20, cols[:3], rows[:2], left=4, widths=False)
+        titled_sheet(wb, fm, "空表", "标题", "副标题", cols, [])
+        wb.close()
+        return path
+
+    fast = _parts(build(tmp_path / "fast.xlsx", ListSheet))
+    stock = _parts(build(tmp_path / "stock.xlsx", Worksheet))
+    assert fast.keys() == stock.keys()
+    for name in stock:
+        assert fast[name] == stock[name], name
+    ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["清单"]
+    assert ws["B4"].value == dt.datetime(2026, 12, 31) and ws["D5"].value == "是"
+    assert ws["A6"].value == "长" * 20000 and ws["E6"].value == "=1/0"
+
+
+def test_excel_serial_is_openpyxl_s():
+    from openpyxl.utils.datetime import to_excel
+
+    day = dt.date(1899, 12, 30)
+    while day < dt.date(1901, 1, 1):
+        assert excel_serial(day) == to_excel(day), day
+        day += dt.timedelta(days=1)
+    for day in (dt.date(2026, 11, 24), dt.date(9999, 12, 31), dt.date(1, 1, 1)):
+        assert excel_serial(day) == to_excel(day)

@@ -136,3 +136,39 @@ def test_paragraphs_are_split_at_blank_lines_and_joined_inside(tmp_path):
 
 def test_the_bundled_briefing_template_renders(tmp_path):
     assert bundled_template("通报.docx").is_file()
+
+
+def _document_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml")
+
+
+def test_listings_are_resolved_as_docxtpl_resolves_them(tmp_path):
+    """Only paragraphs holding a line break, tab, \\a or \\f go through docxtpl's resolve_listing;
+    the document is byte for byte the one docxtpl alone writes, special characters or not."""
+    from docxtpl import DocxTemplate
+
+    from ledger_tools.sheets.documents import word
+
+    template = _template(
+        tmp_path, "{{ a }}", "甲 {{ b }} 乙", "{% for x in xs %}{{ x }}；{% endfor %}", "末段"
+    )
+    context = {
+        "a": "第一行\n第二行\t制表\f分页",
+        "b": "无特殊字符",
+        "xs": ["一\a二", "三", "四\n"],
+    }
+    ours = render_docx(template, context, tmp_path / "ours.docx")
+    stock = DocxTemplate(str(template))
+    stock.render(word._clean(dict(context)), word.environment(text=False), autoescape=True)
+    stock.save(str(tmp_path / "stock.docx"))
+    assert _document_xml(ours) == _document_xml(tmp_path / "stock.docx")
+    assert "第一行" in _text(ours) and "第二行" in _text(ours)
+
+    def resolve(xml: str) -> str:
+        return DocxTemplate.resolve_listing(stock, xml)
+
+    plain = '<w:p><w:r><w:t xml:space="preserve">甲</w:t></w:r></w:p>'
+    broken = '<w:p w:rsidR="1"><w:pPr><w:jc/></w:pPr><w:r><w:rPr/><w:t>a\nb\tc</w:t></w:r></w:p>'
+    for xml in (plain, plain + broken + plain, "<w:body>" + broken * 3 + "</w:body>", ""):
+        assert word.resolve_listing(resolve, xml) == resolve(xml)
