@@ -37,6 +37,8 @@ from ledger_tools.core.model import CalendarOverride, DayType
 
 __all__ = ["WorkCalendar", "parse_years"]
 
+_REMEMBERED = 100_000  # answers kept per calendar (a few MiB), then forgotten and rebuilt
+
 
 @cache
 def _package_makeup_days(year: int) -> frozenset[dt.date]:
@@ -139,6 +141,11 @@ class WorkCalendar:
         # year -> (sorted working-day ordinals, the same as a set, arrangement confirmed)
         self._years: dict[int, tuple[list[int], frozenset[int], bool]] = {}
         self._consulted_unconfirmed: set[int] = set()
+        # Answers already given: refreshing a ledger asks the same (day, deadline) for every
+        # item sharing a deadline. Each answer consults the same years whenever it is asked,
+        # and ``_consulted_unconfirmed`` only grows, so a remembered answer changes nothing.
+        self._left: dict[tuple[dt.date, dt.date], int] = {}
+        self._added: dict[tuple[dt.date, int], dt.date] = {}
 
     # -- public API ---------------------------------------------------------------------
 
@@ -186,6 +193,15 @@ class WorkCalendar:
         d = _as_date(d)
         if n == 0:
             return d
+        key = (d, n)
+        known = self._added.get(key)
+        if known is None:
+            if len(self._added) > _REMEMBERED:
+                self._added.clear()
+            known = self._added[key] = self._add(d, n)
+        return known
+
+    def _add(self, d: dt.date, n: int) -> dt.date:
         year = d.year
         days = self._year(year)[0]
         i = bisect_right(days, d.toordinal())
@@ -198,6 +214,15 @@ class WorkCalendar:
     def workdays_left(self, as_of: dt.date, deadline: dt.date) -> int:
         """Working days in (as_of, deadline]; negative (minus those in (deadline, as_of]) when late."""
         as_of, deadline = _as_date(as_of), _as_date(deadline)
+        key = (as_of, deadline)
+        known = self._left.get(key)
+        if known is None:
+            if len(self._left) > _REMEMBERED:
+                self._left.clear()
+            known = self._left[key] = self._left_between(as_of, deadline)
+        return known
+
+    def _left_between(self, as_of: dt.date, deadline: dt.date) -> int:
         if deadline >= as_of:
             left = self._count(as_of, deadline)
             if self._disputed:  # a disputed day is not counted as a day still left

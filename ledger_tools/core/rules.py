@@ -44,6 +44,7 @@ __all__ = [
     "derive_status",
     "is_obliged",
     "may_report",
+    "month_of",
     "normalize_period",
     "period_flag",
     "period_end",
@@ -172,6 +173,7 @@ def _normalize_text(text: str) -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
+@lru_cache(maxsize=1024)  # asked for every item of a ledger, for a dozen periods each
 def period_start(period: str) -> dt.date:
     year, month = _parse_period(period)
     return dt.date(year, month, 1)
@@ -192,6 +194,19 @@ def _report_due(period: str, day: int) -> dt.date:
 def report_due(period: str, settings: Settings) -> dt.date:
     """Day 月报截止日 of the month, inclusive; a 31 in February means the month's last day."""
     return _report_due(period, int(settings.report_day))
+
+
+@lru_cache(maxsize=1024)
+def _month_of(day: dt.date, report_day: int) -> tuple[str, dt.date, dt.date]:
+    period = period_of(day)
+    return period, _report_due(period, report_day), period_start(period)
+
+
+def month_of(day: dt.date, settings: Settings) -> tuple[str, dt.date, dt.date]:
+    """(period, its report due day, its first day) of the month ``day`` falls in.
+
+    Refreshing a ledger asks this for every item on the same day; it is worked out once."""
+    return _month_of(day, int(settings.report_day))
 
 
 # -- reporting obligation ---------------------------------------------------------------
@@ -280,7 +295,7 @@ def alert_for(
         return Alert.DEADLINE_UNCLEAR
     if deadline is not None and as_of > deadline:
         return Alert.OVERDUE
-    if flag is ReportFlag.MISSING and as_of > report_due(period_of(as_of), settings):
+    if flag is ReportFlag.MISSING and as_of > month_of(as_of, settings)[1]:
         return Alert.REPORT_MISSING
     if deadline is not None and 0 <= cal.workdays_left(as_of, deadline) <= settings.warn_workdays:
         return Alert.DUE_SOON

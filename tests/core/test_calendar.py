@@ -368,3 +368,49 @@ def test_workdays_left_is_antisymmetric(a, b):
 def test_workdays_left_matches_counting_day_by_day(a, span):
     b = a + dt.timedelta(days=span)
     assert CAL.workdays_left(a, b) == _brute_count(a, b)
+
+
+_OVERRIDES = st.lists(
+    st.builds(
+        CalendarOverride, date=dates, day_type=st.sampled_from([DayType.WORKDAY, DayType.DAY_OFF])
+    ),
+    max_size=12,
+)
+
+
+def _walk(cal: WorkCalendar, a: dt.date, b: dt.date) -> int:
+    """workdays_left by walking day by day: a disputed day is no day left, but a day late."""
+    step = dt.timedelta(days=1)
+    if b >= a:
+        days = (a + step * k for k in range(1, (b - a).days + 1))
+        return sum(1 for d in days if cal.is_workday(d) and not cal.is_disputed(d))
+    return -sum(1 for k in range(1, (a - b).days + 1) if cal.is_workday(b + step * k))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    overrides=_OVERRIDES,
+    asks=st.lists(st.tuples(dates, dates, st.integers(0, 30)), min_size=1, max_size=12),
+    far=st.booleans(),
+)
+def test_remembered_answers_are_the_walked_ones_and_consult_the_same_years(overrides, asks, far):
+    """Asked again (the answers are remembered), a calendar with holidays, make-up days and
+    disputed 工作日历 rows answers as a fresh one and as a day-by-day walk, and names the
+    same unconfirmed years."""
+    if far:  # a year the package cannot know: consulting it must be remembered
+        asks = [(D(FAR_YEAR, a.month, min(a.day, 28)), b, n) for a, b, n in asks]
+    cal = WorkCalendar(overrides)
+    first = [(cal.workdays_left(a, b), cal.add_workdays(a, n)) for a, b, n in asks]
+    again = [(cal.workdays_left(a, b), cal.add_workdays(a, n)) for a, b, n in reversed(asks)]
+    assert again[::-1] == first
+    fresh = WorkCalendar(overrides)
+    assert [(fresh.workdays_left(a, b), fresh.add_workdays(a, n)) for a, b, n in asks] == first
+    assert cal.unconfirmed_years == fresh.unconfirmed_years
+    for (a, b, n), (left, added) in zip(asks, first, strict=True):
+        if abs((b - a).days) <= 800:
+            assert left == _walk(cal, a, b)
+        assert (
+            _walk(cal, a, added)
+            + sum(cal.is_disputed(a + dt.timedelta(days=k)) for k in range(1, (added - a).days + 1))
+            == n
+        )

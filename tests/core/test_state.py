@@ -25,7 +25,7 @@ from ledger_tools.core.model import (
     UnitReportStatus,
 )
 from ledger_tools.core.recompute import point_in_time
-from ledger_tools.core.state import History
+from ledger_tools.core.state import History, histories
 
 D = dt.date
 CAL = WorkCalendar()
@@ -487,3 +487,51 @@ def test_open_span_is_exactly_the_days_status_is_open(it, exts):
         is_open = h.exists_on(day) and h.status_on(day) in OPEN_STATUSES
         assert (opened <= day < until) == is_open, day
         day += DAY
+
+
+def _facts(h: History) -> dict:
+    return {k: getattr(h, k) for k in History.__slots__ if k not in ("item", "_firsts")} | {
+        "firsts": h._first_reports()
+    }
+
+
+def test_histories_built_at_once_are_each_items_own_history():
+    """The one-pass builder (refresh and brief) gives each item exactly what History gives it:
+    datetimes, undated reports, same-day reports in sheet order, a repeated id, a blank or
+    whitespace id, records of no item, and an item whose records are all undated."""
+    other = "2026-CW12-02"
+    items = [
+        item(),
+        item(id=other, status=S.EXTENSION_REQUESTED, done_date=dt.datetime(2026, 10, 9, 8)),
+        item(id=None),
+        item(id=" "),
+        item(),  # the same id again
+        item(id="2026-CW12-03", issued=dt.datetime(2026, 9, 1, 9), assigned=None),
+    ]
+    keys = [i.id for i in items]
+    reports = [
+        rep(dt.datetime(2026, 10, 20, 17), "2026-10"),
+        rep(D(2026, 10, 20), "2026年10月", UnitReportStatus.DONE, D(2026, 10, 18), "又一条"),
+        rep(D(2026, 9, 28), D(2026, 9, 1)),
+        rep(None, "2026-11"),
+        Report(
+            recorded=D(2026, 10, 2), item_id=other, period="2026-10", status=UnitReportStatus.DONE
+        ),
+        Report(recorded=D(2026, 10, 1), item_id=None, period="2026-10"),
+        Report(recorded=D(2026, 10, 1), item_id=" ", period="2026-10"),
+        Report(recorded=None, item_id="2026-CW12-03", period="2026-10"),
+    ]
+    exts = [
+        ext(D(2026, 10, 5), Approval.APPROVED, D(2026, 10, 8), D(2027, 1, 31)),
+        Extension(item_id=other, requested=dt.datetime(2026, 10, 3, 10)),
+        Extension(item_id=None, requested=D(2026, 10, 3)),
+    ]
+    reminders = [Reminder(D(2026, 10, 30), ID), Reminder(None, ID), Reminder(D(2026, 10, 1), other)]
+    built = histories(items, keys, exts, reports, reminders)
+    for it, key, h in zip(items, keys, built, strict=True):
+        own = [[r for r in rows if key and r.item_id == key] for rows in (exts, reports, reminders)]
+        alone = History(it, *own)
+        assert h.item is it
+        assert _facts(h) == _facts(alone)
+        for day in (D(2026, 9, 30), D(2026, 10, 20), D(2026, 12, 1)):
+            assert h.state(day, CAL, SET) == alone.state(day, CAL, SET)
