@@ -55,7 +55,7 @@ from ledger_tools.sheets.forms.entries import (
     form_text,
     header_against_meta,
 )
-from ledger_tools.sheets.forms.reader import header_block, parse_form
+from ledger_tools.sheets.forms.reader import parse_form_and_block
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.merging import apply_merge, import_records
@@ -226,8 +226,7 @@ def _read_form(path: Path, name: str, key: str, ledger_id: str | None) -> _Read:
     r.read = True
     try:
         r.wb = read_returned(path)
-        r.form = parse_form(r.wb, key, ledger_id=ledger_id)
-        r.block = header_block(r.wb)
+        r.form, r.block = parse_form_and_block(r.wb, key, ledger_id=ledger_id)
     except ReturnedFileError as e:
         r.error = e.finding(file=name)
     return r
