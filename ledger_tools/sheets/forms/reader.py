@@ -23,7 +23,14 @@ from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.returned.workbook import ReturnedFileError, ReturnedSheet, ReturnedWorkbook
 
-__all__ = ["header_block", "parse_form", "parse_form_and_block", "read_meta"]
+__all__ = [
+    "check_ledger",
+    "header_block",
+    "parse_form",
+    "parse_form_and_block",
+    "read_meta",
+    "signed",
+]
 
 HEADER_SEARCH_ROWS = 200  # how far down the table header may have been pushed
 MIN_HEADER_MATCHES = 3
@@ -35,12 +42,16 @@ def parse_form(wb: ReturnedWorkbook, key: str, *, ledger_id: str | None = None) 
 
 
 def parse_form_and_block(
-    wb: ReturnedWorkbook, key: str, *, ledger_id: str | None = None
+    wb: ReturnedWorkbook,
+    key: str,
+    *,
+    ledger_id: str | None = None,
+    read: tuple[fl.FormMeta, str] | None = None,
 ) -> tuple[fl.ParsedForm, dict[str, fl.FormCell]]:
-    """``parse_form`` and ``header_block`` at once: the table header is looked for once."""
-    meta, signature = read_meta(wb)
-    if ledger_id and meta.ledger_id != ledger_id:
-        raise ReturnedFileError("F004", "这份反馈表是另一本台账下发的，不属于本台账")
+    """``parse_form`` and ``header_block`` at once: the table header is looked for once.
+    ``read``: what ``read_meta`` gave for ``wb``, when the caller has read it already."""
+    meta, signature = read or read_meta(wb)
+    check_ledger(meta.ledger_id, ledger_id)
     sheet = _form_sheet(wb)
     header_idx, columns = _find_header(sheet)
     block = _header_block(sheet, header_idx)
@@ -59,6 +70,17 @@ def parse_form_and_block(
         signature=signature,
     )
     return form, block
+
+
+def check_ledger(form_ledger_id: str, ledger_id: str | None) -> None:
+    """F004 for a form whose `_meta` names another ledger, when ``ledger_id`` is given."""
+    if ledger_id and form_ledger_id != ledger_id:
+        raise ReturnedFileError("F004", "这份反馈表是另一本台账下发的，不属于本台账")
+
+
+def signed(form: fl.ParsedForm, key: str) -> bool:
+    """Whether ``form``'s `_meta` carries the signature ``key`` gives it."""
+    return signing.verify(form.meta, key, form.signature)
 
 
 # --- _meta -------------------------------------------------------------------------------------
