@@ -150,6 +150,7 @@ _STOCK = sorted(
     key=len,
     reverse=True,
 )
+_STOCK_CHARS = frozenset("".join(_STOCK))
 
 
 # --- what the shell hands in -----------------------------------------------------------
@@ -213,9 +214,44 @@ class FormContext:
                 public |= texts
         return frozenset(t for t in secret - public if len(t) >= MIN_SECRET)
 
+    @cached_property
+    def _secret_lookup(self) -> tuple[int, tuple[str, ...], dict[str, bool]]:
+        """(length of the shortest secret, the secrets, the answers given so far by text):
+        ``carries_secret`` is asked for every locked cell of every row, and the short cells
+        (序号, 当前时限, 事项类型 ...) and the values repeated from row to row are answered
+        without a search."""
+        secrets = tuple(self.secret_texts)
+        return (min(map(len, secrets)) if secrets else 0), secrets, {}
+
     def carries_secret(self, text: object) -> bool:
+        shortest, secrets, memo = self._secret_lookup
+        if not secrets:
+            return False
         whole = "" if text is None else str(text)
-        return any(s in whole for s in self.secret_texts)
+        if len(whole) < shortest:
+            return False  # no secret fits in it
+        known = memo.get(whole)
+        if known is None:
+            known = memo[whole] = any(s in whole for s in secrets)
+        return known
+
+    def carries_any_secret(self, texts: Iterable[object]) -> bool:
+        """``any(self.carries_secret(t) for t in texts)``, asked once per row."""
+        shortest, secrets, memo = self._secret_lookup
+        if not secrets:
+            return False
+        for text in texts:
+            if text is None:
+                continue
+            whole = str(text)
+            if len(whole) < shortest:
+                continue
+            known = memo.get(whole)
+            if known is None:
+                known = memo[whole] = any(s in whole for s in secrets)
+            if known:
+                return True
+        return False
 
     def quote(self, text: object, secret: bool, limit: int = 40) -> str | None:
         """``text`` shortened for a message, or None when it must not be shown (see above)."""
@@ -281,6 +317,8 @@ def is_perfunctory(progress: str, last: str | None = None, *, quote: bool = True
     shown = f"「{_short(progress)}」" if quote else HIDDEN
     if len(letters) < MIN_PROGRESS:
         return f"过于简略（{shown}）"
+    if not _STOCK_CHARS.issuperset(letters):
+        return None  # a character no stock phrase has is never removed: not only stock phrases
     rest = letters
     for phrase in _STOCK:
         rest = rest.replace(phrase, "")
@@ -295,6 +333,8 @@ def formula_like(text: str | None) -> bool:
 
 
 def _control_chars(text: str) -> list[str]:
+    if _CONTROL.search(text) is None:  # the common case, without building a list
+        return []
     return sorted(set(_CONTROL.findall(text)))
 
 
@@ -461,7 +501,7 @@ def _check_row(entry: FormEntry, ctx: FormContext, seen: dict[str, int]) -> RowO
         make("R101", detail=f"事项 {item_id} 不是「{ctx.unit}」主责的事项{named}")
         return out
     out.item = item
-    out.secret = item.confidential or any(ctx.carries_secret(v) for v in entry.locked.values())
+    out.secret = item.confidential or ctx.carries_any_secret(entry.locked.values())
 
     expected = ctx.meta_locked[item_id]
     for header, actual in entry.locked.items():

@@ -32,8 +32,9 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +56,12 @@ from ledger_tools.sheets.forms.entries import (
     form_text,
     header_against_meta,
 )
-from ledger_tools.sheets.forms.reader import header_block, parse_form
+from ledger_tools.sheets.forms.reader import (
+    check_ledger,
+    parse_form_and_block,
+    read_meta,
+    signed,
+)
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.merging import apply_merge, import_records
@@ -66,7 +72,7 @@ from ledger_tools.sheets.returned.workbook import (
     fingerprint,
     read_returned,
 )
-from ledger_tools.sheets.workers import map_all, usable_cores
+from ledger_tools.sheets.workers import map_ahead, usable_cores
 
 __all__ = [
     "CAN_MERGE",
@@ -158,12 +164,14 @@ def _examine(
     as_of: dt.date,
     partial: bool = False,
     progress: Progress | None = None,
+    ahead: Ahead | None = None,
 ) -> list[FileOutcome]:
+    """One outcome per file, in order; ``ahead`` gives the files read ahead (``_reading_ahead``)."""
     index = _LedgerIndex(data, as_of)
     seen: dict[str, str] = {}
     seen_content: dict[str, str] = {}
     outcomes = []
-    reads = _read_all(paths, data)
+    reads = ahead(data) if ahead is not None else [None] * len(paths)
     for order, path in enumerate(paths):
         o = FileOutcome(path, order)
         _examine_file(o, index, seen, reads[order])
@@ -209,6 +217,7 @@ class _Read:
     form: fl.ParsedForm | None = None
     block: dict[str, fl.FormCell] = field(default_factory=dict)
     read: bool = False  # False: fingerprinted only
+    ledger_id: str | None = None  # the ledger `_meta` names, once it was read
 
 
 def _fingerprinted(path: Path, name: str) -> _Read:
@@ -226,8 +235,9 @@ def _read_form(path: Path, name: str, key: str, ledger_id: str | None) -> _Read:
     r.read = True
     try:
         r.wb = read_returned(path)
-        r.form = parse_form(r.wb, key, ledger_id=ledger_id)
-        r.block = header_block(r.wb)
+        meta = read_meta(r.wb)
+        r.ledger_id = meta[0].ledger_id
+        r.form, r.block = parse_form_and_block(r.wb, key, ledger_id=ledger_id, read=meta)
     except ReturnedFileError as e:
         r.error = e.finding(file=name)
     return r
@@ -235,15 +245,40 @@ def _read_form(path: Path, name: str, key: str, ledger_id: str | None) -> _Read:
 
 _BATCH = 4  # from this many files on, they are read on every core
 
+Ahead = Callable[[LedgerData], list[_Read | None]]
 
-def _read_all(paths: list[Path], data: LedgerData) -> list[_Read | None]:
-    """The returned files read ahead on every core (reading and parsing is most of a merge's
-    work on the forms, and each file's is independent); None for each when there are few."""
+
+@contextlib.contextmanager
+def _reading_ahead(paths: list[Path]) -> Iterator[Ahead]:
+    """The returned files read on every core while the ledger is read here (reading and
+    parsing is most of a merge's work on the forms, and each file's is independent).
+
+    The workers start before the ledger is known, so they read without its key and id; once
+    the ledger is read, each form's ledger is checked and its signature verified here
+    (``_bound``), with the same finding as a read that knew them. None for each file when
+    there are few."""
     workers = usable_cores()
     if workers < 2 or len(paths) < _BATCH:
-        return [None] * len(paths)
-    calls = [(p, p.name, data.signing_key, data.ledger_id) for p in paths]
-    return map_all(_read_form, calls, workers=workers)
+        yield lambda _data: [None] * len(paths)
+        return
+    calls = [(p, p.name, "", None) for p in paths]
+    with map_ahead(_read_form, calls, workers=workers) as results:
+        yield lambda data: [_bound(r, p.name, data) for r, p in zip(results(), paths, strict=True)]
+
+
+def _bound(r: _Read, name: str, data: LedgerData) -> _Read:
+    """A form read without the ledger, checked against it: another ledger's form is F004
+    (before any finding of its table, as ``parse_form`` decides), the signature is verified."""
+    if r.ledger_id is None:
+        return r  # stopped before `_meta` was read: nothing depends on the ledger
+    try:
+        check_ledger(r.ledger_id, data.ledger_id)
+    except ReturnedFileError as e:
+        r.error, r.form, r.block = e.finding(file=name), None, {}
+        return r
+    if r.form is not None:
+        r.form.signature_ok = signed(r.form, data.signing_key)
+    return r
 
 
 def _examine_file(
@@ -377,10 +412,10 @@ def check(
     ``progress(done, total, name)`` is told after each file, for a face's progress bar.
     """
     paths = _before_any_work(ledger, inputs, report, annotate)
-    with LedgerFile(ledger) as lf:
+    with _reading_ahead(paths) as ahead, LedgerFile(ledger) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        outcomes = _examine(data, paths, as_of, progress=progress)
+        outcomes = _examine(data, paths, as_of, progress=progress, ahead=ahead)
     for o in outcomes:
         o.result = DUPLICATE if o.duplicate else MUST_RETURN if o.has_errors else CAN_MERGE
     result = IntakeResult(as_of=as_of, files=outcomes)
@@ -408,10 +443,10 @@ def merge(
     clock = (now or dt.datetime.now()).time().replace(microsecond=0)
     stamp = dt.datetime.combine(as_of, clock)
     result = IntakeResult(as_of=as_of)
-    with LedgerFile(ledger, writable=True, values_first=True) as lf:
+    with _reading_ahead(paths) as ahead, LedgerFile(ledger, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        result.files = _examine(data, paths, as_of, partial, progress)
+        result.files = _examine(data, paths, as_of, partial, progress, ahead)
         plan = ci.plan_merge(result.files, data.extensions, as_of, stamp, partial)
         for o in result.files:
             o.result = plan.results[o.order]

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
-__all__ = ["START_METHOD", "in_background", "map_all", "run_all", "usable_cores"]
+__all__ = ["START_METHOD", "in_background", "map_ahead", "map_all", "run_all", "usable_cores"]
 
 START_METHOD: str | None = None  # the platform's default; tests set "spawn" to try Windows' way
 
@@ -108,6 +108,25 @@ def map_all(fn: Callable[..., Any], calls: Sequence[tuple], *, workers: int) -> 
     try:
         futures = [pool.submit(fn, *args) for args in calls]
         return [f.result() for f in futures]
+    finally:
+        _stop(pool)
+
+
+@contextlib.contextmanager
+def map_ahead(
+    fn: Callable[..., Any], calls: Sequence[tuple], *, workers: int
+) -> Iterator[Callable[[], list[Any]]]:
+    """``map_all`` begun on entry while the block goes on here: the block gets a function that
+    returns the results in order (waiting for what is not done yet; a worker's error is raised
+    there). Leaving the block cancels what has not started. With fewer than two cores or
+    calls the calls run here, when the results are asked for."""
+    if workers < 2 or len(calls) < 2:
+        yield lambda: [fn(*args) for args in calls]
+        return
+    pool = _pool(min(workers, len(calls)))
+    try:
+        futures = [pool.submit(fn, *args) for args in calls]
+        yield lambda: [f.result() for f in futures]
     finally:
         _stop(pool)
 

@@ -388,3 +388,36 @@ def test_the_later_made_form_wins_across_runs():
     assert fc.superseded([*claims[:2], newer], merged) == {
         "old": {"A": t(2026, 11, 5, 9), "B": t(2026, 11, 9, 9)}
     }
+
+
+def _stock_only_by_replacing(progress: str) -> bool:
+    """W201's 只有套话 as the rule reads: every stock phrase removed in turn leaves nothing."""
+    rest = fc._letters(progress)
+    for phrase in fc._STOCK:
+        rest = rest.replace(phrase, "")
+    return not rest
+
+
+@given(
+    st.lists(st.sampled_from([*fc._STOCK, "推", "进", "中", "调", "研", "，", "已"]), max_size=12)
+)
+def test_the_stock_phrase_shortcut_changes_no_verdict(pieces):
+    """A text with a character no stock phrase has is passed without the removals: the
+    verdict is the one the removals give."""
+    text = "".join(pieces)
+    why = fc.is_perfunctory(text)
+    if why is not None and why.startswith("过于简略"):
+        return
+    assert (why is not None) == _stock_only_by_replacing(text)
+
+
+@given(st.lists(st.one_of(st.none(), st.text("涉密项目甲乙丙东城", max_size=12)), max_size=8))
+def test_the_secret_probe_per_row_answers_as_per_cell(texts):
+    items = {"DB-1": Item(id="DB-1", confidential=True)}
+    locked = {"DB-1": {**LOCKED, "议定事项": "涉密项目甲", "事项编号": "DB-1"}}
+    c = ctx(*items.values(), meta_locked=locked, items=items)
+    assert "涉密项目甲" in c.secret_texts
+    assert c.carries_any_secret(texts) == any(c.carries_secret(t) for t in texts)
+    assert c.carries_any_secret(texts) == any(
+        t is not None and any(s in t for s in c.secret_texts) for t in texts
+    )

@@ -1182,3 +1182,44 @@ def test_a_batch_read_on_two_cores_gives_what_one_core_gives(env, monkeypatch):
     monkeypatch.setattr(intake, "usable_cores", lambda: 2)
     result = intake.merge(env.ledger, folder, AS_OF)
     assert {o.name: o.result for o in result.files}[east.name] == "已合并"
+
+
+def test_forms_read_before_the_ledger_is_known_are_checked_against_it(env, tmp_path, monkeypatch):
+    """Read ahead on two cores (before the ledger is read, without its id and key), another
+    ledger's form is still F004, also when its table is gone (F004 comes first), and an
+    edited `_meta` still fails its signature (F005): just what one core finds."""
+    from ledger_tools.sheets import workers
+
+    def edit_meta(wb, ws, cols, ids):
+        for row in wb[fl.SHEET_META].iter_rows():
+            if row[0].value == "period":
+                row[1].value = "2026-10"
+                row[1].data_type = "s"
+
+    def drop_form(wb, ws, cols, ids):
+        del wb[fl.SHEET_FORM]
+
+    other = make_ledger(tmp_path / "别的台账.xlsx", ITEMS)
+    refresh.run(other, AS_OF)
+    forms.run(other, PERIOD, tmp_path / "other-forms", AS_OF, now=GENERATED)
+    theirs = tmp_path / "other-forms" / env.form().name
+    fill(theirs, env.returned("别的台账.xlsx"))
+    fill(theirs, env.returned("别的台账-无表.xlsx"), edit=drop_form)
+    fill(env.form(), env.returned("改meta.xlsx"), edit=edit_meta)
+    fill(env.form(), env.returned("东城区.xlsx"))
+    folder = [env.returned("x").parent]
+
+    def outcome(cores: int):
+        monkeypatch.setattr(intake, "usable_cores", lambda: cores)
+        result = intake.check(env.ledger, folder, AS_OF)
+        return {
+            o.name: [(f.code, f.sheet, f.cell, f.message) for f in o.findings] for o in result.files
+        }
+
+    monkeypatch.setattr(workers, "START_METHOD", "spawn")
+    one = outcome(1)
+    assert [c for c, *_ in one["别的台账.xlsx"]] == ["F004"]
+    assert [c for c, *_ in one["别的台账-无表.xlsx"]] == ["F004"]
+    assert ("F005", fl.SHEET_META) in {(c, s) for c, s, *_ in one["改meta.xlsx"]}
+    assert not [c for c, *_ in one["东城区.xlsx"] if c.startswith("F")]
+    assert outcome(2) == one

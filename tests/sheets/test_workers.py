@@ -90,3 +90,18 @@ def test_results_come_back_in_the_order_of_the_calls(tmp_path, start_method):
     assert os.getpid() not in {pid for _, pid in there}  # read in the workers
     with pytest.raises(FileNotFoundError):
         workers.map_all(_read_back, [*calls, (tmp_path / "无.txt",)], workers=2)
+
+
+def test_a_map_begun_ahead_gives_map_all_s_results_in_order(tmp_path, start_method):
+    calls = []
+    for n in range(5):
+        (tmp_path / f"{n}.txt").write_text(f"第{n}份", encoding="utf-8")
+        calls.append((tmp_path / f"{n}.txt",))
+    for cores in (1, 2):
+        with workers.map_ahead(_read_back, calls, workers=cores) as results:
+            got = results()
+        assert [t for t, _ in got] == [f"第{n}份" for n in range(5)]
+        assert (os.getpid() in {pid for _, pid in got}) == (cores == 1)
+    with pytest.raises(FileNotFoundError):
+        with workers.map_ahead(_read_back, [*calls, (tmp_path / "无.txt",)], workers=2) as results:
+            results()

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from ledger_tools.core import form_checks as fc
 from ledger_tools.core import rules
+from ledger_tools.core.dates import SPACES
 from ledger_tools.sheets.cells import BadValue, clean_text, parse_date
 from ledger_tools.sheets.forms.layout import (
     DATE_INPUTS,
@@ -26,11 +27,16 @@ from ledger_tools.sheets.forms.layout import (
 __all__ = ["canonical_text", "form_entry", "form_text", "header_against_meta"]
 
 
+# what ``clean_text`` strips from a text: asked for every cell of every row, a plain str is
+# stripped here directly (tests compare the two on every kind of space)
+_STRIP = " \t\r\n" + SPACES
+
+
 def form_text(value: object) -> str | None:
     """Cleaned text with Windows line breaks made plain (they would show as _x000D_)."""
     if value is None:
         return None
-    text = clean_text(value)
+    text = (value.strip(_STRIP) or None) if type(value) is str else clean_text(value)
     if text and "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -47,17 +53,18 @@ def form_entry(
     """A row in the rules' terms. ``raw_meta``/``meta``: this item's `_meta` values as written
     and as canonical text; a locked cell still holding what was written is not re-cleaned."""
     e = fc.FormEntry(row.number, clean_text(row.item_id))
+    refs, locked, texts = e.refs, e.locked, e.texts
     for header, cell in row.cells.items():
-        e.refs[header] = cell.ref
+        refs[header] = cell.ref
         if cell.merged:
             e.merged[header] = cell.merged
         value = cell.value
         if header in _LOCKED:
             same = value is not None and value == raw_meta.get(header)
-            e.locked[header] = meta[header] if same else canonical_text(value)
+            locked[header] = meta[header] if same else canonical_text(value)
             continue
-        text = e.texts[header] = form_text(value)
-        if text and header in DATE_INPUTS:
+        text = texts[header] = form_text(value)
+        if text and header in _DATES:
             try:
                 d = parse_date(value)
                 if d is None or not fc.EARLIEST_YEAR <= d.year <= 2099:
@@ -69,6 +76,7 @@ def form_entry(
 
 
 _LOCKED = frozenset(LOCKED_COLUMNS)
+_DATES = frozenset(DATE_INPUTS)
 
 
 def header_against_meta(block: dict[str, FormCell], meta: FormMeta) -> list[tuple[str, str]]:

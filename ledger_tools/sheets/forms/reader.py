@@ -23,7 +23,14 @@ from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.returned.workbook import ReturnedFileError, ReturnedSheet, ReturnedWorkbook
 
-__all__ = ["header_block", "parse_form", "read_meta"]
+__all__ = [
+    "check_ledger",
+    "header_block",
+    "parse_form",
+    "parse_form_and_block",
+    "read_meta",
+    "signed",
+]
 
 HEADER_SEARCH_ROWS = 200  # how far down the table header may have been pushed
 MIN_HEADER_MATCHES = 3
@@ -31,13 +38,24 @@ MIN_HEADER_MATCHES = 3
 
 def parse_form(wb: ReturnedWorkbook, key: str, *, ledger_id: str | None = None) -> fl.ParsedForm:
     """Parse a returned form. ``ledger_id``, when given, rejects another ledger's form (F004)."""
-    meta, signature = read_meta(wb)
-    if ledger_id and meta.ledger_id != ledger_id:
-        raise ReturnedFileError("F004", "这份反馈表是另一本台账下发的，不属于本台账")
+    return parse_form_and_block(wb, key, ledger_id=ledger_id)[0]
+
+
+def parse_form_and_block(
+    wb: ReturnedWorkbook,
+    key: str,
+    *,
+    ledger_id: str | None = None,
+    read: tuple[fl.FormMeta, str] | None = None,
+) -> tuple[fl.ParsedForm, dict[str, fl.FormCell]]:
+    """``parse_form`` and ``header_block`` at once: the table header is looked for once.
+    ``read``: what ``read_meta`` gave for ``wb``, when the caller has read it already."""
+    meta, signature = read or read_meta(wb)
+    check_ledger(meta.ledger_id, ledger_id)
     sheet = _form_sheet(wb)
     header_idx, columns = _find_header(sheet)
     block = _header_block(sheet, header_idx)
-    return fl.ParsedForm(
+    form = fl.ParsedForm(
         path_name=wb.path.name,
         sha256=wb.sha256,
         kind=wb.kind,
@@ -51,6 +69,18 @@ def parse_form(wb: ReturnedWorkbook, key: str, *, ledger_id: str | None = None) 
         header_row=header_idx + 1,
         signature=signature,
     )
+    return form, block
+
+
+def check_ledger(form_ledger_id: str, ledger_id: str | None) -> None:
+    """F004 for a form whose `_meta` names another ledger, when ``ledger_id`` is given."""
+    if ledger_id and form_ledger_id != ledger_id:
+        raise ReturnedFileError("F004", "这份反馈表是另一本台账下发的，不属于本台账")
+
+
+def signed(form: fl.ParsedForm, key: str) -> bool:
+    """Whether ``form``'s `_meta` carries the signature ``key`` gives it."""
+    return signing.verify(form.meta, key, form.signature)
 
 
 # --- _meta -------------------------------------------------------------------------------------
@@ -137,15 +167,18 @@ def _locked_table(sheet: ReturnedSheet, locked_idx: int) -> dict[str, dict[str, 
             "F004", f"隐藏信息（工作表 {fl.SHEET_META}）不完整，缺少 {'、'.join(missing)}"
         )
     locked: dict[str, dict[str, str]] = {}
+    pairs = [(h, c) for h, c in columns.items() if h in fl.LOCKED_COLUMNS]
+    text = _meta_text
     for row in sheet.rows[locked_idx + 1 :]:
-        item_id = _meta_text(row[0] if row else None).strip()
+        item_id = text(row[0] if row else None).strip()
         if not item_id:
             break
-        locked[item_id] = {
-            h: _meta_text(row[c] if c < len(row) else None)
-            for h, c in columns.items()
-            if h in fl.LOCKED_COLUMNS
-        }
+        n = len(row)
+        values = {}
+        for h, c in pairs:
+            v = row[c] if c < n else None
+            values[h] = v if type(v) is str else text(v)  # text is what locked_text gives it
+        locked[item_id] = values
     return locked
 
 
@@ -229,18 +262,30 @@ def header_block(wb: ReturnedWorkbook) -> dict[str, fl.FormCell]:
 
 
 def _rows(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> list[fl.FormRow]:
+    """Every row below the header with something in a table column, its cells by header.
+
+    The column letters are worked out once, and merged ranges are looked at only when one
+    reaches below the header (the title and header block are merged on every form)."""
     out: list[fl.FormRow] = []
-    for r in range(header_idx + 1, len(sheet.rows)):
-        cells = {
-            h: fl.FormCell(sheet.value(r, c), _ref(r, c), sheet.covered(r, c))
-            for h, c in columns.items()
-        }
-        if all(
-            cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
-            for cell in cells.values()
-        ):
+    cols = [(h, c, get_column_letter(c + 1)) for h, c in columns.items()]
+    merged_below = any(r1 > header_idx for _r0, _c0, r1, _c1 in sheet.merged)
+    covered = sheet.covered
+    id_header = "事项编号"
+    rows = sheet.rows
+    for r in range(header_idx + 1, len(rows)):
+        row = rows[r]
+        if not row:
             continue
+        n = len(row)
+        values = [row[c] if c < n else None for _h, c, _l in cols]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        number = r + 1
+        cells = {
+            h: fl.FormCell(v, f"{letters}{number}", covered(r, c) if merged_below else None)
+            for (h, c, letters), v in zip(cols, values, strict=True)
+        }
         out.append(
-            fl.FormRow(number=r + 1, item_id=clean_text(cells["事项编号"].value), cells=cells)
+            fl.FormRow(number=number, item_id=clean_text(cells[id_header].value), cells=cells)
         )
     return out

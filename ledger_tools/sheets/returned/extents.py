@@ -7,6 +7,10 @@ extent of every sheet is measured here, streaming and expanding nothing, against
 ``Limits.max_rows`` and ``Limits.max_cells``: xlsx by a regular-expression pass over each sheet
 part, ods by a scan of content.xml with repeats counted, xls by a walk of the BIFF records of
 the Workbook stream (which also finds FILEPASS, an encrypted xls: F002).
+
+An xlsx form is first measured the cheap way (``_xlsx_within``): a bound from literal byte
+counts and one simple pattern that can only prove a file small enough. Whenever that proof
+fails or is unsure, the exact measure below runs, so every finding is the exact one's.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import posixpath
 import re
 import struct
 import zipfile
+from collections.abc import Iterable, Mapping
 
 import olefile
 from defusedxml import ElementTree as SafeET
@@ -34,8 +39,15 @@ MAX_ROWS = 1_048_576  # Excel's grid: a reference beyond it is a damaged file
 MAX_COLS = 16_384
 
 
-def check_extents(data: bytes, kind: str, limits: Limits) -> None:
-    """F003 when a sheet has too many rows, or all sheets together too many cells."""
+def check_extents(
+    data: bytes, kind: str, limits: Limits, inflated: Mapping[str, bytes] | None = None
+) -> None:
+    """F003 when a sheet has too many rows, or all sheets together too many cells.
+
+    ``inflated``: every part of the package as the gate (``sniff``) inflated it, by name, so
+    that none is inflated again."""
+    if kind in ("xlsx", "xlsm") and _xlsx_within(data, limits, inflated):
+        return
     total = 0
     for name, n_rows, n_cols in _extents(data, kind):
         if n_rows > limits.max_rows:
@@ -70,6 +82,86 @@ def _extents(data: bytes, kind: str) -> list[tuple[str, int, int]]:
                     if extent is not None:
                         out.append((names.get(info.filename, ""), *extent))
             return out
+
+
+# --- the cheap proof for xlsx ----------------------------------------------------------------
+
+_KEEP = 4 * MIB  # parts up to this size are measured whole, in memory
+_SHEET_ROOTS = (b"worksheet", b"dialogsheet", b"macrosheet")
+# Every start of a cell element without a namespace prefix: its reference when that is the
+# first attribute, as Excel, WPS, LibreOffice and openpyxl write it, else two empty groups.
+_CELL_START = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"|[\s/>])')
+_NO_REF = (b"", b"")
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+
+
+class _Unsure(Exception):
+    """The cheap measure cannot vouch for a part: the exact one decides."""
+
+
+def _xlsx_within(data: bytes, limits: Limits, inflated: Mapping[str, bytes] | None) -> bool:
+    """True only when every sheet of the package is certainly within ``limits``; False means
+    "measure exactly", never "too large". ``inflated``: every part of the package, by name.
+
+    The bound of a part counts every cell it names, with or without a value, so it is never
+    below what the exact measure finds (which counts only cells with a value). It is trusted
+    only when every cell element of the part starts ``<c r="A1"``: then the exact measure takes
+    its regular-expression path (no cell lacks a reference) and finds no bad reference, since
+    the bound lies inside Excel's grid. Every part is measured, not just those the workbook
+    names as sheets, which can only raise the bound. Any error (a damaged zip, a bad checksum)
+    leaves the decision, and the finding, to the exact measure."""
+    try:
+        if inflated is not None:
+            return _within(map(_xlsx_part_bound, inflated.values()), limits)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if len({i.filename for i in infos}) != len(infos):
+                return False  # a name twice: which part is which is the exact measure's affair
+            return _within(
+                (
+                    _xlsx_part_extent(zf, i)
+                    if i.file_size > _KEEP
+                    else _xlsx_part_bound(zf.read(i))
+                    for i in infos
+                ),
+                limits,
+            )
+    except Exception:  # noqa: BLE001 - whatever it is, the exact measure meets it again
+        return False
+
+
+def _within(extents: Iterable[tuple[int, int] | None], limits: Limits) -> bool:
+    total = 0
+    for extent in extents:
+        if extent is None:
+            continue
+        rows, cols = extent
+        if rows > limits.max_rows or cols > MAX_COLS:
+            return False
+        total += rows * cols
+        if total > limits.max_cells:
+            return False
+    return True
+
+
+def _xlsx_part_bound(xml: bytes) -> tuple[int, int] | None:
+    """(rows, cols) covering every cell of a worksheet part; None for parts that are not
+    sheets (as ``_xlsx_part_extent`` decides); ``_Unsure`` when a cell is written another way."""
+    root = _XML_ROOT.search(xml)
+    if root is None or root.group(1) not in _SHEET_ROOTS:
+        return None
+    refs = _CELL_START.findall(xml)
+    if _NO_REF in refs or _PREFIXED_CELL.search(xml):
+        raise _Unsure
+    if not refs:
+        return 0, 0
+    letter_refs, row_refs = zip(*refs)
+    rows = max(map(int, set(row_refs)))
+    letters = max(set(letter_refs), key=lambda c: (len(c), c))
+    cols = 0
+    for ch in letters:
+        cols = cols * 26 + ch - 64
+    return rows, cols
 
 
 def _workbook_stream(data: bytes) -> bytes:

@@ -33,6 +33,7 @@ __all__ = [
     "read_bytes",
     "small_member",
     "sniff",
+    "sniff_parts",
 ]
 
 _SMALL_PART = 1 * MIB  # parts at most this large may be read (content types, mimetype)
@@ -73,9 +74,23 @@ _FOREIGN = (  # (magic, detail) for files that are clearly something else
 def sniff(data: bytes, limits: Limits) -> tuple[str, bool]:
     """(kind, has_macros) from the bytes; raises F001/F002/F003 for anything unreadable."""
     if data.startswith(_ZIP_MAGIC):
-        return _sniff_zip(data, limits)
+        kind, has_macros, _n = _sniff_zip(data, limits)
+        return kind, has_macros
+    kind, has_macros, _parts = sniff_parts(data, limits)
+    return kind, has_macros
+
+
+def sniff_parts(data: bytes, limits: Limits) -> tuple[str, bool, dict[str, bytes] | None]:
+    """``sniff``, plus every part of a zip as it inflated them to measure them, by name, so
+    that the sheets' measuring need not inflate them again. None unless every part was kept:
+    a package of more than ``KEEP_INFLATED``, a part of more than 4 MiB, a checksum that does
+    not hold or a name used twice."""
+    if data.startswith(_ZIP_MAGIC):
+        parts: dict[str, bytes] = {}
+        kind, has_macros, n_parts = _sniff_zip(data, limits, parts)
+        return kind, has_macros, parts if len(parts) == n_parts else None
     if data.startswith(_OLE_MAGIC):
-        return _sniff_ole(data)
+        return (*_sniff_ole(data), None)
     for magic, detail in _FOREIGN:
         if data.startswith(magic):
             raise ReturnedFileError("F001", detail)
@@ -108,7 +123,10 @@ def _text_detail(data: bytes) -> str:
     return "文件不是 Excel/WPS/LibreOffice 表格，而是纯文本（如 CSV），请另存为 .xlsx"
 
 
-def _sniff_zip(data: bytes, limits: Limits) -> tuple[str, bool]:
+def _sniff_zip(
+    data: bytes, limits: Limits, keep: dict[str, bytes] | None = None
+) -> tuple[str, bool, int]:
+    """(kind, has_macros, number of parts)."""
     with map_exceptions(refuse, what="压缩包"):
         zf = zipfile.ZipFile(io.BytesIO(data))  # reads the central directory only
         infos = zf.infolist()
@@ -116,16 +134,16 @@ def _sniff_zip(data: bytes, limits: Limits) -> tuple[str, bool]:
     names = {i.filename for i in infos}
     if any(i.flag_bits & 0x1 for i in infos):
         raise ReturnedFileError("F002")
-    check_inflated_sizes(data, infos)
+    check_inflated_sizes(data, infos, keep)
 
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         workbook_type = _workbook_content_type(zf)
         macros = "xl/vbaProject.bin" in names or "macroenabled" in workbook_type.lower()
-        return ("xlsm" if macros else "xlsx"), macros
+        return ("xlsm" if macros else "xlsx"), macros, len(infos)
     if "mimetype" in names and small_member(zf, "mimetype").strip() == _ODS_MIME.encode():
         if _ods_encrypted(zf):
             raise ReturnedFileError("F002")
-        return "ods", False
+        return "ods", False, len(infos)
     if "xl/workbook.bin" in names:
         raise ReturnedFileError("F001", "文件是 Excel 二进制工作簿（.xlsb），请另存为 .xlsx")
     if "word/document.xml" in names:
@@ -159,10 +177,20 @@ def check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
                 )
 
 
-def check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+KEEP_INFLATED = 16 * MIB  # inflated parts handed on, in all
+_KEEP_PART = 4 * MIB
+
+
+def check_inflated_sizes(
+    data: bytes, infos: list[zipfile.ZipInfo], keep: dict[str, bytes] | None = None
+) -> None:
     """The directory's sizes are only claims: inflate every part (bounded by its claim) so a
-    part that expands beyond what it declares is caught before calamine inflates it."""
+    part that expands beyond what it declares is caught before calamine inflates it.
+
+    ``keep`` receives the inflated bytes of parts up to 4 MiB whose CRC-32 matches the
+    directory (up to ``KEEP_INFLATED`` in all); a part left out is simply inflated again."""
     view = memoryview(data)
+    room = KEEP_INFLATED
     for i in infos:
         off = i.header_offset
         if off + 30 > len(data) or data[off : off + 4] != _ZIP_MAGIC:
@@ -172,20 +200,31 @@ def check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
         raw = view[start : start + i.compress_size]
         if len(raw) < i.compress_size:
             raise ReturnedFileError("F001", "压缩包已损坏或不完整（文件可能未传输完整）")
+        kept: list[bytes] | None = None
+        if keep is not None and i.file_size <= min(_KEEP_PART, room):
+            kept = []
         if i.compress_type == zipfile.ZIP_STORED:
             size = len(raw)
+            if kept is not None:
+                kept.append(bytes(raw))
         elif i.compress_type == zipfile.ZIP_DEFLATED:
-            size = _inflated_size(raw, i.file_size)
+            size = _inflated_size(raw, i.file_size, kept)
         else:
             raise ReturnedFileError("F001", f"压缩包使用了不支持的压缩方式（{i.compress_type}）")
         if size > i.file_size:
             raise ReturnedFileError(
                 "F003", f"文件中的部件 {i.filename} 实际解压后大于其声明的大小，疑似压缩炸弹"
             )
+        if keep is not None and kept is not None:
+            whole = b"".join(kept)
+            if len(whole) == i.file_size and zlib.crc32(whole) == i.CRC:
+                keep[i.filename] = whole
+                room -= len(whole)
 
 
-def _inflated_size(raw: memoryview, limit: int) -> int:
-    """Bytes a raw deflate stream expands to, stopping once past ``limit``."""
+def _inflated_size(raw: memoryview, limit: int, kept: list[bytes] | None = None) -> int:
+    """Bytes a raw deflate stream expands to, stopping once past ``limit``; the inflated
+    pieces go to ``kept`` when given."""
     step = MIB
     d = zlib.decompressobj(-15)
     total = 0
@@ -195,6 +234,8 @@ def _inflated_size(raw: memoryview, limit: int) -> int:
             while True:
                 out = d.decompress(buf, step)
                 total += len(out)
+                if kept is not None:
+                    kept.append(out)
                 if total > limit:
                     return total
                 buf = d.unconsumed_tail

@@ -32,7 +32,7 @@ import python_calamine as calamine
 from ledger_tools.sheets.boundary import Cause, map_exceptions
 from ledger_tools.sheets.returned.extents import check_extents, ods_merges
 from ledger_tools.sheets.returned.limits import MIB, Limits, ReturnedFileError, refuse
-from ledger_tools.sheets.returned.sniff import read_bytes, sniff
+from ledger_tools.sheets.returned.sniff import read_bytes, sniff_parts
 
 __all__ = [
     "Limits",
@@ -102,8 +102,9 @@ def read_returned(path: Path | str, limits: Limits = Limits()) -> ReturnedWorkbo
     path = Path(path)
     data = read_bytes(path, limits)
     sha = hashlib.sha256(data).hexdigest()
-    kind, has_macros = sniff(data, limits)
-    check_extents(data, kind, limits)
+    kind, has_macros, inflated = sniff_parts(data, limits)
+    check_extents(data, kind, limits, inflated)
+    del inflated
     # calamine's Rust panics (e.g. a date cell holding -1e12) reach Python as pyo3's
     # PanicException, a BaseException: the boundary translates it too, and the text Rust's
     # panic hook writes to the terminal is kept off it

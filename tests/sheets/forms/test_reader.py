@@ -228,3 +228,44 @@ def test_a_merged_cell_is_read_with_the_range_that_swallows_it(form):
     assert second["本期进展情况"].value is None and second["本期进展情况"].merged == "L6:L7"
     assert (second["来源名称"].merged, third["来源名称"].merged) == (None, "C7:C8")
     assert first["办理状态"].merged is None
+
+
+def _cells_as_read_one_by_one(sheet, form) -> list:
+    """Each row's cells as ReturnedSheet answers for one cell at a time (value, covered)."""
+    return [
+        {
+            h: (sheet.value(row.number - 1, c), sheet.covered(row.number - 1, c))
+            for h, c in (
+                (h, column_index_from_string(coordinate_from_string(cell.ref)[0]) - 1)
+                for h, cell in row.cells.items()
+            )
+        }
+        for row in form.rows
+    ]
+
+
+def test_rows_and_header_read_at_once_are_what_each_cell_gives(form):
+    """A merged range in the table (and the ones in the title) and a row with its end cut off:
+    the rows parsed in one pass equal the cell-by-cell answers, and parse_form_and_block is
+    parse_form plus header_block."""
+    from ledger_tools.sheets.forms.reader import header_block, parse_form_and_block
+
+    def merge_in_table(wb):
+        ws = wb[fl.SHEET_FORM]
+        ws.merge_cells("L7:M8")
+        ws["Q9"] = None
+
+    wb = read_returned(_edit(form, merge_in_table))
+    parsed, block = parse_form_and_block(wb, KEY)
+    assert parsed == parse_form(wb, KEY) and block == header_block(wb)
+    sheet = wb.sheet(fl.SHEET_FORM)
+    assert any(r1 > parsed.header_row for _r0, _c0, r1, _c1 in sheet.merged)
+    assert [{h: (c.value, c.merged) for h, c in r.cells.items()} for r in parsed.rows] == (
+        _cells_as_read_one_by_one(sheet, parsed)
+    )
+    assert any(c.merged for r in parsed.rows for c in r.cells.values())
+    assert all(
+        c.ref == f"{c.ref.rstrip('0123456789')}{r.number}"
+        for r in parsed.rows
+        for c in r.cells.values()
+    )

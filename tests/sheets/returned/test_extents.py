@@ -216,3 +216,67 @@ def test_an_encrypted_xls_is_f002_before_calamine():
 def test_a_damaged_xls_is_f001():
     data = _xls({"反馈表": [_number(0, 0)]})
     assert _refused(data[:700], "xls").code == "F001"
+
+
+# --- the cheap bound and the exact measure -----------------------------------------------------
+
+
+def _verdict(data: bytes, limits: Limits, **kw) -> tuple[str, str] | None:
+    try:
+        check_extents(data, "xlsx", limits, **kw)
+    except ReturnedFileError as e:
+        return e.code, e.detail
+    return None
+
+
+_ODD_CELLS = {
+    "plain": '<c r="B2" t="s"><v>1</v></c>',
+    "far, formatted only": '<c r="B2" t="s"><v>1</v></c><c r="XFD9000" s="0"/>',
+    "far, formatted only, outside the grid": '<c r="B2" t="s"><v>1</v></c><c r="ZZZ5" s="0"/>',
+    "no reference": '<c r="B2" t="s"><v>1</v></c><c t="s"><v>1</v></c><c t="s"><v>1</v></c>',
+    "reference not first": '<c t="s" r="Q40"><v>1</v></c>',
+    "tab before the reference": '<c\tr="Q40" t="s"><v>1</v></c>',
+    "absolute reference": '<c r="$Q$40" t="s"><v>1</v></c>',
+    "single quotes": "<c r='Q40' t=\"s\"><v>1</v></c>",
+    "value beyond the limit": '<c r="C39" t="s"><v>1</v></c>',
+    "value outside the grid": '<c r="XFE3" t="s"><v>1</v></c>',
+}
+
+
+@pytest.mark.parametrize("case", sorted(_ODD_CELLS))
+def test_the_cheap_bound_gives_the_exact_measure_s_verdict(tmp_path, monkeypatch, case):
+    """Whatever the cells look like, check_extents says what the exact measure alone says
+    (the same F001/F003 and detail, or nothing), with and without the gate's inflated parts."""
+    from ledger_tools.sheets.returned import extents
+    from ledger_tools.sheets.returned.sniff import sniff_parts
+
+    members = xlsx_members(far_cell_xlsx(tmp_path / "far.xlsx"))
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(
+        '<c r="XFD1048576" t="s"><v>1</v></c>', _ODD_CELLS[case]
+    ).encode()
+    data = zip_bytes(members)
+    inflated = sniff_parts(data, Limits())[2]
+    assert inflated is not None and inflated == members
+    for limits in (Limits(), Limits(max_rows=38, max_cells=600), Limits(max_rows=40)):
+        fast = _verdict(data, limits), _verdict(data, limits, inflated=inflated)
+        with monkeypatch.context() as m:
+            m.setattr(extents, "_xlsx_within", lambda *_a: False)
+            exact = _verdict(data, limits)
+        assert fast == (exact, exact), (case, limits)
+
+
+def test_a_part_whose_checksum_fails_is_not_handed_on(tmp_path):
+    """The gate keeps inflated parts only when their CRC-32 holds: a damaged part is read (and
+    refused) by the exact measure as before."""
+    from ledger_tools.sheets.returned.sniff import sniff_parts
+
+    data = bytearray(_xlsx(tmp_path, {"反馈表": ["A1"]}))
+    with __import__("zipfile").ZipFile(__import__("io").BytesIO(bytes(data))) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    at = data.find(struct.pack("<I", info.CRC), info.header_offset)
+    data[at : at + 4] = struct.pack("<I", info.CRC ^ 1)  # the local header's CRC
+    cd = data.find(struct.pack("<I", info.CRC), at + 4)
+    data[cd : cd + 4] = struct.pack("<I", info.CRC ^ 1)  # and the central directory's
+    assert sniff_parts(bytes(data), Limits())[2] is None
+    assert _refused(bytes(data), "xlsx").code == "F001"
