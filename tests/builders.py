@@ -1118,3 +1118,219 @@ def rows_without_numbers(path: Path) -> Path:
         for name, data in parts.items():
             out.writestr(name, data)
     return path
+
+
+# --- the package writer's corpus (ISSUE 15, SPEC §8 "Only what it owns") -------------------
+#
+# Ledgers as the office keeps them, each a different package: what our own openpyxl saves write
+# (small, the sample, a benchmark-shaped one), another program's rebuild with a chart, a
+# picture and a data bar, and staff's ordinary additions openpyxl drops (a WPS cell image, a
+# sparkline, a password to modify, a formula with its cached value, a slicer). The package
+# writer must save every one of them; test_package_writer compares it with the openpyxl path
+# and tests/robustness/test_writer_corpus.py runs the commands on them.
+
+WPS_CELL_IMAGES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<etc:cellImages xmlns:etc="http://www.wps.cn/officeDocument/2017/etCustomData"/>'
+)
+SPARKLINE_EXT = (
+    b'<ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}" '
+    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+    b'<x14:sparklineGroups xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    b"<x14:sparklineGroup><x14:sparklines><x14:sparkline><xm:f>\xe5\x8f\xb0\xe8\xb4\xa6!AG2:AH2</xm:f>"
+    b"<xm:sqref>AI2</xm:sqref></x14:sparkline></x14:sparklines></x14:sparklineGroup>"
+    b"</x14:sparklineGroups></ext>"
+)
+FILE_SHARING = (
+    b'<fileSharing userName="staff" algorithmName="SHA-512" hashValue="aGFzaA==" '
+    b'saltValue="c2FsdA==" spinCount="100000"/>'
+)
+# Staff's cells in 台账 row 2, past the tool's columns: a number, a formula on it with its
+# cached value (what a viewer that does not recalculate shows), a WPS cell image's formula.
+STAFF_CELLS = (
+    b'<c r="AG2"><v>3</v></c><c r="AH2"><f>AG2*2</f><v>6</v></c>'
+    b'<c r="AJ2" t="str"><f>_xlfn.DISPIMG("ID_1",1)</f><v>=DISPIMG("ID_1",1)</v></c>'
+)
+
+
+def edit_parts(path: Path, edit) -> Path:
+    """Rewrite the package at ``path`` in place: ``edit`` changes {part name: bytes}."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    edit(parts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def sheet_part(parts: dict[str, bytes], sheet: str) -> str:
+    """The worksheet part of ``sheet`` in a package read by ``edit_parts``."""
+    book = parts["xl/workbook.xml"].decode()
+    rid = re.search(rf'<sheet\b[^>]*name="{re.escape(sheet)}"[^>]*r:id="([^"]+)"', book)
+    assert rid, sheet
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    rel = re.search(rf'<Relationship\b[^>]*Id="{rid.group(1)}"[^>]*/>', rels)
+    target = re.search(r'Target="([^"]+)"', rel.group(0)).group(1)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _cells_in_column_order(row: bytes) -> bytes:
+    head, body, tail = re.match(rb"(<row\b[^>]*>)(.*)(</row>)", row, re.S).groups()
+    cells = re.findall(rb"<c\b[^>]*?(?:/>|>.*?</c>)", body, re.S)
+
+    def col(cell: bytes) -> tuple[int, bytes]:
+        letters = re.search(rb'r="([A-Z]+)', cell).group(1)
+        return (len(letters), letters)
+
+    return head + b"".join(sorted(cells, key=col)) + tail
+
+
+def with_staff_additions(path: Path) -> Path:
+    """Staff's ordinary additions that openpyxl drops, put into the ledger at ``path``: a WPS
+    cell image (xl/cellimages.xml, its media, its DISPIMG formula), a sparkline, a password to
+    modify (``fileSharing``), a formula with its cached value and a slicer part."""
+
+    def edit(parts: dict[str, bytes]) -> None:
+        items = sheet_part(parts, sc.ITEMS.name)
+        xml = re.sub(
+            rb'<row r="2"[^>]*>.*?</row>',
+            lambda m: _cells_in_column_order(m.group(0).replace(b">", b">" + STAFF_CELLS, 1)),
+            parts[items],
+            count=1,
+            flags=re.S,
+        )
+        if b"</extLst>" in xml:  # the sheet has extensions already (a data bar): one list
+            at = xml.rfind(b"</extLst>")
+            xml = xml[:at] + SPARKLINE_EXT + xml[at:]
+        else:
+            xml = xml.replace(
+                b"</worksheet>", b"<extLst>" + SPARKLINE_EXT + b"</extLst></worksheet>"
+            )
+        parts[items] = xml
+        parts["xl/workbook.xml"] = re.sub(
+            rb"(<workbook\b[^>]*>)", rb"\1" + FILE_SHARING, parts["xl/workbook.xml"], count=1
+        )
+        parts["xl/cellimages.xml"] = WPS_CELL_IMAGES
+        parts["xl/media/cellimage1.png"] = PNG
+        parts["xl/slicers/slicer1.xml"] = b"<slicers/>"
+
+    return edit_parts(path, edit)
+
+
+def xlsxwriter_rebuild(
+    src: Path, dest: Path, *, chart: bool = False, image: bool = False, data_bar: bool = False
+) -> Path:
+    """The ledger's sheets and values copied into a new workbook by XlsxWriter (another
+    program), plus decorations on 台账: a column chart and a data bar over 剩余工作日, a picture."""
+    book = openpyxl.load_workbook(src)
+    out = xlsxwriter.Workbook(
+        str(dest),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    day, moment = (
+        out.add_format({"num_format": "yyyy-mm-dd"}),
+        out.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+    )
+    for ws_in in book.worksheets:
+        ws = out.add_worksheet(ws_in.title)
+        for row in ws_in.iter_rows():
+            for c in row:
+                v, r, k = c.value, c.row - 1, c.column - 1
+                if v is None:
+                    continue
+                if isinstance(v, dt.datetime):
+                    ws.write_datetime(r, k, v, day if v.time() == dt.time() else moment)
+                elif isinstance(v, dt.date):
+                    ws.write_datetime(r, k, dt.datetime.combine(v, dt.time()), day)
+                elif isinstance(v, bool):
+                    ws.write_boolean(r, k, v)
+                elif isinstance(v, (int, float)):
+                    ws.write_number(r, k, v)
+                else:
+                    ws.write_string(r, k, str(v))
+        if ws_in.sheet_state == "veryHidden":
+            ws.very_hidden()
+        elif ws_in.sheet_state == "hidden":
+            ws.hide()
+        if ws_in.title != sc.ITEMS.name:
+            continue
+        header = next(c for c in ws_in[1] if c.value == "剩余工作日")
+        col, last = header.column_letter, ws_in.max_row
+        if chart:
+            ch = out.add_chart({"type": "column"})
+            ch.add_series(
+                {"name": "剩余工作日", "values": f"='{sc.ITEMS.name}'!${col}$2:${col}${last}"}
+            )
+            ws.insert_chart("AF2", ch)
+        if image:
+            ws.insert_image("AF20", "单位标识.png", {"image_data": io.BytesIO(PNG)})
+        if data_bar:
+            ws.conditional_format(
+                f"{col}2:{col}{last}", {"type": "data_bar", "data_bar_2010": True}
+            )
+    out.close()
+    return dest
+
+
+def sample_ledger(path: Path) -> Path:
+    """The sample ledger (``ledger sample``), refreshed as of its own day (AS_OF)."""
+    from ledger_tools.demo.sample import build_sample
+    from ledger_tools.jobs import refresh
+
+    refresh.run(build_sample(path), AS_OF)
+    return path
+
+
+BENCHMARK_NEW_SOURCE = "benchmark-new-source"  # set by benchmark_ledger: the source to notify
+
+
+def benchmark_ledger(path: Path, items: int = 300, units: int = 12) -> Path:
+    """A ledger built by benchmarks/generate.py's own code at a few hundred items (history in
+    办理记录, extensions, reminders), the newest source's items left unassigned, refreshed."""
+    import random
+
+    from benchmarks import generate as bench
+    from ledger_tools.jobs import refresh
+
+    rng = random.Random(2026)
+    chosen = bench.make_units(rng)[:units]
+    built = bench.build_rows(items, chosen, rng)
+    newest = built.items[-1]["source_name"]
+    fresh = {r["id"] for r in built.items if r["source_name"] == newest}
+    for row in built.items:
+        if row["source_name"] == newest:
+            row.update(assigned=None, notice_no=None, status=None)
+    for log in (built.reports, built.extensions, built.reminders):
+        log[:] = [r for r in log if r.get("item_id", r.get("id")) not in fresh]
+    bench.write_ledger(path, chosen, built)
+    refresh.run(path, bench.REF)
+    (path.parent / BENCHMARK_NEW_SOURCE).write_text(newest, encoding="utf-8")
+    return path
+
+
+def decorated_sample(path: Path) -> Path:
+    """The sample rebuilt by XlsxWriter with a chart, a picture and a data bar, then given
+    staff's additions (``with_staff_additions``): every kind of content at once."""
+    plain = path.with_name("plain-" + path.name)
+    sample_ledger(plain)
+    xlsxwriter_rebuild(plain, path, chart=True, image=True, data_bar=True)
+    plain.unlink()
+    return with_staff_additions(path)
+
+
+def record_saves(monkeypatch) -> list[tuple[Path, str | None]]:
+    """(ledger, ``LedgerFile.saved_by``) of every writable open that ends from now on: which
+    writer saved it ("writer", "openpyxl") or None when nothing was saved."""
+    from ledger_tools.sheets.ledger.file import LedgerFile
+
+    seen: list[tuple[Path, str | None]] = []
+    original = LedgerFile.__exit__
+
+    def exit_(self, *exc):
+        if self.writable:
+            seen.append((self.path, self.saved_by))
+        return original(self, *exc)
+
+    monkeypatch.setattr(LedgerFile, "__exit__", exit_)
+    return seen

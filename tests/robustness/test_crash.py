@@ -12,6 +12,10 @@ within the duration of an uninterrupted run, and then requires:
 - (every fifth trial) merging again finishes the job: the after state, or, when the killed
   run had finished, nothing new (every file a duplicate).
 
+The save goes through the package writer (SPEC §8 "Only what it owns"): the uninterrupted run
+must change no part but worksheets and styles. The same trials, fewer of them, kill a
+`ledger refresh` a week on, the writer's other common path (T cells only, no appended rows).
+
 More trials: ``pytest tests/robustness/test_crash.py --crash-trials 200`` or
 LEDGER_CRASH_TRIALS=200; the seed is LEDGER_CRASH_SEED (default 2026).
 """
@@ -24,6 +28,7 @@ import random
 import shutil
 import subprocess
 import time
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -67,7 +72,10 @@ def fill_all(form_paths: list[Path], folder: Path) -> Path:
 
 
 class Scene:
-    def __init__(self, root: Path):
+    """The ledger before, the command, and what its uninterrupted run makes (``after_state``)."""
+
+    def __init__(self, root: Path, command: str = "merge"):
+        self.kind = command
         (root / "before").mkdir()
         self.before = build_sample(root / "before" / "台账.xlsx")
         refresh.run(self.before, AS_OF)
@@ -88,14 +96,45 @@ class Scene:
         self.duration = time.monotonic() - start
         assert run.returncode == 0, run.stderr
         self.after_state = state(after)
+        assert self.after_state != state(self.before)
+        _assert_saved_by_the_writer(self.before, after)
 
     def command(self, ledger: Path) -> list[str]:
+        if self.kind == "refresh":
+            return ledger_command("refresh", ledger, "--as-of", LATER.isoformat())
         return ledger_command("merge", ledger, self.returned, "--as-of", AS_OF.isoformat())
+
+    def run_again(self, ledger: Path) -> bool:
+        """The command run again, in process; whether it saved."""
+        if self.kind == "refresh":
+            return refresh.run(ledger, LATER).saved
+        result = intake.merge(ledger, [self.returned], AS_OF)
+        assert result.saved or result.count(intake.DUPLICATE) == self.files
+        return result.saved
+
+
+LATER = AS_OF + dt.timedelta(days=7)  # refresh's day: every open item's 剩余工作日 moves
+
+
+def _assert_saved_by_the_writer(before: Path, after: Path) -> None:
+    """Only worksheets and styles changed, every other part byte for byte as it was: the
+    package writer saved it (an openpyxl save rewrites every part)."""
+    with zipfile.ZipFile(before) as a, zipfile.ZipFile(after) as b:
+        assert a.namelist() == b.namelist()
+        changed = {n for n in a.namelist() if a.read(n) != b.read(n)}
+    assert changed and all(
+        n.startswith("xl/worksheets/sheet") or n == "xl/styles.xml" for n in changed
+    ), changed
 
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory) -> Scene:
     return Scene(tmp_path_factory.mktemp("crash"))
+
+
+@pytest.fixture(scope="module")
+def refresh_scene(tmp_path_factory) -> Scene:
+    return Scene(tmp_path_factory.mktemp("crash-refresh"), "refresh")
 
 
 def _start(scene: Scene, folder: Path) -> tuple[Path, subprocess.Popen]:
@@ -138,16 +177,27 @@ def _assert_unlocked(ledger: Path) -> None:
 
 
 def _finish(scene: Scene, ledger: Path, outcome: str) -> None:
-    result = intake.merge(ledger, [scene.returned], AS_OF)
+    """Running the command again finishes the job: the after state, or nothing new to save."""
+    saved = scene.run_again(ledger)
     if outcome == "before":
-        assert result.saved and state(ledger) == scene.after_state
+        assert saved and state(ledger) == scene.after_state
     else:
-        assert not result.saved and result.count(intake.DUPLICATE) == scene.files
+        assert not saved and state(ledger) == scene.after_state
 
 
 def test_merges_killed_at_random_moments_leave_the_ledger_before_or_after(
     scene, crash_trials, tmp_path
 ):
+    _random_kills(scene, crash_trials, tmp_path)
+
+
+def test_refreshes_killed_at_random_moments_leave_the_ledger_before_or_after(
+    refresh_scene, crash_trials, tmp_path
+):
+    _random_kills(refresh_scene, max(5, crash_trials // 4), tmp_path)
+
+
+def _random_kills(scene: Scene, crash_trials: int, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     outcomes: Counter = Counter()
     leftovers = 0
@@ -165,7 +215,7 @@ def test_merges_killed_at_random_moments_leave_the_ledger_before_or_after(
         if trial % 5 == 0:
             _finish(scene, ledger, outcome)
     print(
-        f"\n{crash_trials} killed merges (seed {SEED}, delays 0–{scene.duration:.2f} s): "
+        f"\n{crash_trials} killed {scene.kind} runs (seed {SEED}, delays 0–{scene.duration:.2f} s): "
         f"{dict(outcomes)}; temporary files left by a kill mid-save: {leftovers}"
     )
     assert sum(outcomes.values()) == crash_trials
@@ -197,11 +247,15 @@ MOMENTS = {  # moment → (has it come?, the outcomes allowed)
 
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
-def test_a_merge_killed_inside_the_save_leaves_the_ledger_before_or_after(scene, tmp_path, moment):
+@pytest.mark.parametrize("command", ["merge", "refresh"])
+def test_a_command_killed_inside_the_save_leaves_the_ledger_before_or_after(
+    command, moment, request, tmp_path
+):
+    scene = request.getfixturevalue("scene" if command == "merge" else "refresh_scene")
     happened, allowed = MOMENTS[moment]
     for trial in range(2):
         ledger, seen = _kill_when(scene, tmp_path / f"{trial}", happened)
-        assert seen, f"the merge ended before the moment {moment}"
+        assert seen, f"the {command} ended before the moment {moment}"
         outcome = _judge(scene, ledger)
         assert outcome in allowed, (moment, outcome)
         if trial == 0:

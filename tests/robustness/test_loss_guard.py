@@ -9,8 +9,6 @@ so it is the decorations that are refused; a chart openpyxl can carry over is ke
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import re
 import shutil
 import zipfile
@@ -20,12 +18,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine
-import xlsxwriter
 
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.loss_guard import inventory
 from ledger_tools.sheets.ledger.package_writer import sheet_parts
-from tests.builders import EAST, PERIOD, PNG, fill, sha
+from tests.builders import EAST, PERIOD, PNG, fill, sha, xlsxwriter_rebuild
 from tests.robustness.corpus import AS_OF, Workshop, rezip
 from tests.robustness.helpers import backups, invoke
 
@@ -46,58 +43,7 @@ def _column(ws_in, header: str) -> str:
     return cell.column_letter
 
 
-def rebuild(
-    src: Path, dest: Path, *, chart: bool = False, image: bool = False, data_bar: bool = False
-) -> Path:
-    """The ledger's sheets and values copied into a new workbook by XlsxWriter, plus decorations
-    on 台账 (a column chart and a data bar over 剩余工作日, a picture)."""
-    book = openpyxl.load_workbook(src)
-    out = xlsxwriter.Workbook(
-        str(dest),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
-    day, moment = (
-        out.add_format({"num_format": "yyyy-mm-dd"}),
-        out.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-    )
-    for ws_in in book.worksheets:
-        ws = out.add_worksheet(ws_in.title)
-        for row in ws_in.iter_rows():
-            for c in row:
-                v, r, k = c.value, c.row - 1, c.column - 1
-                if v is None:
-                    continue
-                if isinstance(v, dt.datetime):
-                    ws.write_datetime(r, k, v, day if v.time() == dt.time() else moment)
-                elif isinstance(v, dt.date):
-                    ws.write_datetime(r, k, dt.datetime.combine(v, dt.time()), day)
-                elif isinstance(v, bool):
-                    ws.write_boolean(r, k, v)
-                elif isinstance(v, (int, float)):
-                    ws.write_number(r, k, v)
-                else:
-                    ws.write_string(r, k, str(v))
-        if ws_in.sheet_state == "veryHidden":
-            ws.very_hidden()
-        elif ws_in.sheet_state == "hidden":
-            ws.hide()
-        if ws_in.title != sc.ITEMS.name:
-            continue
-        col, last = _column(ws_in, "剩余工作日"), ws_in.max_row
-        if chart:
-            ch = out.add_chart({"type": "column"})
-            ch.add_series(
-                {"name": "剩余工作日", "values": f"='{sc.ITEMS.name}'!${col}$2:${col}${last}"}
-            )
-            ws.insert_chart("AF2", ch)
-        if image:
-            ws.insert_image("AF20", "单位标识.png", {"image_data": io.BytesIO(PNG)})
-        if data_bar:
-            ws.conditional_format(
-                f"{col}2:{col}{last}", {"type": "data_bar", "data_bar_2010": True}
-            )
-    out.close()
-    return dest
+rebuild = xlsxwriter_rebuild  # (src, dest, *, chart, image, data_bar), in tests/builders.py
 
 
 class Scene:

@@ -97,6 +97,20 @@ def _counter(pattern: re.Pattern[bytes]) -> Callable[[bytes], int]:
 _COUNTERS = {pattern: _counter(pattern) for _, _, pattern in _XML_SIGNALS}
 
 
+_PREFIXED_ROOT = re.compile(rb"<(\w+):(?:worksheet|workbook|comments)\b")
+
+
+def _unprefixed(data: bytes) -> bytes:
+    """A part whose main namespace is bound to a prefix (``<x:worksheet …>``, as some generators
+    write it) with that prefix taken off its tags, so the patterns above count its content too:
+    otherwise a formula's cached value there (``<x:f>…</x:f><x:v>…``) would go uncounted and
+    be lost unseen. Only the opening of the part is searched: the usual part costs nothing."""
+    root = _PREFIXED_ROOT.search(data, 0, 4096)
+    if root is None:
+        return data
+    return re.sub(rb"<(/?)" + re.escape(root.group(1)) + rb":", rb"<\1", data)
+
+
 def inventory(path: Path, parts: set[str] | None = None) -> Counter[str]:
     """How many of each kind of content the package at ``path`` holds (in ``parts``, if given).
 
@@ -118,7 +132,7 @@ def inventory(path: Path, parts: set[str] | None = None) -> Counter[str]:
                 if name.startswith(prefix) and name.endswith(".xml")
             ]
             if signals:
-                data = z.read(info)
+                data = _unprefixed(z.read(info))
                 for kind, pattern in signals:
                     found[kind] += _COUNTERS[pattern](data)
     return found

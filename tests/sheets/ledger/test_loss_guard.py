@@ -103,3 +103,24 @@ def test_an_openpyxl_save_is_refused_for_a_password_a_wps_cell_image_cached_valu
         refuse_losses(ledger, saved)
     for named in ("修改权限密码", "WPS 单元格图片", "缓存值", "printerSettings"):
         assert named in str(refused.value), refused.value
+
+
+def test_a_worksheet_with_a_prefixed_namespace_is_counted_like_any_other(tmp_path):
+    """``<x:worksheet xmlns:x=…>``: its formulas' cached values, merged cells and hyperlinks
+    are counted as in the usual spelling, so an openpyxl save that drops them is refused."""
+    main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    body = (
+        b'<sheetData><row r="1"><c r="A1"><v>3</v></c><c r="B1"><f>A1*2</f><v>6</v></c></row>'
+        b'</sheetData><mergeCells count="1"><mergeCell ref="C1:D1"/></mergeCells>'
+    )
+    plain = b"<worksheet " + main + b">" + body + b"</worksheet>"
+    prefixed = plain.replace(main, main.replace(b"xmlns=", b"xmlns:x=")).replace(b"<", b"<x:")
+    prefixed = prefixed.replace(b"<x:/", b"</x:")
+    counts = []
+    for xml in (plain, prefixed):
+        path = tmp_path / f"{len(counts)}.xlsx"
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("xl/worksheets/sheet1.xml", xml)
+        counts.append(inventory(path))
+    assert counts[0] == counts[1]
+    assert counts[1]["公式的计算结果（缓存值）"] == 1 and counts[1]["合并单元格"] == 1
