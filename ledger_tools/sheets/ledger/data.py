@@ -508,16 +508,17 @@ def _read_deadline(r: Row) -> None:
     del r.bad["deadline"]
 
 
+_ITEM_FIELDS = frozenset(m.Item.__dataclass_fields__)
+
+
 def _item(r: Row) -> m.Item:
-    values = dict(_fields(r))
+    values = {k: v for k, v in _fields(r).items() if k in _ITEM_FIELDS}
     # An unreadable 完成时限 is None like a blank one; the flag keeps them apart (时限不明).
     values["deadline_unreadable"] = "deadline" in r.bad
     # What 涉密 says is decided in one place; an odd value (√, 机密, 是（内部）) is confidential.
     values["confidential"] = is_confidential(r.bad.get("confidential", values.get("confidential")))
     values["co_units"] = values.get("co_units") or []
-    return m.Item(
-        row=r.number, **{k: v for k, v in values.items() if k in m.Item.__dataclass_fields__}
-    )
+    return m.Item(row=r.number, **values)
 
 
 def require_clean(data: LedgerData, *, codes: tuple[str, ...] = ("L311", "L312")) -> None:
