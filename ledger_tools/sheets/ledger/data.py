@@ -12,6 +12,7 @@ need the whole read state handed to it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.formulas import CachedValues, read_cached
 from ledger_tools.sheets.ledger.new import AS_OF_LABEL
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Row, Table
+from ledger_tools.sheets.ledger.value_book import paused_gc
 
 SHEET_NAMES = tuple(s.name for s in sc.SHEETS)
 
@@ -186,6 +188,12 @@ class LedgerData:
         self, result: rc.Recomputation, as_of: dt.date, *, write: bool = True
     ) -> RefreshStats:
         """Put ``result`` into the items and, with ``write``, into 台账 and 计算日期."""
+        with paused_gc():
+            return self._apply_recomputation(result, as_of, write=write)
+
+    def _apply_recomputation(
+        self, result: rc.Recomputation, as_of: dt.date, *, write: bool
+    ) -> RefreshStats:
         stats = RefreshStats(as_of=as_of, items=len(self.items), problems=list(self.problems))
         table = self.table(sc.ITEMS) if write else None
         for index, new_id in result.ids.items():
@@ -319,7 +327,20 @@ def _settings(table: Table, rows: list[Row], file: str, problems: list) -> m.Set
 
 def read_ledger(lf: LedgerFile) -> LedgerData:
     """The ledger as model objects, with every reading problem in ``problems``; the ones every
-    command must mention (L314, L316, L317) also go to the face's ``advisories`` sink."""
+    command must mention (L314, L316, L317) also go to the face's ``advisories`` sink.
+
+    Read with the cyclic garbage collector paused (``paused_gc``), and what was read is then
+    frozen (``gc.freeze``) until the ledger file is closed: every later full collection of the
+    command (checking forms, writing the package) would otherwise walk those millions of
+    objects again, only to find them alive.
+    """
+    with paused_gc():
+        data = _read_ledger(lf)
+    gc.freeze()
+    return data
+
+
+def _read_ledger(lf: LedgerFile) -> LedgerData:
     wb = lf.wb
     assert wb is not None, "read_ledger needs an opened LedgerFile"
     file = lf.path.name
@@ -487,16 +508,17 @@ def _read_deadline(r: Row) -> None:
     del r.bad["deadline"]
 
 
+_ITEM_FIELDS = frozenset(m.Item.__dataclass_fields__)
+
+
 def _item(r: Row) -> m.Item:
-    values = dict(_fields(r))
+    values = {k: v for k, v in _fields(r).items() if k in _ITEM_FIELDS}
     # An unreadable 完成时限 is None like a blank one; the flag keeps them apart (时限不明).
     values["deadline_unreadable"] = "deadline" in r.bad
     # What 涉密 says is decided in one place; an odd value (√, 机密, 是（内部）) is confidential.
     values["confidential"] = is_confidential(r.bad.get("confidential", values.get("confidential")))
     values["co_units"] = values.get("co_units") or []
-    return m.Item(
-        row=r.number, **{k: v for k, v in values.items() if k in m.Item.__dataclass_fields__}
-    )
+    return m.Item(row=r.number, **values)
 
 
 def require_clean(data: LedgerData, *, codes: tuple[str, ...] = ("L311", "L312")) -> None:

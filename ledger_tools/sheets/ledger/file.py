@@ -20,6 +20,7 @@ A crash at any moment leaves the old ledger or the new one, never half of one.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -46,7 +47,7 @@ from ledger_tools.sheets.ledger.lock import (
     temp_dir,
 )
 from ledger_tools.sheets.ledger.schema import ITEMS, SHEETS
-from ledger_tools.sheets.ledger.value_book import ValueBook, plain_values
+from ledger_tools.sheets.ledger.value_book import ValueBook, paused_gc, plain_values
 
 __all__ = ["LedgerFile"]
 
@@ -123,6 +124,7 @@ class LedgerFile:
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
+        gc.unfreeze()  # what ``read_ledger`` froze is collected as usual from now on
 
     def _check_exists(self) -> None:
         if not self.path.exists():
@@ -207,7 +209,8 @@ class LedgerFile:
             if not plain_values(self.path):
                 return False
             book = ValueBook(self.path)
-            book.preload([ITEMS.name, *SHEET_NAMES])  # read now, inside this guard
+            with paused_gc():
+                book.preload([ITEMS.name, *SHEET_NAMES])  # read now, inside this guard
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # calamine's (a Rust panic is a BaseException) and zipfile's alike

@@ -11,6 +11,7 @@ from ledger_tools.core.intake import ImportRecord, MergePlan
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.data import LedgerData
 from ledger_tools.sheets.ledger.tables import Table
+from ledger_tools.sheets.ledger.value_book import paused_gc
 
 __all__ = ["CONTENT", "FORM_MADE", "apply_merge", "import_records"]
 
@@ -39,7 +40,13 @@ def import_records(data: LedgerData) -> list[ImportRecord]:
 
 
 def apply_merge(data: LedgerData, plan: MergePlan) -> None:
-    """Append the plan's rows and update the 台账 rows it names, cells and model objects."""
+    """Append the plan's rows and update the 台账 rows it names, cells and model objects
+    (with the garbage collector paused: thousands of writes make no reference cycle)."""
+    with paused_gc():
+        _apply(data, plan)
+
+
+def _apply(data: LedgerData, plan: MergePlan) -> None:
     reports, extensions, items = (
         data.table(sc.REPORTS),
         data.table(sc.EXTENSIONS),

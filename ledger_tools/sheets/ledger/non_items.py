@@ -40,6 +40,8 @@ _NO_CONTENT = frozenset(
     {"kind", "confidential", "status"} | {c.field for c in ITEMS.columns if c.owner == "T"}
 )
 _HEADERS = {c.field: c.header for c in ITEMS.columns}
+_HEADER_KEYS = {f: header_key(h) for f, h in _HEADERS.items()}
+_NUMBERS = re.compile(r"[\d.,，\s]+")
 
 
 def contents(row: Row) -> dict[str, object]:
@@ -58,7 +60,7 @@ def _is_totals(value: object) -> bool:
 
 
 def _is_header(f: str, value: object) -> bool:
-    return isinstance(value, str) and header_key(value) == header_key(_HEADERS[f])
+    return isinstance(value, str) and header_key(value) == _HEADER_KEYS[f]
 
 
 def _real_text(f: str, value: object) -> bool:
@@ -69,7 +71,7 @@ def _real_text(f: str, value: object) -> bool:
     text = value.strip()
     if not text or _is_totals(text) or _is_header(f, text) or _COUNT.match(text):
         return False
-    return not re.fullmatch(r"[\d.,，\s]+", text)
+    return not _NUMBERS.fullmatch(text)
 
 
 def evidence(row: Row, kind: str) -> dict[str, object]:
@@ -85,6 +87,10 @@ def evidence(row: Row, kind: str) -> dict[str, object]:
 
 def kind_of(row: Row) -> str | None:
     """TOTALS, HEADER or BLANK for a row that is not an item; None for an item (the default)."""
+    for f in _DECISIVE:  # the common case, an item, decided from its two cells alone
+        v = row.bad[f] if f in row.bad else row.values.get(f)
+        if v not in (None, "", []) and _real_text(f, v):
+            return None
     texts = contents(row)
     if any(_real_text(f, texts[f]) for f in _DECISIVE if f in texts):
         return None

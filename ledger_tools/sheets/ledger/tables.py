@@ -13,11 +13,11 @@ command: kept together so the read and the write of a cell cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any, cast
 
 from openpyxl.cell.cell import Cell
@@ -28,6 +28,7 @@ from ledger_tools.core.model import _Choice
 from ledger_tools.sheets import cells
 from ledger_tools.sheets.ledger.changes import SheetChanges
 from ledger_tools.sheets.ledger.schema import Column, Sheet
+from ledger_tools.sheets.ledger.value_book import _openpyxl_shape
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -169,13 +170,11 @@ def cell_value(col: Column, value: object) -> object:
     return value
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def header_key(text: object) -> str:
     """A header as compared: NFKC (full-width letters and spaces), every whitespace removed, so
     a wrapped 完成\\n时限 or 完成时限 with trailing or full-width spaces is 完成时限 itself."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(text)))
+    # str.split() splits at exactly the characters \s matches in a str pattern
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
 class Table:
@@ -222,6 +221,9 @@ class Table:
                 self._merged.setdefault(c, []).append((max(r0, 2), r1, ref))
         # Called with (A1 range, field) for each write left undone because the cell is merged.
         self.on_blocked: Callable[[str, str], None] | None = None
+        # A values view (ValueSheet) compares and writes plain values, never making cell objects.
+        self._peek: Callable[[int, int], object] | None = getattr(ws, "value_now", None)
+        self._put: Callable[[int, int, object], None] | None = getattr(ws, "put", None)
 
     def merged_range(self, row: int, field: str) -> str | None:
         """The A1 range of the merged cells that hold this row's cell of ``field``, if any.
@@ -289,6 +291,10 @@ class Table:
             )
             for c, _ in present
         ]
+        raw_columns = getattr(self.ws, "raw_columns", None)
+        if raw_columns is not None:  # a ValueSheet: a column at a time
+            yield from self._rows_by_column(raw_columns, columns, readers)
+            return
         last = 1
         for r in range(2, self.ws.max_row + 1):
             if row_values is not None:
@@ -324,6 +330,36 @@ class Table:
             yield row
         self._last_row = last
 
+    def _rows_by_column(self, raw_columns, columns: list[int], readers: list) -> Iterator[Row]:
+        """``rows`` over a values view: each column converted in one pass (``_convert``), then
+        the rows that hold anything assembled; the same rows, values and bad cells as the row
+        by row loop above, which stays for openpyxl's worksheets."""
+        end = self.ws.max_row
+        raw, now = raw_columns(columns, end)
+        converted: list[list] = []
+        holds: list[list[bool]] = []
+        bad: list[dict[int, object]] = []
+        for k, ((_, empty, reader, index, plain), column) in enumerate(zip(readers, raw)):
+            values, held, wrong = _convert(column, now.get(k), empty, reader, index, plain)
+            converted.append(values)
+            holds.append(held)
+            bad.append(wrong)
+        held_rows = list(map(any, zip(*holds)))
+        fields = [r[0] for r in readers]
+        made: dict[int, Row] = {}
+        out: list[Row] = []
+        for i, values in compress(enumerate(zip(*converted)), held_rows):
+            row = Row(i + 2, dict(zip(fields, values)))
+            out.append(row)
+            made[i] = row
+        for f, wrong in zip(fields, bad):
+            for i, v in wrong.items():
+                row = made.get(i)
+                if row is not None:
+                    row.bad[f] = v
+        yield from out
+        self._last_row = out[-1].number if out else 1
+
     def last_row(self) -> int:
         if self._last_row is None:
             for _ in self.rows():
@@ -342,11 +378,23 @@ class Table:
         new = cell_value(col, value)
         if self._merged and self._blocked(row, field):
             return False
-        peek = getattr(self.ws, "value_now", None)  # a ValueSheet: compare before making a cell
-        if peek is not None:
+        peek = self._peek
+        if peek is not None:  # a ValueSheet: compare and write the value, no cell is made
             current = peek(row, position)
-            if current is None and new is None or _same(col, current, new):
+            if current is None:
+                if new is None:
+                    return False
+            elif _same(col, current, new):
                 return False
+            else:
+                try:
+                    if cell_value(col, read_value(col, current)) == new:
+                        return False
+                except cells.BadValue:
+                    pass
+            cast(Callable, self._put)(row, position, new)
+            self._record(row, position, new, col.kind)
+            return True
         cell = self.ws._cells.get((row, position))
         if cell is None:  # a blank position: nothing to compare, and nothing to write for a blank
             if new is None:
@@ -397,14 +445,84 @@ class Table:
         row = self.last_row() + 1
         if self.changes is not None:
             self.changes.appending_after(row - 1)
+        put = self._put if self._peek is not None else None
         for f, v in values.items():
             if f in self.positions and not (self._merged and self._blocked(row, f)):
                 col = self._columns[f]
                 value = cell_value(col, v)
-                write(self.cell(row, f), value, col.kind)
+                if put is not None:  # a values view: the value is all a later read needs
+                    put(row, self.positions[f], value)
+                else:
+                    write(self.cell(row, f), value, col.kind)
                 self._record(row, self.positions[f], value, col.kind)
         self._last_row = row
         return row
+
+
+_STR_ONLY = frozenset({str})
+
+
+def _convert(
+    raw: list,
+    now: dict[int, object] | None,
+    empty: object,
+    reader: Callable[[object], object],
+    index: _Index | None,
+    plain: bool,
+) -> tuple[list, list[bool], dict[int, object]]:
+    """One column of a values view converted: (values, whether each cell holds anything, list
+    index → raw value of each cell that does not read). ``raw`` is calamine's ("" for blank);
+    ``now`` the values written since, already shaped as openpyxl gives them.
+
+    A column of text only (most of a ledger) is converted in one expression; everything else
+    cell by cell, exactly as ``rows`` does for openpyxl (the value shaped by ``_openpyxl_shape``
+    first, then the column's converter).
+    """
+    if not now and (index is None or "" not in index) and set(map(type, raw)) <= _STR_ONLY:
+        held = [v != "" and not v.isspace() for v in raw]
+        if plain:
+            return [v.strip(_STRIP) or None for v in raw], held, {}
+        if index is not None:
+            values = list(map(index.get, raw))
+            wrong: dict[int, object] = {}
+            for i in [i for i, (m, v) in enumerate(zip(values, raw)) if m is None and v]:
+                try:
+                    values[i] = reader(raw[i])
+                except cells.BadValue:
+                    wrong[i] = raw[i]
+            return values, held, wrong
+    shaped = [_openpyxl_shape(v) for v in raw]
+    if now:
+        for i, v in now.items():
+            shaped[i] = v
+    held = [v is not None and (v.__class__ is not str or bool(v.strip())) for v in shaped]
+    values = []
+    append = values.append
+    wrong = {}
+    dates = reader is cells.parse_date
+    for i, v in enumerate(shaped):
+        if v is None:
+            append(empty)
+            continue
+        kind = v.__class__
+        if kind is str:
+            if plain:
+                append(v.strip(_STRIP) or None)
+                continue
+            if index is not None:
+                member = index.get(v)
+                if member is not None:
+                    append(member)
+                    continue
+        elif dates and kind is dt.datetime and v.tzinfo is None:
+            append(v.date())  # what cells.parse_date gives for a naive datetime
+            continue
+        try:
+            append(reader(v))
+        except cells.BadValue:
+            append(None)
+            wrong[i] = v
+    return values, held, wrong
 
 
 def merged_ranges(ws: Worksheet) -> list[tuple[int, int, int, int]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import zipfile
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import python_calamine
 
-__all__ = ["ValueBook", "ValueCell", "ValueSheet", "plain_values"]
+__all__ = ["ValueBook", "ValueCell", "ValueSheet", "paused_gc", "plain_values"]
 
 # A formula element (<f>, <f t="shared" .../>, <x:f>) or an error cell (t="e") in a worksheet,
 # found with a few substring scans and a look at the byte beside each hit. A false alarm only
@@ -99,17 +100,31 @@ def _openpyxl_shape(value: object) -> object:
     return value
 
 
+_UNSET = object()
+
+
 class _CellMap:
-    """``ws._cells`` over the dense rows: a cell object is made when first asked for."""
+    """``ws._cells`` over the dense rows: a cell object is made when first asked for.
+
+    Writes through ``ValueSheet.put`` are kept as plain values (``written``), not cells: a
+    merge appends some 8,000 log rows and refresh writes thousands of cells, and making a
+    cell object for each cost more than all the rest of the write. A cell asked for later
+    takes the written value, so both ways of writing read back alike.
+    """
 
     def __init__(self, sheet: ValueSheet):
         self._sheet = sheet
         self._made: dict[tuple[int, int], ValueCell] = {}
+        self._written: dict[tuple[int, int], object] = {}
         self._rows: set[int] = set()
 
     def get(self, key: tuple[int, int], default=None):
         cell = self._made.get(key)
         if cell is not None:
+            return cell
+        written = self._written.pop(key, _UNSET)
+        if written is not _UNSET:
+            cell = self._made[key] = ValueCell(key[0], key[1], written)
             return cell
         value = self._sheet.value_at(*key)
         if value is None:
@@ -118,16 +133,34 @@ class _CellMap:
         self._rows.add(key[0])
         return cell
 
-    def made(self, row: int, column: int) -> ValueCell | None:
-        return self._made.get((row, column))
+    def now(self, row: int, column: int) -> object:
+        """The value written in memory at this position (a cell's or a ``put``), else _UNSET."""
+        key = (row, column)
+        cell = self._made.get(key)
+        if cell is not None:
+            return cell.value
+        return self._written.get(key, _UNSET)
+
+    def put(self, row: int, column: int, value: object) -> None:
+        cell = self._made.get((row, column))
+        if cell is not None:
+            cell.value = value
+        else:
+            self._written[(row, column)] = value
+        self._rows.add(row)
 
     def touched(self, row: int) -> bool:
         return row in self._rows
+
+    def untouched(self) -> bool:
+        """Nothing written nor any cell made yet: the sheet is exactly as read."""
+        return not self._rows and not self._made
 
     def __contains__(self, key: tuple[int, int]) -> bool:
         return self.get(key) is not None
 
     def add(self, cell: ValueCell) -> None:
+        self._written.pop((cell.row, cell.column), None)
         self._made[(cell.row, cell.column)] = cell
         self._rows.add(cell.row)
 
@@ -161,8 +194,53 @@ class ValueSheet:
     def value_now(self, row: int, column: int) -> object:
         """The value now (as written in memory since, or as read), without making a cell:
         refresh compares some 70,000 cells of a 10,000-item ledger and writes a few thousand."""
-        cell = self._cells.made(row, column)
-        return cell.value if cell is not None else self.value_at(row, column)
+        if self._cells._rows and row in self._cells._rows:
+            now = self._cells.now(row, column)
+            if now is not _UNSET:
+                return now
+        if row < 1 or column < 1 or row > len(self._rows):
+            return None
+        values = self._rows[row - 1]
+        if column > len(values):
+            return None
+        v = values[column - 1]
+        kind = v.__class__
+        if kind is str:
+            return v or None
+        if kind is float:
+            return int(v) if v.is_integer() and abs(v) < 2**53 else v
+        return _openpyxl_shape(v)
+
+    def put(self, row: int, column: int, value: object) -> None:
+        """Write a value in memory without making a cell (what ``cell(...).value = v`` does)."""
+        self._cells.put(row, column, value)
+
+    def raw_columns(
+        self, columns: list[int], last: int
+    ) -> tuple[list[list], dict[int, dict[int, object]]]:
+        """Rows 2 to ``last`` of ``columns``, one list per column, as calamine gave them (blank
+        as "", numbers as floats), with what was written in memory since (and any cell made)
+        apart: column index → list index → the value now (shaped as ``value_now`` gives it).
+        Reading a column at a time lets ``Table.rows`` convert a column with one expression."""
+        rows = self._rows[1:last]
+        width = min((len(r) for r in rows), default=0)
+        out = []
+        for c in columns:
+            i = c - 1
+            if c <= width:
+                column = [r[i] for r in rows]
+            else:
+                column = [r[i] if i < len(r) else "" for r in rows]
+            column.extend([""] * (last - 1 - len(column)))
+            out.append(column)
+        now: dict[int, dict[int, object]] = {}
+        for r in self._cells.rows_made():
+            if 2 <= r <= last:
+                for k, c in enumerate(columns):
+                    value = self._cells.now(r, c)
+                    if value is not _UNSET:
+                        now.setdefault(k, {})[r - 2] = value
+        return out, now
 
     def row_values(self, row: int, columns: list[int]) -> list[object]:
         """The values now (as written in memory since, or as read) of some columns of a row.
@@ -188,9 +266,9 @@ class ValueSheet:
                 append(_openpyxl_shape(v))
         if self._cells.touched(row):
             for i, c in enumerate(columns):
-                cell = self._cells.made(row, c)
-                if cell is not None:
-                    out[i] = cell.value
+                now = self._cells.now(row, c)
+                if now is not _UNSET:
+                    out[i] = now
         return out
 
     @property
@@ -226,6 +304,24 @@ class ValueSheet:
         for r in range(min_row, max_row + 1):
             cells = tuple(self.cell(r, c) for c in range(min_col, max_col + 1))
             yield tuple(c.value for c in cells) if values_only else cells
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (as it was after it).
+
+    Reading a ledger makes millions of objects (calamine's values, the rows, the items) and no
+    reference cycle among them; each full collection on the way walks all that were made so
+    far, which cost a merge at 10,000 items a fifth of its CPU time. Nothing is kept from
+    being freed: objects without cycles go when their last reference goes, as always.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ import pytest
 from ledger_tools.core import model as m
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Table, write
+from ledger_tools.sheets.ledger.value_book import ValueBook
 from tests.builders import item, make_ledger
 
 
@@ -109,3 +110,81 @@ def test_write_keeps_an_error_code_as_text():
     cell = openpyxl.Workbook().active["A1"]
     write(cell, "#N/A")
     assert cell.value == "#N/A" and cell.data_type == "s"
+
+
+# --- the values view (calamine) reads a column at a time and writes plain values ----------
+
+ODD = [
+    # 议定事项, 主责单位 (list), 完成时限 (date), 办理状态 (choice), 涉密 (choice), 事项类型 (choice,
+    # text alone: the one-expression path)
+    ["  前后有空格  ", "甲、 乙，丙", dt.datetime(2026, 3, 5), " 办理中 ", "否", " 一般 "],
+    [
+        "\u3000",
+        None,
+        "2026年7月底",
+        "不是状态",
+        None,
+        "不是类型",
+    ],  # a full-width space, a date in words, a status and a type that are none
+    [None, None, None, None, None, None],  # blank
+    ["\u2029", None, None, None, None, "  "],  # only a paragraph separator: blank to the row test
+    [42, 13800000000, 46000, "已办结", "是", "一般"],  # numbers where text and a serial date belong
+    ["第六件", "丁", dt.datetime(2026, 3, 5, 14, 30), True, 1.5, "重点"],
+    [3.25, "戊", "2026-13-40", None, "√", "\u3000一般"],
+    ["合计", None, None, None, None, None],
+]
+
+
+def _odd_ledger(path):
+    """A 台账 whose cells hold every shape the readers distinguish, some of them unreadable."""
+    make_ledger(path, [item()])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    table = Table(ws, sc.ITEMS)
+    fields = ["matter", "lead_unit", "deadline", "status", "confidential", "kind"]
+    for r, values in enumerate(ODD, start=3):
+        for f, v in zip(fields, values):
+            cell = ws.cell(r, table.positions[f], v)
+            if isinstance(v, str):
+                cell.data_type = "s"
+    wb.save(path)
+    return path
+
+
+def _rows(table):
+    return [(r.number, r.values, r.bad) for r in table.rows()]
+
+
+def test_the_column_reader_gives_exactly_what_the_row_reader_gives(tmp_path):
+    path = _odd_ledger(tmp_path / "台账.xlsx")
+    by_row = Table(openpyxl.load_workbook(path)["台账"], sc.ITEMS)
+    by_column = Table(ValueBook(path)["台账"], sc.ITEMS)
+    expected = _rows(by_row)
+    assert _rows(by_column) == expected
+    assert by_column.last_row() == by_row.last_row() == 10
+    numbers = [n for n, _, _ in expected]
+    assert 5 not in numbers and 6 not in numbers  # the blank rows, whitespace alone included
+    assert any(bad for _, _, bad in expected)  # the odd cells really are unreadable
+
+
+def test_a_values_view_reads_back_what_was_written_without_making_cells(tmp_path):
+    """set and append on the calamine view keep plain values; a later read (rows, a cell, the
+    last row) sees them exactly as the openpyxl worksheet does after the same writes."""
+    path = _odd_ledger(tmp_path / "台账.xlsx")
+    wb = openpyxl.load_workbook(path)
+    tables = [Table(wb["台账"], sc.ITEMS), Table(ValueBook(path)["台账"], sc.ITEMS)]
+    for table in tables:
+        list(table.rows())
+        assert table.set(3, "matter", "改过的事项")
+        assert not table.set(3, "deadline", dt.date(2026, 3, 5))  # the same date: no write
+        assert table.set(4, "status", m.Status.DONE)
+        assert table.append({"matter": "新的一件", "deadline": dt.date(2026, 12, 1)}) == 11
+    view = tables[1].ws
+    # no cell object was made for any of those writes (only the header row's, when read)
+    assert all(r == 1 for r, _ in view._cells._made)
+    assert view.value_now(3, tables[1].positions["matter"]) == "改过的事项"
+    assert view.cell(11, tables[1].positions["matter"]).value == "新的一件"
+    assert view.max_row == 11
+    fresh = [Table(tables[0].ws, sc.ITEMS), Table(view, sc.ITEMS)]
+    assert _rows(fresh[1]) == _rows(fresh[0])
+    assert tables[0].changes is None
