@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
-from openpyxl.utils.datetime import to_excel
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ledger_tools.core import scoring
 from ledger_tools.core.model import Item, Settings
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.excel import to_serial
 
 __all__ = [
     "EVIDENCE_COLS",
@@ -181,7 +181,7 @@ def _write_cell(ws: Worksheet, r: int, c: int, value: object, fmt) -> None:
     elif isinstance(value, dt.datetime):
         ws.write_datetime(r, c, value, fmt)
     elif isinstance(value, dt.date):  # the serial directly: XlsxWriter's conversion is 100x slower
-        ws.write_number(r, c, to_excel(value), fmt)
+        ws.write_number(r, c, to_serial(value), fmt)
     else:
         ws.write_number(r, c, value, fmt)
 

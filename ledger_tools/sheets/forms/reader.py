@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openpyxl.utils.cell import get_column_letter
-
 from ledger_tools.core import signing
 from ledger_tools.sheets.boundary import Failure, map_exceptions
 from ledger_tools.sheets.cells import clean_text
+from ledger_tools.sheets.excel import column_letter
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.returned.workbook import ReturnedFileError, ReturnedSheet, ReturnedWorkbook
 
@@ -125,7 +124,7 @@ def _meta_date_unreadable(_failure: Failure) -> ReturnedFileError:
 
 def _ref(row_idx: int, col_idx: int) -> str:
     """The A1 reference a clerk reads in Excel for 0-based (row, column): (6, 10) is K7."""
-    return f"{get_column_letter(col_idx + 1)}{row_idx + 1}"
+    return f"{column_letter(col_idx + 1)}{row_idx + 1}"
 
 
 def _locked_table(sheet: ReturnedSheet, locked_idx: int) -> dict[str, dict[str, str]]:
