@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from ledger_tools.cli.base import (
     CONTEXT,
@@ -25,6 +24,7 @@ from ledger_tools.cli.base import (
     print_findings,
     warn_unconfirmed,
 )
+from ledger_tools.cli.grid import print_table
 
 _SHOWN = 20  # problems listed on the terminal; the preview workbook has them all
 
@@ -111,14 +111,9 @@ def adopt_cmd(
 
 
 def _print_mapping(result) -> None:
-    table = Table(header_style="bold")
-    for h in ("工作表", "表头所在行", "原表头", "台账表头", "依据"):
-        table.add_column(h, overflow="fold")
+    rows: list[tuple[str, ...]] = []
     for p in result.plans:
         if p.header_row is None:
-            table.add_row(escape(p.name), "", "", "", escape(p.note))
-        for c in p.columns:
-            table.add_row(
-                escape(p.name), str(p.header_row), escape(c.header), escape(c.lands_as), c.how
-            )
-    console.print(table)
+            rows.append((p.name, "", "", "", p.note))
+        rows.extend((p.name, str(p.header_row), c.header, c.lands_as, c.how) for c in p.columns)
+    print_table(console, ("工作表", "表头所在行", "原表头", "台账表头", "依据"), rows)

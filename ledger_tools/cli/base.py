@@ -29,9 +29,9 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
 from ledger_tools.cli.click_text import ChineseCommand, chinese_help_option, tidy
+from ledger_tools.cli.grid import print_table
 from ledger_tools.core import dates
 from ledger_tools.core.findings import Finding, Severity
 from ledger_tools.errors import LedgerError, os_reason
@@ -315,21 +315,23 @@ def print_findings(findings: list[Finding], *, as_json: bool = False, limit: int
     if not findings:
         console.print("[green]未发现问题。[/]")
         return
-    table = Table(show_lines=False, header_style="bold")
-    for h in ("级别", "代码", "文件", "工作表", "单元格", "事项编号", "说明"):
-        table.add_column(h, overflow="fold")
     colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-    for f in findings[:limit]:
-        table.add_row(
-            f"[{colour[f.severity]}]{f.severity.label}[/]",
-            f.code,
-            f.file or "",
-            f.sheet or "",
-            f.cell or "",
-            f.item or "",
-            f.message,
-        )
-    console.print(table)
+    print_table(
+        console,
+        ("级别", "代码", "文件", "工作表", "单元格", "事项编号", "说明"),
+        [
+            (
+                (f.severity.label, colour[f.severity]),
+                f.code,
+                f.file or "",
+                f.sheet or "",
+                f.cell or "",
+                f.item or "",
+                f.message,
+            )
+            for f in findings[:limit]
+        ],
+    )
     if len(findings) > limit:
         console.print(
             f"……另有 {len(findings) - limit} 条未显示，可用 --json 或 --report 查看全部。"

@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from ledger_tools.cli.base import (
     CONTEXT,
@@ -29,6 +28,7 @@ from ledger_tools.cli.base import (
     warn_unconfirmed,
 )
 from ledger_tools.cli.base import written_name as _name
+from ledger_tools.cli.grid import print_table
 
 
 def _optional_date(ctx, param, value: str | None) -> dt.date | None:
@@ -163,12 +163,14 @@ def score_cmd(
     if not result.scores:
         console.print(f"{year} 年度截至 {result.as_of} 没有扣分意见。已写入 {result.out}。")
         return
-    table = Table(header_style="bold")
-    for h in ("单位", "逾期未落实", "未按时报送", "报送不实", "措施不力", "拟扣分"):
-        table.add_column(h, overflow="fold")
-    for s in result.scores:
-        table.add_row(s.unit, *(str(n) for n in s.counts.values()), fmt_points(s.total))
-    console.print(table)
+    print_table(
+        console,
+        ("单位", "逾期未落实", "未按时报送", "报送不实", "措施不力", "拟扣分"),
+        [
+            (s.unit, *(str(n) for n in s.counts.values()), fmt_points(s.total))
+            for s in result.scores
+        ],
+    )
     console.print(
         f"{year} 年度截至 {result.as_of}：{len(result.scores)} 个单位，{len(result.deductions)} 条扣分意见，"
         f"合计 {fmt_points(result.total)} 分。已写入 {result.out}（含每条依据）。"
@@ -218,12 +220,14 @@ def notices_cmd(ledger: Path, source: str, out_dir: Path, date: dt.date, as_of: 
     if not result.files:
         console.print(f"「{result.source}」没有可以交办的事项，未生成通知。")
     else:
-        table = Table(header_style="bold")
-        for h in ("主送单位", "文号", "日期", "事项"):
-            table.add_column(h, overflow="fold")
-        for f in result.files:
-            table.add_row(f.unit, f.number or "（无文号）", str(f.date), "、".join(f.item_ids))
-        console.print(table)
+        print_table(
+            console,
+            ("主送单位", "文号", "日期", "事项"),
+            [
+                (f.unit, f.number or "（无文号）", str(f.date), "、".join(f.item_ids))
+                for f in result.files
+            ],
+        )
     if result.reissue and result.files:
         console.print(
             f"「{result.source}」的事项均已交办：已按原交办文号和交办日期重新生成 {len(result.files)} 份通知，"
@@ -303,17 +307,16 @@ def remind_cmd(
         console.print(f"截至 {as_of} 没有需要催办的事项（逾期、未按时报送、临期），未生成文件。")
         return
     labels = [a.value for a in reminders.counts(result)]
-    table = Table(header_style="bold")
-    for h in ("单位", *labels, "联系人", "联系电话"):
-        table.add_column(h, overflow="fold")
-    for u in result.units:
-        table.add_row(
+    rows = [
+        (
             u.unit,
             *(str(u.alerts.get(a, 0) or "") for a in reminders.counts(result)),
             u.contact or "",
             u.phone or "",
         )
-    console.print(table)
+        for u in result.units
+    ]
+    print_table(console, ("单位", *labels, "联系人", "联系电话"), rows)
     totals = "，".join(f"{a.value} {n} 件" for a, n in reminders.counts(result).items() if n)
     console.print(
         f"截至 {as_of}：{len(result.units)} 个单位 {result.items} 个事项需要催办（{totals}）。"

@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from ledger_tools.cli.base import (
     CONTEXT,
@@ -25,6 +24,7 @@ from ledger_tools.cli.base import (
     warn_unconfirmed,
 )
 from ledger_tools.cli.base import written_name as _name
+from ledger_tools.cli.grid import print_table
 
 
 @click.command("forms", cls=ChineseCommand, context_settings=CONTEXT)
@@ -55,12 +55,15 @@ def forms_cmd(ledger: Path, period: str, out_dir: Path, as_of: dt.date):
     if not result.files:
         console.print(f"截至 {as_of} 没有已交办的在办事项，未生成反馈表。")
     else:
-        table = Table(header_style="bold")
-        for h in ("填报单位", "事项数", "其中涉密", "协办事项"):
-            table.add_column(h, overflow="fold", justify="left" if h == "填报单位" else "right")
-        for f in result.files:
-            table.add_row(f.unit, str(f.items), str(f.confidential or ""), str(f.co_items or ""))
-        console.print(table)
+        print_table(
+            console,
+            ("填报单位", "事项数", "其中涉密", "协办事项"),
+            [
+                (f.unit, str(f.items), str(f.confidential or ""), str(f.co_items or ""))
+                for f in result.files
+            ],
+            right={1, 2, 3},
+        )
         console.print(
             f"已生成 {len(result.files)} 份 {result.period} 期反馈表（共 {result.items} 个事项），"
             f"报送截止 {result.due}，保存在 {result.out_dir}（文件名：反馈表-{result.period}-单位名称.xlsx）。"
@@ -90,20 +93,20 @@ def _print_intake(result, as_json: bool) -> None:
     if as_json:
         print_findings(result.findings, as_json=True)
         return
-    table = Table(header_style="bold")
-    for h in ("文件", "报送单位", "报送期次", "结果", "事项数", "问题数"):
-        table.add_column(h, overflow="fold")
+    rows = []
     for o in result.files:
         colour = "green" if o.result in ("已合并", "可合并") else "red" if o.has_errors else "cyan"
-        table.add_row(
-            o.name,
-            o.unit or "",
-            o.period or "",
-            f"[{colour}]{o.result}[/]",
-            str(o.reports),
-            str(o.problems),
+        rows.append(
+            (
+                o.name,
+                o.unit or "",
+                o.period or "",
+                (o.result, colour),
+                str(o.reports),
+                str(o.problems),
+            )
         )
-    console.print(table)
+    print_table(console, ("文件", "报送单位", "报送期次", "结果", "事项数", "问题数"), rows)
     print_findings(result.findings)
     if result.report_path:
         console.print(f"问题清单已写入 {result.report_path}。")

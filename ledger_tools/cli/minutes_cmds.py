@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from ledger_tools.cli.base import (
     CONTEXT,
@@ -21,6 +20,7 @@ from ledger_tools.cli.base import (
     warn_unconfirmed,
     written_name,
 )
+from ledger_tools.cli.grid import print_table
 
 # --- minutes (items in from a 会议纪要) ------------------------------------------------------
 
@@ -70,20 +70,23 @@ def minutes_cmd(ledger: Path, minutes_file: Path, source_type: str | None, previ
     for note in r.notes:
         console.print(f"[yellow]注意：[/]{escape(note)}")
     if r.proposals:
-        table = Table(header_style="bold")
-        for h in ("序号", "议定事项", "主责单位", "协办单位", "责任领导", "完成时限", "事项类型"):
-            table.add_column(h, overflow="fold")
-        for p in r.proposals:
-            table.add_row(
-                str(p.number),
-                escape(p.matter[:20]),
-                p.lead_unit or "[red]（待核对）[/]",
-                "、".join(p.co_units),
-                p.leader or "",
-                str(p.deadline or ("" if p.kind.value == "长期" else "[red]（时限不明）[/]")),
-                p.kind.value,
-            )
-        console.print(table)
+        unclear = ("（时限不明）", "red")
+        print_table(
+            console,
+            ("序号", "议定事项", "主责单位", "协办单位", "责任领导", "完成时限", "事项类型"),
+            [
+                (
+                    str(p.number),
+                    p.matter[:20],
+                    p.lead_unit or ("（待核对）", "red"),
+                    "、".join(p.co_units),
+                    p.leader or "",
+                    str(p.deadline) if p.deadline else "" if p.kind.value == "长期" else unclear,
+                    p.kind.value,
+                )
+                for p in r.proposals
+            ],
+        )
     if r.not_assigned:
         console.print(
             f"未列入交办 {len(r.not_assigned)} 个（未明确提出具体办理要求，《办法》第五条第二项）："

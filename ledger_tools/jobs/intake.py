@@ -48,7 +48,6 @@ from ledger_tools.errors import LedgerBusy
 from ledger_tools.sheets.cells import clean_text
 from ledger_tools.sheets.documents.findings import check_target, write_report
 from ledger_tools.sheets.files import output_dir
-from ledger_tools.sheets.forms import annotate as ann
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.entries import (
     canonical_text,
@@ -469,7 +468,7 @@ def _before_any_work(
     if report is not None:
         check_target(report, Path(ledger))
     if annotate is not None and output_dir(annotate, "退回文件", create=False).is_dir():
-        for owner in Path(annotate).glob(f"~${ann.PREFIX}*"):
+        for owner in Path(annotate).glob(f"~${fl.ANNOTATED_PREFIX}*"):
             raise LedgerBusy(
                 f"{Path(annotate) / owner.name[2:]} 正在 Excel/WPS 中打开（发现 {owner.name}）。"
                 "请先关闭该文件，再重新运行本命令。"
@@ -483,6 +482,8 @@ def _outputs(result: IntakeResult, report: Path | None, annotate: Path | None) -
             Path(report), result.findings, [o.summary() for o in result.files]
         )
     if annotate is not None:
+        from ledger_tools.sheets.forms import annotate as ann  # openpyxl: only when annotating
+
         for o in result.rejected:
             o.annotated = ann.annotate(o.path, o.kind, o.findings, Path(annotate), o.returned)
             result.annotated.append(o.annotated)

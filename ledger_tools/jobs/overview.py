@@ -25,7 +25,7 @@ from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.backups import backups_of
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger
 from ledger_tools.sheets.ledger.file import LedgerFile
-from ledger_tools.sheets.ledger.new import AS_OF_LABEL
+from ledger_tools.sheets.ledger.schema import AS_OF_LABEL
 
 __all__ = ["Overview", "Snapshot", "run"]
 

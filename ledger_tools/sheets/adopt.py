@@ -26,11 +26,11 @@ from pathlib import Path
 
 import python_calamine as calamine
 from defusedxml import ElementTree as SafeET
-from openpyxl.utils import get_column_letter
 
 from ledger_tools.errors import UsageError
 from ledger_tools.sheets.boundary import Cause, Failure, map_exceptions
 from ledger_tools.sheets.cells import clean_text
+from ledger_tools.sheets.excel import column_letter
 from ledger_tools.sheets.returned.limits import Limits, refuse
 from ledger_tools.sheets.returned.sniff import read_bytes
 from ledger_tools.sheets.returned.workbook import read_returned
@@ -42,7 +42,7 @@ Range = tuple[tuple[int, int], tuple[int, int]]  # ((row, col), (last row, last 
 
 def a1(row: int, col: int) -> str:
     """The A1 reference of a 0-based (row, col)."""
-    return f"{get_column_letter(col + 1)}{row + 1}"
+    return f"{column_letter(col + 1)}{row + 1}"
 
 
 @dataclass

@@ -143,6 +143,8 @@ def _types() -> _Types:
     from defusedxml.common import DefusedXmlException
     from openpyxl.utils.exceptions import CellCoordinatesException, InvalidFileException
 
+    from ledger_tools.sheets.excel import BadReference
+
     syntax: tuple[type[BaseException], ...] = (ParseError,)
     try:
         from lxml.etree import XMLSyntaxError
@@ -156,7 +158,7 @@ def _types() -> _Types:
         unsafe=(DefusedXmlException,),
         syntax=syntax,
         unsupported=(InvalidFileException,),
-        reference=(CellCoordinatesException,),
+        reference=(CellCoordinatesException, BadReference),
     )
 
 

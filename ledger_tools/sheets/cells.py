@@ -3,8 +3,8 @@
 Dates arrive as real dates, as serial numbers (East-Asian date formats are not recognised by
 openpyxl or calamine), or as text in many shapes (2026-3-5, 2026/03/05, 2026年3月5日, 2026.3.5,
 full-width digits, trailing spaces). The text shapes are ``core/dates.py``'s, the one grammar
-every caller shares; serial numbers, a file-format matter, are read here (with openpyxl's own
-conversion, which knows the 1900 system's quirks). Text arrives with full-width spaces and
+every caller shares; serial numbers, a file-format matter, are read here (``excel.from_serial``,
+which knows the 1900 system's quirks as openpyxl does). Text arrives with full-width spaces and
 numbers where text belongs (a phone number typed as a number).
 """
 
@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from openpyxl.utils.datetime import from_excel
-
 from ledger_tools.core import dates
+from ledger_tools.sheets import excel
 
 __all__ = [
     "BadValue",
@@ -67,7 +66,9 @@ def serial_to_date(serial: float) -> dt.datetime:
     """The datetime an Excel serial number shows (1900 date system, its leap-year bug included)."""
     if not 1 <= serial <= _MAX_SERIAL:
         raise BadValue(serial)
-    return from_excel(serial)
+    value = excel.from_serial(serial)
+    assert isinstance(value, dt.datetime)  # a serial of 1 or more is a day
+    return value
 
 
 def parse_datetime(value: object) -> dt.datetime | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from typing import Any
 
 FONT_NAME = "宋体"
 RED = "FFC7CE"
@@ -15,11 +15,29 @@ GREY = "D9D9D9"
 GREY_TEXT = "595959"
 HEADER = "DDEBF7"
 
-HEADER_FONT = Font(name=FONT_NAME, bold=True)
-HEADER_FILL = PatternFill("solid", fgColor=HEADER)
-HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-THIN = Side(style="thin", color="BFBFBF")
-HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+def _header_looks() -> dict[str, Any]:
+    """The header's openpyxl objects (font, fill, alignment, border), for the sheets openpyxl
+    writes (``init``, annotated copies): made when first asked for, so that a command that never
+    builds an openpyxl sheet never imports openpyxl (``sheets.excel``)."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="BFBFBF")
+    return {
+        "HEADER_FONT": Font(name=FONT_NAME, bold=True),
+        "HEADER_FILL": PatternFill("solid", fgColor=HEADER),
+        "HEADER_ALIGN": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "THIN": thin,
+        "HEADER_BORDER": Border(left=thin, right=thin, top=thin, bottom=thin),
+    }
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("HEADER_FONT", "HEADER_FILL", "HEADER_ALIGN", "THIN", "HEADER_BORDER"):
+        globals().update(_header_looks())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # 督办预警 value → (fill, font colour); used by init's conditional formatting and by reports.
 ALERT_COLOURS: dict[str, tuple[str, str]] = {

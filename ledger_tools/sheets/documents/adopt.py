@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from ledger_tools.core.adopt import SheetPlan, Skipped
 from ledger_tools.core.adopt_values import Adopted
 from ledger_tools.sheets.documents.notices import Column, ListSheet, write_list_workbook
+from ledger_tools.sheets.excel import column_letter
 from ledger_tools.sheets.files import output_workbook
 
 __all__ = ["PREVIEW_ROWS", "check_preview_target", "write_adopt_preview"]
@@ -61,7 +60,7 @@ def _mapping(plans: Sequence[SheetPlan]) -> ListSheet:
 
 
 def _letter(index: int) -> str:
-    return get_column_letter(index + 1)
+    return column_letter(index + 1)
 
 
 def _rows(items: Sequence[Adopted], headers: Sequence[str], custom: Sequence[str]) -> ListSheet:

@@ -33,6 +33,7 @@ from xlsxwriter.worksheet import (
 from ledger_tools.core import scoring
 from ledger_tools.core.model import Item, Settings
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.excel import to_serial
 
 __all__ = [
     "EVIDENCE_COLS",
@@ -125,7 +126,7 @@ class ListSheet(Worksheet):
             elif kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
                 table_row[c] = _new(CellNumberTuple, (value, fmt))
             elif kind is dt.date:
-                table_row[c] = _new(CellNumberTuple, (excel_serial(value), fmt))  # type: ignore[arg-type]
+                table_row[c] = _new(CellNumberTuple, (to_serial(value), fmt))  # type: ignore[arg-type]
             else:
                 _write_cell(self, row, c, value, fmt)
 
@@ -154,16 +155,6 @@ def _column(col: int) -> str:
     if name is None:
         name = _COLUMNS[col] = xl_col_to_name(col)
     return name
-
-
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def excel_serial(day: dt.date) -> int:
-    """A date's Excel serial, as openpyxl's ``to_excel`` gives it (1900's phantom 29 February
-    included): XlsxWriter's own date conversion costs a hundred times more."""
-    days = (day - _EXCEL_EPOCH).days
-    return days - 1 if 0 < days <= 60 else days
 
 
 def new_workbook(path: Path) -> Workbook:
@@ -279,7 +270,7 @@ def _write_cell(ws: Worksheet, r: int, c: int, value: object, fmt) -> None:
     elif isinstance(value, dt.datetime):
         ws.write_datetime(r, c, value, fmt)
     elif isinstance(value, dt.date):  # the serial directly: XlsxWriter's conversion is 100x slower
-        ws.write_number(r, c, excel_serial(value), fmt)
+        ws.write_number(r, c, to_serial(value), fmt)
     else:
         ws.write_number(r, c, value, fmt)
 

@@ -21,19 +21,20 @@ from pathlib import Path
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger_tools.core.findings import Finding
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.excel import column_letter
 from ledger_tools.sheets.files import atomic_output, output_dir
+from ledger_tools.sheets.forms.layout import ANNOTATED_PREFIX
 from ledger_tools.sheets.ledger.tables import write
 from ledger_tools.sheets.returned.workbook import ReturnedWorkbook
 
 __all__ = ["PREFIX", "SHEET_PROBLEMS", "annotate", "returned_name"]
 
-PREFIX = "退回-"
+PREFIX = ANNOTATED_PREFIX
 SHEET_PROBLEMS = "问题清单"
 AUTHOR = "督查室"
 UNREADABLE = ("F001", "F002", "F003")
@@ -124,7 +125,7 @@ def _rebuild(returned: ReturnedWorkbook) -> Workbook:
                     write(cell, str(value))
         ws.sheet_state = _VISIBILITY.get(sheet.visible, "visible")
         for col in range(1, (ws.max_column or 0) + 1):
-            ws.column_dimensions[get_column_letter(col)].width = 16
+            ws.column_dimensions[column_letter(col)].width = 16
     return wb
 
 
@@ -178,7 +179,7 @@ def _problem_sheet(wb: Workbook, name: str, findings: Sequence[Finding], note: s
         write(cell, header)
         cell.font, cell.fill = styles.HEADER_FONT, styles.HEADER_FILL
         cell.alignment, cell.border = styles.HEADER_ALIGN, styles.HEADER_BORDER
-        ws.column_dimensions[get_column_letter(c)].width = width
+        ws.column_dimensions[column_letter(c)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, f in enumerate(findings, start=1):
         r = header_row + i

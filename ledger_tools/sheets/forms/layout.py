@@ -63,6 +63,7 @@ SHEET_FORM = "反馈表"
 SHEET_CO = "协办事项"
 SHEET_HELP = "填报说明"
 SHEET_META = "_meta"
+ANNOTATED_PREFIX = "退回-"  # the annotated copy of a form to return: 退回-{the file's name}
 
 # Header block labels (the value sits in the cell right of the label).
 LABEL_ORG = "机构名称"

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openpyxl.utils.cell import get_column_letter
-
 from ledger_tools.core import signing
 from ledger_tools.sheets.boundary import Failure, map_exceptions
 from ledger_tools.sheets.cells import clean_text
+from ledger_tools.sheets.excel import column_letter
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.returned.workbook import ReturnedFileError, ReturnedSheet, ReturnedWorkbook
 
@@ -155,7 +154,7 @@ def _meta_date_unreadable(_failure: Failure) -> ReturnedFileError:
 
 def _ref(row_idx: int, col_idx: int) -> str:
     """The A1 reference a clerk reads in Excel for 0-based (row, column): (6, 10) is K7."""
-    return f"{get_column_letter(col_idx + 1)}{row_idx + 1}"
+    return f"{column_letter(col_idx + 1)}{row_idx + 1}"
 
 
 def _locked_table(sheet: ReturnedSheet, locked_idx: int) -> dict[str, dict[str, str]]:
@@ -267,7 +266,7 @@ def _rows(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> lis
     The column letters are worked out once, and merged ranges are looked at only when one
     reaches below the header (the title and header block are merged on every form)."""
     out: list[fl.FormRow] = []
-    cols = [(h, c, get_column_letter(c + 1)) for h, c in columns.items()]
+    cols = [(h, c, column_letter(c + 1)) for h, c in columns.items()]
     merged_below = any(r1 > header_idx for _r0, _c0, r1, _c1 in sheet.merged)
     covered = sheet.covered
     id_header = "事项编号"

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import MergedCell
-
 from ledger_tools.core import dates
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import model as m
@@ -33,8 +31,7 @@ from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.advisories import advise
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.formulas import CachedValues, read_cached
-from ledger_tools.sheets.ledger.new import AS_OF_LABEL
-from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Row, Table
+from ledger_tools.sheets.ledger.tables import DATE_FORMAT, Row, Table, merged_ranges
 from ledger_tools.sheets.ledger.value_book import paused_gc
 
 SHEET_NAMES = tuple(s.name for s in sc.SHEETS)
@@ -238,9 +235,9 @@ class LedgerData:
         ws = wb[sc.INTRO.name]
         for row in ws.iter_rows(min_col=1, max_col=1):
             cell = row[0]
-            if isinstance(cell.value, str) and cell.value.strip() == AS_OF_LABEL:
+            if isinstance(cell.value, str) and cell.value.strip() == sc.AS_OF_LABEL:
                 target = ws.cell(row=cell.row, column=2)
-                if isinstance(target, MergedCell):  # merged into its label: staff's layout
+                if _covered(ws, cell.row, 2):  # merged into its label: staff's layout
                     return 0
                 current = (
                     target.value.date() if isinstance(target.value, dt.datetime) else target.value
@@ -529,3 +526,12 @@ def require_clean(data: LedgerData, *, codes: tuple[str, ...] = ("L311", "L312")
         lines = "\n".join(f"  - {f.sheet} {f.cell or ''} {f.message}" for f in blocking[:20])
         what = "的结构有问题" if all(f.code == "L311" for f in blocking) else "中有须先改正的问题"
         raise InputRejected(f"台账 {data.name}{what}，无法继续（台账未作修改）：\n{lines}")
+
+
+def _covered(ws, row: int, column: int) -> bool:
+    """True for a cell inside a merged range but not its first cell (what openpyxl makes a
+    ``MergedCell``, which cannot be written), on the openpyxl workbook or the values view alike."""
+    return any(
+        r0 <= row <= r1 and c0 <= column <= c1 and (row, column) != (r0, c0)
+        for r0, c0, r1, c1 in merged_ranges(ws)
+    )

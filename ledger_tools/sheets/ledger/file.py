@@ -24,9 +24,7 @@ import gc
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-
-import openpyxl
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING, cast
 
 from ledger_tools.errors import LedgerBusy, NotALedger, UsageError, WouldLoseData
 from ledger_tools.sheets.boundary import Cause, Failure, Policy, map_exceptions
@@ -39,7 +37,6 @@ from ledger_tools.sheets.ledger import (
 )
 from ledger_tools.sheets.ledger.access import refuse_if_read_only, refuse_if_unopenable
 from ledger_tools.sheets.ledger.changes import Changes, replay
-from ledger_tools.sheets.ledger.fast_openpyxl import faster_openpyxl_load
 from ledger_tools.sheets.ledger.lock import (
     LOCK_WAIT_SECONDS,
     RunLock,
@@ -48,6 +45,9 @@ from ledger_tools.sheets.ledger.lock import (
 )
 from ledger_tools.sheets.ledger.schema import ITEMS, SHEETS
 from ledger_tools.sheets.ledger.value_book import ValueBook, paused_gc, plain_values
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 __all__ = ["LedgerFile"]
 
@@ -151,7 +151,7 @@ class LedgerFile:
     @property
     def editable(self) -> bool:
         """True when ``wb`` is the openpyxl workbook that ``save`` writes."""
-        return isinstance(self.wb, Workbook)
+        return self.wb is not None and not isinstance(self.wb, ValueBook)
 
     def make_editable(self) -> Workbook:
         """The openpyxl workbook of a ``values_first`` open, loaded now from the very file read.
@@ -160,15 +160,18 @@ class LedgerFile:
         changed the file meanwhile; then nothing computed from those values may be saved.
         """
         assert self.writable, "ledger opened read-only"
-        if not isinstance(self.wb, Workbook):
+        if not self.editable:
             self._refuse_if_changed()
             self._load_workbook()
-            assert isinstance(self.wb, Workbook)
             replay(self.changes, self.wb)  # what was written on the values view so far
-        assert isinstance(self.wb, Workbook)
-        return self.wb
+        assert self.editable
+        return cast("Workbook", self.wb)
 
     def _load_workbook(self) -> None:
+        import openpyxl  # here only: importing it costs ~0.4 s, and most opens never need it
+
+        from ledger_tools.sheets.ledger.fast_openpyxl import faster_openpyxl_load
+
         with (
             loss_guard.recording_load_losses() as losses,
             faster_openpyxl_load(),
@@ -237,7 +240,8 @@ class LedgerFile:
             except package_writer.Unsupported:
                 pass  # the openpyxl way, below
         wb = self.make_editable() if self.values_first else self.wb
-        assert isinstance(wb, Workbook), "ledger opened read-only"
+        assert wb is not None and self.editable, "ledger opened read-only"
+        wb = cast("Workbook", wb)
         if ITEMS.name in wb.sheetnames:  # the owned colour rule, as the writer adds it
             colour_rules.add_to_workbook(wb[ITEMS.name])
         return self._commit(wb.save)

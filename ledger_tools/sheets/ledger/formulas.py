@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl.workbook.workbook import Workbook
-
 from ledger_tools.sheets import cells
 from ledger_tools.sheets.ledger.tables import Row, Table, read_value
 from ledger_tools.sheets.ledger.value_book import ValueBook
@@ -51,7 +49,7 @@ class CachedValues:
 def read_cached(wb: object, table: Table, rows: list[Row], cache: CachedValues) -> None:
     """Replace, in ``rows``, each formula's text by its cached value read as the column's kind;
     a formula without one is kept as unreadable (in ``Row.bad``, shown as its formula)."""
-    if not isinstance(wb, Workbook):
+    if wb is None or isinstance(wb, ValueBook):
         return  # the calamine view already holds cached values (and is only used without formulas)
     columns = {p: f for f, p in table.positions.items()}
     formulas = [

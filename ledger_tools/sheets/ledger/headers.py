@@ -12,9 +12,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from openpyxl.utils import get_column_letter
-
 from ledger_tools.sheets import cells
+from ledger_tools.sheets.excel import column_letter
 from ledger_tools.sheets.ledger.schema import Sheet
 from ledger_tools.sheets.ledger.tables import Table, header_key
 
@@ -68,7 +67,7 @@ def _near_misses(header: str, table: Table) -> list[tuple[str, str]]:
             or (len(other) >= 2 and other in key)
             or difflib.SequenceMatcher(None, key, other).ratio() >= SIMILAR
         ):
-            out.append((f"{get_column_letter(column)}1", text))
+            out.append((f"{column_letter(column)}1", text))
     return out
 
 
@@ -98,10 +97,10 @@ def header_problems(table: Table, spec: Sheet) -> list[tuple[str | None, str]]:
     for col in missing:
         twins = loose.get(header_key(col.header), [])
         if len(twins) > 1:
-            where = "、".join(f"「{t}」（{get_column_letter(c)}1）" for c, t in twins)
+            where = "、".join(f"「{t}」（{column_letter(c)}1）" for c, t in twins)
             out.append(
                 (
-                    f"{get_column_letter(twins[0][0])}1",
+                    f"{column_letter(twins[0][0])}1",
                     f"工作表「{spec.name}」第 1 行有 {len(twins)} 个像表头「{col.header}」的单元格：{where}，"
                     f"无法确定用哪一列。请只保留一个，并写成「{col.header}」。",
                 )

@@ -16,19 +16,19 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ledger_tools.core.model import Unit
 from ledger_tools.sheets import styles
+from ledger_tools.sheets.excel import column_letter
 from ledger_tools.sheets.files import atomic_output
 from ledger_tools.sheets.ledger import schema as sc
+from ledger_tools.sheets.ledger.schema import AS_OF_LABEL
 from ledger_tools.sheets.ledger.tables import write
 
 __all__ = ["new_ledger", "INTRO_LINES", "AS_OF_LABEL"]
 
 MAX_ROW = 1048576
-AS_OF_LABEL = "计算日期"
 
 INTRO_LINES = (
     "市政府常务会议议定事项督查台账",
@@ -67,13 +67,13 @@ def _header(ws, sheet: sc.Sheet) -> None:
         cell.fill = styles.HEADER_FILL
         cell.alignment = styles.HEADER_ALIGN
         cell.border = styles.HEADER_BORDER
-        ws.column_dimensions[get_column_letter(i)].width = col.width
+        ws.column_dimensions[column_letter(i)].width = col.width
     ws.freeze_panes = "A2"
     if sheet.columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}1"
+        ws.auto_filter.ref = f"A1:{column_letter(len(sheet.columns))}1"
     for i, col in enumerate(sheet.columns, start=1):
         if col.kind == "choice":
-            letter = get_column_letter(i)
+            letter = column_letter(i)
             dv = DataValidation(
                 type="list",
                 formula1='"' + ",".join(col.choice_set.values()) + '"',
@@ -88,7 +88,7 @@ def _header(ws, sheet: sc.Sheet) -> None:
 
 def _alert_formatting(ws) -> None:
     idx = sc.ITEMS.headers.index("督办预警") + 1
-    letter = get_column_letter(idx)
+    letter = column_letter(idx)
     rng = f"{letter}2:{letter}{MAX_ROW}"
     for value, (fill, font) in styles.ALERT_COLOURS.items():
         ws.conditional_formatting.add(

@@ -30,9 +30,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
-from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 
 from ledger_tools.sheets.boundary import map_exceptions
+from ledger_tools.sheets.excel import BUILTIN_FORMATS
 from ledger_tools.sheets.ledger import colour_rules
 from ledger_tools.sheets.ledger.changes import Changes, SheetChanges
 from ledger_tools.sheets.ledger.schema import ITEMS
@@ -55,7 +55,7 @@ class StyleBook:
         if block is None or not re.search(r"<styleSheet\b[^>]*>", text):
             raise Unsupported("styles without cellXfs")
         self.xfs = _XF.findall(block.group(1))
-        self.codes = dict(BUILTIN_FORMATS_REVERSE)
+        self.codes = {code: i for i, code in BUILTIN_FORMATS.items()}
         self.ids: dict[int, str] = {v: k for k, v in self.codes.items()}
         for m in re.findall(r"<numFmt\b[^>]*/>", text):
             attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m))

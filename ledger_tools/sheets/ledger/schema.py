@@ -58,6 +58,7 @@ def _c(header, field, kind="text", owner="S", choices=None, width=12, required=T
 
 
 INTRO = Sheet("说明", ())
+AS_OF_LABEL = "计算日期"  # the label in 说明 beside which refresh writes the date it computed for
 
 ITEMS = Sheet(
     "台账",

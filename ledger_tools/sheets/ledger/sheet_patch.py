@@ -26,9 +26,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
-from openpyxl.utils.datetime import to_excel
 
 from ledger_tools.sheets.boundary import Failure, Policy, map_exceptions
+from ledger_tools.sheets.excel import to_serial
 
 __all__ = ["Unsupported", "patch_cells"]
 
@@ -249,7 +249,7 @@ def _cell(col: int, row: int, value: object, style: int | None) -> str | None:
     if isinstance(value, bool):
         return f'<c {ref} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.date):
-        serial: float = to_excel(value)  # 1900's missing 29 February counted as Excel does
+        serial: float = to_serial(value)  # 1900's missing 29 February counted as Excel does
         if serial < 1:
             raise Unsupported("date before 1900")
         value = int(serial) if serial == int(serial) else serial

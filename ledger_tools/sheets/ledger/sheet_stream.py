@@ -28,8 +28,7 @@ import re
 from collections.abc import Callable
 from typing import IO, Protocol
 
-from openpyxl.utils.datetime import to_excel
-
+from ledger_tools.sheets.excel import to_serial
 from ledger_tools.sheets.ledger.changes import CellWrite, SheetChanges
 from ledger_tools.sheets.ledger.sheet_patch import Unsupported, _letters, _number
 
@@ -74,7 +73,7 @@ def cell_xml(ref: bytes, value: object, style: int | None) -> bytes | None:
     if isinstance(value, dt.date):
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             raise Unsupported("a datetime with a time zone")
-        serial: float = to_excel(value)  # 1900's missing 29 February counted as Excel does
+        serial: float = to_serial(value)  # 1900's missing 29 February counted as Excel does
         if serial < 1:
             raise Unsupported("date before 1900")
         value = int(serial) if serial == int(serial) else serial

@@ -18,17 +18,18 @@ from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Any, cast
-
-from openpyxl.cell.cell import Cell
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any, cast
 
 from ledger_tools.core.model import _Choice
 from ledger_tools.sheets import cells
+from ledger_tools.sheets.excel import column_letter
 from ledger_tools.sheets.ledger.changes import SheetChanges
 from ledger_tools.sheets.ledger.schema import Column, Sheet
-from ledger_tools.sheets.ledger.value_book import _openpyxl_shape
+from ledger_tools.sheets.ledger.value_book import ValueCell, _openpyxl_shape
+
+if TYPE_CHECKING:  # openpyxl is imported only where a workbook is loaded through it
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -216,7 +217,7 @@ class Table:
         for r0, c0, r1, c1 in merged_ranges(ws):
             if r1 < 2 or (r0, c0) == (r1, c1):  # the header row; a one-cell "merge" is a cell
                 continue
-            ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+            ref = f"{column_letter(c0)}{r0}:{column_letter(c1)}{r1}"
             for c in range(c0, c1 + 1):
                 self._merged.setdefault(c, []).append((max(r0, 2), r1, ref))
         # Called with (A1 range, field) for each write left undone because the cell is merged.
@@ -261,7 +262,7 @@ class Table:
         return True
 
     def ref(self, row: int, field: str) -> str:
-        return f"{get_column_letter(self.positions[field])}{row}"
+        return f"{column_letter(self.positions[field])}{row}"
 
     def rows(self) -> Iterator[Row]:
         """Every row below the header that has a value in one of our columns.
@@ -348,15 +349,15 @@ class Table:
         fields = [r[0] for r in readers]
         made: dict[int, Row] = {}
         out: list[Row] = []
-        for i, values in compress(enumerate(zip(*converted)), held_rows):
-            row = Row(i + 2, dict(zip(fields, values)))
+        for i, cells_of_row in compress(enumerate(zip(*converted)), held_rows):
+            row = Row(i + 2, dict(zip(fields, cells_of_row)))
             out.append(row)
             made[i] = row
         for f, wrong in zip(fields, bad):
             for i, v in wrong.items():
-                row = made.get(i)
-                if row is not None:
-                    row.bad[f] = v
+                found = made.get(i)
+                if found is not None:
+                    found.bad[f] = v
         yield from out
         self._last_row = out[-1].number if out else 1
 
@@ -431,7 +432,7 @@ class Table:
         position = self.ws.max_column + 1
         header = self.ws.cell(1, position)
         write(header, col.header)
-        if isinstance(header, Cell):  # a values view (ValueSheet) has no looks to copy
+        if not isinstance(header, ValueCell):  # a values view has no looks to copy
             header._style = copy(self.ws.cell(1, position - 1)._style)
             self.ws.column_dimensions[header.column_letter].width = col.width
         self._record(1, position, col.header, "text", style_like=position - 1)
@@ -483,7 +484,7 @@ def _convert(
         if plain:
             return [v.strip(_STRIP) or None for v in raw], held, {}
         if index is not None:
-            values = list(map(index.get, raw))
+            values: list[Any] = list(map(index.get, raw))
             wrong: dict[int, object] = {}
             for i in [i for i, (m, v) in enumerate(zip(values, raw)) if m is None and v]:
                 try:
@@ -491,7 +492,7 @@ def _convert(
                 except cells.BadValue:
                     wrong[i] = raw[i]
             return values, held, wrong
-    shaped = [_openpyxl_shape(v) for v in raw]
+    shaped: list[Any] = [_openpyxl_shape(v) for v in raw]
     if now:
         for i, v in now.items():
             shaped[i] = v

@@ -26,10 +26,9 @@ from collections.abc import Iterable, Mapping
 
 import olefile
 from defusedxml import ElementTree as SafeET
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-from openpyxl.utils.exceptions import CellCoordinatesException
 
 from ledger_tools.sheets.boundary import Cause, map_exceptions
+from ledger_tools.sheets.excel import BadReference, split_reference
 from ledger_tools.sheets.returned.limits import MIB, Limits, ReturnedFileError, refuse
 from ledger_tools.sheets.returned.sniff import local_name, small_member
 
@@ -174,10 +173,9 @@ def _workbook_stream(data: bytes) -> bytes:
 def _cell_index(ref: str) -> tuple[int, int]:
     """0-based (row, column) of "K7" or "$K$7"; outside Excel's grid it is a bad reference
     (openpyxl accepts columns up to ZZZ and any row), which the boundary makes F001."""
-    letters, row = coordinate_from_string(ref)
-    col = column_index_from_string(letters)
+    row, col = split_reference(ref)
     if col > MAX_COLS or row > MAX_ROWS:
-        raise CellCoordinatesException(ref)
+        raise BadReference(ref)
     return row - 1, col - 1
 
 

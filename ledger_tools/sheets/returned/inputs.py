@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger_tools.errors import UsageError
-from ledger_tools.sheets.forms.annotate import PREFIX as ANNOTATED_PREFIX
+from ledger_tools.sheets.forms.layout import ANNOTATED_PREFIX
 
 __all__ = ["FORM_SUFFIXES", "collect_inputs"]
 

@@ -11,7 +11,6 @@ from ledger_tools.sheets.documents.tables import (
     Formats,
     ListSheet,
     Tone,
-    excel_serial,
     flag,
     lines_needed,
     new_workbook,
@@ -94,14 +93,3 @@ def test_list_sheets_write_the_file_xlsxwriter_writes_cell_by_cell(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["清单"]
     assert ws["B4"].value == dt.datetime(2026, 12, 31) and ws["D5"].value == "是"
     assert ws["A6"].value == "长" * 20000 and ws["E6"].value == "=1/0"
-
-
-def test_excel_serial_is_openpyxl_s():
-    from openpyxl.utils.datetime import to_excel
-
-    day = dt.date(1899, 12, 30)
-    while day < dt.date(1901, 1, 1):
-        assert excel_serial(day) == to_excel(day), day
-        day += dt.timedelta(days=1)
-    for day in (dt.date(2026, 11, 24), dt.date(9999, 12, 31), dt.date(1, 1, 1)):
-        assert excel_serial(day) == to_excel(day)
