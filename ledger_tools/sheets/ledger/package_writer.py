@@ -300,8 +300,18 @@ def _colour_rule(
     return {part: lambda tail: colour_rules.with_rule(tail, sqref, dxf)}
 
 
-def write_package(src: Path, dst: Path, changes: Changes, *, level: int = 6) -> set[str]:
-    """Write ``src`` to ``dst`` with ``changes`` made; the names of the parts it changed."""
+def write_package(src: Path, dst: Path, changes: Changes, *, level: int = 1) -> set[str]:
+    """Write ``src`` to ``dst`` with ``changes`` made; the names of the parts it changed.
+
+    The rewritten parts are deflated at zlib ``level`` 1: compressing is most of what is left
+    of a save once the rows are cheap. Measured on the history-heavy 10,000-item benchmark
+    ledger (merge of its 200 forms rewrites about 40 MB of worksheet XML): level 6 takes
+    0.68 s CPU to compress it, level 3 0.28 s, level 1 0.23 s; the saved ledger is 3.6 MB at
+    level 6, 4.5 MB at level 3, 5.0 MB at level 1 (+40 %; after a refresh, which rewrites
+    台账 alone, 3.1 MB against 3.9 MB, +27 %). Excel, WPS and LibreOffice read any level; the
+    parts carried over keep the compression they had, and the next save compresses again
+    only what it rewrites, so the file does not keep growing.
+    """
     touched = changes.touched()
     if not touched:
         raise Unsupported("nothing to write")

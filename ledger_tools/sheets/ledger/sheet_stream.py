@@ -96,11 +96,14 @@ def _column_number(letters: bytes) -> int:
 # Cells are made as text and a row encoded once: appended log rows are most of a merge's cells.
 
 
-def _escape(text: str) -> str:
+@functools.lru_cache(maxsize=4096)  # a log row's unit, period, file name repeat row after row
+def _inline(text: str) -> str:
+    """A text cell after its start tag's attributes: the type, the escaped text, the end."""
     if _ILLEGAL.search(text):
         raise Unsupported("control character")
     out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return out.replace("\r", "&#13;")
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{out.replace(chr(13), "&#13;")}</t></is></c>'
 
 
 @functools.lru_cache(maxsize=4096, typed=True)  # a log's dates repeat: the as-of day, stamps
@@ -117,8 +120,7 @@ def _cell_text(ref: str, value: object, style: int | None) -> str | None:
     """The ``<c>`` element for a value (None: an empty cell, only worth writing with a style)."""
     head = f'<c r="{ref}"' if not style else f'<c r="{ref}" s="{style}"'
     if isinstance(value, str):  # first: the commonest, and no str is a bool, date or number
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'{head} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
+        return head + _inline(value)
     if value is None:
         return head + "/>" if style else None
     if isinstance(value, bool):
@@ -251,6 +253,9 @@ def _new_row(r: int, writes: dict[int, CellWrite], styles: Styles) -> bytes:
     cells = []
     for col in sorted(writes):
         w = writes[col]
+        if w.number_format is None and type(w.value) is str:  # most cells of a log row
+            cells.append(f'<c r="{_column_letters(col)}{r}"' + _inline(w.value))
+            continue
         style = None
         if w.number_format is not None and w.value is not None:
             style = styles.with_format(0, w.number_format)
