@@ -176,7 +176,7 @@ def test_refresh_refuses_the_same_way_where_the_writer_is_unsure(workshop, tmp_p
 
 
 def test_brief_records_its_row_without_touching_what_openpyxl_would_drop(workshop, tmp_path):
-    """brief rewrites the 月度快照 part alone (sheet_patch): the chart, image and data bar stay."""
+    """brief rewrites the 月度快照 part alone (the package writer): the chart, image and data bar stay."""
     scene = Scene(workshop, tmp_path, chart=True, image=True, data_bar=True)
     before = inventory(scene.ledger)
     result = invoke(*scene.writing_commands()["brief"])
