@@ -164,16 +164,24 @@ def _examine(
     partial: bool = False,
     progress: Progress | None = None,
     ahead: Ahead | None = None,
+    keep_workbooks: bool = True,
 ) -> list[FileOutcome]:
-    """One outcome per file, in order; ``ahead`` gives the files read ahead (``_reading_ahead``)."""
+    """One outcome per file, in order; ``ahead`` gives the files read ahead (``_reading_ahead``).
+
+    Each file's workbook is let go once it is examined unless ``keep_workbooks`` (the annotated
+    copies of rejected files are made from it): 200 forms held at once cost some 400 MiB at
+    province scale, more than the ledger itself."""
     index = _LedgerIndex(data, as_of)
     seen: dict[str, str] = {}
     seen_content: dict[str, str] = {}
     outcomes = []
-    reads = ahead(data) if ahead is not None else [None] * len(paths)
-    for order, path in enumerate(paths):
+    reads = ahead(data) if ahead is not None else iter([None] * len(paths))
+    for order, (path, read) in enumerate(zip(paths, reads, strict=True)):
         o = FileOutcome(path, order)
-        _examine_file(o, index, seen, reads[order])
+        _examine_file(o, index, seen, read)
+        del read
+        if not keep_workbooks:
+            o.returned = None
         _skip_same_content(o, index, seen_content)
         outcomes.append(o)
         if progress is not None:
@@ -244,7 +252,7 @@ def _read_form(path: Path, name: str, key: str, ledger_id: str | None) -> _Read:
 
 _BATCH = 4  # from this many files on, they are read on every core
 
-Ahead = Callable[[LedgerData], list[_Read | None]]
+Ahead = Callable[[LedgerData], Iterator[_Read | None]]
 
 
 @contextlib.contextmanager
@@ -258,11 +266,11 @@ def _reading_ahead(paths: list[Path]) -> Iterator[Ahead]:
     there are few."""
     workers = usable_cores()
     if workers < 2 or len(paths) < _BATCH:
-        yield lambda _data: [None] * len(paths)
+        yield lambda _data: iter([None] * len(paths))
         return
     calls = [(p, p.name, "", None) for p in paths]
     with map_ahead(_read_form, calls, workers=workers) as results:
-        yield lambda data: [_bound(r, p.name, data) for r, p in zip(results(), paths, strict=True)]
+        yield lambda data: (_bound(r, p.name, data) for r, p in zip(results(), paths, strict=True))
 
 
 def _bound(r: _Read, name: str, data: LedgerData) -> _Read:
@@ -414,7 +422,9 @@ def check(
     with _reading_ahead(paths) as ahead, LedgerFile(ledger) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        outcomes = _examine(data, paths, as_of, progress=progress, ahead=ahead)
+        outcomes = _examine(
+            data, paths, as_of, progress=progress, ahead=ahead, keep_workbooks=annotate is not None
+        )
     for o in outcomes:
         o.result = DUPLICATE if o.duplicate else MUST_RETURN if o.has_errors else CAN_MERGE
     result = IntakeResult(as_of=as_of, files=outcomes)
@@ -445,7 +455,9 @@ def merge(
     with _reading_ahead(paths) as ahead, LedgerFile(ledger, writable=True, values_first=True) as lf:
         data = read_ledger(lf)
         require_clean(data)
-        result.files = _examine(data, paths, as_of, partial, progress, ahead)
+        result.files = _examine(
+            data, paths, as_of, partial, progress, ahead, keep_workbooks=annotate is not None
+        )
         plan = ci.plan_merge(result.files, data.extensions, as_of, stamp, partial)
         for o in result.files:
             o.result = plan.results[o.order]

@@ -99,9 +99,9 @@ def test_a_map_begun_ahead_gives_map_all_s_results_in_order(tmp_path, start_meth
         calls.append((tmp_path / f"{n}.txt",))
     for cores in (1, 2):
         with workers.map_ahead(_read_back, calls, workers=cores) as results:
-            got = results()
+            got = list(results())
         assert [t for t, _ in got] == [f"第{n}份" for n in range(5)]
         assert (os.getpid() in {pid for _, pid in got}) == (cores == 1)
     with pytest.raises(FileNotFoundError):
         with workers.map_ahead(_read_back, [*calls, (tmp_path / "无.txt",)], workers=2) as results:
-            results()
+            list(results())
