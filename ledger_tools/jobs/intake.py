@@ -169,8 +169,7 @@ def _examine(
     """One outcome per file, in order; ``ahead`` gives the files read ahead (``_reading_ahead``).
 
     Each file's workbook is let go once it is examined unless ``keep_workbooks`` (the annotated
-    copies of rejected files are made from it): 200 forms held at once cost some 400 MiB at
-    province scale, more than the ledger itself."""
+    copies of rejected files are made from it), so the forms held at once stay few."""
     index = _LedgerIndex(data, as_of)
     seen: dict[str, str] = {}
     seen_content: dict[str, str] = {}

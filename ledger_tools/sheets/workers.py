@@ -14,8 +14,10 @@ itself when the command's process is gone, so it never outlives the command.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -114,25 +116,33 @@ def map_all(fn: Callable[..., Any], calls: Sequence[tuple], *, workers: int) -> 
 
 @contextlib.contextmanager
 def map_ahead(
-    fn: Callable[..., Any], calls: Sequence[tuple], *, workers: int
+    fn: Callable[..., Any], calls: Sequence[tuple], *, workers: int, window: int = 32
 ) -> Iterator[Callable[[], Iterator[Any]]]:
     """``map_all`` begun on entry while the block goes on here: the block gets a function that
     gives the results one by one, in order (waiting for what is not done yet; a worker's error
-    is raised there). Each result is let go here once handed over, so a caller that is done with
-    one before taking the next holds only the few the workers are ahead by, not all of them
-    (200 returned workbooks are some 400 MiB at province scale). Leaving the block cancels what
-    has not started. With fewer than two cores or calls the calls run here, as asked for."""
+    is raised there).
+
+    At most ``window`` calls are under way or done but not yet handed over: the workers read
+    that far ahead while the block does other work (merge reads the ledger meanwhile), then
+    one more call starts as each result is taken, and each is let go here once handed over.
+    So the caller holds a bounded number of results, however many calls there are. Leaving the block cancels what has not
+    started. With fewer than two cores or calls the calls run here, as asked for."""
     if workers < 2 or len(calls) < 2:
         yield lambda: (fn(*args) for args in calls)
         return
     pool = _pool(min(workers, len(calls)))
     try:
-        pending: list[Future | None] = [pool.submit(fn, *args) for args in calls]
+        todo = iter(calls)
+        pending = collections.deque(
+            pool.submit(fn, *args) for args in itertools.islice(todo, window)
+        )
 
         def results() -> Iterator[Any]:
-            for i, future in enumerate(pending):
-                assert future is not None, "results are given once"
-                pending[i] = None
+            while pending:
+                future = pending.popleft()
+                following = next(todo, None)
+                if following is not None:  # keep the workers busy while this one is used
+                    pending.append(pool.submit(fn, *following))
                 yield future.result()
 
         yield results

@@ -105,3 +105,22 @@ def test_a_map_begun_ahead_gives_map_all_s_results_in_order(tmp_path, start_meth
     with pytest.raises(FileNotFoundError):
         with workers.map_ahead(_read_back, [*calls, (tmp_path / "无.txt",)], workers=2) as results:
             list(results())
+
+
+def _mark(path: Path) -> str:  # top level, for a spawned worker
+    path.write_text("读过", encoding="utf-8")
+    return path.name
+
+
+def test_a_map_begun_ahead_reads_only_its_window_ahead_of_what_was_taken(tmp_path):
+    import time
+
+    calls = [(tmp_path / f"{n}.txt",) for n in range(12)]
+    with workers.map_ahead(_mark, calls, workers=2, window=3) as results:
+        time.sleep(1.5)  # the workers have long finished the window, and wait
+        assert len(list(tmp_path.glob("*.txt"))) == 3
+        got = results()
+        assert next(got) == "0.txt"  # taking one starts one more
+        time.sleep(1.5)
+        assert len(list(tmp_path.glob("*.txt"))) == 4
+        assert [*got] == [f"{n}.txt" for n in range(1, 12)]
