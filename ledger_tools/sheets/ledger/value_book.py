@@ -6,7 +6,10 @@ all their time in openpyxl building cell objects they never write back: about 7 
 openpyxl's workbook that ``Table``, ``read_ledger`` and ``LedgerData.recompute`` use (sheet names,
 ``ws._cells``, ``ws.cell``, ``ws.iter_rows``, ``ws.max_row``), with values shaped as openpyxl
 gives them: integers for whole numbers, datetimes for dates, nothing for blank cells. Writes land
-in memory and are never saved.
+in memory; what a save writes is their record in ``changes`` (the package writer).
+
+Long because the view's reads (by cell, row, column) and its writes in memory must agree on
+one picture of the sheet: each read sees every write made since, whichever way it reads.
 
 calamine reports a formula's cached result and an error cell as blank, where openpyxl gives the
 formula text and the error code; ``plain_values`` tells whether a package has neither, and only

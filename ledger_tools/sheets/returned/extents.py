@@ -11,6 +11,10 @@ the Workbook stream (which also finds FILEPASS, an encrypted xls: F002).
 An xlsx form is first measured the cheap way (``_xlsx_within``): a bound from literal byte
 counts and one simple pattern that can only prove a file small enough. Whenever that proof
 fails or is unsure, the exact measure below runs, so every finding is the exact one's.
+
+Long because the three formats' measures share the limits, the findings and the one rule
+(measure before opening); and the cheap xlsx bound must sit beside the exact measure it stands
+in for, so that a change to one is seen against the other.
 """
 
 from __future__ import annotations
