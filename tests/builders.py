@@ -1334,3 +1334,25 @@ def record_saves(monkeypatch) -> list[tuple[Path, str | None]]:
 
     monkeypatch.setattr(LedgerFile, "__exit__", exit_)
     return seen
+
+
+def saving_commands(ledger, form, out) -> dict[str, list]:
+    """The arguments of each command that saves the ledger (SPEC §8), on ``ledger``, merging
+    ``form`` and writing into ``out``."""
+    as_of = ["--as-of", AS_OF.isoformat()]
+    return {
+        "refresh": ["refresh", ledger, "--as-of", "2026-11-23"],
+        "merge": ["merge", ledger, form, *as_of],
+        "notices": [
+            "notices",
+            ledger,
+            "--source",
+            "第12次常务会议",
+            "--out",
+            out,
+            "--date",
+            "2026-11-20",
+        ],
+        "remind --record": ["remind", ledger, "--out", out, "--record", "--as-of", "2026-12-28"],
+        "brief": ["brief", ledger, "--month", PERIOD, "--out", out, *as_of],
+    }

@@ -17,7 +17,7 @@ import pytest
 
 from ledger_tools.jobs import intake
 from ledger_tools.sheets.ledger.file import LedgerFile
-from tests.builders import GOOD, OTHER, PERIOD, WEST, fill, sha
+from tests.builders import GOOD, OTHER, PERIOD, WEST, fill, saving_commands, sha
 from tests.robustness.corpus import AS_OF
 from tests.robustness.helpers import backups, invoke, ledger_command, state
 
@@ -74,31 +74,11 @@ def test_a_run_waits_for_the_lock_and_then_finishes(two_forms):
     assert sha(ledger) != before and len(backups(ledger)) == 1
 
 
-def _commands(ledger, form, out) -> dict[str, list]:
-    as_of = ["--as-of", AS_OF.isoformat()]
-    return {
-        "refresh": ["refresh", ledger, "--as-of", "2026-11-23"],
-        "merge": ["merge", ledger, form, *as_of],
-        "notices": [
-            "notices",
-            ledger,
-            "--source",
-            "第12次常务会议",
-            "--out",
-            out,
-            "--date",
-            "2026-11-20",
-        ],
-        "remind --record": ["remind", ledger, "--out", out, "--record", "--as-of", "2026-12-28"],
-        "brief": ["brief", ledger, "--month", PERIOD, "--out", out, *as_of],
-    }
-
-
 @pytest.mark.parametrize(
     "owner", ["~$台账.xlsx", ".~lock.台账.xlsx#"], ids=["excel-wps", "libreoffice"]
 )
 @pytest.mark.parametrize(
-    "command", list(_commands("l", "f", "o")), ids=lambda c: c.replace(" --", "-")
+    "command", list(saving_commands("l", "f", "o")), ids=lambda c: c.replace(" --", "-")
 )
 def test_a_ledger_open_in_excel_is_never_written(workshop, tmp_path, owner, command):
     ledger = tmp_path / "台账.xlsx"
@@ -107,7 +87,7 @@ def test_a_ledger_open_in_excel_is_never_written(workshop, tmp_path, owner, comm
     form = workshop.good(tmp_path / "东城区.xlsx")
     out = tmp_path / "out"
     before = sha(ledger)
-    result = invoke(*_commands(ledger, form, out)[command])
+    result = invoke(*saving_commands(ledger, form, out)[command])
     assert result.exit_code == 3, result.output
     assert owner in result.output and "关闭" in result.output
     assert sha(ledger) == before and backups(ledger) == []
@@ -116,14 +96,14 @@ def test_a_ledger_open_in_excel_is_never_written(workshop, tmp_path, owner, comm
 
 def test_the_same_commands_do_write_without_the_owner_file(workshop, tmp_path):
     """The control for the test above: each command really would have written something."""
-    for command in _commands("l", "f", "o"):
+    for command in saving_commands("l", "f", "o"):
         folder = tmp_path / command.split()[0]
         folder.mkdir()
         ledger = folder / "台账.xlsx"
         shutil.copy(workshop.ledger, ledger)
         form = workshop.good(folder / "东城区.xlsx")
         out = folder / "out"
-        result = invoke(*_commands(ledger, form, out)[command])
+        result = invoke(*saving_commands(ledger, form, out)[command])
         assert result.exit_code == 0, (command, result.output)
         wrote = sha(ledger) != sha(workshop.ledger) or (out.exists() and any(out.iterdir()))
         assert wrote, command

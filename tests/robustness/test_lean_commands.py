@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import AS_OF, EAST, ITEMS, PERIOD, fill, make_ledger, sha
+from tests.builders import EAST, ITEMS, fill, make_ledger, saving_commands, sha
 
 HEAVY = ("openpyxl", "numpy", "pandas", "lxml")
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,22 +71,7 @@ def test_the_writing_commands_read_and_save_without_openpyxl(command, workshop, 
     before = sha(ledger)
     form = fill(workshop.form(EAST), tmp_path / "东城区.xlsx")
     out = tmp_path / "out"
-    args = {
-        "refresh": ["refresh", ledger, "--as-of", "2026-11-23"],
-        "merge": ["merge", ledger, form, "--as-of", AS_OF.isoformat()],
-        "brief": ["brief", ledger, "--month", PERIOD, "--out", out, "--as-of", AS_OF.isoformat()],
-        "notices": [
-            "notices",
-            ledger,
-            "--source",
-            "第12次常务会议",
-            "--out",
-            out,
-            "--date",
-            "2026-11-20",
-        ],
-        "remind --record": ["remind", ledger, "--out", out, "--record", "--as-of", "2026-12-28"],
-    }[command]
+    args = saving_commands(ledger, form, out)[command]
     modules, code = _ledger([str(a) for a in args])
     assert code == 0
     assert sha(ledger) != before, "the command saved the ledger"
