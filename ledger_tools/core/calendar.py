@@ -28,12 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
+from typing import TypeVar
 
 import holidays
 
 from ledger_tools.core.model import CalendarOverride, DayType
+
+T = TypeVar("T")
 
 __all__ = ["WorkCalendar", "parse_years"]
 
@@ -193,13 +196,7 @@ class WorkCalendar:
         d = _as_date(d)
         if n == 0:
             return d
-        key = (d, n)
-        known = self._added.get(key)
-        if known is None:
-            if len(self._added) > _REMEMBERED:
-                self._added.clear()
-            known = self._added[key] = self._add(d, n)
-        return known
+        return _remembered(self._added, (d, n), lambda: self._add(d, n))
 
     def _add(self, d: dt.date, n: int) -> dt.date:
         year = d.year
@@ -214,13 +211,9 @@ class WorkCalendar:
     def workdays_left(self, as_of: dt.date, deadline: dt.date) -> int:
         """Working days in (as_of, deadline]; negative (minus those in (deadline, as_of]) when late."""
         as_of, deadline = _as_date(as_of), _as_date(deadline)
-        key = (as_of, deadline)
-        known = self._left.get(key)
-        if known is None:
-            if len(self._left) > _REMEMBERED:
-                self._left.clear()
-            known = self._left[key] = self._left_between(as_of, deadline)
-        return known
+        return _remembered(
+            self._left, (as_of, deadline), lambda: self._left_between(as_of, deadline)
+        )
 
     def _left_between(self, as_of: dt.date, deadline: dt.date) -> int:
         if deadline >= as_of:
@@ -280,3 +273,13 @@ class WorkCalendar:
             if is_work:
                 work.append(ordinal)
         return work, frozenset(work), self.is_confirmed(year)
+
+
+def _remembered(store: dict, key: tuple, compute: Callable[[], T]) -> T:
+    """``store[key]``, computed the first time it is asked for; a full store starts afresh."""
+    known = store.get(key)
+    if known is None:
+        if len(store) > _REMEMBERED:
+            store.clear()
+        known = store[key] = compute()
+    return known
