@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from ledger_tools.errors import WouldLoseData
+from ledger_tools.sheets.ledger import loss_guard
 from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.loss_guard import (
     describe_load_warning,
@@ -124,3 +125,37 @@ def test_a_worksheet_with_a_prefixed_namespace_is_counted_like_any_other(tmp_pat
         counts.append(inventory(path))
     assert counts[0] == counts[1]
     assert counts[1]["公式的计算结果（缓存值）"] == 1 and counts[1]["合并单元格"] == 1
+
+
+def _sheet_xml(cells: int) -> bytes:
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>&lt;mergeCell ref="A1:B1"/&gt;</t></is></c>'
+        b'<c r="B%d"><f>A%d*2</f><v>%d</v></c></row>' % (r, r, r, r, r)
+        for r in range(1, cells + 1)
+    )
+    return (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>" + rows + b'</sheetData><mergeCells count="2"><mergeCell ref="C1:D1"/>'
+        b'<mergeCell ref="C2:D2"/></mergeCells><dataValidations count="1"><dataValidation '
+        b'type="list" sqref="E1"><formula1>"a,b"</formula1></dataValidation></dataValidations>'
+        b'<hyperlinks><hyperlink ref="F1" r:id="rId1"/></hyperlinks><extLst><ext uri="{x}">'
+        b"</ext></extLst></worksheet>"
+    )
+
+
+@pytest.mark.parametrize("piece", [7, 64, 1000, 1 << 22])
+def test_a_part_counted_in_pieces_of_any_size_gives_the_same_counts(tmp_path, monkeypatch, piece):
+    """The parts are read a piece at a time (a 50,000-item 台账 is 80 MB of XML): a tag, or a
+    formula and its cached value, cut between two pieces would be counted wrong. Cell text
+    that reads like a tag is not a tag; a sheet without cells (<sheetData/>) counts its
+    merged ranges after it."""
+    path = tmp_path / "x.xlsx"
+    empty = _sheet_xml(0).replace(b"<sheetData></sheetData>", b"<sheetData/>")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", _sheet_xml(300))
+        z.writestr("xl/worksheets/sheet2.xml", empty)
+    monkeypatch.setattr(loss_guard, "_PIECE", piece)
+    counts = inventory(path)
+    assert counts["公式的计算结果（缓存值）"] == 300
+    assert counts["合并单元格"] == 4 and counts["数据验证（下拉列表）"] == 2
+    assert counts["超链接"] == 2 and counts[EXTENSION] == 2
