@@ -143,6 +143,9 @@ def _pieces(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
         while chunk := stream.read(_PIECE):
             data = carry + chunk
             if unprefix is None:
+                if len(data) < 4096:  # the root's opening tag is looked for in these
+                    carry = data
+                    continue
                 unprefix = _unprefixer(data)
             window = max(0, len(data) - _CELL_WINDOW)
             cells = [m.start() for m in _CELL_START.finditer(data, window)]
@@ -153,7 +156,7 @@ def _pieces(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
             carry = data[cut:]
             yield unprefix(data[:cut])
     if carry:
-        yield (unprefix or _same)(carry)
+        yield (unprefix or _unprefixer(carry))(carry)
 
 
 def _count_part(

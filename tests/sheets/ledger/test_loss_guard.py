@@ -106,7 +106,10 @@ def test_an_openpyxl_save_is_refused_for_a_password_a_wps_cell_image_cached_valu
         assert named in str(refused.value), refused.value
 
 
-def test_a_worksheet_with_a_prefixed_namespace_is_counted_like_any_other(tmp_path):
+@pytest.mark.parametrize("piece", [5, 1 << 22])
+def test_a_worksheet_with_a_prefixed_namespace_is_counted_like_any_other(
+    tmp_path, monkeypatch, piece
+):
     """``<x:worksheet xmlns:x=…>``: its formulas' cached values, merged cells and hyperlinks
     are counted as in the usual spelling, so an openpyxl save that drops them is refused."""
     main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -117,6 +120,7 @@ def test_a_worksheet_with_a_prefixed_namespace_is_counted_like_any_other(tmp_pat
     plain = b"<worksheet " + main + b">" + body + b"</worksheet>"
     prefixed = plain.replace(main, main.replace(b"xmlns=", b"xmlns:x=")).replace(b"<", b"<x:")
     prefixed = prefixed.replace(b"<x:/", b"</x:")
+    monkeypatch.setattr(loss_guard, "_PIECE", piece)
     counts = []
     for xml in (plain, prefixed):
         path = tmp_path / f"{len(counts)}.xlsx"
