@@ -16,7 +16,8 @@ fewer days left, so 临期 comes no later). Never last-row-wins: which row is la
 of sorting.
 Everything comes through the package's public API (``holidays.China``, ``is_working_day``):
 no private table of the package and no holiday data of our own, so an upgrade of the package
-is all a newly announced year needs.
+is all a newly announced year needs. (The class is loaded from its own module, ``china``
+below, to spare every command the import of the package's other countries.)
 
 Every year is turned once into a sorted list of working-day ordinals: membership, the n-th
 working day and counts between two dates are then bisections, cheap enough for refreshing
@@ -26,10 +27,12 @@ tens of thousands of items.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from functools import cache
+from pathlib import Path
 from typing import TypeVar
 
 import holidays
@@ -38,9 +41,32 @@ from ledger_tools.core.model import CalendarOverride, DayType
 
 T = TypeVar("T")
 
-__all__ = ["WorkCalendar", "parse_years"]
+__all__ = ["WorkCalendar", "china", "parse_years"]
 
 _REMEMBERED = 100_000  # answers kept per calendar (a few MiB), then forgotten and rebuilt
+
+
+@cache
+def china() -> type[holidays.HolidayBase]:
+    """The package's ``China`` class, loaded without the package's other countries.
+
+    ``holidays.China`` first imports every country the package has, some 150 modules: a
+    tenth of a second at the start of each command that counts working days. The class
+    lives in ``holidays/countries/china.py``, which needs none of them; it is loaded from
+    that file, and through the public name wherever the package is laid out otherwise.
+    """
+    source = Path(holidays.__file__).parent / "countries" / "china.py"
+    spec = importlib.util.spec_from_file_location("ledger_tools_holidays_china", source)
+    try:
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        found = module.China
+        if isinstance(found, type) and issubclass(found, holidays.HolidayBase):
+            return found
+    except Exception:  # noqa: BLE001 - another layout of the package: its public name
+        pass
+    return holidays.China
 
 
 @cache
@@ -52,7 +78,7 @@ def _package_makeup_days(year: int) -> frozenset[dt.date]:
     this one (2002's Spring Festival was paid back on 2001-12-29 and 30).
     """
     try:
-        table = holidays.China(years=(year, min(year + 1, dt.MAXYEAR)), categories=("public",))
+        table = china()(years=(year, min(year + 1, dt.MAXYEAR)), categories=("public",))
         first = dt.date(year, 1, 1).toordinal()
         days = (dt.date.fromordinal(o) for o in range(first, dt.date(year, 12, 31).toordinal() + 1))
         return frozenset(d for d in days if d.weekday() >= 5 and table.is_working_day(d))
@@ -80,7 +106,7 @@ def _package_days_off(year: int, announced: bool) -> frozenset[dt.date]:
     guesses, so we leave them to 工作日历 instead of counting on them.
     """
     try:
-        table = holidays.China(years=year, observed=announced, categories=("public",))
+        table = china()(years=year, observed=announced, categories=("public",))
     except Exception:  # years outside the package's range: weekends only
         return frozenset()
     return frozenset(d for d in table if d.year == year)
@@ -90,7 +116,7 @@ def _package_days_off(year: int, announced: bool) -> frozenset[dt.date]:
 def _package_holiday_names(year: int, announced: bool) -> dict[dt.date, str]:
     """The package's Chinese names of the days off of ``year`` (as ``_package_days_off``)."""
     try:
-        table = holidays.China(
+        table = china()(
             years=year, observed=announced, categories=("public",), language="zh_CN"
         )
     except Exception:  # years outside the package's range: none

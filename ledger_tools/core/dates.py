@@ -324,9 +324,9 @@ def _add_months(d: dt.date, n: int) -> dt.date:
 def spring_festival(year: int) -> dt.date | None:
     """The first day of the Spring Festival (正月初一) in ``year``, from the holidays data."""
     try:
-        import holidays
+        from ledger_tools.core.calendar import china
 
-        table = holidays.China(years=year, language="en_US")
+        table = china()(years=year, language="en_US")
     except Exception:  # a year the package cannot give: no date rather than a guess
         return None
     days = sorted(

@@ -414,3 +414,28 @@ def test_remembered_answers_are_the_walked_ones_and_consult_the_same_years(overr
             + sum(cal.is_disputed(a + dt.timedelta(days=k)) for k in range(1, (added - a).days + 1))
             == n
         )
+
+
+def test_the_china_class_is_the_packages_own_loaded_without_the_other_countries():
+    """``calendar.china()`` loads holidays/countries/china.py alone (the package's other
+    countries cost each command a tenth of a second): every day of 2001–2030 reads the same
+    as through ``holidays.China``, names in Chinese included."""
+    import subprocess
+    import sys
+
+    import holidays
+
+    years = range(2001, 2031)
+    ours = calmod.china()(years=years, categories=("public",), language="zh_CN")
+    public = holidays.China(years=years, categories=("public",), language="zh_CN")
+    assert dict(ours.items()) == dict(public.items()) and len(ours) > 300
+    first = dt.date(2001, 1, 1)
+    days = [first + dt.timedelta(n) for n in range(365 * 30)]
+    assert [ours.is_working_day(d) for d in days] == [public.is_working_day(d) for d in days]
+    probe = (
+        "import sys; from ledger_tools.core.calendar import WorkCalendar; "
+        "WorkCalendar().add_workdays(__import__('datetime').date(2026, 1, 1), 3); "
+        "print('holidays.countries' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
