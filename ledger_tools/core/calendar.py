@@ -116,9 +116,7 @@ def _package_days_off(year: int, announced: bool) -> frozenset[dt.date]:
 def _package_holiday_names(year: int, announced: bool) -> dict[dt.date, str]:
     """The package's Chinese names of the days off of ``year`` (as ``_package_days_off``)."""
     try:
-        table = china()(
-            years=year, observed=announced, categories=("public",), language="zh_CN"
-        )
+        table = china()(years=year, observed=announced, categories=("public",), language="zh_CN")
     except Exception:  # years outside the package's range: none
         return {}
     return {d: str(name) for d, name in table.items() if d.year == year}
