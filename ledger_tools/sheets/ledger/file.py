@@ -251,9 +251,15 @@ class LedgerFile:
         the package is one it is not sure of."""
         assert self.writable, "ledger opened read-only"
         changes = self.changes
-        return self._commit(lambda tmp: package_writer.write_package(self.path, tmp, changes))
+        counted: loss_guard.Counted = {}
+        return self._commit(
+            lambda tmp: package_writer.write_package(self.path, tmp, changes, counted=counted),
+            counted,
+        )
 
-    def _commit(self, write: Callable[[Path], set[str] | None]) -> Path:
+    def _commit(
+        self, write: Callable[[Path], set[str] | None], counted: loss_guard.Counted | None = None
+    ) -> Path:
         """Write the new package with ``write`` (which returns the parts it changed, when it
         carried all others over byte for byte: only those need the loss check), then replace.
 
@@ -268,7 +274,7 @@ class LedgerFile:
             changed = write(tmp)
             # openpyxl's warnings on load matter only when openpyxl writes the package.
             losses = self.load_losses if changed is None else []
-            loss_guard.refuse_losses(self.path, tmp, changed, losses)
+            loss_guard.refuse_losses(self.path, tmp, changed, losses, counted)
             saved = backups.backup(self.path)
         self._stamp = self._stamp_now()
         self.saved_by = "openpyxl" if changed is None else "writer"

@@ -21,6 +21,8 @@ from pathlib import Path
 from ledger_tools.errors import WouldLoseData
 
 __all__ = [
+    "Counted",
+    "PartCount",
     "describe_load_warning",
     "inventory",
     "load_losses",
@@ -126,92 +128,112 @@ def _unprefixer(head: bytes) -> Callable[[bytes], bytes]:
     return lambda data: tag.sub(rb"<\1", data)
 
 
-def _pieces(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part's XML in pieces of about 4 MiB, so that memory holds a piece, not the part.
+class PartCount:
+    """What one part holds, counted as its XML passes by (``feed``), a piece at a time: a
+    50,000-item 台账 is 80 MB of XML, and memory holds a piece of about 4 MiB, not the part.
 
-    Each piece ends just before a "<", so no tag is split between two pieces and every
-    pattern above, which lies within one tag, is counted whole; in a worksheet the cut is
-    before a cell where one is near, so a formula and its cached value (<f>…</f><v>…, two
+    ``inventory`` feeds it the part read from the package; the package writer feeds it the
+    worksheet it reads and the one it writes, so a save need not inflate either again.
+    A piece is counted up to just before a "<", so no tag is split between two pieces and
+    every pattern above, which lies within one tag, is counted whole; in a worksheet the cut
+    is before a cell where one is near, so a formula and its cached value (<f>…</f><v>…, two
     tags) stay together too. A part whose main namespace is bound to a prefix
-    (``<x:worksheet …>``, as some generators write it) comes with that prefix taken off its
-    tags, so the patterns count its content too: otherwise a formula's cached value there
-    (``<x:f>…</x:f><x:v>…``) would go uncounted and be lost unseen.
+    (``<x:worksheet …>``, as some generators write it) is counted with that prefix taken off
+    its tags: otherwise a formula's cached value there (``<x:f>…</x:f><x:v>…``) would go
+    uncounted and be lost unseen.
     """
-    unprefix: Callable[[bytes], bytes] | None = None
-    carry = b""
-    with z.open(info) as stream:
-        while chunk := stream.read(_PIECE):
-            data = carry + chunk
-            if unprefix is None:
-                if len(data) < 4096:  # the root's opening tag is looked for in these
-                    carry = data
-                    continue
-                unprefix = _unprefixer(data)
+
+    def __init__(self, name: str):
+        self.found: Counter[str] = Counter(
+            kind for kind, part_pattern in _PART_KINDS if part_pattern.search(name)
+        )
+        self.signals = [
+            (kind, pattern)
+            for kind, prefix, pattern in _XML_SIGNALS
+            if name.startswith(prefix) and name.endswith(".xml")
+        ]
+        self._place = "before" if name.startswith("xl/worksheets/") else "outside"
+        self._unprefix: Callable[[bytes], bytes] | None = None
+        self._pending: list[bytes] = []
+        self._size = 0
+
+    def feed(self, data: bytes) -> None:
+        if not self.signals or not data:
+            return
+        self._pending.append(data)
+        self._size += len(data)
+        if self._size >= _PIECE:
+            self._count_ready(final=False)
+
+    def result(self) -> Counter[str]:
+        """The counts, once the whole part has been fed."""
+        self._count_ready(final=True)
+        return self.found
+
+    def _count_ready(self, final: bool) -> None:
+        data = b"".join(self._pending)
+        self._pending, self._size = [], 0
+        if self._unprefix is None:
+            if len(data) < 4096 and not final:  # the root's opening tag is looked for in these
+                self._keep(data)
+                return
+            self._unprefix = _unprefixer(data)
+        cut = len(data)
+        if not final:
             window = max(0, len(data) - _CELL_WINDOW)
             cells = [m.start() for m in _CELL_START.finditer(data, window)]
             cut = cells[-1] if cells else data.rfind(b"<")
-            if cut <= 0:  # no tag begins in it: keep reading
-                carry = data
-                continue
-            carry = data[cut:]
-            yield unprefix(data[:cut])
-    if carry:
-        yield (unprefix or _unprefixer(carry))(carry)
+            if cut <= 0:  # no tag begins in it: wait for more
+                self._keep(data)
+                return
+            self._keep(data[cut:])
+        if cut:
+            self._count(self._unprefix(data[:cut]))
 
+    def _keep(self, data: bytes) -> None:
+        self._pending, self._size = [data], len(data)
 
-def _count_part(
-    z: zipfile.ZipFile, info: zipfile.ZipInfo, signals: list[tuple[str, re.Pattern[bytes]]]
-) -> Counter[str]:
-    """How often each of ``signals`` occurs in the part; in a worksheet, a pattern that cannot
-    occur among the cells is looked for outside <sheetData> only."""
-    found: Counter[str] = Counter()
-    place = "before" if info.filename.startswith("xl/worksheets/") else "outside"
-    for piece in _pieces(z, info):
+    def _count(self, piece: bytes) -> None:
+        """Count the signals in ``piece``; in a worksheet, a pattern that cannot occur among
+        the cells is looked for outside <sheetData> only."""
         around: list[Span] = []  # the spans outside <sheetData>
         pos = 0
-        if place == "before":
+        if self._place == "before":
             start = _SHEET_DATA.search(piece)
             if start is None:
                 around.append((0, len(piece)))
             else:
                 around.append((0, start.start()))
                 pos = start.end()
-                place = "after" if start.group(1) else "cells"  # <sheetData/>: no cells
-        if place == "cells" and (end := piece.find(_SHEET_DATA_END, pos)) >= 0:
-            place, pos = "after", end
-        if place in ("after", "outside"):
+                self._place = "after" if start.group(1) else "cells"  # <sheetData/>: no cells
+        if self._place == "cells" and (end := piece.find(_SHEET_DATA_END, pos)) >= 0:
+            self._place, pos = "after", end
+        if self._place in ("after", "outside"):
             around.append((pos, len(piece)))
-        for kind, pattern in signals:
+        for kind, pattern in self.signals:
             count = _COUNTERS[pattern]
             if pattern in _IN_CELLS:
-                found[kind] += count(piece, (0, len(piece)))
+                self.found[kind] += count(piece, (0, len(piece)))
             else:
-                found[kind] += sum(count(piece, span) for span in around)
-    return found
+                self.found[kind] += sum(count(piece, span) for span in around)
 
 
 def inventory(path: Path, parts: set[str] | None = None) -> Counter[str]:
     """How many of each kind of content the package at ``path`` holds (in ``parts``, if given).
 
-    Each part is decompressed once, a piece at a time: the worksheets of a 10,000-item ledger
-    are tens of megabytes of XML, and the save check reads both the old and the new package.
+    Each part is inflated once, a piece at a time (``PartCount``).
     """
     found: Counter[str] = Counter()
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
-            name = info.filename
-            if parts is not None and name not in parts:
+            if parts is not None and info.filename not in parts:
                 continue
-            for kind, part_pattern in _PART_KINDS:
-                if part_pattern.search(name):
-                    found[kind] += 1
-            signals = [
-                (kind, pattern)
-                for kind, prefix, pattern in _XML_SIGNALS
-                if name.startswith(prefix) and name.endswith(".xml")
-            ]
-            if signals:
-                found.update(_count_part(z, info, signals))
+            part = PartCount(info.filename)
+            if part.signals:
+                with z.open(info) as stream:
+                    while data := stream.read(_PIECE):
+                        part.feed(data)
+            found.update(part.result())
     return found
 
 
@@ -268,17 +290,31 @@ def part_families(path: Path) -> Counter[str]:
         return Counter(re.sub(r"\d+", "N", n) for n in z.namelist() if not _STRUCTURE.search(n))
 
 
+Counted = dict[str, tuple[Counter[str], Counter[str]]]  # part → (in old, in new)
+
+
 def refuse_losses(
-    old: Path, new: Path, parts: set[str] | None = None, dropped: Iterable[str] = ()
+    old: Path,
+    new: Path,
+    parts: set[str] | None = None,
+    dropped: Iterable[str] = (),
+    counted: Counted | None = None,
 ) -> None:
     """``WouldLoseData`` when the package ``new`` holds less of any kind than the ledger
     ``old`` (counted in ``parts``, when only those changed), or when loading ``old`` already
-    ``dropped`` something (``recording_load_losses``)."""
+    ``dropped`` something (``recording_load_losses``). ``counted`` holds what the writer
+    counted of the parts it streamed (``PartCount``), old and new; those are not read again.
+    """
+    counted = counted or {}
+    rest = None if parts is None else parts - counted.keys()
     # The two packages are read side by side: inflating releases the GIL.
     with ThreadPoolExecutor(1) as beside:
-        reading_old = beside.submit(inventory, old, parts)
-        new_inv = inventory(new, parts)
+        reading_old = beside.submit(inventory, old, rest)
+        new_inv = inventory(new, rest)
         old_inv = reading_old.result()
+    for before, after in counted.values():
+        old_inv.update(before)
+        new_inv.update(after)
     lost = [
         f"{kind}（原有 {n} 处，保存后 {new_inv.get(kind, 0)} 处）"
         for kind, n in sorted(old_inv.items())

@@ -32,7 +32,7 @@ import operator
 import re
 from bisect import bisect_left
 from collections.abc import Callable
-from typing import IO, Protocol
+from typing import Protocol
 
 from ledger_tools.sheets.excel import column_letter, column_number, to_serial
 from ledger_tools.sheets.ledger.changes import CellWrite, SheetChanges
@@ -62,6 +62,12 @@ _RANGE = re.compile(r"^(\$?[A-Z]{1,3}\$?)(\d+)(?::(\$?[A-Z]{1,3}\$?)(\d+))?$")
 
 class Unsupported(Exception):
     """The package is not one the writer is sure to patch correctly; nothing was written."""
+
+
+class Source(Protocol):
+    """What a worksheet is read from: a zip member, or anything with ``read``."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class Styles(Protocol):
@@ -339,7 +345,7 @@ def extend_sqrefs(xml: bytes, old_last: int | None, new_last: int) -> bytes:
 
 
 class _Blocks:
-    def __init__(self, source: IO[bytes]):
+    def __init__(self, source: Source):
         self.source = source
         self.buf = b""
         self.done = False
@@ -377,7 +383,7 @@ class _Output:
 
 
 def rewrite_sheet(
-    source: IO[bytes],
+    source: Source,
     write: Callable[[bytes], object],
     changes: SheetChanges,
     styles: Styles,

@@ -163,3 +163,17 @@ def test_a_part_counted_in_pieces_of_any_size_gives_the_same_counts(tmp_path, mo
     assert counts["公式的计算结果（缓存值）"] == 300
     assert counts["合并单元格"] == 4 and counts["数据验证（下拉列表）"] == 2
     assert counts["超链接"] == 2 and counts[EXTENSION] == 2
+
+
+def test_what_the_writer_counted_of_a_part_is_taken_instead_of_reading_it_again(tmp_path):
+    """A part the writer streamed comes with its counts, old and new (``counted``): a drop
+    there refuses the save although the packages themselves are not read for it."""
+    old = make_ledger(tmp_path / "台账.xlsx", [item()])
+    new = shutil.copy(old, tmp_path / "copy.xlsx")
+    part = "xl/worksheets/sheet1.xml"
+    kept = inventory(old, {part})
+    refuse_losses(old, new, {part}, counted={part: (kept, kept)})  # no exception
+    more = kept.copy()
+    more["数据验证（下拉列表）"] += 1  # the old part had one the written one has not
+    with pytest.raises(WouldLoseData, match="数据验证"):
+        refuse_losses(old, new, {part}, counted={part: (more, kept)})

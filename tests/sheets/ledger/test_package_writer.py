@@ -28,6 +28,7 @@ from ledger_tools.sheets.ledger import schema as sc
 from ledger_tools.sheets.ledger.changes import Changes, replay
 from ledger_tools.sheets.ledger.data import read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
+from ledger_tools.sheets.ledger.loss_guard import Counted, inventory
 from ledger_tools.sheets.ledger.merging import FORM_MADE
 from ledger_tools.sheets.ledger.package_writer import (
     StyleBook,
@@ -143,12 +144,19 @@ def _command(lf: LedgerFile, as_of: dt.date = AS_OF) -> None:
 def _written(
     ledger: Path, tmp: Path, as_of: dt.date = AS_OF
 ) -> tuple[Path, Path, Changes, set[str]]:
-    """The writer's result, openpyxl's result for the same writes, the writes, changed parts."""
+    """The writer's result, openpyxl's result for the same writes, the writes, changed parts.
+
+    What the writer counted for the loss guard as it streamed each worksheet must be what
+    the guard counts reading the old and the new package."""
     with LedgerFile(ledger, writable=True, values_first=True) as lf:
         _command(lf, as_of)
         changes = lf.changes
         ours = tmp / "writer.xlsx"
-        changed = write_package(ledger, ours, changes)
+        counted: Counted = {}
+        changed = write_package(ledger, ours, changes, counted=counted)
+    assert counted.keys() == {n for n in changed if n.startswith("xl/worksheets/")}
+    for part, (before, after) in counted.items():
+        assert (before, after) == (inventory(ledger, {part}), inventory(ours, {part})), part
     wb = openpyxl.load_workbook(ledger)
     replay(changes, wb)
     theirs = tmp / "openpyxl.xlsx"
