@@ -22,7 +22,7 @@ from ledger_tools.core import form_checks as fc
 from ledger_tools.core.findings import make
 from ledger_tools.core.intake import CheckedFile, History
 
-__all__ = ["conflicts", "content_fingerprint", "corrections", "filled_values"]
+__all__ = ["conflicts", "content_fingerprint", "corrections", "filled_text", "filled_values"]
 
 
 def _normal(text: str) -> str:
@@ -51,16 +51,30 @@ def filled_values(entries: Iterable[fc.FormEntry]) -> dict[str, dict[str, str]]:
 
 
 def content_fingerprint(
-    unit: str | None, period: str | None, filled: dict[str, dict[str, str]]
+    unit: str | None,
+    period: str | None,
+    filled: dict[str, dict[str, str]],
+    *,
+    text: str | None = None,
 ) -> str:
     """内容指纹: SHA-256 of the unit, the period and ``filled`` (``filled_values``), in a fixed
-    order, so that only what the unit filled in decides it, never the program that saved it."""
-    payload = json.dumps(
-        [unit or "", period or "", sorted((k, sorted(v.items())) for k, v in filled.items())],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    order, so that only what the unit filled in decides it, never the program that saved it.
+
+    ``text``: ``filled_text(filled)``, when it was made already (where the form was read)."""
+    if text is None:
+        text = filled_text(filled)
+    # the JSON list [unit, period, filled in order], put together from its parts
+    payload = f"[{_json(unit or '')},{_json(period or '')},{text}]"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def filled_text(filled: dict[str, dict[str, str]]) -> str:
+    """``filled`` as the content fingerprint reads it: JSON, items and headers sorted."""
+    return _json(sorted((k, sorted(v.items())) for k, v in filled.items()))
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _differences(a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]) -> str:

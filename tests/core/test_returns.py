@@ -89,6 +89,30 @@ def test_any_difference_in_what_was_filled_in_is_another_fingerprint(other):
     assert other() != fp(entry(A))
 
 
+def test_the_fingerprint_is_the_sha256_of_one_json_list_whether_its_text_is_given_or_not():
+    """Where a form is read (a worker) ``filled_text`` is made ahead; the fingerprint made from it
+    is the one 导入记录 has always kept: SHA-256 of the JSON list [unit, period, filled]."""
+    import hashlib
+    import json
+
+    filled = returns.filled_values(
+        [
+            entry(B, **{fc.COL_PROGRESS: '引号"与\\反斜杠'}),
+            entry(A, dates={fc.COL_DONE: D(2026, 11, 18)}),
+        ]
+    )
+    payload = json.dumps(
+        [UNIT, "2026-11", sorted((k, sorted(v.items())) for k, v in filled.items())],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    kept = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    assert returns.content_fingerprint(UNIT, "2026-11", filled) == kept
+    text = returns.filled_text(filled)
+    assert returns.content_fingerprint(UNIT, "2026-11", {}, text=text) == kept
+    assert returns.content_fingerprint(None, None, {}) == hashlib.sha256(b'["","",[]]').hexdigest()
+
+
 def test_blank_rows_and_rows_without_an_id_carry_nothing():
     blank = fc.FormEntry(7, B)
     assert returns.filled_values([entry(A), blank, entry(None)]) == returns.filled_values(
