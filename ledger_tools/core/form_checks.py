@@ -57,7 +57,7 @@ import calendar as _stdcal
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -88,6 +88,7 @@ __all__ = [
     "dates_in_text",
     "formula_like",
     "is_perfunctory",
+    "prejudge",
     "superseded",
 ]
 
@@ -169,6 +170,8 @@ class FormEntry:
     bad_dates: dict[str, str] = field(default_factory=dict)  # date inputs unreadable → text
     # header → the merged range (A1:B2) that swallows the cell: it reads empty (see MERGED_NOTE)
     merged: dict[str, str] = field(default_factory=dict)
+    # W201's look at 本期进展情况, when taken where the form was read (``prejudge``)
+    perfunctory: str | None = None
 
     @property
     def blank(self) -> bool:
@@ -203,16 +206,19 @@ class FormContext:
         """The content of this form's confidential items (as on the form and in the ledger) that
         no other item of the form shares: a quote containing one is withheld."""
         secret: set[str] = set()
-        public: set[str] = set()
+        others: list[tuple[Mapping[str, str | None], Item | None]] = []
         for item_id, values in self.meta_locked.items():
             item = self.items.get(item_id)
-            texts = {(values.get(h) or "").strip() for h in CONTENT_COLUMNS}
-            texts |= {str(getattr(item, f, None) or "").strip() for f in TEXT_FIELDS}
             if item is not None and item.confidential:
-                secret |= texts
+                secret.update(_content_texts(values, item))
             else:
-                public |= texts
-        return frozenset(t for t in secret - public if len(t) >= MIN_SECRET)
+                others.append((values, item))
+        secret = {t for t in secret if len(t) >= MIN_SECRET}
+        for values, item in others:
+            if not secret:
+                break  # (a form without a confidential item is done at once)
+            secret.difference_update(_content_texts(values, item))
+        return frozenset(secret)
 
     @cached_property
     def _secret_lookup(self) -> tuple[int, tuple[str, ...], dict[str, bool]]:
@@ -258,6 +264,14 @@ class FormContext:
         if secret or self.carries_secret(text):
             return None
         return _short(text, limit)
+
+
+def _content_texts(values: Mapping[str, str | None], item: Item | None) -> Iterator[str]:
+    """An item's content on the form (its `_meta` values) and in the ledger, trimmed."""
+    for h in CONTENT_COLUMNS:
+        yield (values.get(h) or "").strip()
+    for f in TEXT_FIELDS:
+        yield str(getattr(item, f, None) or "").strip()
 
 
 REPORT, BLANK, IGNORED = "report", "blank", "ignored"
@@ -311,20 +325,34 @@ def is_perfunctory(progress: str, last: str | None = None, *, quote: bool = True
     """Why a progress text says too little (W201 detail), or None when it is fine.
 
     ``quote=False`` leaves the text out of the detail (a confidential item's progress)."""
+    return _perfunctory_detail(_perfunctory(progress, last), progress, quote)
+
+
+_SAME, _TOO_SHORT, _STOCK_ONLY = "same", "short", "stock"  # what ``_perfunctory`` finds
+
+
+def _perfunctory(progress: str, last: str | None) -> str:
+    """Which way a progress text says too little: _SAME, _TOO_SHORT, _STOCK_ONLY, "" if fine."""
     letters = _letters(progress)
     if last and letters and letters == _letters(last):
-        return "与上期进展完全相同"
-    shown = f"「{_short(progress)}」" if quote else HIDDEN
+        return _SAME
     if len(letters) < MIN_PROGRESS:
-        return f"过于简略（{shown}）"
+        return _TOO_SHORT
     if not _STOCK_CHARS.issuperset(letters):
-        return None  # a character no stock phrase has is never removed: not only stock phrases
+        return ""  # a character no stock phrase has is never removed: not only stock phrases
     rest = letters
     for phrase in _STOCK:
         rest = rest.replace(phrase, "")
-    if not rest:
-        return f"只有套话（{shown}）"
-    return None
+    return "" if rest else _STOCK_ONLY
+
+
+def _perfunctory_detail(why: str, progress: str, quote: bool) -> str | None:
+    if not why:
+        return None
+    if why == _SAME:
+        return "与上期进展完全相同"
+    shown = f"「{_short(progress)}」" if quote else HIDDEN
+    return f"过于简略（{shown}）" if why == _TOO_SHORT else f"只有套话（{shown}）"
 
 
 def formula_like(text: str | None) -> bool:
@@ -409,6 +437,15 @@ def check_rows(entries: Iterable[FormEntry], ctx: FormContext) -> list[RowOutcom
             continue  # an empty line the unit left or inserted
         outcomes.append(_check_row(entry, ctx, seen))
     return outcomes
+
+
+def prejudge(entries: Iterable[FormEntry]) -> None:
+    """What the row rules can tell from a row alone, worked out where the form is read (in a
+    worker for a batch), so that checking it against the ledger has less to do: W201's look."""
+    for entry in entries:
+        progress = entry.texts.get(COL_PROGRESS)
+        if progress:
+            entry.perfunctory = _perfunctory(progress, entry.locked.get(COL_LAST))
 
 
 def check_missing(outcomes: Iterable[RowOutcome], ctx: FormContext) -> list[fnd.Finding]:
@@ -570,11 +607,12 @@ def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutco
     if not progress:
         make("R104", COL_PROGRESS)
     elif COL_PROGRESS not in too_long:
-        why = is_perfunctory(
-            progress, entry.locked.get(COL_LAST), quote=ctx.quote(progress, out.secret) is not None
-        )
+        why = entry.perfunctory
+        if why is None:
+            why = _perfunctory(progress, entry.locked.get(COL_LAST))
         if why:
-            make("W201", COL_PROGRESS, detail=why)
+            quote = ctx.quote(progress, out.secret) is not None
+            make("W201", COL_PROGRESS, detail=_perfunctory_detail(why, progress, quote))
 
     for header, raw in entry.bad_dates.items():
         shown = ctx.quote(raw, out.secret, 30)

@@ -277,6 +277,7 @@ def _read_form(
         )
         for row in form.rows
     ]
+    fc.prejudge(r.entries)
     r.filled = returns.filled_values(r.entries)
     r.filled_text = returns.filled_text(r.filled)
     r.signed_text = signing.canonical(meta)

@@ -421,3 +421,31 @@ def test_the_secret_probe_per_row_answers_as_per_cell(texts):
     assert c.carries_any_secret(texts) == any(
         t is not None and any(s in t for s in c.secret_texts) for t in texts
     )
+
+
+def test_rows_prejudged_where_the_form_is_read_get_the_same_verdicts():
+    """``prejudge`` (in a merge's worker) takes W201's look ahead: the findings are the same."""
+    secret = regular("S", confidential=True, matter="某涉密项目的具体内容")
+    c = ctx(regular(), regular("B"), regular("D"), regular("E"), secret)
+
+    def rows() -> list[fc.FormEntry]:
+        return [
+            report(
+                "A", **{fc.COL_PROGRESS: "正在推进，按计划推进，有序推进"}
+            ),  # only stock phrases
+            report("B", **{fc.COL_PROGRESS: LOCKED["上期进展"]}),  # as last time
+            report("D", **{fc.COL_PROGRESS: "推进中。"}),  # too short
+            report("E"),  # fine
+            report("S", **{fc.COL_PROGRESS: "推进"}),  # not quoted
+            report("E", **{fc.COL_PROGRESS: None}),  # no progress: R104, nothing to prejudge
+        ]
+
+    plain, ahead = rows(), rows()
+    fc.prejudge(ahead)
+    assert [e.perfunctory for e in ahead] == ["stock", "same", "short", "", "short", None]
+
+    def seen(entries):
+        return [(f.code, f.cell, f.message) for o in fc.check_rows(entries, c) for f in o.findings]
+
+    assert seen(ahead) == seen(plain)
+    assert {code for code, _cell, _message in seen(plain)} >= {"W201", "R104"}
