@@ -47,7 +47,6 @@ from ledger_tools.core.intake import CAN_MERGE, DUPLICATE, MERGED, MUST_RETURN, 
 from ledger_tools.core.recompute import by_item
 from ledger_tools.errors import LedgerBusy
 from ledger_tools.sheets.cells import clean_text
-from ledger_tools.sheets.documents.findings import check_target, write_report
 from ledger_tools.sheets.files import output_dir
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.entries import (
@@ -524,6 +523,8 @@ def _before_any_work(
 ) -> list[Path]:
     """Refuse the output mistakes (the ledger as --report, an output open in Excel) up front."""
     if report is not None:
+        from ledger_tools.sheets.documents.findings import check_target  # xlsxwriter: only then
+
         check_target(report, Path(ledger))
     if annotate is not None and output_dir(annotate, "退回文件", create=False).is_dir():
         for owner in Path(annotate).glob(f"~${fl.ANNOTATED_PREFIX}*"):
@@ -536,6 +537,8 @@ def _before_any_work(
 
 def _outputs(result: IntakeResult, report: Path | None, annotate: Path | None) -> None:
     if report is not None:
+        from ledger_tools.sheets.documents.findings import write_report
+
         result.report_path = write_report(
             Path(report), result.findings, [o.summary() for o in result.files]
         )
