@@ -57,9 +57,10 @@ import calendar as _stdcal
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import rules
@@ -170,8 +171,11 @@ class FormEntry:
     bad_dates: dict[str, str] = field(default_factory=dict)  # date inputs unreadable → text
     # header → the merged range (A1:B2) that swallows the cell: it reads empty (see MERGED_NOTE)
     merged: dict[str, str] = field(default_factory=dict)
-    # W201's look at 本期进展情况, when taken where the form was read (``prejudge``)
+    # What ``prejudge`` works out from the row alone where the form is read (None: not done):
+    # W201's look at 本期进展情况, the dates 阶段性目标 names, R110 and W202 of the inputs.
     perfunctory: str | None = None
+    stage_dates: tuple[dt.date, ...] | None = None
+    text_notes: tuple[tuple[str, str, str | None], ...] | None = None
 
     @property
     def blank(self) -> bool:
@@ -266,12 +270,16 @@ class FormContext:
         return _short(text, limit)
 
 
-def _content_texts(values: Mapping[str, str | None], item: Item | None) -> Iterator[str]:
-    """An item's content on the form (its `_meta` values) and in the ledger, trimmed."""
-    for h in CONTENT_COLUMNS:
-        yield (values.get(h) or "").strip()
-    for f in TEXT_FIELDS:
-        yield str(getattr(item, f, None) or "").strip()
+def _content_texts(values: Mapping[str, str | None], item: Item | None) -> list[str]:
+    """An item's content on the form (its `_meta` values) and in the ledger, trimmed (what is
+    blank left out: it is never a secret)."""
+    texts = [v.strip() for v in map(values.get, CONTENT_COLUMNS) if v]
+    if item is not None:
+        texts += [str(v).strip() for v in _ITEM_TEXTS(item) if v]
+    return texts
+
+
+_ITEM_TEXTS = attrgetter(*TEXT_FIELDS)
 
 
 REPORT, BLANK, IGNORED = "report", "blank", "ignored"
@@ -441,11 +449,15 @@ def check_rows(entries: Iterable[FormEntry], ctx: FormContext) -> list[RowOutcom
 
 def prejudge(entries: Iterable[FormEntry]) -> None:
     """What the row rules can tell from a row alone, worked out where the form is read (in a
-    worker for a batch), so that checking it against the ledger has less to do: W201's look."""
+    worker for a batch), so that checking it against the ledger has less to do."""
     for entry in entries:
         progress = entry.texts.get(COL_PROGRESS)
         if progress:
             entry.perfunctory = _perfunctory(progress, entry.locked.get(COL_LAST))
+        target = entry.texts.get(COL_STAGE)
+        if target:
+            entry.stage_dates = tuple(dates_in_text(target))
+        entry.text_notes = _text_notes(entry)
 
 
 def check_missing(outcomes: Iterable[RowOutcome], ctx: FormContext) -> list[fnd.Finding]:
@@ -580,17 +592,29 @@ def _first_filled(entry: FormEntry) -> str:
     return COL_STATUS
 
 
-def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutcome, make) -> None:
-    too_long: set[str] = set()
+def _text_notes(entry: FormEntry) -> tuple[tuple[str, str, str | None], ...]:
+    """(R110 or W202, header, R110's detail) for the inputs, in order."""
+    notes: list[tuple[str, str, str | None]] = []
     for header in INPUTS:
         text = entry.texts.get(header)
         if not text:
             continue
         problem = _text_problem(text)
         if problem:
+            notes.append(("R110", header, problem))
+        if header not in (COL_DONE, COL_EXT_TO) and formula_like(text):
+            notes.append(("W202", header, None))
+    return tuple(notes)
+
+
+def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutcome, make) -> None:
+    too_long: set[str] = set()
+    notes = entry.text_notes
+    for code, header, problem in _text_notes(entry) if notes is None else notes:
+        if code == "R110":
             too_long.add(header)
             make("R110", header, column=header, detail=problem)
-        if header not in (COL_DONE, COL_EXT_TO) and formula_like(text):
+        else:
             make("W202", header, column=header)
 
     status_text = entry.text(COL_STATUS)
@@ -707,7 +731,8 @@ def _check_stage(entry: FormEntry, item: Item, status, ctx: FormContext, make) -
     first = ctx.first_reports.get(item.id or "", ctx.as_of)
     months = int(ctx.settings.max_cycle_months)
     limit = _month_end(add_months(first, months))
-    beyond = [d for d in dates_in_text(target) if d > limit]
+    named = entry.stage_dates
+    beyond = [d for d in (dates_in_text(target) if named is None else named) if d > limit]
     if beyond:
         make(
             "R108",
