@@ -26,7 +26,10 @@ __all__ = ["conflicts", "content_fingerprint", "corrections", "filled_text", "fi
 
 
 def _normal(text: str) -> str:
-    lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").split("\n")
+    text = unicodedata.normalize("NFC", text)
+    if "\n" not in text:  # one line, the most of them
+        return text.strip()
+    lines = text.replace("\r\n", "\n").split("\n")
     return "\n".join(line.strip() for line in lines).strip()
 
 
@@ -43,8 +46,8 @@ def filled_values(entries: Iterable[fc.FormEntry]) -> dict[str, dict[str, str]]:
                 values[header] = day.isoformat()
                 continue
             text = e.bad_dates.get(header) or e.texts.get(header)
-            if text and _normal(text):
-                values[header] = _normal(text)
+            if text and (normal := _normal(text)):
+                values[header] = normal
         if e.item_id and values:
             out.setdefault(e.item_id, {}).update(values)
     return out

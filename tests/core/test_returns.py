@@ -4,9 +4,12 @@ a batch (F010), a correction of a merged return (W207), as plain data."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger_tools.core import form_checks as fc
 from ledger_tools.core import intake as ci
@@ -182,3 +185,11 @@ def test_no_w207_for_the_first_return_another_period_an_older_form_or_a_refused_
     refused.add(make("F005", file="错.xlsx", detail="隐藏信息与签名不符"))
     returns.corrections([older, refused], hist, partial=False)
     assert older.findings == [] and [f.code for f in refused.findings] == ["F005"]
+
+
+@given(st.lists(st.sampled_from([*" \t\r\n\u3000\u00a0\u2028\x85\x1c", "a", "中", "e\u0301"])))
+def test_a_one_line_text_is_trimmed_as_the_line_by_line_rule_trims_it(pieces):
+    """``_normal`` takes a text without a line break the short way: as the full rule does."""
+    text = "".join(pieces)
+    lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").split("\n")
+    assert returns._normal(text) == "\n".join(line.strip() for line in lines).strip()
