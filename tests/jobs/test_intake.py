@@ -1184,6 +1184,18 @@ def test_a_batch_read_on_two_cores_gives_what_one_core_gives(env, monkeypatch):
     assert {o.name: o.result for o in result.files}[east.name] == "已合并"
 
 
+def test_the_heap_is_frozen_only_while_the_ledger_is_open(env):
+    """What the examine step freezes (the rows and findings, as read_ledger freezes the
+    ledger) is collected as usual after check and merge."""
+    import gc
+
+    path = fill(env.form(), env.returned("东城区.xlsx"))
+    intake.check(env.ledger, [path], AS_OF)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    intake.merge(env.ledger, [path], AS_OF)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
 def test_the_workers_read_ahead_the_files_that_fit_in_the_budget(tmp_path, monkeypatch):
     paths = [tmp_path / f"{n}.xlsx" for n in range(40)]
     for p in paths:
