@@ -60,6 +60,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 
 from ledger_tools.core import findings as fnd
 from ledger_tools.core import rules
@@ -88,6 +89,7 @@ __all__ = [
     "dates_in_text",
     "formula_like",
     "is_perfunctory",
+    "prejudge",
     "superseded",
 ]
 
@@ -169,6 +171,11 @@ class FormEntry:
     bad_dates: dict[str, str] = field(default_factory=dict)  # date inputs unreadable → text
     # header → the merged range (A1:B2) that swallows the cell: it reads empty (see MERGED_NOTE)
     merged: dict[str, str] = field(default_factory=dict)
+    # What ``prejudge`` works out from the row alone where the form is read (None: not done):
+    # W201's look at 本期进展情况, the dates 阶段性目标 names, R110 and W202 of the inputs.
+    perfunctory: str | None = None
+    stage_dates: tuple[dt.date, ...] | None = None
+    text_notes: tuple[tuple[str, str, str | None], ...] | None = None
 
     @property
     def blank(self) -> bool:
@@ -203,16 +210,19 @@ class FormContext:
         """The content of this form's confidential items (as on the form and in the ledger) that
         no other item of the form shares: a quote containing one is withheld."""
         secret: set[str] = set()
-        public: set[str] = set()
+        others: list[tuple[Mapping[str, str | None], Item | None]] = []
         for item_id, values in self.meta_locked.items():
             item = self.items.get(item_id)
-            texts = {(values.get(h) or "").strip() for h in CONTENT_COLUMNS}
-            texts |= {str(getattr(item, f, None) or "").strip() for f in TEXT_FIELDS}
             if item is not None and item.confidential:
-                secret |= texts
+                secret.update(_content_texts(values, item))
             else:
-                public |= texts
-        return frozenset(t for t in secret - public if len(t) >= MIN_SECRET)
+                others.append((values, item))
+        secret = {t for t in secret if len(t) >= MIN_SECRET}
+        for values, item in others:
+            if not secret:
+                break  # (a form without a confidential item is done at once)
+            secret.difference_update(_content_texts(values, item))
+        return frozenset(secret)
 
     @cached_property
     def _secret_lookup(self) -> tuple[int, tuple[str, ...], dict[str, bool]]:
@@ -258,6 +268,18 @@ class FormContext:
         if secret or self.carries_secret(text):
             return None
         return _short(text, limit)
+
+
+def _content_texts(values: Mapping[str, str | None], item: Item | None) -> list[str]:
+    """An item's content on the form (its `_meta` values) and in the ledger, trimmed (what is
+    blank left out: it is never a secret)."""
+    texts = [v.strip() for v in map(values.get, CONTENT_COLUMNS) if v]
+    if item is not None:
+        texts += [str(v).strip() for v in _ITEM_TEXTS(item) if v]
+    return texts
+
+
+_ITEM_TEXTS = attrgetter(*TEXT_FIELDS)
 
 
 REPORT, BLANK, IGNORED = "report", "blank", "ignored"
@@ -311,20 +333,34 @@ def is_perfunctory(progress: str, last: str | None = None, *, quote: bool = True
     """Why a progress text says too little (W201 detail), or None when it is fine.
 
     ``quote=False`` leaves the text out of the detail (a confidential item's progress)."""
+    return _perfunctory_detail(_perfunctory(progress, last), progress, quote)
+
+
+_SAME, _TOO_SHORT, _STOCK_ONLY = "same", "short", "stock"  # what ``_perfunctory`` finds
+
+
+def _perfunctory(progress: str, last: str | None) -> str:
+    """Which way a progress text says too little: _SAME, _TOO_SHORT, _STOCK_ONLY, "" if fine."""
     letters = _letters(progress)
     if last and letters and letters == _letters(last):
-        return "与上期进展完全相同"
-    shown = f"「{_short(progress)}」" if quote else HIDDEN
+        return _SAME
     if len(letters) < MIN_PROGRESS:
-        return f"过于简略（{shown}）"
+        return _TOO_SHORT
     if not _STOCK_CHARS.issuperset(letters):
-        return None  # a character no stock phrase has is never removed: not only stock phrases
+        return ""  # a character no stock phrase has is never removed: not only stock phrases
     rest = letters
     for phrase in _STOCK:
         rest = rest.replace(phrase, "")
-    if not rest:
-        return f"只有套话（{shown}）"
-    return None
+    return "" if rest else _STOCK_ONLY
+
+
+def _perfunctory_detail(why: str, progress: str, quote: bool) -> str | None:
+    if not why:
+        return None
+    if why == _SAME:
+        return "与上期进展完全相同"
+    shown = f"「{_short(progress)}」" if quote else HIDDEN
+    return f"过于简略（{shown}）" if why == _TOO_SHORT else f"只有套话（{shown}）"
 
 
 def formula_like(text: str | None) -> bool:
@@ -409,6 +445,19 @@ def check_rows(entries: Iterable[FormEntry], ctx: FormContext) -> list[RowOutcom
             continue  # an empty line the unit left or inserted
         outcomes.append(_check_row(entry, ctx, seen))
     return outcomes
+
+
+def prejudge(entries: Iterable[FormEntry]) -> None:
+    """What the row rules can tell from a row alone, worked out where the form is read (in a
+    worker for a batch), so that checking it against the ledger has less to do."""
+    for entry in entries:
+        progress = entry.texts.get(COL_PROGRESS)
+        if progress:
+            entry.perfunctory = _perfunctory(progress, entry.locked.get(COL_LAST))
+        target = entry.texts.get(COL_STAGE)
+        if target:
+            entry.stage_dates = tuple(dates_in_text(target))
+        entry.text_notes = _text_notes(entry)
 
 
 def check_missing(outcomes: Iterable[RowOutcome], ctx: FormContext) -> list[fnd.Finding]:
@@ -543,17 +592,29 @@ def _first_filled(entry: FormEntry) -> str:
     return COL_STATUS
 
 
-def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutcome, make) -> None:
-    too_long: set[str] = set()
+def _text_notes(entry: FormEntry) -> tuple[tuple[str, str, str | None], ...]:
+    """(R110 or W202, header, R110's detail) for the inputs, in order."""
+    notes: list[tuple[str, str, str | None]] = []
     for header in INPUTS:
         text = entry.texts.get(header)
         if not text:
             continue
         problem = _text_problem(text)
         if problem:
+            notes.append(("R110", header, problem))
+        if header not in (COL_DONE, COL_EXT_TO) and formula_like(text):
+            notes.append(("W202", header, None))
+    return tuple(notes)
+
+
+def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutcome, make) -> None:
+    too_long: set[str] = set()
+    notes = entry.text_notes
+    for code, header, problem in _text_notes(entry) if notes is None else notes:
+        if code == "R110":
             too_long.add(header)
             make("R110", header, column=header, detail=problem)
-        if header not in (COL_DONE, COL_EXT_TO) and formula_like(text):
+        else:
             make("W202", header, column=header)
 
     status_text = entry.text(COL_STATUS)
@@ -570,11 +631,12 @@ def _check_content(entry: FormEntry, item: Item, ctx: FormContext, out: RowOutco
     if not progress:
         make("R104", COL_PROGRESS)
     elif COL_PROGRESS not in too_long:
-        why = is_perfunctory(
-            progress, entry.locked.get(COL_LAST), quote=ctx.quote(progress, out.secret) is not None
-        )
+        why = entry.perfunctory
+        if why is None:
+            why = _perfunctory(progress, entry.locked.get(COL_LAST))
         if why:
-            make("W201", COL_PROGRESS, detail=why)
+            quote = ctx.quote(progress, out.secret) is not None
+            make("W201", COL_PROGRESS, detail=_perfunctory_detail(why, progress, quote))
 
     for header, raw in entry.bad_dates.items():
         shown = ctx.quote(raw, out.secret, 30)
@@ -669,7 +731,8 @@ def _check_stage(entry: FormEntry, item: Item, status, ctx: FormContext, make) -
     first = ctx.first_reports.get(item.id or "", ctx.as_of)
     months = int(ctx.settings.max_cycle_months)
     limit = _month_end(add_months(first, months))
-    beyond = [d for d in dates_in_text(target) if d > limit]
+    named = entry.stage_dates
+    beyond = [d for d in (dates_in_text(target) if named is None else named) if d > limit]
     if beyond:
         make(
             "R108",

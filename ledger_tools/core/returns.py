@@ -22,11 +22,14 @@ from ledger_tools.core import form_checks as fc
 from ledger_tools.core.findings import make
 from ledger_tools.core.intake import CheckedFile, History
 
-__all__ = ["conflicts", "content_fingerprint", "corrections", "filled_values"]
+__all__ = ["conflicts", "content_fingerprint", "corrections", "filled_text", "filled_values"]
 
 
 def _normal(text: str) -> str:
-    lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").split("\n")
+    text = unicodedata.normalize("NFC", text)
+    if "\n" not in text:  # one line, the most of them
+        return text.strip()
+    lines = text.replace("\r\n", "\n").split("\n")
     return "\n".join(line.strip() for line in lines).strip()
 
 
@@ -43,24 +46,38 @@ def filled_values(entries: Iterable[fc.FormEntry]) -> dict[str, dict[str, str]]:
                 values[header] = day.isoformat()
                 continue
             text = e.bad_dates.get(header) or e.texts.get(header)
-            if text and _normal(text):
-                values[header] = _normal(text)
+            if text and (normal := _normal(text)):
+                values[header] = normal
         if e.item_id and values:
             out.setdefault(e.item_id, {}).update(values)
     return out
 
 
 def content_fingerprint(
-    unit: str | None, period: str | None, filled: dict[str, dict[str, str]]
+    unit: str | None,
+    period: str | None,
+    filled: dict[str, dict[str, str]],
+    *,
+    text: str | None = None,
 ) -> str:
     """内容指纹: SHA-256 of the unit, the period and ``filled`` (``filled_values``), in a fixed
-    order, so that only what the unit filled in decides it, never the program that saved it."""
-    payload = json.dumps(
-        [unit or "", period or "", sorted((k, sorted(v.items())) for k, v in filled.items())],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    order, so that only what the unit filled in decides it, never the program that saved it.
+
+    ``text``: ``filled_text(filled)``, when it was made already (where the form was read)."""
+    if text is None:
+        text = filled_text(filled)
+    # the JSON list [unit, period, filled in order], put together from its parts
+    payload = f"[{_json(unit or '')},{_json(period or '')},{text}]"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def filled_text(filled: dict[str, dict[str, str]]) -> str:
+    """``filled`` as the content fingerprint reads it: JSON, items and headers sorted."""
+    return _json(sorted((k, sorted(v.items())) for k, v in filled.items()))
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _differences(a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]) -> str:

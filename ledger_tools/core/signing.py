@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["FormMeta", "canonical", "key_bytes", "sign", "verify"]
+__all__ = ["FormMeta", "canonical", "key_bytes", "sign", "verify", "verify_text"]
 
 
 @dataclass
@@ -77,12 +77,23 @@ def key_bytes(key: str) -> bytes:
 
 def sign(meta: FormMeta, key: str) -> str:
     """Hex HMAC-SHA256 of ``canonical(meta)``."""
-    return hmac.new(key_bytes(key), canonical(meta).encode("utf-8"), hashlib.sha256).hexdigest()
+    return _mac(canonical(meta), key)
+
+
+def _mac(text: str, key: str) -> str:
+    return hmac.new(key_bytes(key), text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def verify(meta: FormMeta, key: str, signature: str | None) -> bool:
     """True when ``signature`` is the one ``sign`` gives; compared in constant time."""
     if not signature or not key:
         return False
-    expected = sign(meta, key)
-    return hmac.compare_digest(expected, str(signature).strip().lower())
+    return verify_text(canonical(meta), key, signature)
+
+
+def verify_text(text: str, key: str, signature: str | None) -> bool:
+    """``verify`` for a meta whose ``canonical`` text is ``text`` (made where the form was read,
+    before the key was known)."""
+    if not signature or not key:
+        return False
+    return hmac.compare_digest(_mac(text, key), str(signature).strip().lower())

@@ -33,20 +33,21 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger_tools.core import form_checks as fc
 from ledger_tools.core import intake as ci
-from ledger_tools.core import returns, rules
+from ledger_tools.core import returns, rules, signing
 from ledger_tools.core.findings import Finding, make
 from ledger_tools.core.intake import CAN_MERGE, DUPLICATE, MERGED, MUST_RETURN, REJECTED
 from ledger_tools.core.recompute import by_item
 from ledger_tools.errors import LedgerBusy
 from ledger_tools.sheets.cells import clean_text
-from ledger_tools.sheets.documents.findings import check_target, write_report
 from ledger_tools.sheets.files import output_dir
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.entries import (
@@ -64,7 +65,9 @@ from ledger_tools.sheets.forms.reader import (
 from ledger_tools.sheets.ledger.data import LedgerData, read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.merging import apply_merge, import_records
+from ledger_tools.sheets.ledger.value_book import paused_gc
 from ledger_tools.sheets.returned.inputs import collect_inputs
+from ledger_tools.sheets.returned.limits import MIB
 from ledger_tools.sheets.returned.workbook import (
     ReturnedFileError,
     ReturnedWorkbook,
@@ -169,7 +172,28 @@ def _examine(
     """One outcome per file, in order; ``ahead`` gives the files read ahead (``_reading_ahead``).
 
     Each file's workbook is let go once it is examined unless ``keep_workbooks`` (the annotated
-    copies of rejected files are made from it), so the forms held at once stay few."""
+    copies of rejected files are made from it), so the forms held at once stay few.
+
+    The rows and findings (a hundred thousand objects at 10,000 items, and no reference cycle
+    among them) are made with the cyclic garbage collector paused and then frozen, as
+    ``read_ledger`` does with the ledger: they are kept to the end of the command, and every
+    later full collection (the recomputation, the save) would walk them again. Leaving the
+    ``LedgerFile`` block unfreezes them."""
+    with paused_gc():
+        outcomes = _examined(data, paths, as_of, partial, progress, ahead, keep_workbooks)
+    gc.freeze()
+    return outcomes
+
+
+def _examined(
+    data: LedgerData,
+    paths: list[Path],
+    as_of: dt.date,
+    partial: bool,
+    progress: Progress | None,
+    ahead: Ahead | None,
+    keep_workbooks: bool,
+) -> list[FileOutcome]:
     index = _LedgerIndex(data, as_of)
     seen: dict[str, str] = {}
     seen_content: dict[str, str] = {}
@@ -215,15 +239,26 @@ def _skip_same_content(o: FileOutcome, index: _LedgerIndex, seen: dict[str, str]
 @dataclass
 class _Read:
     """What is read of one returned file, before anything is checked against the ledger: its
-    fingerprint, its workbook and form, or the finding that stopped the reading."""
+    fingerprint, its form, or the finding that stopped the reading.
+
+    What depends on the file alone is made where it is read (in a worker for a batch): the rows
+    in the rules' terms, what the unit filled in, the text the signature covers. The workbook
+    itself is kept only when asked for (annotating rebuilds from it): it would be most of what
+    a worker sends back."""
 
     sha256: str | None = None
     error: Finding | None = None
-    wb: ReturnedWorkbook | None = None
-    form: fl.ParsedForm | None = None
-    block: dict[str, fl.FormCell] = field(default_factory=dict)
     read: bool = False  # False: fingerprinted only
     ledger_id: str | None = None  # the ledger `_meta` names, once it was read
+    opened: tuple[str, str, bool] | None = None  # the workbook's (SHA-256, kind, has macros)
+    wb: ReturnedWorkbook | None = None  # the workbook, when kept
+    form: fl.ParsedForm | None = None  # without rows and locked values (``entries``, ``locked``)
+    block: dict[str, fl.FormCell] = field(default_factory=dict)
+    locked: dict[str, dict[str, str | None]] = field(default_factory=dict)  # `_meta`, canonical
+    entries: list[fc.FormEntry] = field(default_factory=list)
+    filled: dict[str, dict[str, str]] = field(default_factory=dict)  # returns.filled_values
+    filled_text: str = ""  # returns.filled_text, for the content fingerprint
+    signed_text: str = ""  # signing.canonical of the form's meta
 
 
 def _fingerprinted(path: Path, name: str) -> _Read:
@@ -233,43 +268,84 @@ def _fingerprinted(path: Path, name: str) -> _Read:
         return _Read(error=e.finding(file=name), read=True)
 
 
-def _read_form(path: Path, name: str, key: str, ledger_id: str | None) -> _Read:
+def _read_form(
+    path: Path, name: str, key: str, ledger_id: str | None, keep_workbook: bool = True
+) -> _Read:
     """Fingerprint, read and parse one returned form (in a worker process for a batch)."""
     r = _fingerprinted(path, name)
     if r.error is not None:
         return r
     r.read = True
     try:
-        r.wb = read_returned(path)
-        meta = read_meta(r.wb)
-        r.ledger_id = meta[0].ledger_id
-        r.form, r.block = parse_form_and_block(r.wb, key, ledger_id=ledger_id, read=meta)
+        wb = read_returned(path)
+        r.opened = (wb.sha256, wb.kind, wb.has_macros)
+        if keep_workbook:
+            r.wb = wb
+        found = read_meta(wb)
+        r.ledger_id = found[0].ledger_id
+        form, r.block = parse_form_and_block(wb, key, ledger_id=ledger_id, read=found)
     except ReturnedFileError as e:
         r.error = e.finding(file=name)
+        return r
+    meta = form.meta
+    r.locked = {
+        i: {h: canonical_text(v) for h, v in vals.items()} for i, vals in meta.locked.items()
+    }
+    no_meta: dict[str, str] = {}
+    r.entries = [
+        form_entry(
+            row,
+            meta.locked.get(row.item_id or "", no_meta),
+            r.locked.get(row.item_id or "", no_meta),
+        )
+        for row in form.rows
+    ]
+    fc.prejudge(r.entries)
+    r.filled = returns.filled_values(r.entries)
+    r.filled_text = returns.filled_text(r.filled)
+    r.signed_text = signing.canonical(meta)
+    # what the checks need of the rows and of `_meta`'s locked values is in entries and locked
+    r.form = dataclasses.replace(form, rows=[], meta=dataclasses.replace(meta, locked={}))
     return r
 
 
 _BATCH = 4  # from this many files on, they are read on every core
+# The files read ahead of the checks at most, by their size on disk: a form read holds about
+# 7 (50 items) to 13 (250 items) times its file's size. Within it, a merge of 200 forms of a
+# 10,000-item ledger reads them all while the ledger is read.
+_AHEAD_BYTES = 4 * MIB
+_AHEAD_FILES = 32  # and at least this many
 
 Ahead = Callable[[LedgerData], Iterator[_Read | None]]
 
 
 @contextlib.contextmanager
-def _reading_ahead(paths: list[Path]) -> Iterator[Ahead]:
+def _reading_ahead(paths: list[Path], keep_workbooks: bool) -> Iterator[Ahead]:
     """The returned files read on every core while the ledger is read here (reading and
     parsing is most of a merge's work on the forms, and each file's is independent).
 
     The workers start before the ledger is known, so they read without its key and id; once
     the ledger is read, each form's ledger is checked and its signature verified here
     (``_bound``), with the same finding as a read that knew them. None for each file when
-    there are few."""
+    there are few. The workbooks come back only if ``keep_workbooks``."""
     workers = usable_cores()
     if workers < 2 or len(paths) < _BATCH:
         yield lambda _data: iter([None] * len(paths))
         return
-    calls = [(p, p.name, "", None) for p in paths]
-    with map_ahead(_read_form, calls, workers=workers) as results:
+    calls = [(p, p.name, "", None, keep_workbooks) for p in paths]
+    with map_ahead(_read_form, calls, workers=workers, window=_window(paths)) as results:
         yield lambda data: (_bound(r, p.name, data) for r, p in zip(results(), paths, strict=True))
+
+
+def _window(paths: list[Path]) -> int:
+    """How many files the workers may read ahead: those within ``_AHEAD_BYTES``."""
+    total = 0
+    for n, path in enumerate(paths):
+        with contextlib.suppress(OSError):  # reading the file will tell what is wrong with it
+            total += path.stat().st_size
+        if total > _AHEAD_BYTES:
+            return max(n, _AHEAD_FILES)
+    return len(paths)
 
 
 def _bound(r: _Read, name: str, data: LedgerData) -> _Read:
@@ -283,7 +359,7 @@ def _bound(r: _Read, name: str, data: LedgerData) -> _Read:
         r.error, r.form, r.block = e.finding(file=name), None, {}
         return r
     if r.form is not None:
-        r.form.signature_ok = signed(r.form, data.signing_key)
+        r.form.signature_ok = signed(r.form, data.signing_key, text=r.signed_text)
     return r
 
 
@@ -315,10 +391,10 @@ def _examine_file(
     seen[sha] = name
     if not r.read:
         r = _read_form(o.path, name, data.signing_key, data.ledger_id)
-    if r.wb is not None:
-        wb = r.wb
-        o.sha256, o.kind, o.returned = wb.sha256, wb.kind, wb
-        if wb.has_macros:
+    if r.opened is not None:
+        o.sha256, o.kind, macros = r.opened
+        o.returned = r.wb
+        if macros:
             o.add(make("F008", file=name))
     if r.error is not None:
         o.add(r.error)
@@ -360,15 +436,12 @@ def _examine_file(
                 detail=stale,
             )
         )
-    canonical = {
-        i: {h: canonical_text(v) for h, v in vals.items()} for i, vals in meta.locked.items()
-    }
     ctx = fc.FormContext(
         file=name,
         unit=o.unit or "",
         period=o.period,
         as_of=index.as_of,
-        meta_locked=canonical,
+        meta_locked=r.locked,
         items=index.items,
         unit_names=index.unit_names,
         settings=data.settings,
@@ -384,16 +457,9 @@ def _examine_file(
         o.add(f)
     if o.file_error:
         return  # rows of a form that is not authentic or not current would only add noise
-    no_meta: dict[str, str] = {}
-    entries = (
-        form_entry(
-            r, meta.locked.get(r.item_id or "", no_meta), canonical.get(r.item_id or "", no_meta)
-        )
-        for r in form.rows
-    )
-    o.rows = fc.check_rows(entries, ctx)
-    o.filled = returns.filled_values(r.entry for r in o.rows)
-    o.content = returns.content_fingerprint(o.unit, o.period, o.filled)
+    o.rows = fc.check_rows(r.entries, ctx)
+    o.filled = r.filled  # blank rows without 事项编号, which check_rows skips, fill nothing
+    o.content = returns.content_fingerprint(o.unit, o.period, o.filled, text=r.filled_text)
     for row in o.rows:
         for f in row.findings:
             o.add(f, whole_file=False)
@@ -418,7 +484,7 @@ def check(
     ``progress(done, total, name)`` is told after each file, for a face's progress bar.
     """
     paths = _before_any_work(ledger, inputs, report, annotate)
-    with _reading_ahead(paths) as ahead, LedgerFile(ledger) as lf:
+    with _reading_ahead(paths, annotate is not None) as ahead, LedgerFile(ledger) as lf:
         data = read_ledger(lf)
         require_clean(data)
         outcomes = _examine(
@@ -451,7 +517,10 @@ def merge(
     clock = (now or dt.datetime.now()).time().replace(microsecond=0)
     stamp = dt.datetime.combine(as_of, clock)
     result = IntakeResult(as_of=as_of)
-    with _reading_ahead(paths) as ahead, LedgerFile(ledger, writable=True, values_first=True) as lf:
+    with (
+        _reading_ahead(paths, annotate is not None) as ahead,
+        LedgerFile(ledger, writable=True, values_first=True) as lf,
+    ):
         data = read_ledger(lf)
         require_clean(data)
         result.files = _examine(
@@ -477,6 +546,8 @@ def _before_any_work(
 ) -> list[Path]:
     """Refuse the output mistakes (the ledger as --report, an output open in Excel) up front."""
     if report is not None:
+        from ledger_tools.sheets.documents.findings import check_target  # xlsxwriter: only then
+
         check_target(report, Path(ledger))
     if annotate is not None and output_dir(annotate, "退回文件", create=False).is_dir():
         for owner in Path(annotate).glob(f"~${fl.ANNOTATED_PREFIX}*"):
@@ -489,6 +560,8 @@ def _before_any_work(
 
 def _outputs(result: IntakeResult, report: Path | None, annotate: Path | None) -> None:
     if report is not None:
+        from ledger_tools.sheets.documents.findings import write_report
+
         result.report_path = write_report(
             Path(report), result.findings, [o.summary() for o in result.files]
         )

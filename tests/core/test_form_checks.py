@@ -421,3 +421,43 @@ def test_the_secret_probe_per_row_answers_as_per_cell(texts):
     assert c.carries_any_secret(texts) == any(
         t is not None and any(s in t for s in c.secret_texts) for t in texts
     )
+
+
+def test_rows_prejudged_where_the_form_is_read_get_the_same_verdicts():
+    """``prejudge`` (in a merge's worker) works out what a row alone tells (W201's look, the
+    dates of a stage target, R110 and W202): the findings are the same."""
+    secret = regular("S", confidential=True, matter="某涉密项目的具体内容")
+    long = regular(
+        "L", kind=ItemKind.LONG_TERM, status=Status.LONG_TERM, deadline=None, current_deadline=None
+    )
+    c = ctx(regular(), regular("B"), regular("D"), regular("E"), long, secret)
+
+    def rows() -> list[fc.FormEntry]:
+        return [
+            report("A", **{fc.COL_PROGRESS: "正在推进，按计划推进，有序推进"}),  # stock phrases
+            report("B", **{fc.COL_PROGRESS: LOCKED["上期进展"]}),  # as last time
+            report("D", **{fc.COL_PROGRESS: "推进中。"}),  # too short
+            report("E"),  # fine
+            report("S", **{fc.COL_PROGRESS: "推进"}),  # not quoted
+            report("E", **{fc.COL_PROGRESS: None}),  # no progress: R104, nothing to prejudge
+            report("L", **{fc.COL_STAGE: "2027年11月完成设计，2027年12月开工"}),  # R108
+            report("D", **{fc.COL_PROGRESS: "=已完成" + "很长" * 1000, fc.COL_PROBLEMS: "\x07"}),
+        ]
+
+    plain, ahead = rows(), rows()
+    fc.prejudge(ahead)
+    assert [e.perfunctory for e in ahead] == ["stock", "same", "short", "", "short", None, "", ""]
+    assert ahead[6].stage_dates == (D(2027, 11, 1), D(2027, 12, 1))
+    assert [c for c, *_ in ahead[7].text_notes or ()] == ["R110", "W202", "R110"]
+
+    def seen(entries):
+        return [(f.code, f.cell, f.message) for o in fc.check_rows(entries, c) for f in o.findings]
+
+    assert seen(ahead) == seen(plain)
+    assert {code for code, _cell, _message in seen(plain)} >= {
+        "W201",
+        "R104",
+        "R108",
+        "R110",
+        "W202",
+    }

@@ -4,9 +4,12 @@ a batch (F010), a correction of a merged return (W207), as plain data."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger_tools.core import form_checks as fc
 from ledger_tools.core import intake as ci
@@ -89,6 +92,30 @@ def test_any_difference_in_what_was_filled_in_is_another_fingerprint(other):
     assert other() != fp(entry(A))
 
 
+def test_the_fingerprint_is_the_sha256_of_one_json_list_whether_its_text_is_given_or_not():
+    """Where a form is read (a worker) ``filled_text`` is made ahead; the fingerprint made from it
+    is the one 导入记录 has always kept: SHA-256 of the JSON list [unit, period, filled]."""
+    import hashlib
+    import json
+
+    filled = returns.filled_values(
+        [
+            entry(B, **{fc.COL_PROGRESS: '引号"与\\反斜杠'}),
+            entry(A, dates={fc.COL_DONE: D(2026, 11, 18)}),
+        ]
+    )
+    payload = json.dumps(
+        [UNIT, "2026-11", sorted((k, sorted(v.items())) for k, v in filled.items())],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    kept = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    assert returns.content_fingerprint(UNIT, "2026-11", filled) == kept
+    text = returns.filled_text(filled)
+    assert returns.content_fingerprint(UNIT, "2026-11", {}, text=text) == kept
+    assert returns.content_fingerprint(None, None, {}) == hashlib.sha256(b'["","",[]]').hexdigest()
+
+
 def test_blank_rows_and_rows_without_an_id_carry_nothing():
     blank = fc.FormEntry(7, B)
     assert returns.filled_values([entry(A), blank, entry(None)]) == returns.filled_values(
@@ -158,3 +185,11 @@ def test_no_w207_for_the_first_return_another_period_an_older_form_or_a_refused_
     refused.add(make("F005", file="错.xlsx", detail="隐藏信息与签名不符"))
     returns.corrections([older, refused], hist, partial=False)
     assert older.findings == [] and [f.code for f in refused.findings] == ["F005"]
+
+
+@given(st.lists(st.sampled_from([*" \t\r\n\u3000\u00a0\u2028\x85\x1c", "a", "中", "e\u0301"])))
+def test_a_one_line_text_is_trimmed_as_the_line_by_line_rule_trims_it(pieces):
+    """``_normal`` takes a text without a line break the short way: as the full rule does."""
+    text = "".join(pieces)
+    lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").split("\n")
+    assert returns._normal(text) == "\n".join(line.strip() for line in lines).strip()

@@ -57,6 +57,15 @@ def test_signature_is_hex_sha256_and_stable():
     assert signing.verify(meta(), KEY, sig.upper())  # a client that upper-cased the text
 
 
+def test_a_canonical_text_made_ahead_verifies_as_the_meta_does():
+    m = meta()
+    sig, text = signing.sign(m, KEY), signing.canonical(m)
+    assert signing.verify_text(text, KEY, sig) and signing.verify_text(text, KEY, sig.upper())
+    assert not signing.verify_text(text, OTHER_KEY, sig)
+    assert not signing.verify_text(text, KEY, None) and not signing.verify_text(text, "", sig)
+    assert not signing.verify_text(signing.canonical(meta(unit="西山县")), KEY, sig)
+
+
 def test_wrong_key_or_missing_signature_fails():
     m = meta()
     sig = signing.sign(m, KEY)

@@ -1184,6 +1184,30 @@ def test_a_batch_read_on_two_cores_gives_what_one_core_gives(env, monkeypatch):
     assert {o.name: o.result for o in result.files}[east.name] == "已合并"
 
 
+def test_the_heap_is_frozen_only_while_the_ledger_is_open(env):
+    """What the examine step freezes (the rows and findings, as read_ledger freezes the
+    ledger) is collected as usual after check and merge."""
+    import gc
+
+    path = fill(env.form(), env.returned("东城区.xlsx"))
+    intake.check(env.ledger, [path], AS_OF)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    intake.merge(env.ledger, [path], AS_OF)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_the_workers_read_ahead_the_files_that_fit_in_the_budget(tmp_path, monkeypatch):
+    paths = [tmp_path / f"{n}.xlsx" for n in range(40)]
+    for p in paths:
+        p.write_bytes(b"x" * 1000)
+    assert intake._window(paths) == 40  # 40 KB: every file
+    monkeypatch.setattr(intake, "_AHEAD_BYTES", 35_500)
+    assert intake._window(paths) == 35
+    assert intake._window([tmp_path / "无.xlsx", *paths]) == 36  # a file gone counts nothing
+    monkeypatch.setattr(intake, "_AHEAD_BYTES", 10_000)
+    assert intake._window(paths) == intake._AHEAD_FILES == 32  # never fewer
+
+
 def test_forms_read_before_the_ledger_is_known_are_checked_against_it(env, tmp_path, monkeypatch):
     """Read ahead on two cores (before the ledger is read, without its id and key), another
     ledger's form is still F004, also when its table is gone (F004 comes first), and an

@@ -77,9 +77,12 @@ def check_ledger(form_ledger_id: str, ledger_id: str | None) -> None:
         raise ReturnedFileError("F004", "这份反馈表是另一本台账下发的，不属于本台账")
 
 
-def signed(form: fl.ParsedForm, key: str) -> bool:
-    """Whether ``form``'s `_meta` carries the signature ``key`` gives it."""
-    return signing.verify(form.meta, key, form.signature)
+def signed(form: fl.ParsedForm, key: str, *, text: str | None = None) -> bool:
+    """Whether ``form``'s `_meta` carries the signature ``key`` gives it; ``text``: the meta's
+    ``signing.canonical`` text, when it was made already."""
+    if text is None:
+        return signing.verify(form.meta, key, form.signature)
+    return signing.verify_text(text, key, form.signature)
 
 
 # --- _meta -------------------------------------------------------------------------------------

@@ -52,6 +52,16 @@ class SheetChanges:
             style_like = style_like or old.style_like
         cells[column] = CellWrite(value, number_format, style_like)
 
+    def put_row(self, row: int, writes: dict[int, CellWrite]) -> None:
+        """``put`` each column → write of ``writes`` into ``row`` (the dict may be kept)."""
+        cells = self.cells.get(row)
+        if cells is None:  # the common case, an appended row: nothing to merge with
+            if writes:
+                self.cells[row] = writes
+            return
+        for column, w in writes.items():
+            self.put(row, column, w.value, w.number_format, w.style_like)
+
     def set_format(self, row: int, column: int, code: str, value: object) -> None:
         """Give a cell a number format (its value as it now is, recorded with it)."""
         old = self.cells.get(row, {}).get(column)

@@ -52,18 +52,18 @@ def _apply(data: LedgerData, plan: MergePlan) -> None:
         data.table(sc.EXTENSIONS),
         data.table(sc.ITEMS),
     )
-    for report in plan.reports:
-        reports.append({f: v for f in _REPORT_FIELDS if (v := getattr(report, f)) is not None})
-        data.reports.append(report)
+    reports.append_rows(
+        {f: v for f in _REPORT_FIELDS if (v := getattr(report, f)) is not None}
+        for report in plan.reports
+    )
+    data.reports.extend(plan.reports)
     for update in plan.updates:
         item = update.item
         for f, value in update.changes.items():
             setattr(item, f, value)
             if item.row is not None:
                 items.set(item.row, f, value)
-    for request in plan.extensions:
-        extensions.append({f: getattr(request, f) for f in _REQUEST_FIELDS})
-        data.extensions.append(request)
+    extensions.append_rows({f: getattr(x, f) for f in _REQUEST_FIELDS} for x in plan.extensions)
+    data.extensions.extend(plan.extensions)
     table = _imports(data, for_writing=True)
-    for record in plan.imports:
-        table.append({f: getattr(record, f) for f in _IMPORT_FIELDS})
+    table.append_rows({f: getattr(record, f) for f in _IMPORT_FIELDS} for record in plan.imports)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ledger_tools.core.model import _Choice
 from ledger_tools.sheets import cells
 from ledger_tools.sheets.excel import column_letter
-from ledger_tools.sheets.ledger.changes import SheetChanges
+from ledger_tools.sheets.ledger.changes import CellWrite, SheetChanges
 from ledger_tools.sheets.ledger.schema import Column, Sheet
 from ledger_tools.sheets.ledger.value_book import ValueCell, _openpyxl_shape
 
@@ -443,20 +443,45 @@ class Table:
 
     def append(self, values: dict[str, object]) -> int:
         """Append a row after the last row that has data in our columns; its number."""
-        row = self.last_row() + 1
-        if self.changes is not None:
-            self.changes.appending_after(row - 1)
+        return self.append_rows([values])
+
+    def append_rows(self, rows: Iterable[dict[str, object]]) -> int:
+        """``append`` each of ``rows`` in turn (a merge appends thousands of log rows): each
+        field's column is looked up once. The number of the last row (the last row if none)."""
+        row = self.last_row()
+        changes = self.changes
         put = self._put if self._peek is not None else None
-        for f, v in values.items():
-            if f in self.positions and not (self._merged and self._blocked(row, f)):
-                col = self._columns[f]
-                value = cell_value(col, v)
-                if put is not None:  # a values view: the value is all a later read needs
-                    put(row, self.positions[f], value)
+        merged = bool(self._merged)
+        # field → (column, its spec, whether a str is stored as it is: what cell_value gives it)
+        targets: dict[str, tuple[int, Column, bool]] = {
+            f: (p, self._columns[f], self._columns[f].kind != "list")
+            for f, p in self.positions.items()
+        }
+        for values in rows:
+            row += 1
+            if changes is not None:
+                changes.appending_after(row - 1)  # only the first call counts
+            writes: dict[int, CellWrite] = {}
+            for f, v in values.items():
+                target = targets.get(f)
+                if target is None or (merged and self._blocked(row, f)):
+                    continue
+                position, col, text_as_is = target
+                value: object
+                code: str | None
+                if text_as_is and v.__class__ is str:  # most cells of a log row, the short way
+                    value, code = v, None
                 else:
-                    write(self.cell(row, f), value, col.kind)
-                self._record(row, self.positions[f], value, col.kind)
-        self._last_row = row
+                    value = cell_value(col, v)
+                    code = number_format(value, col.kind)
+                if put is not None:  # a values view: the value is all a later read needs
+                    put(row, position, value)
+                else:
+                    write(self.ws.cell(row=row, column=position), value, col.kind)
+                writes[position] = CellWrite(value, code)
+            if changes is not None:
+                changes.put_row(row, writes)
+            self._last_row = row
         return row
 
 

@@ -188,3 +188,45 @@ def test_a_values_view_reads_back_what_was_written_without_making_cells(tmp_path
     fresh = [Table(tables[0].ws, sc.ITEMS), Table(view, sc.ITEMS)]
     assert _rows(fresh[1]) == _rows(fresh[0])
     assert tables[0].changes is None
+
+
+def test_appending_rows_at_once_writes_and_records_what_appending_one_by_one_does(tmp_path):
+    """``append_rows`` (a merge's log rows) against ``append`` in turn, on both views: the same
+    cells, the same recorded writes, the same merged cell left alone."""
+    from ledger_tools.sheets.ledger.changes import SheetChanges
+
+    path = _odd_ledger(tmp_path / "台账.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    matter = Table(ws, sc.ITEMS).positions["matter"]
+    ws.merge_cells(start_row=12, start_column=matter, end_row=13, end_column=matter)
+    wb.save(path)
+    rows = [
+        {"matter": "新的一件", "deadline": dt.date(2026, 12, 1), "co_units": ["甲", "乙"]},
+        {},  # a row with nothing of ours still takes its number
+        {"matter": "合并单元格里", "status": m.Status.DONE, "confidential": True, "nope": 1},
+        {"matter": None, "deadline": dt.datetime(2026, 12, 2, 9, 30), "kind": "一般"},
+    ]
+
+    def appended(view, at_once):
+        changes = SheetChanges()
+        table = Table(view, sc.ITEMS, changes)
+        blocked = []
+        table.on_blocked = lambda ref, field: blocked.append((ref, field))
+        changes.put(11, 1, "已写过", None, 2)  # a write already in the first appended row
+        if at_once:
+            last = table.append_rows(iter(rows))
+        else:
+            last = [table.append(r) for r in rows][-1]
+        cells = {(r, c): table.ws.cell(r, c).value for r in range(11, 15) for c in range(1, 20)}
+        return last, table.last_row(), changes, cells, blocked
+
+    for load in (lambda: openpyxl.load_workbook(path)["台账"], lambda: ValueBook(path)["台账"]):
+        at_once = appended(load(), at_once=True)
+        assert at_once == appended(load(), at_once=False)
+        last, _, changes, _, blocked = at_once
+        merged = f"{ws.cell(12, matter).coordinate}:{ws.cell(13, matter).coordinate}"
+        assert last == 14 and changes.appended_after == 10 and blocked == [(merged, "matter")]
+        assert changes.cells[11][1].style_like == 2 and 12 not in changes.cells
+    table = Table(ValueBook(path)["台账"], sc.ITEMS)
+    assert table.append_rows([]) == table.last_row() == 10
