@@ -81,6 +81,16 @@ def test_list_sheets_write_the_file_xlsxwriter_writes_cell_by_cell(tmp_path):
         fm = Formats(wb)
         ws = titled_sheet(wb, fm, "清单", "标题", "副标题", cols, rows, total=["合计", None, 2])
         write_table(ws, fm, 20, cols[:3], rows[:2], left=4, widths=False)
+        # A second table beside rows already put, and a cell written over a put one.
+        write_table(ws, fm, 2, cols[2:4], [[1, "右"], [2, "右二"]], left=6, widths=False)
+        ws.write_string(8, 2, "后写", fm.cell("name"))
+        # A chart's cached values come from the put rows.
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"categories": ["清单", 3, 3, 8, 3], "values": ["清单", 3, 4, 8, 4]})
+        ws.insert_chart(12, 0, chart)
+        big = wb.add_worksheet("多行")  # more than 16 rows: the row spans by blocks
+        write_table(big, fm, 0, cols[2:], [[n, f"名{n % 7}", n / 8] for n in range(40)])
+        write_table(big, fm, 30, cols[:2], [["左", dt.date(2026, 1, n)] for n in range(1, 5)])
         titled_sheet(wb, fm, "空表", "标题", "副标题", cols, [])
         wb.close()
         return path
