@@ -38,7 +38,7 @@ from ledger_tools.sheets.ledger.data import read_ledger, require_clean
 from ledger_tools.sheets.ledger.file import LedgerFile
 from ledger_tools.sheets.ledger.tables import Table
 from ledger_tools.sheets.staging import Staging
-from ledger_tools.sheets.workers import in_background
+from ledger_tools.sheets.workers import spare_worker
 
 __all__ = [
     "BriefResult",
@@ -278,7 +278,14 @@ def run(
         check_not_open(target)
 
     tell(0, 3, "读取台账")
-    with contextlib.ExitStack() as stack, LedgerFile(path, writable=True, values_first=True) as lf:
+    # The Word document's worker is started now, while this process is small, and does its
+    # imports while the ledger is read (after the file is loaded, which takes both cores).
+    with (
+        spare_worker() as worker,
+        contextlib.ExitStack() as stack,
+        LedgerFile(path, writable=True, values_first=True) as lf,
+    ):
+        worker.ahead(docx_render.prepare_docx)
         data = read_ledger(lf)
         require_clean(data)
         cal = data.calendar()
@@ -314,7 +321,7 @@ def run(
         tell(2, 3, "生成通报工作簿和 Word 文档")
         with Staging(out_dir) as staging:
             staged = [staging.path(t.name) for t in targets]
-            with in_background(
+            with worker.background(
                 docx_render.render_docx,
                 template_path(DOCX_TEMPLATE, path),
                 _docx_context(b, paragraphs),
