@@ -277,6 +277,11 @@ def propose(
     ]
     weights = {r: r.weight(settings) for r in Reason}
     owing_periods = _owing(dues)
+    # The evidence of a report never made depends on the period alone: written once.
+    never = {
+        p: f"{p} 期应于 {due.isoformat()} 前报送，截至 {as_of.isoformat()} 未报送"
+        for p, due, _ in dues
+    }
 
     out: list[Deduction] = []
     keys: list[tuple[str, int, str, str]] = []  # the order each deduction is listed in
@@ -330,12 +335,7 @@ def propose(
         for period, due, _ in owing_periods(opened, until, assigned):
             got = h.reported_on(period, as_of)
             if got is None:
-                add(
-                    Reason.MISSED_REPORT,
-                    due,
-                    f"{period} 期应于 {due.isoformat()} 前报送，截至 {as_of.isoformat()} 未报送",
-                    period,
-                )
+                add(Reason.MISSED_REPORT, due, never[period], period)
             elif got > due:
                 add(
                     Reason.MISSED_REPORT,
