@@ -16,11 +16,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import threading
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import (
@@ -287,11 +290,46 @@ def _column(col: int) -> str:
     return name
 
 
+# zlib's level for a workbook's parts. XlsxWriter leaves zlib's default (6), which at 10,000
+# items takes 0.07 s of CPU time for the briefing's 5.6 MB of XML where 4 takes 0.03 s, for a
+# file 8% bigger; the parts inside are the same.
+ZIP_LEVEL = 4
+_ZIPPING = threading.Lock()
+
+
+class _LighterZip(zipfile.ZipFile):
+    """The zip file XlsxWriter writes a workbook into, its parts compressed at ZIP_LEVEL."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        level = ZIP_LEVEL if compresslevel is None else compresslevel
+        super().writestr(zinfo_or_arcname, data, compress_type, level)
+
+
+class ListBook(Workbook):
+    """An XlsxWriter workbook of :class:`ListSheet` sheets, its zip less compressed.
+
+    XlsxWriter has no option for the compression level: it makes its ``zipfile.ZipFile`` in
+    ``Workbook._store_workbook`` by the name ``ZipFile`` of its ``workbook`` module (3.x, pinned
+    ``>=3.1,<4``), which is pointed at :class:`_LighterZip` while this workbook is stored (under
+    a lock, so two stores in threads restore it in turn; another workbook stored meanwhile by
+    another thread would only be less compressed too).
+    """
+
+    worksheet_class = ListSheet
+
+    def _store_workbook(self) -> None:
+        with _ZIPPING:
+            stock = xlsxwriter.workbook.ZipFile
+            xlsxwriter.workbook.ZipFile = _LighterZip
+            try:
+                super()._store_workbook()
+            finally:
+                xlsxwriter.workbook.ZipFile = stock
+
+
 def new_workbook(path: Path) -> Workbook:
     # A fresh copy each time: XlsxWriter writes into the default_format_properties it is given.
-    wb = xlsxwriter.Workbook(str(path), copy.deepcopy(WORKBOOK_OPTIONS))
-    wb.worksheet_class = ListSheet
-    return wb
+    return ListBook(str(path), copy.deepcopy(WORKBOOK_OPTIONS))
 
 
 class Formats:
