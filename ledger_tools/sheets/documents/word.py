@@ -224,6 +224,9 @@ def resolve_listing(resolve: Callable[[str], str], xml: str) -> str:
     paragraph it would have found in the whole document, so the result is the same.
     """
 
+    if not _LISTING_CHARS.search(xml):
+        return xml  # no paragraph holds one (the common case): one scan, without a call each
+
     def paragraph(m: re.Match[str]) -> str:
         text = m.group(0)
         return resolve(text) if _LISTING_CHARS.search(text) else text
