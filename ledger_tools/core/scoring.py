@@ -332,8 +332,12 @@ def propose(
         # (tests/core/test_scoring.py holds this to ``flag``).
         opened, until = h.open_span()
         assigned = h.assigned
-        for period, due, _ in owing_periods(opened, until, assigned):
-            got = h.reported_on(period, as_of)
+        owed = owing_periods(opened, until, assigned)
+        firsts = h.first_reports() if owed else {}
+        for period, due, _ in owed:
+            got = firsts.get(period)  # h.reported_on(period, as_of)
+            if got is not None and got > as_of:
+                got = None
             if got is None:
                 add(Reason.MISSED_REPORT, due, never[period], period)
             elif got > due:

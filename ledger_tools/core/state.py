@@ -278,7 +278,7 @@ class History:
             return False
         return self.assigned is not None and self.assigned < rules.period_start(period)
 
-    def _first_reports(self) -> dict[str | None, dt.date]:
+    def first_reports(self) -> dict[str | None, dt.date]:
         """The first 记录时间 of a report for each period named on a form (sorted once, so the
         first row seen for a period is its earliest): a briefing asks about a dozen periods of
         every item, and scanning the reports for each one was most of scoring's time."""
@@ -299,7 +299,7 @@ class History:
 
     def _flag(self, period: str, due: dt.date, day: dt.date) -> ReportFlag:
         judged = min(day, due)
-        first = self._first_reports().get(period)
+        first = self.first_reports().get(period)
         if first is not None and first <= day:
             on_time, late = first <= due, first > due
         else:
@@ -320,7 +320,7 @@ class History:
 
     def reported_on(self, period: str, day: dt.date) -> dt.date | None:
         """The first 记录时间 of a report for ``period`` by ``day``."""
-        first = self._first_reports().get(period)
+        first = self.first_reports().get(period)
         return first if first is not None and first <= day else None
 
     # -- the whole state -----------------------------------------------------------------
