@@ -14,14 +14,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter
+from dataclasses import fields as dataclass_fields
+from itertools import islice
 from typing import Protocol, TypeVar
 
 from ledger_tools.core import rules
 from ledger_tools.core.calendar import WorkCalendar
 from ledger_tools.core.ids import assign_ids
 from ledger_tools.core.model import Extension, Item, Reminder, Report, Settings
-from ledger_tools.core.state import decided_on, histories
+from ledger_tools.core.state import ItemState, decided_on, histories
 
 __all__ = [
     "COMPUTED_FIELDS",
@@ -134,16 +135,9 @@ class PointInTime:
     reminders: list[Reminder]
 
 
-# What an item copy in the view takes from its state of the day.
-_AS_OF_FIELDS = (
-    *COMPUTED_FIELDS,
-    "latest_progress",
-    "last_report",
-    "done_date",
-    "closed_date",
-    "end_date",
-)
-_as_of_values = attrgetter(*_AS_OF_FIELDS)
+# What an item copy in the view takes from its state of the day: every field of ItemState
+# but ``exists`` (its first), in its order (``History.state_values`` gives them so).
+_AS_OF_FIELDS = tuple(f.name for f in dataclass_fields(ItemState))[1:]
 
 
 def _extension_then(ext: Extension, day: dt.date) -> Extension | None:
@@ -177,7 +171,7 @@ def point_in_time(
     ):
         if not history.exists_on(day):
             continue
-        s = history.state(day, cal, settings)
+        state = history.state_values(day, cal, settings)  # ItemState's fields: exists first
         # A shallow copy, as copy.copy makes one of a dataclass but without its generic
         # machinery (10,000 items), and the fields as of ``day`` set in it.
         cls = item.__class__
@@ -185,8 +179,8 @@ def point_in_time(
         fields = other.__dict__
         fields.update(item.__dict__)
         fields["id"] = item_id
-        fields.update(zip(_AS_OF_FIELDS, _as_of_values(s)))
-        if s.last_report is None and history.reports:
+        fields.update(zip(_AS_OF_FIELDS, islice(state, 1, None)))
+        if fields["last_report"] is None and history.reports:
             fields["stage_target"] = None  # set by the first report, which came later
         then.append(other)
     return PointInTime(

@@ -277,6 +277,11 @@ def propose(
     ]
     weights = {r: r.weight(settings) for r in Reason}
     owing_periods = _owing(dues)
+    # The evidence of a report never made depends on the period alone: written once.
+    never = {
+        p: f"{p} 期应于 {due.isoformat()} 前报送，截至 {as_of.isoformat()} 未报送"
+        for p, due, _ in dues
+    }
 
     out: list[Deduction] = []
     keys: list[tuple[str, int, str, str]] = []  # the order each deduction is listed in
@@ -321,20 +326,21 @@ def propose(
 
         # Column-wise: a missed or late report needs the item open on the period's due day
         # and assigned before the period began (``History.flag``), so only those periods of
-        # the year are asked about; for most items (finished long ago) there are none.
+        # the year are asked about; for most items (finished long ago) there are none. For
+        # such a period, due before the cut-off, ``flag`` comes down to the first report
+        # recorded by the cut-off: none is 未报送, one after the due day 逾期报送
+        # (tests/core/test_scoring.py holds this to ``flag``).
         opened, until = h.open_span()
         assigned = h.assigned
-        for period, due, _ in owing_periods(opened, until, assigned):
-            flag = h.flag(period, as_of, settings)
-            if flag is ReportFlag.MISSING:
-                add(
-                    Reason.MISSED_REPORT,
-                    due,
-                    f"{period} 期应于 {due.isoformat()} 前报送，截至 {as_of.isoformat()} 未报送",
-                    period,
-                )
-            elif flag is ReportFlag.REPORTED_LATE:
-                got = h.reported_on(period, as_of)
+        owed = owing_periods(opened, until, assigned)
+        firsts = h.first_reports() if owed else {}
+        for period, due, _ in owed:
+            got = firsts.get(period)  # h.reported_on(period, as_of)
+            if got is not None and got > as_of:
+                got = None
+            if got is None:
+                add(Reason.MISSED_REPORT, due, never[period], period)
+            elif got > due:
                 add(
                     Reason.MISSED_REPORT,
                     due,

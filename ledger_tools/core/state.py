@@ -278,7 +278,7 @@ class History:
             return False
         return self.assigned is not None and self.assigned < rules.period_start(period)
 
-    def _first_reports(self) -> dict[str | None, dt.date]:
+    def first_reports(self) -> dict[str | None, dt.date]:
         """The first 记录时间 of a report for each period named on a form (sorted once, so the
         first row seen for a period is its earliest): a briefing asks about a dozen periods of
         every item, and scanning the reports for each one was most of scoring's time."""
@@ -299,7 +299,7 @@ class History:
 
     def _flag(self, period: str, due: dt.date, day: dt.date) -> ReportFlag:
         judged = min(day, due)
-        first = self._first_reports().get(period)
+        first = self.first_reports().get(period)
         if first is not None and first <= day:
             on_time, late = first <= due, first > due
         else:
@@ -320,13 +320,18 @@ class History:
 
     def reported_on(self, period: str, day: dt.date) -> dt.date | None:
         """The first 记录时间 of a report for ``period`` by ``day``."""
-        first = self._first_reports().get(period)
+        first = self.first_reports().get(period)
         return first if first is not None and first <= day else None
 
     # -- the whole state -----------------------------------------------------------------
 
     def state(self, day: dt.date, cal: WorkCalendar, settings: Settings) -> ItemState:
         """Every tool column and shown fact of the item as of ``day``."""
+        return ItemState(*self.state_values(day, cal, settings))
+
+    def state_values(self, day: dt.date, cal: WorkCalendar, settings: Settings) -> tuple:
+        """``state``'s fields as a tuple, in :class:`ItemState`'s order (the point-in-time view
+        copies them into 10,000 items, without a frozen dataclass built for each)."""
         if isinstance(day, dt.datetime):
             day = day.date()
         exists = self.born <= day
@@ -359,20 +364,20 @@ class History:
                 progress, last = None, None
         else:
             progress, last = None, None
-        return ItemState(
-            exists=exists,
-            status=status,
-            current_deadline=deadline,
-            extensions=count,
-            reminders=self.reminders_on(day),
-            workdays_left=left,
-            alert=alert,
-            period_flag=flag,
-            latest_progress=progress,
-            last_report=last,
-            done_date=done,
-            closed_date=self.closed if status is Status.CLOSED else None,
-            end_date=self.ended if status is Status.TERMINATED else None,
+        return (
+            exists,
+            status,
+            deadline,
+            count,
+            bisect_right(self.reminder_days, day),  # reminders_on
+            left,
+            alert,
+            flag,
+            progress,
+            last,
+            done,
+            self.closed if status is Status.CLOSED else None,
+            self.ended if status is Status.TERMINATED else None,
         )
 
     # -- 逾期未落实 -------------------------------------------------------------------------
@@ -386,6 +391,8 @@ class History:
         or on a reminder's day, so those are the only days to look at. An item with no readable
         deadline is never charged (there is no day it was late against).
         """
+        if need > len(self.reminder_days):
+            return None  # never chased that often
         ends = {self.item.deadline, *(g for _, g in self.approvals)}
         candidates = {d + dt.timedelta(days=1) for d in map(_day, ends) if d is not None}
         candidates.update(self.reminder_days)

@@ -27,7 +27,16 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
-__all__ = ["START_METHOD", "in_background", "map_ahead", "map_all", "run_all", "usable_cores"]
+__all__ = [
+    "START_METHOD",
+    "in_background",
+    "map_ahead",
+    "map_all",
+    "run_all",
+    "SpareWorker",
+    "spare_worker",
+    "usable_cores",
+]
 
 START_METHOD: str | None = None  # the platform's default; tests set "spawn" to try Windows' way
 
@@ -165,3 +174,50 @@ def in_background(fn: Callable[..., object], *args: object) -> Iterator[None]:
         future.result()
     finally:
         _stop(pool)  # even when the block failed: the worker's file is finished or never begun
+
+
+def _started() -> None:
+    """Nothing: the call that makes a pool start its worker."""
+
+
+class SpareWorker:
+    """One worker process, started before its work is known (``spare_worker``)."""
+
+    def __init__(self, pool: ProcessPoolExecutor | None) -> None:
+        self._pool = pool
+
+    def ahead(self, fn: Callable[[], object]) -> None:
+        """Run ``fn()`` there now, while this process goes on (the imports a later call will
+        need); its result is not waited for, and an error in it is left for that call to meet
+        again. Nothing, with one core (the call will import what it needs, here)."""
+        if self._pool is not None:
+            self._pool.submit(fn)
+
+    @contextlib.contextmanager
+    def background(self, fn: Callable[..., object], *args: object) -> Iterator[None]:
+        """``in_background`` in this worker: ``fn(*args)`` there while the block runs here,
+        its error raised after the block. With one core the call simply runs first, here."""
+        if self._pool is None:
+            with in_background(fn, *args):
+                yield
+            return
+        future = self._pool.submit(fn, *args)
+        yield
+        future.result()
+
+
+@contextlib.contextmanager
+def spare_worker() -> Iterator[SpareWorker]:
+    """A worker process started now, while this process is small (forking it later, with the
+    ledger read, costs more), for calls whose arguments are known only later: the briefing's
+    Word document, its imports done ahead (``SpareWorker.ahead``) while the ledger is read.
+    Leaving the block stops it as ``in_background`` does. With one core nothing is started."""
+    if usable_cores() < 2:
+        yield SpareWorker(None)
+        return
+    pool = _pool(1)
+    try:
+        pool.submit(_started)
+        yield SpareWorker(pool)
+    finally:
+        _stop(pool)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from ledger_tools.core import rules, scoring
 from ledger_tools.core.calendar import WorkCalendar
@@ -21,9 +24,11 @@ from ledger_tools.core.model import (
     Settings,
     SourceType,
     Status,
+    UnitReportStatus,
     Verification,
 )
 from ledger_tools.core.scoring import Reason
+from ledger_tools.core.state import History
 
 D = dt.date
 CAL = WorkCalendar()
@@ -344,3 +349,72 @@ def test_the_periods_owed_are_those_a_month_by_month_check_finds():
                         if opened <= d[1] < until and assigned is not None and assigned < d[2]
                     ]
                     assert list(owing(opened, until, assigned)) == expected
+
+
+# -- the owed periods, column-wise --------------------------------------------------------
+
+_DAYS = st.one_of(st.none(), st.dates(min_value=D(2025, 11, 1), max_value=D(2027, 1, 31)))
+_EARLY = st.one_of(st.none(), st.dates(min_value=D(2025, 11, 1), max_value=D(2026, 6, 30)))
+
+
+@hyp_settings(max_examples=300, deadline=None)
+@given(
+    issued=_EARLY,
+    assigned=_EARLY,
+    done=_DAYS,
+    closed=_DAYS,
+    status=st.sampled_from([Status.IN_PROGRESS, Status.DONE, Status.TERMINATED, Status.LONG_TERM]),
+    ended=_DAYS,
+    # (month, days after its report's due day, 办理状态): around the due day
+    reports=st.lists(
+        st.tuples(
+            st.integers(1, 12),
+            st.one_of(st.integers(-3, 0), st.integers(1, 40)),
+            st.sampled_from([UnitReportStatus.ONGOING, UnitReportStatus.DONE]),
+        ),
+        max_size=8,
+    ),
+    as_of=st.dates(min_value=D(2026, 1, 1), max_value=D(2026, 12, 31)),
+)
+def test_an_owed_period_is_flagged_by_its_first_report_alone(
+    issued, assigned, done, closed, status, ended, reports, as_of
+):
+    """For a period ``propose`` asks about (owed while open, due before the cut-off),
+    ``History.flag`` is 未报送 without a report recorded by the cut-off, 逾期报送 with the
+    first one after the due day, else 已报送: what ``propose`` reads off ``reported_on``."""
+    item = make_item(
+        issued=issued,
+        assigned=assigned,
+        done_date=done,
+        closed_date=closed,
+        status=status,
+        end_date=ended,
+        kind=ItemKind.LONG_TERM if status is Status.LONG_TERM else ItemKind.REGULAR,
+    )
+    rows = [
+        Report(
+            item_id=item.id,
+            period=f"2026-{mo:02d}",
+            recorded=rules.report_due(f"2026-{mo:02d}", SET) + dt.timedelta(days=after),
+            status=done_status,
+        )
+        for mo, after, done_status in reports
+    ]
+    h = History(item, (), rows)
+    periods = [f"2026-{mo:02d}" for mo in range(1, as_of.month + 1)]
+    dues = [
+        (p, due, rules.period_start(p))
+        for p in periods
+        if (due := rules.report_due(p, SET)) < as_of
+    ]
+    opened, until = h.open_span()
+    for period, due, _ in scoring._owing(dues)(opened, until, h.assigned):
+        got = h.reported_on(period, as_of)
+        expected = (
+            ReportFlag.MISSING
+            if got is None
+            else ReportFlag.REPORTED_LATE
+            if got > due
+            else ReportFlag.REPORTED
+        )
+        assert h.flag(period, as_of, SET) is expected

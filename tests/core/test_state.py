@@ -491,7 +491,7 @@ def test_open_span_is_exactly_the_days_status_is_open(it, exts):
 
 def _facts(h: History) -> dict:
     return {k: getattr(h, k) for k in History.__slots__ if k not in ("item", "_firsts")} | {
-        "firsts": h._first_reports()
+        "firsts": h.first_reports()
     }
 
 

@@ -790,7 +790,7 @@ def test_rows_that_are_no_items_are_not_counted(ledger, tmp_path):
     assert shaped == plain
 
 
-def test_the_heap_is_frozen_only_while_the_briefing_is_made():
+def test_the_heap_is_frozen_and_collection_paused_only_while_the_briefing_is_made():
     """A long-lived process (the workbench) collects the ledger's objects again afterwards,
     also after a failed run."""
     import gc
@@ -798,7 +798,8 @@ def test_the_heap_is_frozen_only_while_the_briefing_is_made():
     from ledger_tools.jobs.briefing import _gc_frozen
 
     before = gc.get_freeze_count()
+    assert gc.isenabled()
     with pytest.raises(RuntimeError), _gc_frozen():
-        assert gc.get_freeze_count() > before
+        assert gc.get_freeze_count() > before and not gc.isenabled()
         raise RuntimeError
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

@@ -60,6 +60,44 @@ def test_a_background_call_runs_beside_the_block_and_raises_after_it(
     assert ran_here
 
 
+def _warm() -> None:  # top level, for a spawned worker
+    os.environ["LEDGER_TEST_WARMED"] = "1"
+
+
+def _write_if_warmed(path: Path, text: str) -> None:
+    _write(path, text + os.environ.get("LEDGER_TEST_WARMED", "（未预热）"))
+
+
+def test_a_spare_worker_warms_up_ahead_then_runs_the_call_beside_the_block(
+    tmp_path, start_method, monkeypatch
+):
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    with workers.spare_worker() as worker:
+        worker.ahead(_warm)
+        with worker.background(_write_if_warmed, tmp_path / "文档.txt", "正文"):
+            (tmp_path / "工作簿.txt").write_text("表", encoding="utf-8")
+    assert (tmp_path / "文档.txt").read_text(encoding="utf-8") == "正文1"  # warmed there
+    assert "LEDGER_TEST_WARMED" not in os.environ  # not here
+    ran_here = False
+    with pytest.raises(LedgerBusy, match="坏.txt"), workers.spare_worker() as worker:
+        with worker.background(_refuse, tmp_path / "坏.txt", "正文"):
+            ran_here = True
+    assert ran_here
+
+
+def test_with_one_core_a_spare_worker_is_no_process_and_its_call_runs_here(tmp_path, monkeypatch):
+    def no_pool(n):
+        raise AssertionError("no worker process was wanted")
+
+    monkeypatch.setattr(workers, "_pool", no_pool)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 1)
+    with workers.spare_worker() as worker:
+        worker.ahead(_warm)  # nothing: the call imports what it needs here
+        assert "LEDGER_TEST_WARMED" not in os.environ
+        with worker.background(_write, tmp_path / "文档.txt", "正文"):
+            assert (tmp_path / "文档.txt").read_text(encoding="utf-8") == "正文"  # first
+
+
 def test_one_call_or_one_core_runs_here_without_a_pool(tmp_path, monkeypatch):
     def no_pool(n):
         raise AssertionError("no worker process was wanted")

@@ -16,11 +16,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
+import threading
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import (
@@ -81,18 +84,31 @@ _KIND_PROPS: dict[str, dict[str, object]] = {
 
 
 class ListSheet(Worksheet):
-    """An XlsxWriter worksheet that takes a table row in one call and writes its cells' XML
-    with one string each: the XML is XlsxWriter's own, byte for byte.
+    """An XlsxWriter worksheet that takes a table row in one call and writes each such row's
+    cells as one string: the XML is XlsxWriter's own, byte for byte.
 
     The briefing's lists are 120,000 cells at 10,000 items, and XlsxWriter spends most of
-    its time per cell, not per byte: the A1-notation check of every ``write_*`` call, then
-    at ``close`` an attribute list, an escaping pass and a type dispatch by class name for
-    every cell. ``put_row`` stores the same cell records ``write_string``/``write_number``/
-    ``write_blank`` store (shared strings numbered in the same order), and ``_write_cell``
-    writes the three plain kinds the way ``Worksheet._write_cell`` does; anything else (a
-    datetime, NaN, an over-long string, a cell without a format, constant-memory mode)
-    goes XlsxWriter's own way. tests/sheets/documents/test_tables.py compares the two.
+    its time per cell, not per byte: the A1-notation check of every ``write_*`` call, a cell
+    record in a dict per cell, then at ``close`` an attribute list, an escaping pass and a
+    type dispatch by class name for every cell, and a look-up of every column of every row.
+    ``put_row`` keeps a row of plain cells (shared strings numbered as ``write_string``
+    numbers them, in the same order) as one record, and ``_write_rows`` writes it in one
+    piece; anything else (a datetime, NaN, an over-long string, a cell without a format, a
+    row that already holds other cells, constant-memory mode) goes XlsxWriter's own way.
+
+    Written against XlsxWriter 3.x's private worksheet API (``table``, ``_write_rows``,
+    ``_calculate_spans``, ``_write_row``, ``_get_range_data``; pinned ``>=3.1,<4``):
+    ``_write_rows`` and ``_calculate_spans`` are its loops with the put rows added, and a
+    put row becomes XlsxWriter's own cell records wherever something else reads the table
+    (a chart's cached data, ``autofit``). tests/sheets/documents/test_tables.py compares the
+    file with the one XlsxWriter writes cell by cell.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # row → (first column, cells, formats); a cell is a shared string's index as text,
+        # a number, or None for a formatted blank.
+        self._put: dict[int, tuple[int, list[object], Sequence]] = {}
 
     def put_row(self, row: int, left: int, values: Sequence[object], formats: Sequence) -> None:
         """``values`` from column ``left`` on, each in its format, as ``_write_cell`` writes
@@ -105,30 +121,148 @@ class ListSheet(Worksheet):
             or None in formats
             or self._check_dimensions(row, left)
             or self._check_dimensions(row, last)
+            or self.table.get(row)
         ):
-            for c, (value, fmt) in enumerate(zip(values, formats), start=left):
-                _write_cell(self, row, c, value, fmt)
+            self._cell_by_cell(row, left, values, formats, 0)
             return
-        table_row = self.table[row]
+        if row in self._put:  # a second table beside the first (the cover's)
+            self._to_records(row)
+            self._cell_by_cell(row, left, values, formats, 0)
+            return
         shared = self.str_table._get_shared_string_index
         short = self.xls_strmax // 2
-        for c, value, fmt in zip(range(left, last + 1), values, formats):
+        cells: list[object] = []
+        add = cells.append
+        for value in values:
             kind = value.__class__
             if kind is str:
                 if not value:
-                    table_row[c] = _new(CellBlankTuple, (fmt,))
+                    add(None)
                 elif len(value) <= short:  # type: ignore[arg-type]
-                    table_row[c] = _new(CellStringTuple, (shared(value), fmt))
+                    add(str(shared(value)))
                 else:
-                    self._write_string(row, c, value, fmt)
+                    break
             elif value is None:
-                table_row[c] = _new(CellBlankTuple, (fmt,))
+                add(None)
             elif kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
-                table_row[c] = _new(CellNumberTuple, (value, fmt))
+                add(value)
             elif kind is dt.date:
-                table_row[c] = _new(CellNumberTuple, (to_serial(value), fmt))  # type: ignore[arg-type]
+                add(to_serial(value))  # type: ignore[arg-type]
             else:
-                _write_cell(self, row, c, value, fmt)
+                break
+        if len(cells) == len(values):
+            self._put[row] = (left, cells, formats)
+            return
+        # An odd value: the cells before it as records (their strings are numbered
+        # already), it and the rest XlsxWriter's way.
+        self._put[row] = (left, cells, formats)
+        self._to_records(row)
+        self._cell_by_cell(row, left, values, formats, len(cells))
+
+    def _cell_by_cell(
+        self, row: int, left: int, values: Sequence[object], formats: Sequence, start: int
+    ) -> None:
+        for c in range(start, len(values)):
+            _write_cell(self, row, left + c, values[c], formats[c])
+
+    def _to_records(self, row: int) -> None:
+        """The put row as XlsxWriter's cell records (a cell written there later stays)."""
+        left, cells, formats = self._put.pop(row)
+        table_row = self.table[row]
+        for col, cell, fmt in zip(range(left, left + len(cells)), cells, formats):
+            if col in table_row:
+                continue
+            if cell is None:
+                table_row[col] = CellBlankTuple(fmt)
+            elif cell.__class__ is str:
+                table_row[col] = CellStringTuple(int(cell), fmt)
+            else:
+                table_row[col] = CellNumberTuple(cell, fmt)
+
+    def _all_to_records(self) -> None:
+        for row in list(self._put):
+            self._to_records(row)
+
+    def _get_range_data(self, row_start, col_start, row_end, col_end):
+        self._all_to_records()  # a chart's cached values are read from the records
+        return super()._get_range_data(row_start, col_start, row_end, col_end)
+
+    def autofit(self, *args, **kwargs) -> None:
+        self._all_to_records()
+        super().autofit(*args, **kwargs)
+
+    def _calculate_spans(self) -> None:
+        # XlsxWriter's: the columns used in each block of 16 rows, put rows included.
+        put, table, comments = self._put, self.table, self.comments
+        spans = {}
+        span_min: int | None = None
+        span_max = 0
+        columns = range(self.dim_colmin, self.dim_colmax + 1)
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            used: list[int] = []
+            if row_num in put:
+                left, cells, _ = put[row_num]
+                used = [left, left + len(cells) - 1]
+            elif row_num in table:
+                used = [c for c in columns if c in table[row_num]]
+            if row_num in comments:
+                used += [c for c in columns if c in comments[row_num]]
+            if used:
+                low, high = min(used), max(used)
+                if span_min is None:
+                    span_min, span_max = low, high
+                else:
+                    span_min, span_max = min(span_min, low), max(span_max, high)
+            if (row_num + 1) % 16 == 0 or row_num == self.dim_rowmax:
+                if span_min is not None:
+                    spans[row_num // 16] = f"{span_min + 1}:{span_max + 1}"
+                    span_min = None
+        self.row_spans = spans
+
+    def _write_rows(self) -> None:
+        # XlsxWriter's loop, a put row written as one string.
+        if not self._put:
+            super()._write_rows()
+            return
+        for row in [r for r in self._put if self.table.get(r)]:
+            self._to_records(row)  # cells were written into the row after it was put
+        self._calculate_spans()
+        put, table, row_info, comments = self._put, self.table, self.row_info, self.comments
+        columns = range(self.dim_colmin, self.dim_colmax + 1)
+        names = [_column(c) for c in range(self.dim_colmax + 1)]
+        write = self.fh.write
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            record = put.get(row_num)
+            if not (record or row_num in row_info or row_num in comments or table[row_num]):
+                continue
+            span = self.row_spans.get(row_num // 16)
+            if record is not None:
+                self._write_row(row_num, span, row_info.get(row_num))
+                left, cells, formats = record
+                number = str(row_num + 1)
+                parts = []
+                for name, cell, fmt in zip(names[left:], cells, formats):
+                    if cell is None:
+                        parts.append(f'<c r="{name}{number}" s="{fmt._get_xf_index()}"/>')
+                    elif cell.__class__ is str:
+                        parts.append(
+                            f'<c r="{name}{number}" s="{fmt._get_xf_index()}" t="s"><v>{cell}</v></c>'
+                        )
+                    else:
+                        parts.append(
+                            f'<c r="{name}{number}" s="{fmt._get_xf_index()}"><v>{cell:.16G}</v></c>'
+                        )
+                write("".join(parts))
+                self._xml_end_tag("row")
+            elif table[row_num]:
+                self._write_row(row_num, span, row_info.get(row_num))
+                cells_of = table[row_num]
+                for col_num in columns:
+                    if col_num in cells_of:
+                        self._write_cell(row_num, col_num, cells_of[col_num])
+                self._xml_end_tag("row")
+            else:  # formatting or comments only
+                self._write_empty_row(row_num, span, row_info.get(row_num))
 
     def _write_cell(self, row: int, col: int, cell) -> None:
         kind = cell.__class__
@@ -146,7 +280,6 @@ class ListSheet(Worksheet):
 
 
 _PLAIN = frozenset((CellStringTuple, CellNumberTuple, CellBlankTuple))
-_new = tuple.__new__  # a cell record without the namedtuple's own __new__ (a Python frame)
 _COLUMNS: dict[int, str] = {}
 
 
@@ -157,11 +290,46 @@ def _column(col: int) -> str:
     return name
 
 
+# zlib's level for a workbook's parts. XlsxWriter leaves zlib's default (6), which at 10,000
+# items takes 0.07 s of CPU time for the briefing's 5.6 MB of XML where 4 takes 0.03 s, for a
+# file 8% bigger; the parts inside are the same.
+ZIP_LEVEL = 4
+_ZIPPING = threading.Lock()
+
+
+class _LighterZip(zipfile.ZipFile):
+    """The zip file XlsxWriter writes a workbook into, its parts compressed at ZIP_LEVEL."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        level = ZIP_LEVEL if compresslevel is None else compresslevel
+        super().writestr(zinfo_or_arcname, data, compress_type, level)
+
+
+class ListBook(Workbook):
+    """An XlsxWriter workbook of :class:`ListSheet` sheets, its zip less compressed.
+
+    XlsxWriter has no option for the compression level: it makes its ``zipfile.ZipFile`` in
+    ``Workbook._store_workbook`` by the name ``ZipFile`` of its ``workbook`` module (3.x, pinned
+    ``>=3.1,<4``), which is pointed at :class:`_LighterZip` while this workbook is stored (under
+    a lock, so two stores in threads restore it in turn; another workbook stored meanwhile by
+    another thread would only be less compressed too).
+    """
+
+    worksheet_class = ListSheet
+
+    def _store_workbook(self) -> None:
+        with _ZIPPING:
+            stock = xlsxwriter.workbook.ZipFile
+            xlsxwriter.workbook.ZipFile = _LighterZip
+            try:
+                super()._store_workbook()
+            finally:
+                xlsxwriter.workbook.ZipFile = stock
+
+
 def new_workbook(path: Path) -> Workbook:
     # A fresh copy each time: XlsxWriter writes into the default_format_properties it is given.
-    wb = xlsxwriter.Workbook(str(path), copy.deepcopy(WORKBOOK_OPTIONS))
-    wb.worksheet_class = ListSheet
-    return wb
+    return ListBook(str(path), copy.deepcopy(WORKBOOK_OPTIONS))
 
 
 class Formats:
@@ -294,25 +462,30 @@ def write_table(
     header_lines = max(lines_needed(col.header, col.width) for col in cols)
     if header_lines > 1:
         ws.set_row(top, LINE_HEIGHT * header_lines)
-    wrapped = [(c, col.width) for c, col in enumerate(cols) if col.kind == "text"]
-    # Each column's untoned format, looked up on first use (formats are numbered in the
-    # order they are first asked for, so the file stays the same): 分科室 alone is 80,000 cells.
-    plain: list[object] = [None] * len(cols)
+    # The wrapped columns, with the longest text that surely fits one line: a character is
+    # at most 2.5 width units (four UTF-8 bytes), so a shorter one needs no measuring.
+    wrapped = [
+        (c, col.width, max(col.width - 1.5, 1.0) / 2.5)
+        for c, col in enumerate(cols)
+        if col.kind == "text"
+    ]
+    # Each column's untoned format (formats are numbered as the file is written, by first
+    # use, so creating them here changes nothing); a toned cell's is looked up: 分科室 alone
+    # is 80,000 cells.
     kinds = [col.kind for col in cols]
+    plain = [fm.cell(kind, None) for kind in kinds]
     put_row = ws.put_row if isinstance(ws, ListSheet) else None
+    width = len(cols)
     r = top
     for r, values in enumerate(rows, start=top + 1):
-        values = values[: len(cols)]
-        formats: list[object] = []
-        for c, value in enumerate(values):
-            if value.__class__ is Tone:
-                formats.append(fm.cell(kinds[c], value.tone))
-                continue
-            fmt = plain[c]
-            if fmt is None:
-                fmt = plain[c] = fm.cell(kinds[c], None)
-            formats.append(fmt)
-        if any(v.__class__ is Tone for v in values):
+        if len(values) > width:
+            values = values[:width]
+        formats: Sequence[object] = plain
+        if Tone in map(type, values):
+            formats = [
+                fm.cell(kinds[c], v.tone) if v.__class__ is Tone else plain[c]
+                for c, v in enumerate(values)
+            ]
             values = [v.value if v.__class__ is Tone else v for v in values]
         if put_row is not None:
             put_row(r, left, values, formats)
@@ -320,10 +493,12 @@ def write_table(
             for c, (value, fmt) in enumerate(zip(values, formats), start=left):
                 _write_cell(ws, r, c, value, fmt)
         height = 1
-        for c, width in wrapped:
-            text = values[c] if c < len(values) else None
-            if isinstance(text, str):
-                height = max(height, lines_needed(text, width))
+        n = len(values)
+        for c, col_width, fits in wrapped:
+            if c < n:
+                text = values[c]
+                if isinstance(text, str) and (len(text) > fits or "\n" in text):
+                    height = max(height, lines_needed(text, col_width))
         if height > 1:
             ws.set_row(r, LINE_HEIGHT * height)
     if total is not None:

@@ -24,7 +24,7 @@ from ledger_tools.sheets.boundary import Cause, Failure, Policy, Translate, map_
 from ledger_tools.sheets.documents.templates import OVERRIDE_DIR
 from ledger_tools.sheets.files import atomic_output, check_not_open
 
-__all__ = ["environment", "render_docx", "render_paragraphs", "render_text"]
+__all__ = ["environment", "prepare_docx", "render_docx", "render_paragraphs", "render_text"]
 
 # A blank line in a text template separates paragraphs. It is marked before rendering, so that
 # block tags (which eat the newline after them) can neither merge two paragraphs nor split one;
@@ -224,6 +224,9 @@ def resolve_listing(resolve: Callable[[str], str], xml: str) -> str:
     paragraph it would have found in the whole document, so the result is the same.
     """
 
+    if not _LISTING_CHARS.search(xml):
+        return xml  # no paragraph holds one (the common case): one scan, without a call each
+
     def paragraph(m: re.Match[str]) -> str:
         text = m.group(0)
         return resolve(text) if _LISTING_CHARS.search(text) else text
@@ -231,15 +234,55 @@ def resolve_listing(resolve: Callable[[str], str], xml: str) -> str:
     return _DOCX_PARAGRAPH.sub(paragraph, xml)
 
 
+def fix_tables(fix: Callable[[str], object], xml: str) -> object:
+    """docxtpl's ``fix_tables`` (``fix``), only when a table's grid needs fixing.
+
+    It parses the rendered body and walks every cell of every table (1,500 overdue items are
+    15,000 cells) to widen or narrow a table grid whose columns do not match its rows' cells,
+    in Python, and returns the parsed tree. A table needs neither when no row has more cells
+    than the grid has columns and the widest row fills them; without merged cells
+    (``gridSpan``) a row's width is its number of cells, counted here per row. When every
+    table is such, the tree is the one ``fix`` returns, parsed the same way; otherwise (a
+    table to fix, merged cells, no grid) ``fix`` does it all, as before.
+    """
+    from lxml import etree
+
+    tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+    w = tree.nsmap.get("w")
+    if w is None:
+        return fix(xml)
+    ns = "{" + w + "}"
+    for table in tree.iter(ns + "tbl"):
+        grid = table.find(ns + "tblGrid")
+        if grid is None or next(table.iter(ns + "gridSpan"), None) is not None:
+            return fix(xml)
+        columns = len(grid.findall(ns + "gridCol"))
+        widest = max((len(row.findall(ns + "tc")) for row in table.iter(ns + "tr")), default=0)
+        if widest != columns:
+            return fix(xml)
+    return tree
+
+
 def _template_class() -> type:
-    """docxtpl's DocxTemplate, resolving listings only where there is something to resolve."""
+    """docxtpl's DocxTemplate, resolving listings and fixing table grids only where there is
+    something to do."""
     from docxtpl import DocxTemplate  # heavy import: only when a document is wanted
 
     class Template(DocxTemplate):
         def resolve_listing(self, xml: str) -> str:
             return resolve_listing(super().resolve_listing, xml)
 
+        def fix_tables(self, xml: str):
+            return fix_tables(super().fix_tables, xml)
+
     return Template
+
+
+def prepare_docx() -> None:
+    """Import what ``render_docx`` needs (docxtpl, python-docx, lxml: a tenth of a second), in
+    a worker started ahead of its document (``workers.spare_worker``)."""
+    _template_class()
+    from docx.opc.exceptions import PackageNotFoundError  # noqa: F401
 
 
 def render_docx(

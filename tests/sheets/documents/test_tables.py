@@ -81,6 +81,16 @@ def test_list_sheets_write_the_file_xlsxwriter_writes_cell_by_cell(tmp_path):
         fm = Formats(wb)
         ws = titled_sheet(wb, fm, "清单", "标题", "副标题", cols, rows, total=["合计", None, 2])
         write_table(ws, fm, 20, cols[:3], rows[:2], left=4, widths=False)
+        # A second table beside rows already put, and a cell written over a put one.
+        write_table(ws, fm, 2, cols[2:4], [[1, "右"], [2, "右二"]], left=6, widths=False)
+        ws.write_string(8, 2, "后写", fm.cell("name"))
+        # A chart's cached values come from the put rows.
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"categories": ["清单", 3, 3, 8, 3], "values": ["清单", 3, 4, 8, 4]})
+        ws.insert_chart(12, 0, chart)
+        big = wb.add_worksheet("多行")  # more than 16 rows: the row spans by blocks
+        write_table(big, fm, 0, cols[2:], [[n, f"名{n % 7}", n / 8] for n in range(40)])
+        write_table(big, fm, 30, cols[:2], [["左", dt.date(2026, 1, n)] for n in range(1, 5)])
         titled_sheet(wb, fm, "空表", "标题", "副标题", cols, [])
         wb.close()
         return path
@@ -93,3 +103,28 @@ def test_list_sheets_write_the_file_xlsxwriter_writes_cell_by_cell(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "fast.xlsx")["清单"]
     assert ws["B4"].value == dt.datetime(2026, 12, 31) and ws["D5"].value == "是"
     assert ws["A6"].value == "长" * 20000 and ws["E6"].value == "=1/0"
+
+
+def test_a_workbook_is_zipped_at_the_lighter_level_and_xlsxwriter_left_as_it_was(tmp_path):
+    import zipfile
+    import zlib
+
+    import xlsxwriter.workbook
+
+    from ledger_tools.sheets.documents import tables
+
+    path = tmp_path / "表.xlsx"
+    wb = new_workbook(path)
+    cols = (Col("事项", 20), Col("件数", 6, "num"))
+    titled_sheet(
+        wb, Formats(wb), "清单", "标题", "副标题", cols, [["甲" * 50, n] for n in range(300)]
+    )
+    wb.close()
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        data = z.read(info)
+    lighter = zlib.compressobj(tables.ZIP_LEVEL, zlib.DEFLATED, -15)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    assert info.compress_size == len(lighter.compress(data) + lighter.flush())
+    assert openpyxl.load_workbook(path)["清单"]["B5"].value == 1

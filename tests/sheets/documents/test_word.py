@@ -172,3 +172,43 @@ def test_listings_are_resolved_as_docxtpl_resolves_them(tmp_path):
     broken = '<w:p w:rsidR="1"><w:pPr><w:jc/></w:pPr><w:r><w:rPr/><w:t>a\nb\tc</w:t></w:r></w:p>'
     for xml in (plain, plain + broken + plain, "<w:body>" + broken * 3 + "</w:body>", ""):
         assert word.resolve_listing(resolve, xml) == resolve(xml)
+
+
+def _table(grid: int, rows: list[int], span: bool = False) -> str:
+    cols = "".join(f'<w:gridCol w:w="{1000 + n}"/>' for n in range(grid))
+    cell = "<w:tc><w:tcPr><w:gridSpan w:val='2'/></w:tcPr></w:tc>" if span else "<w:tc/>"
+    body = "".join("<w:tr>" + cell * n + "</w:tr>" for n in rows)
+    return f"<w:tbl><w:tblGrid>{cols}</w:tblGrid>{body}</w:tbl>"
+
+
+def test_table_grids_are_fixed_as_docxtpl_fixes_them():
+    """A table whose grid matches its rows is left as parsed; any other (more cells than
+    columns, fewer, merged cells, no grid) goes through docxtpl's fix_tables: the tree is
+    the one docxtpl alone gives."""
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from ledger_tools.sheets.documents import word
+
+    def fix(xml: str):
+        return DocxTemplate.fix_tables(None, xml)  # type: ignore[arg-type]
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for tables in (
+        [_table(3, [3, 3, 2])],
+        [_table(3, [3, 4])],
+        [_table(3, [2, 2])],
+        [_table(4, [2], span=True)],
+        [_table(2, [])],
+        [_table(3, [3]), _table(2, [3])],
+        ["<w:tbl><w:tr><w:tc/></w:tr></w:tbl>"],
+        [],
+    ):
+        xml = f"<w:document {ns}><w:body>{''.join(tables)}<w:p/></w:body></w:document>"
+        try:
+            expected = etree.tostring(fix(xml))
+        except AttributeError:  # no grid: docxtpl fails, and so do we
+            with pytest.raises(AttributeError):
+                word.fix_tables(fix, xml)
+            continue
+        assert etree.tostring(word.fix_tables(fix, xml)) == expected
