@@ -625,7 +625,7 @@ def test_a_ledger_with_formulas_is_saved_through_openpyxl(tmp_path, openpyxl_loa
 def test_a_package_the_writer_does_not_handle_is_saved_through_openpyxl(
     plain_ledger, tmp_path, openpyxl_loads, monkeypatch
 ):
-    def unsupported(*args):
+    def unsupported(*args, **kwargs):
         raise package_writer.Unsupported("1904 date system")
 
     monkeypatch.setattr(package_writer, "write_package", unsupported)
