@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
 from itertools import compress
+from operator import or_
 from typing import TYPE_CHECKING, Any, cast
 
 from ledger_tools.core.model import _Choice
@@ -35,7 +36,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
-@dataclass
+@dataclass(slots=True)  # a ledger of 50,000 items has some 250,000 rows
 class Row:
     """One data row. ``values`` holds converted values; ``bad`` the raw text that failed."""
 
@@ -338,14 +339,17 @@ class Table:
         end = self.ws.max_row
         raw, now = raw_columns(columns, end)
         converted: list[list] = []
-        holds: list[list[bool]] = []
+        held_rows = [False] * (end - 1)  # whether the row holds anything in one of our columns
         bad: list[dict[int, object]] = []
-        for k, ((_, empty, reader, index, plain), column) in enumerate(zip(readers, raw)):
-            values, held, wrong = _convert(column, now.get(k), empty, reader, index, plain)
+        for k, (_, empty, reader, index, plain) in enumerate(readers):
+            column, raw[k] = raw[k], []  # each raw column let go once converted
+            values, held, wrong = _convert(
+                column, now.get(k), empty, reader, index, plain, reader is not cells.split_list
+            )
             converted.append(values)
-            holds.append(held)
+            held_rows = list(map(or_, held_rows, held))
             bad.append(wrong)
-        held_rows = list(map(any, zip(*holds)))
+        del raw
         fields = [r[0] for r in readers]
         made: dict[int, Row] = {}
         out: list[Row] = []
@@ -460,7 +464,9 @@ class Table:
         return row
 
 
-_STR_ONLY = frozenset({str})
+# The kinds of raw value (calamine's) whose equal values convert alike: a column of only these
+# is converted once per distinct value. Not bool (True == 1.0) nor int (10**16 == 1e16).
+_DISTINCT = frozenset({str, float, dt.date, dt.datetime})
 
 
 def _convert(
@@ -470,58 +476,74 @@ def _convert(
     reader: Callable[[object], object],
     index: _Index | None,
     plain: bool,
+    shared: bool = True,
 ) -> tuple[list, list[bool], dict[int, object]]:
     """One column of a values view converted: (values, whether each cell holds anything, list
-    index → raw value of each cell that does not read). ``raw`` is calamine's ("" for blank);
+    index → the value of each cell that does not read). ``raw`` is calamine's ("" for blank);
     ``now`` the values written since, already shaped as openpyxl gives them.
 
-    A column of text only (most of a ledger) is converted in one expression; everything else
-    cell by cell, exactly as ``rows`` does for openpyxl (the value shaped by ``_openpyxl_shape``
-    first, then the column's converter).
+    Each cell is shaped by ``_openpyxl_shape`` and then converted, exactly as ``rows`` does
+    for openpyxl. A ledger repeats itself (a few dozen sources, units and statuses over 50,000
+    items), so a column of plain kinds is converted once per distinct value and the results
+    shared by the cells that hold it; not where ``shared`` is False (lists, which a caller
+    may change in place).
     """
-    if not now and (index is None or "" not in index) and set(map(type, raw)) <= _STR_ONLY:
-        held = [v != "" and not v.isspace() for v in raw]
-        if plain:
-            return [v.strip(_STRIP) or None for v in raw], held, {}
-        if index is not None:
-            values: list[Any] = list(map(index.get, raw))
-            wrong: dict[int, object] = {}
-            for i in [i for i, (m, v) in enumerate(zip(values, raw)) if m is None and v]:
-                try:
-                    values[i] = reader(raw[i])
-                except cells.BadValue:
-                    wrong[i] = raw[i]
-            return values, held, wrong
-    shaped: list[Any] = [_openpyxl_shape(v) for v in raw]
-    if now:
-        for i, v in now.items():
-            shaped[i] = v
-    held = [v is not None and (v.__class__ is not str or bool(v.strip())) for v in shaped]
-    values = []
-    append = values.append
-    wrong = {}
     dates = reader is cells.parse_date
-    for i, v in enumerate(shaped):
+
+    def one(v: object) -> tuple[object, bool, bool]:
+        """(value, holds anything, unreadable) of one cell, ``v`` shaped as openpyxl gives it."""
         if v is None:
-            append(empty)
-            continue
+            return empty, False, False
         kind = v.__class__
         if kind is str:
+            held = bool(cast(str, v).strip())
             if plain:
-                append(v.strip(_STRIP) or None)
-                continue
+                return cast(str, v).strip(_STRIP) or None, held, False
             if index is not None:
-                member = index.get(v)
+                member = index.get(cast(str, v))
                 if member is not None:
-                    append(member)
-                    continue
-        elif dates and kind is dt.datetime and v.tzinfo is None:
-            append(v.date())  # what cells.parse_date gives for a naive datetime
-            continue
+                    return member, held, False
+        else:
+            held = True
+            if dates and kind is dt.datetime and cast(dt.datetime, v).tzinfo is None:
+                return cast(dt.datetime, v).date(), True, False  # as cells.parse_date gives
         try:
-            append(reader(v))
+            return reader(v), held, False
         except cells.BadValue:
-            append(None)
+            return None, held, True
+
+    wrong: dict[int, object] = {}
+    if shared and set(map(type, raw)) <= _DISTINCT:
+        value_of: dict[object, object] = {}
+        held_of: dict[object, bool] = {}
+        unreadable: set[object] = set()
+        for v in dict.fromkeys(raw):
+            shaped = _openpyxl_shape(v)
+            value_of[v], held_of[v], bad = one(shaped)
+            if bad:
+                unreadable.add(v)
+        values = list(map(value_of.__getitem__, raw))
+        held = list(map(held_of.__getitem__, raw))
+        if unreadable:
+            wrong = {i: _openpyxl_shape(v) for i, v in enumerate(raw) if v in unreadable}
+        for i, v in (now or {}).items():
+            values[i], held[i], bad = one(v)
+            if bad:
+                wrong[i] = v
+            else:
+                wrong.pop(i, None)
+        return values, held, wrong
+    shaped_all: list[Any] = [_openpyxl_shape(v) for v in raw]
+    if now:
+        for i, v in now.items():
+            shaped_all[i] = v
+    values = []
+    held = []
+    for i, v in enumerate(shaped_all):
+        value, holds, bad = one(v)
+        values.append(value)
+        held.append(holds)
+        if bad:
             wrong[i] = v
     return values, held, wrong
 

@@ -110,3 +110,53 @@ def test_a_formula_or_an_error_cell_sends_the_reader_to_openpyxl(tmp_path):
     wb.active["A1"].data_type = "e"
     wb.save(error)
     assert not plain_values(formula) and not plain_values(error)
+
+
+def test_equal_values_are_held_once_and_a_column_with_true_keeps_each_value(tmp_path):
+    """Repeated text, numbers and dates are one object each (a ledger repeats itself); where
+    True stands beside 1 nothing is shared, so each reads back as openpyxl gives it."""
+    path = _book(tmp_path / "台账.xlsx", ["办理中", 1.0, dt.date(2026, 3, 5)] * 3)
+    ws = ValueBook(path)["台账"]
+    column = [ws.value_now(r, 1) for r in range(2, 11)]
+    assert column[0] is column[3] is column[6] == "办理中"
+    assert column[2] == column[5] == dt.datetime(2026, 3, 5)
+    mixed = _book(tmp_path / "混合.xlsx", ["办理中", 1.0, True, 1.0, False, 0.0])
+    ws = ValueBook(mixed)["台账"]
+    assert [type(ws.value_now(r, 1)) for r in range(3, 8)] == [int, bool, int, bool, int]
+    assert [list(row) for row in ws.iter_rows(values_only=True)] == _openpyxl_values(mixed, "台账")
+
+
+def test_a_sheet_that_starts_away_from_a1_reads_as_openpyxl_reads_it(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "台账"
+    wb.active["C3"] = "甲"
+    wb.active["D5"] = 1.5
+    wb.save(path)
+    ws = ValueBook(path)["台账"]
+    assert [list(row) for row in ws.iter_rows(values_only=True)] == _openpyxl_values(path, "台账")
+    assert (ws.max_row, ws.max_column) == (5, 4)
+
+
+@pytest.mark.parametrize("block", [7, 8, 9, 64])
+def test_a_formula_is_found_wherever_the_blocks_of_the_part_are_cut(tmp_path, monkeypatch, block):
+    """The worksheet parts are scanned a block at a time; a formula or an error cell cut in
+    two by a block's end is found all the same, and plain text that merely looks alike is not."""
+    import ledger_tools.sheets.ledger.value_book as vb
+
+    monkeypatch.setattr(vb, "_BLOCK", block)
+    formula = tmp_path / "formula.xlsx"
+    wb = openpyxl.Workbook()
+    for r in range(1, 30):
+        wb.active.cell(r, 1, f"第{r}行")
+    wb.active["B29"] = "=1+1"
+    wb.save(formula)
+    error = tmp_path / "error.xlsx"
+    wb = openpyxl.Workbook()
+    for r in range(1, 30):
+        wb.active.cell(r, 1, f"第{r}行")
+    wb.active["B29"] = "#N/A"
+    wb.active["B29"].data_type = "e"
+    wb.save(error)
+    assert not plain_values(formula) and not plain_values(error)
+    assert plain_values(_book(tmp_path / "台账.xlsx", ["<f", 't="e"', "<f>"] * 10))
