@@ -157,6 +157,17 @@ def _same(col: Column, current: object, new: object) -> bool:
     return False
 
 
+def _unchanged(col: Column, current: object, new: object) -> bool:
+    """Whether a cell holding ``current`` (not None) already reads as the model value whose
+    cell value is ``new``: then ``set`` writes nothing."""
+    if _same(col, current, new):
+        return True
+    try:
+        return cell_value(col, read_value(col, current)) == new
+    except cells.BadValue:
+        return False
+
+
 def cell_value(col: Column, value: object) -> object:
     """The value to store in a cell for a model value."""
     if value is None or value == []:
@@ -226,6 +237,7 @@ class Table:
         # A values view (ValueSheet) compares and writes plain values, never making cell objects.
         self._peek: Callable[[int, int], object] | None = getattr(ws, "value_now", None)
         self._put: Callable[[int, int, object], None] | None = getattr(ws, "put", None)
+        self._setters: dict[str, Callable[[int, object], bool]] = {}  # field → ``setter``
 
     def merged_range(self, row: int, field: str) -> str | None:
         """The A1 range of the merged cells that hold this row's cell of ``field``, if any.
@@ -376,45 +388,75 @@ class Table:
 
     def set(self, row: int, field: str, value: object) -> bool:
         """Write ``value`` if it differs from what the cell holds; True when written."""
+        found = self._setters.get(field)
+        if found is None:
+            found = self.setter(field)
+        return found(row, value)
+
+    def setter(self, field: str) -> Callable[[int, object], bool]:
+        """``set`` for one field: ``setter(field)(row, value)`` is ``set(row, field, value)``,
+        with the column looked up once (refresh compares seven fields of every item)."""
+        found = self._setters.get(field)
+        if found is None:
+            found = self._setters[field] = self._make_setter(field)
+        return found
+
+    def _make_setter(self, field: str) -> Callable[[int, object], bool]:
         position = self.positions.get(field)
         if position is None:
-            return False
+            return lambda row, value: False
         col = self._columns[field]
-        new = cell_value(col, value)
-        if self._merged and self._blocked(row, field):
-            return False
-        peek = self._peek
-        if peek is not None:  # a ValueSheet: compare and write the value, no cell is made
-            current = peek(row, position)
-            if current is None:
+        kind = col.kind
+        merged = bool(self._merged)
+        blocked = self._blocked
+        record = self._record
+        column_now = getattr(self.ws, "column_now", None)
+        if column_now is not None:  # a ValueSheet: compare and write the value, no cell is made
+            peek = column_now(position)
+            put = cast(Callable, self._put)
+            # (text now, text to write) → unchanged: a status or an alert is one of a few
+            texts: dict[tuple[str, str], bool] | None = {} if kind in ("text", "choice") else None
+
+            def set_value(row: int, value: object) -> bool:
+                new = cell_value(col, value)
+                if merged and blocked(row, field):
+                    return False
+                current = peek(row)
+                if current is None:
+                    if new is None:
+                        return False
+                elif texts is not None and current.__class__ is str and new.__class__ is str:
+                    key = (cast(str, current), cast(str, new))
+                    same = texts.get(key)
+                    if same is None:
+                        same = texts[key] = _unchanged(col, current, new)
+                    if same:
+                        return False
+                elif _unchanged(col, current, new):
+                    return False
+                put(row, position, new)
+                record(row, position, new, kind)
+                return True
+
+            return set_value
+        ws = self.ws
+
+        def set_cell(row: int, value: object) -> bool:
+            new = cell_value(col, value)
+            if merged and blocked(row, field):
+                return False
+            cell = ws._cells.get((row, position))
+            if cell is None:  # a blank position: nothing to compare, nothing to write for a blank
                 if new is None:
                     return False
-            elif _same(col, current, new):
+                cell = ws.cell(row=row, column=position)
+            if _unchanged(col, cell.value, new):
                 return False
-            else:
-                try:
-                    if cell_value(col, read_value(col, current)) == new:
-                        return False
-                except cells.BadValue:
-                    pass
-            cast(Callable, self._put)(row, position, new)
-            self._record(row, position, new, col.kind)
+            write(cell, new, kind)
+            record(row, position, new, kind)
             return True
-        cell = self.ws._cells.get((row, position))
-        if cell is None:  # a blank position: nothing to compare, and nothing to write for a blank
-            if new is None:
-                return False
-            cell = self.ws.cell(row=row, column=position)
-        if _same(col, cell.value, new):
-            return False
-        try:
-            if cell_value(col, read_value(col, cell.value)) == new:
-                return False
-        except cells.BadValue:
-            pass
-        write(cell, new, col.kind)
-        self._record(row, position, new, col.kind)
-        return True
+
+        return set_cell
 
     def _record(self, row: int, column: int, value: object, kind: str, **how: Any) -> None:
         if self.changes is not None:
@@ -443,6 +485,7 @@ class Table:
         if self.changes is not None:
             self.changes.widths[position] = col.width
         self.positions[field] = position
+        self._setters.pop(field, None)  # it wrote nowhere while the column was missing
         self.missing = [c for c in self.missing if c.field != field]
 
     def append(self, values: dict[str, object]) -> int:
@@ -467,6 +510,7 @@ class Table:
 # The kinds of raw value (calamine's) whose equal values convert alike: a column of only these
 # is converted once per distinct value. Not bool (True == 1.0) nor int (10**16 == 1e16).
 _DISTINCT = frozenset({str, float, dt.date, dt.datetime})
+_STR_ONLY = frozenset({str})
 
 
 def _convert(
@@ -513,18 +557,34 @@ def _convert(
             return None, held, True
 
     wrong: dict[int, object] = {}
-    if shared and set(map(type, raw)) <= _DISTINCT:
-        value_of: dict[object, object] = {}
-        held_of: dict[object, bool] = {}
-        unreadable: set[object] = set()
-        for v in dict.fromkeys(raw):
-            shaped = _openpyxl_shape(v)
-            value_of[v], held_of[v], bad = one(shaped)
-            if bad:
-                unreadable.add(v)
-        values = list(map(value_of.__getitem__, raw))
-        held = list(map(held_of.__getitem__, raw))
-        if unreadable:
+    kinds = set(map(type, raw))
+    if shared and kinds <= _DISTINCT:
+        keys = list(dict.fromkeys(raw))  # the distinct values, first seen first
+        key_bad: list[object] = []
+        if kinds <= _STR_ONLY and (plain or (index is not None and "" not in index)):
+            # text and choices, most of a ledger: the usual shapes in one expression each
+            key_held = [v != "" and not v.isspace() for v in keys]
+            if plain:
+                key_values: list[Any] = [v.strip(_STRIP) or None for v in keys]
+            else:
+                key_values = list(map(cast(_Index, index).get, keys))
+                for i in [i for i, (m, v) in enumerate(zip(key_values, keys)) if m is None and v]:
+                    try:
+                        key_values[i] = reader(keys[i])
+                    except cells.BadValue:
+                        key_bad.append(keys[i])
+        else:
+            converted = [one(_openpyxl_shape(v)) for v in keys]
+            key_values = [c[0] for c in converted]
+            key_held = [c[1] for c in converted]
+            key_bad = [v for v, c in zip(keys, converted) if c[2]]
+        if len(keys) == len(raw):  # every value distinct: the keys are the column itself
+            values, held = key_values, key_held
+        else:
+            values = list(map(dict(zip(keys, key_values)).__getitem__, raw))
+            held = list(map(dict(zip(keys, key_held)).__getitem__, raw))
+        if key_bad:
+            unreadable = set(key_bad)
             wrong = {i: _openpyxl_shape(v) for i, v in enumerate(raw) if v in unreadable}
         for i, v in (now or {}).items():
             values[i], held[i], bad = one(v)

@@ -160,3 +160,18 @@ def test_a_formula_is_found_wherever_the_blocks_of_the_part_are_cut(tmp_path, mo
     wb.save(error)
     assert not plain_values(formula) and not plain_values(error)
     assert plain_values(_book(tmp_path / "台账.xlsx", ["<f", 't="e"', "<f>"] * 10))
+
+
+@pytest.mark.parametrize("most_f", [0, 1, 2000])
+def test_every_spelling_of_a_formula_or_an_error_cell_is_found(monkeypatch, most_f):
+    """However many letters f come first (a one-byte search, then the two-byte scans)."""
+    import ledger_tools.sheets.ledger.value_book as vb
+
+    monkeypatch.setattr(vb, "_MOST_F", most_f)
+    text = b'<sheetFormatPr defaultRowHeight="15"/><c r="A1" t="inlineStr"><is><t>fff of</t>'
+    for part in (b"<f>1+1</f>", b'<f t="shared" si="0"/>', b"<x:f>A1</x:f>", b"<f\n>", b"<f/>"):
+        assert vb._formula_or_error(text + part)
+    for part in (b'<c r="B1" t="e">', b"<c r='B1' t='e'>", b'<c\tt="e"/>'):
+        assert vb._formula_or_error(text + part)
+    for part in (b"<font/>", b"<x:format/>", b'<c r="B1" at="e">', b"it's f", b"<f"):
+        assert not vb._formula_or_error(text + part)
