@@ -19,6 +19,7 @@ then is this view used, so every command reads the same values whichever engine 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import gc
 import os
@@ -138,27 +139,35 @@ _UNSET = object()
 class _CellMap:
     """``ws._cells`` over the sheet's columns: a cell object is made when first asked for.
 
-    Writes through ``ValueSheet.put`` are kept as plain values (``written``, row → column →
-    value), not cells: a merge at 50,000 items appends some 40,000 log rows and refresh writes
-    thousands of cells, and a cell object (or even a (row, column) key) for each cost more
-    than all the rest of the write. A cell asked for later takes the written value, so both
-    ways of writing read back alike.
+    Writes through ``ValueSheet.put`` are kept as plain values, not cells: a merge at 50,000
+    items appends some 40,000 log rows and refresh writes thousands of cells, and a cell
+    object (or even a (row, column) key) for each cost more than all the rest of the write.
+    Each written row is one list, column by column (``_UNSET`` where nothing was written). A
+    cell asked for later takes the written value, so both ways of writing read back alike.
     """
 
     def __init__(self, sheet: ValueSheet):
         self._sheet = sheet
         self._made: dict[tuple[int, int], ValueCell] = {}
-        self._written: dict[int, dict[int, object]] = {}
+        self._written: dict[int, list[object]] = {}
         self._rows: set[int] = set()
+
+    def _take(self, row: int, column: int) -> object:
+        """The value ``put`` at this position, no longer kept there; else _UNSET."""
+        written = self._written.get(row)
+        if written is None or column > len(written):
+            return _UNSET
+        value, written[column - 1] = written[column - 1], _UNSET
+        return value
 
     def get(self, key: tuple[int, int], default=None):
         cell = self._made.get(key)
         if cell is not None:
             return cell
         row, column = key
-        written = self._written.get(row)
-        if written is not None and column in written:
-            cell = self._made[key] = ValueCell(row, column, written.pop(column))
+        written = self._take(row, column)
+        if written is not _UNSET:
+            cell = self._made[key] = ValueCell(row, column, written)
             return cell
         value = self._sheet.value_at(row, column)
         if value is None:
@@ -169,22 +178,26 @@ class _CellMap:
 
     def now(self, row: int, column: int) -> object:
         """The value written in memory at this position (a cell's or a ``put``), else _UNSET."""
-        cell = self._made.get((row, column))
+        cell = self._made.get((row, column)) if self._made else None
         if cell is not None:
             return cell.value
         written = self._written.get(row)
-        return _UNSET if written is None else written.get(column, _UNSET)
+        if written is None or column > len(written):
+            return _UNSET
+        return written[column - 1]
 
     def put(self, row: int, column: int, value: object) -> None:
         cell = self._made.get((row, column)) if self._made else None
         if cell is not None:
             cell.value = value
-        else:
-            written = self._written.get(row)
-            if written is None:
-                written = self._written[row] = {}
-                self._rows.add(row)
-            written[column] = value
+            return
+        written = self._written.get(row)
+        if written is None:
+            written = self._written[row] = [_UNSET] * max(column, self._sheet.max_column)
+            self._rows.add(row)
+        elif column > len(written):
+            written.extend([_UNSET] * (column - len(written)))
+        written[column - 1] = value
 
     def touched(self, row: int) -> bool:
         return row in self._rows
@@ -197,9 +210,7 @@ class _CellMap:
         return self.get(key) is not None
 
     def add(self, cell: ValueCell) -> None:
-        written = self._written.get(cell.row)
-        if written is not None:
-            written.pop(cell.column, None)
+        self._take(cell.row, cell.column)
         self._made[(cell.row, cell.column)] = cell
         self._rows.add(cell.row)
 
@@ -428,6 +439,20 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _return_freed_memory() -> None:
+    """Hand the C heap's free pages back to the system, where the C library can (glibc).
+
+    calamine parses 台账 on a thread of its own, and what it frees there (some 40 MB at
+    50,000 items) stays in that thread's heap, counted in the process's memory to its end,
+    unless trimmed; it takes a few milliseconds. Elsewhere (Windows, macOS) nothing is done.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError, ValueError):
+        return
+    trim(0)
+
+
 @contextlib.contextmanager
 def _native_stderr_silenced():
     """Keep calamine's Rust panic report (a date cell holding -1e12 ...) off the user's terminal.
@@ -503,6 +528,7 @@ class ValueBook:
             finally:
                 sheet = head.result()
         self._sheets[todo[0]] = sheet
+        _return_freed_memory()
         return True
 
     def __contains__(self, name: str) -> bool:

@@ -175,3 +175,19 @@ def test_every_spelling_of_a_formula_or_an_error_cell_is_found(monkeypatch, most
         assert vb._formula_or_error(text + part)
     for part in (b"<font/>", b"<x:format/>", b'<c r="B1" at="e">', b"it's f", b"<f"):
         assert not vb._formula_or_error(text + part)
+
+
+def test_writes_into_a_row_read_and_rows_appended_read_back_however_asked(tmp_path):
+    """A written row keeps its values column by column: a later cell, a value now and a row
+    read agree, for a column past the sheet's width too, and a cell made takes the value."""
+    path = _book(tmp_path / "台账.xlsx")
+    ws = ValueBook(path)["台账"]
+    ws.put(3, 2, "改过")
+    ws.put(3, 5, 7)  # past the last column read
+    ws.put(40, 1, dt.date(2026, 4, 1))  # a row appended
+    assert ws.row_values(3, [1, 2, 4, 5]) == [ws.value_at(3, 1), "改过", None, 7]
+    assert ws.value_now(40, 1) == dt.date(2026, 4, 1) and ws.value_now(40, 2) is None
+    assert ws.cell(3, 5).value == 7
+    ws.put(3, 5, 8)
+    assert ws.value_now(3, 5) == 8 and ws.cell(3, 5).value == 8
+    assert ws.max_row == 40
