@@ -426,7 +426,7 @@ class Table:
                     if new is None:
                         return False
                 elif texts is not None and current.__class__ is str and new.__class__ is str:
-                    key = (cast(str, current), cast(str, new))
+                    key = (current, new)
                     same = texts.get(key)
                     if same is None:
                         same = texts[key] = _unchanged(col, current, new)
