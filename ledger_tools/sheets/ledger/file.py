@@ -209,11 +209,10 @@ class LedgerFile:
         the openpyxl path keeps giving the established values and error messages.
         """
         try:
-            if not plain_values(self.path):
-                return False
             book = ValueBook(self.path)
-            with paused_gc():
-                book.preload([ITEMS.name, *SHEET_NAMES])  # read now, inside this guard
+            with paused_gc():  # read now, inside this guard; the formula scan while 台账 is read
+                if not book.preload([ITEMS.name, *SHEET_NAMES], lambda: plain_values(self.path)):
+                    return False
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # calamine's (a Rust panic is a BaseException) and zipfile's alike

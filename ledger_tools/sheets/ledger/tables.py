@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from copy import copy
 from dataclasses import dataclass, field
 from itertools import compress
+from operator import or_
 from typing import TYPE_CHECKING, Any, cast
 
 from ledger_tools.core.model import _Choice
@@ -35,7 +36,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 
-@dataclass
+@dataclass(slots=True)  # a ledger of 50,000 items has some 250,000 rows
 class Row:
     """One data row. ``values`` holds converted values; ``bad`` the raw text that failed."""
 
@@ -156,6 +157,17 @@ def _same(col: Column, current: object, new: object) -> bool:
     return False
 
 
+def _unchanged(col: Column, current: object, new: object) -> bool:
+    """Whether a cell holding ``current`` (not None) already reads as the model value whose
+    cell value is ``new``: then ``set`` writes nothing."""
+    if _same(col, current, new):
+        return True
+    try:
+        return cell_value(col, read_value(col, current)) == new
+    except cells.BadValue:
+        return False
+
+
 def cell_value(col: Column, value: object) -> object:
     """The value to store in a cell for a model value."""
     if value is None or value == []:
@@ -225,6 +237,7 @@ class Table:
         # A values view (ValueSheet) compares and writes plain values, never making cell objects.
         self._peek: Callable[[int, int], object] | None = getattr(ws, "value_now", None)
         self._put: Callable[[int, int, object], None] | None = getattr(ws, "put", None)
+        self._setters: dict[str, Callable[[int, object], bool]] = {}  # field → ``setter``
 
     def merged_range(self, row: int, field: str) -> str | None:
         """The A1 range of the merged cells that hold this row's cell of ``field``, if any.
@@ -338,14 +351,17 @@ class Table:
         end = self.ws.max_row
         raw, now = raw_columns(columns, end)
         converted: list[list] = []
-        holds: list[list[bool]] = []
+        held_rows = [False] * (end - 1)  # whether the row holds anything in one of our columns
         bad: list[dict[int, object]] = []
-        for k, ((_, empty, reader, index, plain), column) in enumerate(zip(readers, raw)):
-            values, held, wrong = _convert(column, now.get(k), empty, reader, index, plain)
+        for k, (_, empty, reader, index, plain) in enumerate(readers):
+            column, raw[k] = raw[k], []  # each raw column let go once converted
+            values, held, wrong = _convert(
+                column, now.get(k), empty, reader, index, plain, reader is not cells.split_list
+            )
             converted.append(values)
-            holds.append(held)
+            held_rows = list(map(or_, held_rows, held))
             bad.append(wrong)
-        held_rows = list(map(any, zip(*holds)))
+        del raw
         fields = [r[0] for r in readers]
         made: dict[int, Row] = {}
         out: list[Row] = []
@@ -372,45 +388,75 @@ class Table:
 
     def set(self, row: int, field: str, value: object) -> bool:
         """Write ``value`` if it differs from what the cell holds; True when written."""
+        found = self._setters.get(field)
+        if found is None:
+            found = self.setter(field)
+        return found(row, value)
+
+    def setter(self, field: str) -> Callable[[int, object], bool]:
+        """``set`` for one field: ``setter(field)(row, value)`` is ``set(row, field, value)``,
+        with the column looked up once (refresh compares seven fields of every item)."""
+        found = self._setters.get(field)
+        if found is None:
+            found = self._setters[field] = self._make_setter(field)
+        return found
+
+    def _make_setter(self, field: str) -> Callable[[int, object], bool]:
         position = self.positions.get(field)
         if position is None:
-            return False
+            return lambda row, value: False
         col = self._columns[field]
-        new = cell_value(col, value)
-        if self._merged and self._blocked(row, field):
-            return False
-        peek = self._peek
-        if peek is not None:  # a ValueSheet: compare and write the value, no cell is made
-            current = peek(row, position)
-            if current is None:
+        kind = col.kind
+        merged = bool(self._merged)
+        blocked = self._blocked
+        record = self._record
+        column_now = getattr(self.ws, "column_now", None)
+        if column_now is not None:  # a ValueSheet: compare and write the value, no cell is made
+            peek = column_now(position)
+            put = cast(Callable, self._put)
+            # (text now, text to write) → unchanged: a status or an alert is one of a few
+            texts: dict[tuple[str, str], bool] | None = {} if kind in ("text", "choice") else None
+
+            def set_value(row: int, value: object) -> bool:
+                new = cell_value(col, value)
+                if merged and blocked(row, field):
+                    return False
+                current = peek(row)
+                if current is None:
+                    if new is None:
+                        return False
+                elif texts is not None and current.__class__ is str and new.__class__ is str:
+                    key = (current, new)
+                    same = texts.get(key)
+                    if same is None:
+                        same = texts[key] = _unchanged(col, current, new)
+                    if same:
+                        return False
+                elif _unchanged(col, current, new):
+                    return False
+                put(row, position, new)
+                record(row, position, new, kind)
+                return True
+
+            return set_value
+        ws = self.ws
+
+        def set_cell(row: int, value: object) -> bool:
+            new = cell_value(col, value)
+            if merged and blocked(row, field):
+                return False
+            cell = ws._cells.get((row, position))
+            if cell is None:  # a blank position: nothing to compare, nothing to write for a blank
                 if new is None:
                     return False
-            elif _same(col, current, new):
+                cell = ws.cell(row=row, column=position)
+            if _unchanged(col, cell.value, new):
                 return False
-            else:
-                try:
-                    if cell_value(col, read_value(col, current)) == new:
-                        return False
-                except cells.BadValue:
-                    pass
-            cast(Callable, self._put)(row, position, new)
-            self._record(row, position, new, col.kind)
+            write(cell, new, kind)
+            record(row, position, new, kind)
             return True
-        cell = self.ws._cells.get((row, position))
-        if cell is None:  # a blank position: nothing to compare, and nothing to write for a blank
-            if new is None:
-                return False
-            cell = self.ws.cell(row=row, column=position)
-        if _same(col, cell.value, new):
-            return False
-        try:
-            if cell_value(col, read_value(col, cell.value)) == new:
-                return False
-        except cells.BadValue:
-            pass
-        write(cell, new, col.kind)
-        self._record(row, position, new, col.kind)
-        return True
+
+        return set_cell
 
     def _record(self, row: int, column: int, value: object, kind: str, **how: Any) -> None:
         if self.changes is not None:
@@ -439,6 +485,7 @@ class Table:
         if self.changes is not None:
             self.changes.widths[position] = col.width
         self.positions[field] = position
+        self._setters.pop(field, None)  # it wrote nowhere while the column was missing
         self.missing = [c for c in self.missing if c.field != field]
 
     def append(self, values: dict[str, object]) -> int:
@@ -485,6 +532,9 @@ class Table:
         return row
 
 
+# The kinds of raw value (calamine's) whose equal values convert alike: a column of only these
+# is converted once per distinct value. Not bool (True == 1.0) nor int (10**16 == 1e16).
+_DISTINCT = frozenset({str, float, dt.date, dt.datetime})
 _STR_ONLY = frozenset({str})
 
 
@@ -495,58 +545,90 @@ def _convert(
     reader: Callable[[object], object],
     index: _Index | None,
     plain: bool,
+    shared: bool = True,
 ) -> tuple[list, list[bool], dict[int, object]]:
     """One column of a values view converted: (values, whether each cell holds anything, list
-    index → raw value of each cell that does not read). ``raw`` is calamine's ("" for blank);
+    index → the value of each cell that does not read). ``raw`` is calamine's ("" for blank);
     ``now`` the values written since, already shaped as openpyxl gives them.
 
-    A column of text only (most of a ledger) is converted in one expression; everything else
-    cell by cell, exactly as ``rows`` does for openpyxl (the value shaped by ``_openpyxl_shape``
-    first, then the column's converter).
+    Each cell is shaped by ``_openpyxl_shape`` and then converted, exactly as ``rows`` does
+    for openpyxl. A ledger repeats itself (a few dozen sources, units and statuses over 50,000
+    items), so a column of plain kinds is converted once per distinct value and the results
+    shared by the cells that hold it; not where ``shared`` is False (lists, which a caller
+    may change in place).
     """
-    if not now and (index is None or "" not in index) and set(map(type, raw)) <= _STR_ONLY:
-        held = [v != "" and not v.isspace() for v in raw]
-        if plain:
-            return [v.strip(_STRIP) or None for v in raw], held, {}
-        if index is not None:
-            values: list[Any] = list(map(index.get, raw))
-            wrong: dict[int, object] = {}
-            for i in [i for i, (m, v) in enumerate(zip(values, raw)) if m is None and v]:
-                try:
-                    values[i] = reader(raw[i])
-                except cells.BadValue:
-                    wrong[i] = raw[i]
-            return values, held, wrong
-    shaped: list[Any] = [_openpyxl_shape(v) for v in raw]
-    if now:
-        for i, v in now.items():
-            shaped[i] = v
-    held = [v is not None and (v.__class__ is not str or bool(v.strip())) for v in shaped]
-    values = []
-    append = values.append
-    wrong = {}
     dates = reader is cells.parse_date
-    for i, v in enumerate(shaped):
+
+    def one(v: object) -> tuple[object, bool, bool]:
+        """(value, holds anything, unreadable) of one cell, ``v`` shaped as openpyxl gives it."""
         if v is None:
-            append(empty)
-            continue
+            return empty, False, False
         kind = v.__class__
         if kind is str:
+            held = bool(cast(str, v).strip())
             if plain:
-                append(v.strip(_STRIP) or None)
-                continue
+                return cast(str, v).strip(_STRIP) or None, held, False
             if index is not None:
-                member = index.get(v)
+                member = index.get(cast(str, v))
                 if member is not None:
-                    append(member)
-                    continue
-        elif dates and kind is dt.datetime and v.tzinfo is None:
-            append(v.date())  # what cells.parse_date gives for a naive datetime
-            continue
+                    return member, held, False
+        else:
+            held = True
+            if dates and kind is dt.datetime and cast(dt.datetime, v).tzinfo is None:
+                return cast(dt.datetime, v).date(), True, False  # as cells.parse_date gives
         try:
-            append(reader(v))
+            return reader(v), held, False
         except cells.BadValue:
-            append(None)
+            return None, held, True
+
+    wrong: dict[int, object] = {}
+    kinds = set(map(type, raw))
+    if shared and kinds <= _DISTINCT:
+        keys = list(dict.fromkeys(raw))  # the distinct values, first seen first
+        key_bad: list[object] = []
+        if kinds <= _STR_ONLY and (plain or (index is not None and "" not in index)):
+            # text and choices, most of a ledger: the usual shapes in one expression each
+            key_held = [v != "" and not v.isspace() for v in keys]
+            if plain:
+                key_values: list[Any] = [v.strip(_STRIP) or None for v in keys]
+            else:
+                key_values = list(map(cast(_Index, index).get, keys))
+                for i in [i for i, (m, v) in enumerate(zip(key_values, keys)) if m is None and v]:
+                    try:
+                        key_values[i] = reader(keys[i])
+                    except cells.BadValue:
+                        key_bad.append(keys[i])
+        else:
+            converted = [one(_openpyxl_shape(v)) for v in keys]
+            key_values = [c[0] for c in converted]
+            key_held = [c[1] for c in converted]
+            key_bad = [v for v, c in zip(keys, converted) if c[2]]
+        if len(keys) == len(raw):  # every value distinct: the keys are the column itself
+            values, held = key_values, key_held
+        else:
+            values = list(map(dict(zip(keys, key_values)).__getitem__, raw))
+            held = list(map(dict(zip(keys, key_held)).__getitem__, raw))
+        if key_bad:
+            unreadable = set(key_bad)
+            wrong = {i: _openpyxl_shape(v) for i, v in enumerate(raw) if v in unreadable}
+        for i, v in (now or {}).items():
+            values[i], held[i], bad = one(v)
+            if bad:
+                wrong[i] = v
+            else:
+                wrong.pop(i, None)
+        return values, held, wrong
+    shaped_all: list[Any] = [_openpyxl_shape(v) for v in raw]
+    if now:
+        for i, v in now.items():
+            shaped_all[i] = v
+    values = []
+    held = []
+    for i, v in enumerate(shaped_all):
+        value, holds, bad = one(v)
+        values.append(value)
+        held.append(holds)
+        if bad:
             wrong[i] = v
     return values, held, wrong
 

@@ -19,12 +19,14 @@ then is this view used, so every command reads the same values whichever engine 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import gc
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
 
 import python_calamine
@@ -39,13 +41,24 @@ _ELEMENT_ENDS = frozenset(b" \t\r\n>/")
 _SPACES = frozenset(b" \t\r\n")
 
 
-def _hits(data: bytes, needle: bytes, ok) -> bool:
+def _hits(data: bytes, needle: bytes, ok, most: int | None = None) -> bool | None:
+    """Whether some occurrence of ``needle`` is ``ok``; None when ``most`` were looked at first."""
     i = data.find(needle)
     while i >= 0:
         if ok(i):
             return True
+        if most is not None:
+            most -= 1
+            if most < 0:
+                return None
         i = data.find(needle, i + 1)
     return False
+
+
+# The letter f looked at one by one before the two-byte scans take over: a ledger's cells hold
+# none (their text is in character references or the shared strings), and a one-byte search
+# runs at memory speed, several times faster than a scan for "<f" or ":f".
+_MOST_F = 2000
 
 
 def _formula_or_error(data: bytes) -> bool:
@@ -54,28 +67,45 @@ def _formula_or_error(data: bytes) -> bool:
     def element(i: int) -> bool:
         return i + 2 < n and data[i + 2] in _ELEMENT_ENDS
 
+    def after_open(i: int) -> bool:  # i at an f: "<f" or ":f" starting one byte before
+        return i > 0 and data[i - 1] in b"<:" and element(i - 1)
+
     def attribute(i: int) -> bool:
         return i > 0 and data[i - 1] in _SPACES
 
-    return (
-        _hits(data, b"<f", element)
-        or _hits(data, b":f", element)
+    formula = _hits(data, b"f", after_open, _MOST_F)
+    if formula is None:  # text full of f: the scans for the element's two spellings
+        formula = _hits(data, b"<f", element) or _hits(data, b":f", element)
+    return bool(
+        formula
         or _hits(data, b't="e"', attribute)
-        or _hits(data, b"t='e'", attribute)
+        or (b"'" in data and _hits(data, b"t='e'", attribute))  # no ' at all: a one-byte search
     )
 
 
+# Bytes carried from one block of a part into the next: a hit and the bytes looked at beside it
+# (one before, one after) span at most seven, so every hit is seen whole in some block.
+_OVERLAP = 8
+_BLOCK = 1 << 20
+
+
 def plain_values(path: Path) -> bool:
-    """True when no worksheet of the package holds a formula or an error cell."""
+    """True when no worksheet of the package holds a formula or an error cell.
+
+    Each part is read a block at a time: the 台账 of a 50,000-item ledger is 80 MB of XML.
+    """
     with zipfile.ZipFile(path) as z:
         for info in z.infolist():
             name = info.filename
-            if (
-                name.startswith("xl/worksheets/")
-                and name.endswith(".xml")
-                and _formula_or_error(z.read(info))
-            ):
-                return False
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with z.open(info) as part:
+                carried = b""
+                while block := part.read(_BLOCK):
+                    data = carried + block
+                    if _formula_or_error(data):
+                        return False
+                    carried = data[-_OVERLAP:]
     return True
 
 
@@ -107,50 +137,67 @@ _UNSET = object()
 
 
 class _CellMap:
-    """``ws._cells`` over the dense rows: a cell object is made when first asked for.
+    """``ws._cells`` over the sheet's columns: a cell object is made when first asked for.
 
-    Writes through ``ValueSheet.put`` are kept as plain values (``written``), not cells: a
-    merge appends some 8,000 log rows and refresh writes thousands of cells, and making a
-    cell object for each cost more than all the rest of the write. A cell asked for later
-    takes the written value, so both ways of writing read back alike.
+    Writes through ``ValueSheet.put`` are kept as plain values, not cells: a merge at 50,000
+    items appends some 40,000 log rows and refresh writes thousands of cells, and a cell
+    object (or even a (row, column) key) for each cost more than all the rest of the write.
+    Each written row is one list, column by column (``_UNSET`` where nothing was written). A
+    cell asked for later takes the written value, so both ways of writing read back alike.
     """
 
     def __init__(self, sheet: ValueSheet):
         self._sheet = sheet
         self._made: dict[tuple[int, int], ValueCell] = {}
-        self._written: dict[tuple[int, int], object] = {}
+        self._written: dict[int, list[object]] = {}
         self._rows: set[int] = set()
+
+    def _take(self, row: int, column: int) -> object:
+        """The value ``put`` at this position, no longer kept there; else _UNSET."""
+        written = self._written.get(row)
+        if written is None or column > len(written):
+            return _UNSET
+        value, written[column - 1] = written[column - 1], _UNSET
+        return value
 
     def get(self, key: tuple[int, int], default=None):
         cell = self._made.get(key)
         if cell is not None:
             return cell
-        written = self._written.pop(key, _UNSET)
+        row, column = key
+        written = self._take(row, column)
         if written is not _UNSET:
-            cell = self._made[key] = ValueCell(key[0], key[1], written)
+            cell = self._made[key] = ValueCell(row, column, written)
             return cell
-        value = self._sheet.value_at(*key)
+        value = self._sheet.value_at(row, column)
         if value is None:
             return default
-        cell = self._made[key] = ValueCell(key[0], key[1], value)
-        self._rows.add(key[0])
+        cell = self._made[key] = ValueCell(row, column, value)
+        self._rows.add(row)
         return cell
 
     def now(self, row: int, column: int) -> object:
         """The value written in memory at this position (a cell's or a ``put``), else _UNSET."""
-        key = (row, column)
-        cell = self._made.get(key)
+        cell = self._made.get((row, column)) if self._made else None
         if cell is not None:
             return cell.value
-        return self._written.get(key, _UNSET)
+        written = self._written.get(row)
+        if written is None or column > len(written):
+            return _UNSET
+        return written[column - 1]
 
     def put(self, row: int, column: int, value: object) -> None:
-        cell = self._made.get((row, column))
+        cell = self._made.get((row, column)) if self._made else None
         if cell is not None:
             cell.value = value
-        else:
-            self._written[(row, column)] = value
-        self._rows.add(row)
+            return
+        written = self._written.get(row)
+        if written is None:
+            written = self._written[row] = [_UNSET] * max(column, self._sheet.max_column)
+            self._rows.add(row)
+        elif column > len(written):
+            written.extend([_UNSET] * (column - len(written)))
+        written[column - 1] = value
 
     def touched(self, row: int) -> bool:
         return row in self._rows
@@ -163,7 +210,7 @@ class _CellMap:
         return self.get(key) is not None
 
     def add(self, cell: ValueCell) -> None:
-        self._written.pop((cell.row, cell.column), None)
+        self._take(cell.row, cell.column)
         self._made[(cell.row, cell.column)] = cell
         self._rows.add(cell.row)
 
@@ -177,22 +224,72 @@ def _merged(sheet) -> list[tuple[int, int, int, int]]:
     return [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ranges]
 
 
+# The kinds of calamine value whose equal values read alike (``_openpyxl_shape``): a column of
+# only these may hold one object for each distinct value. Not bool (True == 1.0) nor int
+# (10**16 == 1e16, which reads as a float).
+_SHAREABLE = frozenset({str, float, dt.date, dt.datetime})
+
+
+_CHUNK = 2048  # rows made Python objects at a time, then folded into the columns
+
+
+def _columns(rows: Iterable[list]) -> tuple[list[list], int]:
+    """calamine's rows as columns (and how many rows), each distinct value held once in a run
+    of cells of shareable kinds.
+
+    A ledger repeats itself: 50,000 items have a few dozen sources, units and statuses, and
+    calamine gives every cell an object of its own (86 MB of them for 台账 at 50,000 items,
+    a fifth of that once shared). Equal values of these kinds read alike, so nothing changes.
+    The rows come a chunk at a time, so the copies let go are reused for the next chunk.
+    """
+    out: list[list] = []
+    shared: list[dict] = []
+    height = 0
+    it = iter(rows)
+    while chunk := list(islice(it, _CHUNK)):
+        width = max(len(out), *map(len, chunk))
+        if any(len(r) != width for r in chunk):  # calamine's ranges are rectangular; in case
+            chunk = [[*r, *[""] * (width - len(r))] for r in chunk]
+        while len(out) < width:
+            out.append([""] * height)
+            shared.append({})
+        for column, values, held in zip(out, zip(*chunk), shared):
+            if set(map(type, values)) <= _SHAREABLE:
+                column.extend(map(held.setdefault, values, values))
+            else:
+                column.extend(values)
+        height += len(chunk)
+    return out, height
+
+
+def _sheet_rows(found) -> Iterable[list]:
+    """calamine's rows of a sheet from A1 on, blank as "": one row at a time where the sheet's
+    range starts at A1 (a ledger's always does), else as one list, padded to A1."""
+    if getattr(found, "start", None) == (0, 0):
+        return found.iter_rows()
+    return found.to_python(skip_empty_area=False)
+
+
 class ValueSheet:
+    """One sheet's values, kept by column (``Table.rows`` reads a column at a time)."""
+
     def __init__(
-        self, title: str, rows: list[list], merged: list[tuple[int, int, int, int]] | None = None
+        self,
+        title: str,
+        rows: Iterable[list],
+        merged: list[tuple[int, int, int, int]] | None = None,
     ):
         self.title = title
-        self._rows = rows
+        self._columns, self._height = _columns(rows)
         self._cells = _CellMap(self)
         # (first row, first column, last row, last column) of each merged range, 1-based
         self.merged_ranges = merged or []
 
     def value_at(self, row: int, column: int) -> object:
         """The value as read from the file."""
-        if row < 1 or column < 1 or row > len(self._rows):
+        if row < 1 or column < 1 or row > self._height or column > len(self._columns):
             return None
-        values = self._rows[row - 1]
-        return _openpyxl_shape(values[column - 1]) if column <= len(values) else None
+        return _openpyxl_shape(self._columns[column - 1][row - 1])
 
     def value_now(self, row: int, column: int) -> object:
         """The value now (as written in memory since, or as read), without making a cell:
@@ -201,18 +298,40 @@ class ValueSheet:
             now = self._cells.now(row, column)
             if now is not _UNSET:
                 return now
-        if row < 1 or column < 1 or row > len(self._rows):
+        if row < 1 or column < 1 or row > self._height or column > len(self._columns):
             return None
-        values = self._rows[row - 1]
-        if column > len(values):
-            return None
-        v = values[column - 1]
+        v = self._columns[column - 1][row - 1]
         kind = v.__class__
         if kind is str:
             return v or None
         if kind is float:
             return int(v) if v.is_integer() and abs(v) < 2**53 else v
         return _openpyxl_shape(v)
+
+    def column_now(self, column: int) -> Callable[[int], object]:
+        """``value_now`` of one column: ``column_now(c)(row)`` is ``value_now(row, c)``, with
+        the column looked up once (``Table.setter``)."""
+        values = self._columns[column - 1] if 1 <= column <= len(self._columns) else []
+        height = len(values)
+        touched = self._cells._rows
+        now = self._cells.now
+
+        def at(row: int) -> object:
+            if touched and row in touched:
+                found = now(row, column)
+                if found is not _UNSET:
+                    return found
+            if row < 1 or row > height:
+                return None
+            v = values[row - 1]
+            kind = v.__class__
+            if kind is str:
+                return v or None
+            if kind is float:
+                return int(v) if v.is_integer() and abs(v) < 2**53 else v
+            return _openpyxl_shape(v)
+
+        return at
 
     def put(self, row: int, column: int, value: object) -> None:
         """Write a value in memory without making a cell (what ``cell(...).value = v`` does)."""
@@ -225,15 +344,9 @@ class ValueSheet:
         as "", numbers as floats), with what was written in memory since (and any cell made)
         apart: column index → list index → the value now (shaped as ``value_now`` gives it).
         Reading a column at a time lets ``Table.rows`` convert a column with one expression."""
-        rows = self._rows[1:last]
-        width = min((len(r) for r in rows), default=0)
         out = []
         for c in columns:
-            i = c - 1
-            if c <= width:
-                column = [r[i] for r in rows]
-            else:
-                column = [r[i] if i < len(r) else "" for r in rows]
+            column = self._columns[c - 1][1:last] if 1 <= c <= len(self._columns) else []
             column.extend([""] * (last - 1 - len(column)))
             out.append(column)
         now: dict[int, dict[int, object]] = {}
@@ -248,18 +361,17 @@ class ValueSheet:
     def row_values(self, row: int, columns: list[int]) -> list[object]:
         """The values now (as written in memory since, or as read) of some columns of a row.
 
-        ``_openpyxl_shape`` inlined for text and numbers, the bulk of a ledger's cells: this
-        runs for every row of every table of every read-only command.
+        ``_openpyxl_shape`` inlined for text and numbers, the bulk of a ledger's cells.
         """
-        values = self._rows[row - 1] if 1 <= row <= len(self._rows) else ()
-        n = len(values)
+        inside = 1 <= row <= self._height
+        n = len(self._columns) if inside else 0
         out: list[object] = []
         append = out.append
         for c in columns:
-            if c > n:
+            if c > n or c < 1:
                 append(None)
                 continue
-            v = values[c - 1]
+            v = self._columns[c - 1][row - 1]
             kind = v.__class__
             if kind is str:
                 append(v or None)
@@ -276,14 +388,14 @@ class ValueSheet:
 
     @property
     def max_row(self) -> int:
-        last = len(self._rows)
-        while last > 1 and all(v == "" for v in self._rows[last - 1]):
+        last = self._height
+        while last > 1 and all(column[last - 1] == "" for column in self._columns):
             last -= 1
         return max(last, max(self._cells.rows_made(), default=1))
 
     @property
     def max_column(self) -> int:
-        return max((len(r) for r in self._rows), default=1) or 1
+        return len(self._columns) or 1
 
     def cell(self, row: int, column: int, value: object = None) -> ValueCell:
         cell = self._cells.get((row, column))
@@ -327,6 +439,20 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _return_freed_memory() -> None:
+    """Hand the C heap's free pages back to the system, where the C library can (glibc).
+
+    calamine parses 台账 on a thread of its own, and what it frees there (some 40 MB at
+    50,000 items) stays in that thread's heap, counted in the process's memory to its end,
+    unless trimmed; it takes a few milliseconds. Elsewhere (Windows, macOS) nothing is done.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError, ValueError):
+        return
+    trim(0)
+
+
 @contextlib.contextmanager
 def _native_stderr_silenced():
     """Keep calamine's Rust panic report (a date cell holding -1e12 ...) off the user's terminal.
@@ -367,38 +493,43 @@ class ValueBook:
                 raise KeyError(f"Worksheet {name} does not exist.")
             with _native_stderr_silenced():
                 found = self._book.get_sheet_by_name(name)
-                rows = found.to_python(skip_empty_area=False)
-                merged = _merged(found)
-            sheet = self._sheets[name] = ValueSheet(name, rows, merged)
+                sheet = self._sheets[name] = ValueSheet(name, _sheet_rows(found), _merged(found))
         return sheet
 
-    def preload(self, names: list[str]) -> None:
+    def preload(self, names: list[str], meanwhile: Callable[[], bool] | None = None) -> bool:
         """Read the sheets ``names`` now: the first (the biggest, 台账) on a second thread while
-        this one reads the rest. calamine parses without holding the GIL, so on two cores a
-        10,000-item ledger is read in about two thirds of the time. An error in either is raised here.
+        this one runs ``meanwhile`` and then reads the rest. calamine parses without holding
+        the GIL, so on two cores a 10,000-item ledger is read in about two thirds of the time.
+        When ``meanwhile`` gives False the rest are not read and False is returned (the first
+        sheet is waited for all the same). An error in either thread is raised here.
         """
         todo = [n for n in dict.fromkeys(names) if n in self.sheetnames and n not in self._sheets]
         if len(todo) < 2:
+            if meanwhile is not None and not meanwhile():
+                return False
             for name in todo:
                 self[name]
-            return
+            return True
         path = self._path
 
         def first() -> ValueSheet:
             book = python_calamine.CalamineWorkbook.from_path(path)  # one reader per thread
             found = book.get_sheet_by_name(todo[0])
-            return ValueSheet(todo[0], found.to_python(skip_empty_area=False), _merged(found))
+            return ValueSheet(todo[0], _sheet_rows(found), _merged(found))
 
         with _native_stderr_silenced(), ThreadPoolExecutor(1) as pool:
             head = pool.submit(first)
             try:
+                if meanwhile is not None and not meanwhile():
+                    return False
                 for name in todo[1:]:
                     found = self._book.get_sheet_by_name(name)
-                    rows = found.to_python(skip_empty_area=False)
-                    self._sheets[name] = ValueSheet(name, rows, _merged(found))
+                    self._sheets[name] = ValueSheet(name, _sheet_rows(found), _merged(found))
             finally:
                 sheet = head.result()
         self._sheets[todo[0]] = sheet
+        _return_freed_memory()
+        return True
 
     def __contains__(self, name: str) -> bool:
         return name in self.sheetnames

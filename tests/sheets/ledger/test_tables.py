@@ -230,3 +230,41 @@ def test_appending_rows_at_once_writes_and_records_what_appending_one_by_one_doe
         assert changes.cells[11][1].style_like == 2 and 12 not in changes.cells
     table = Table(ValueBook(path)["台账"], sc.ITEMS)
     assert table.append_rows([]) == table.last_row() == 10
+
+
+def test_repeated_values_are_converted_once_and_read_as_each_cell_alone_would(tmp_path):
+    """A column of plain kinds is converted once per distinct value (``_convert``): the rows
+    are the openpyxl reader's, a bad value is reported in every row that holds it, a value
+    written since reads as written, and a list is never one object shared by two rows."""
+    path = make_ledger(tmp_path / "台账.xlsx", [item()])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    table = Table(ws, sc.ITEMS)
+    repeated = [
+        ("同一件事", "甲、乙", dt.datetime(2026, 3, 5), "办理中", 2.0),
+        ("同一件事", "甲、乙", "不是日期", "不是状态", 2.0),
+        (" 同一件事 ", "甲、乙", dt.datetime(2026, 3, 5), "办理中", "两次"),
+        ("同一件事", "甲、乙", "不是日期", "不是状态", 2.0),
+    ]
+    fields = ["matter", "co_units", "deadline", "status", "extensions"]
+    for r, values in enumerate(repeated, start=3):
+        for f, v in zip(fields, values):
+            cell = ws.cell(r, table.positions[f], v)
+            if isinstance(v, str):
+                cell.data_type = "s"
+    wb.save(path)
+    by_row = Table(openpyxl.load_workbook(path)["台账"], sc.ITEMS)
+    view = ValueBook(path)["台账"]
+    by_column = Table(view, sc.ITEMS)
+    assert _rows(by_column) == _rows(by_row)
+    rows = list(by_column.rows())
+    assert rows[3].values["co_units"] == rows[4].values["co_units"] == ["甲", "乙"]
+    assert rows[3].values["co_units"] is not rows[4].values["co_units"]
+    bad = [sorted(r.bad) for r in rows[1:]]
+    assert bad == [[], ["deadline", "status"], ["extensions"], ["deadline", "status"]]
+    view.put(4, by_column.positions["status"], "已办结")  # a bad cell written over
+    view.put(5, by_column.positions["deadline"], dt.date(2026, 4, 1))
+    again = list(Table(view, sc.ITEMS).rows())
+    assert again[2].values["status"] is m.Status.DONE and "status" not in again[2].bad
+    assert again[3].values["deadline"] == dt.date(2026, 4, 1) and "deadline" not in again[3].bad
+    assert again[4].bad.keys() == {"deadline", "status"}
