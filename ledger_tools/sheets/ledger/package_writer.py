@@ -20,15 +20,12 @@ encrypted part, a sheet or style part it cannot find.
 
 from __future__ import annotations
 
-import contextlib
 import copy as copy_module
 import posixpath
-import queue
 import re
 import struct
-import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -36,13 +33,11 @@ from defusedxml import ElementTree
 
 from ledger_tools.sheets.boundary import Failure, Policy, map_exceptions
 from ledger_tools.sheets.excel import BUILTIN_FORMATS
-from ledger_tools.sheets.ledger import colour_rules
+from ledger_tools.sheets.ledger import colour_rules, streams
 from ledger_tools.sheets.ledger.changes import Changes, SheetChanges
 from ledger_tools.sheets.ledger.loss_guard import Counted, PartCount
 from ledger_tools.sheets.ledger.schema import ITEMS
 from ledger_tools.sheets.ledger.sheet_stream import (
-    BLOCK,
-    Source,
     Unsupported,
     extend_ranges,
     rewrite_sheet,
@@ -310,119 +305,6 @@ def _colour_rule(
     return {part: lambda tail: colour_rules.with_rule(tail, sqref, dxf)}
 
 
-# A worksheet is inflated and deflated by threads of their own while the rows are made: zlib
-# releases the GIL, so on two cores the rows of one block are made while the next block is
-# inflated and the last output deflated. At most this many blocks wait in each direction.
-_WAITING = 4
-
-
-class _Queued:
-    """The blocks a ``_read_ahead`` thread has read, as a ``Source``."""
-
-    def __init__(self, blocks: queue.Queue[bytes | BaseException]):
-        self.blocks = blocks
-        self.rest = b""
-        self.ended = False
-
-    def read(self, n: int = -1, /) -> bytes:
-        while not self.ended and (n < 0 or len(self.rest) < n):
-            block = self.blocks.get()
-            if isinstance(block, BaseException):
-                raise block
-            self.ended = not block
-            self.rest += block
-        if n < 0:
-            n = len(self.rest)
-        data, self.rest = self.rest[:n], self.rest[n:]
-        return data
-
-
-@contextlib.contextmanager
-def _read_ahead(member: Source) -> Iterator[Source]:
-    """``member`` read a few blocks ahead by a thread; an error there is raised on reading."""
-    blocks: queue.Queue[bytes | BaseException] = queue.Queue(_WAITING)
-    stop = threading.Event()
-
-    def put(item: bytes | BaseException) -> None:
-        while not stop.is_set():
-            with contextlib.suppress(queue.Full):
-                blocks.put(item, timeout=0.05)
-                return
-
-    def run() -> None:
-        try:
-            while not stop.is_set():
-                block = member.read(BLOCK)
-                put(block)
-                if not block:
-                    return
-        except BaseException as e:  # noqa: BLE001 - handed to the reader, which raises it
-            put(e)
-
-    reader = threading.Thread(target=run, name="read-ahead", daemon=True)
-    reader.start()
-    try:
-        yield _Queued(blocks)
-    finally:
-        stop.set()
-        reader.join()
-
-
-@contextlib.contextmanager
-def _write_behind(write: Callable[[bytes], object]) -> Iterator[Callable[[bytes], None]]:
-    """``write`` done by a thread, in order, while the caller goes on; an error there is
-    raised at the caller's next write or when the block ends."""
-    pieces: queue.Queue[bytes | None] = queue.Queue(_WAITING)
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        while (piece := pieces.get()) is not None:
-            if not failed:
-                try:
-                    write(piece)
-                except BaseException as e:  # noqa: BLE001 - raised in the caller
-                    failed.append(e)
-
-    def put(piece: bytes) -> None:
-        if failed:
-            raise failed[0]
-        pieces.put(piece)
-
-    writer = threading.Thread(target=run, name="write-behind", daemon=True)
-    writer.start()
-    try:
-        yield put
-    finally:
-        pieces.put(None)
-        writer.join()
-    if failed:
-        raise failed[0]
-
-
-class _Fed:
-    """A part read, each block handed to ``feed`` as well."""
-
-    def __init__(self, source: Source, feed: Callable[[bytes], None]):
-        self.source, self.feed = source, feed
-
-    def read(self, n: int = -1, /) -> bytes:
-        data = self.source.read(n)
-        self.feed(data)
-        return data
-
-
-def _fed(
-    write: Callable[[bytes], object], feed: Callable[[bytes], None]
-) -> Callable[[bytes], None]:
-    """``write``, each piece handed to ``feed`` as well."""
-
-    def both(data: bytes) -> None:
-        feed(data)
-        write(data)
-
-    return both
-
-
 def write_package(
     src: Path, dst: Path, changes: Changes, *, level: int = 1, counted: Counted | None = None
 ) -> set[str]:
@@ -469,13 +351,13 @@ def write_package(
                     before, after = PartCount(name), PartCount(name)
                     with (
                         z.open(info) as member,
-                        _read_ahead(member) as source,
+                        streams.read_ahead(member) as source,
                         out.open(_fresh(info, level), "w") as sink,
-                        _write_behind(sink.write) as write,
+                        streams.write_behind(sink.write) as write,
                     ):
                         rewrite_sheet(
-                            _Fed(source, before.feed),
-                            _fed(write, after.feed),
+                            streams.Fed(source, before.feed),
+                            streams.fed(write, after.feed),
                             by_part[name],
                             styles,
                             tails.get(name),

@@ -416,37 +416,3 @@ def _folder(root: Path, name: str) -> Path:
     folder = root / name
     folder.mkdir()
     return folder
-
-
-def test_an_error_in_the_reading_or_writing_thread_is_raised_in_the_writer():
-    """A worksheet is inflated and deflated by threads of their own (package_writer's
-    ``_read_ahead``/``_write_behind``): what goes wrong there (a damaged member, a full disk)
-    is raised where the rows are made, as it would be without them."""
-    from ledger_tools.sheets.ledger import package_writer as pw
-
-    class Damaged:
-        def __init__(self):
-            self.reads = 0
-
-        def read(self, n=-1):
-            self.reads += 1
-            if self.reads > 2:
-                raise zipfile.BadZipFile("Bad CRC-32")
-            return b"x" * n
-
-    with pw._read_ahead(Damaged()) as source:
-        assert source.read(pw.BLOCK) == b"x" * pw.BLOCK
-        source.read(pw.BLOCK)
-        with pytest.raises(zipfile.BadZipFile):
-            source.read(pw.BLOCK)
-    written: list[bytes] = []
-
-    def write(piece: bytes) -> None:
-        if len(written) == 1:
-            raise OSError(28, "No space left on device")
-        written.append(piece)
-
-    with pytest.raises(OSError) as full, pw._write_behind(write) as put:
-        put(b"a")
-        put(b"b")
-    assert full.value.errno == 28 and written == [b"a"]
