@@ -465,6 +465,8 @@ def _examine_file(
             o.add(f, whole_file=False)
     for f in fc.check_missing(o.rows, ctx):
         o.add(f, whole_file=False)
+    for row in o.rows:
+        row.entry.checked()
 
 
 # --- the commands --------------------------------------------------------------------------

@@ -461,3 +461,17 @@ def test_rows_prejudged_where_the_form_is_read_get_the_same_verdicts():
         "R110",
         "W202",
     }
+
+
+def test_a_checked_row_keeps_what_a_merge_writes_and_forgets_what_only_the_checks_read():
+    """A merge holds every accepted row until it saves (40,000 at 50,000 items): once checked,
+    a row keeps its texts and dates and lets go of cell references and locked values."""
+    e = fc.FormEntry(5, "2026-001")
+    e.refs["本期进展情况"] = "H5"
+    e.locked["事项编号"] = "2026-001"
+    e.texts["本期进展情况"] = "已完成选址"
+    e.dates["完成日期"] = dt.date(2026, 11, 5)
+    e.bad_dates["申请延期至"] = "下月"
+    e.checked()
+    assert e.text("本期进展情况") == "已完成选址" and e.dates == {"完成日期": dt.date(2026, 11, 5)}
+    assert not e.refs and not e.locked and not e.bad_dates and e.ref("本期进展情况") is None

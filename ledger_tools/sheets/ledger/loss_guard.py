@@ -109,7 +109,7 @@ def _counter(pattern: re.Pattern[bytes]) -> Callable[[bytes, Span], int]:
 _COUNTERS = {pattern: _counter(pattern) for _, _, pattern in _XML_SIGNALS}
 
 _PREFIXED_ROOT = re.compile(rb"<(\w+):(?:worksheet|workbook|comments)\b")
-_PIECE = 1 << 22  # bytes of XML counted at a time: a 50,000-item 台账 is 80 MB of it
+_PIECE = 1 << 20  # bytes of XML counted at a time: a 50,000-item 台账 is 80 MB of it
 _CELL_START = re.compile(rb"<(?:\w+:)?c[ >]")
 _CELL_WINDOW = 1 << 18  # a cell's XML is far shorter (its text at most 32,767 characters)
 
@@ -130,7 +130,7 @@ def _unprefixer(head: bytes) -> Callable[[bytes], bytes]:
 
 class PartCount:
     """What one part holds, counted as its XML passes by (``feed``), a piece at a time: a
-    50,000-item 台账 is 80 MB of XML, and memory holds a piece of about 4 MiB, not the part.
+    50,000-item 台账 is 80 MB of XML, and memory holds a piece of about 1 MiB, not the part.
 
     ``inventory`` feeds it the part read from the package; the package writer feeds it the
     worksheet it reads and the one it writes, so a save need not inflate either again.
