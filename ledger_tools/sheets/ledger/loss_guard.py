@@ -181,8 +181,13 @@ class PartCount:
         cut = len(data)
         if not final:
             window = max(0, len(data) - _CELL_WINDOW)
-            cells = [m.start() for m in _CELL_START.finditer(data, window)]
-            cut = cells[-1] if cells else data.rfind(b"<")
+            if self._unprefix is _same:  # the usual part: the last cell found from the end
+                cut = max(data.rfind(b"<c ", window), data.rfind(b"<c>", window))
+            else:
+                cells = [m.start() for m in _CELL_START.finditer(data, window)]
+                cut = cells[-1] if cells else -1
+            if cut < 0:
+                cut = data.rfind(b"<")
             if cut <= 0:  # no tag begins in it: wait for more
                 self._keep(data)
                 return
