@@ -24,7 +24,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from typing import Any
 
 __all__ = [
@@ -202,7 +202,10 @@ class SpareWorker:
                 yield
             return
         future = self._pool.submit(fn, *args)
-        yield
+        try:
+            yield
+        finally:  # the call is over before the caller goes on, whatever happened here
+            wait([future])
         future.result()
 
 

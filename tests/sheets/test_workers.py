@@ -85,6 +85,27 @@ def test_a_spare_worker_warms_up_ahead_then_runs_the_call_beside_the_block(
     assert ran_here
 
 
+def _write_slowly(path: Path, text: str) -> None:  # top level, for a spawned worker
+    import time
+
+    time.sleep(0.3)
+    _write(path, text)
+
+
+def test_when_the_block_fails_the_spare_workers_call_is_over_before_the_error_goes_on(
+    tmp_path, monkeypatch
+):
+    """The briefing's Word document is written in the worker into a staging folder that the
+    failing block's caller removes: the call must be over first, or it writes into a folder
+    being removed (and a half-written document may stay behind)."""
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    with workers.spare_worker() as worker:
+        with pytest.raises(OSError, match="磁盘已满"):
+            with worker.background(_write_slowly, tmp_path / "文档.txt", "正文"):
+                raise OSError("磁盘已满")
+        assert (tmp_path / "文档.txt").read_text(encoding="utf-8") == "正文"  # already there
+
+
 def test_with_one_core_a_spare_worker_is_no_process_and_its_call_runs_here(tmp_path, monkeypatch):
     def no_pool(n):
         raise AssertionError("no worker process was wanted")

@@ -111,7 +111,6 @@ _COUNTERS = {pattern: _counter(pattern) for _, _, pattern in _XML_SIGNALS}
 _PREFIXED_ROOT = re.compile(rb"<(\w+):(?:worksheet|workbook|comments)\b")
 _PIECE = 1 << 20  # bytes of XML counted at a time: a 50,000-item 台账 is 80 MB of it
 _CELL_START = re.compile(rb"<(?:\w+:)?c[ >]")
-_CELL_WINDOW = 1 << 18  # a cell's XML is far shorter (its text at most 32,767 characters)
 
 
 def _same(data: bytes) -> bytes:
@@ -135,9 +134,10 @@ class PartCount:
     ``inventory`` feeds it the part read from the package; the package writer feeds it the
     worksheet it reads and the one it writes, so a save need not inflate either again.
     A piece is counted up to just before a "<", so no tag is split between two pieces and
-    every pattern above, which lies within one tag, is counted whole; in a worksheet the cut
-    is before a cell where one is near, so a formula and its cached value (<f>…</f><v>…, two
-    tags) stay together too. A part whose main namespace is bound to a prefix
+    every pattern above, which lies within one tag, is counted whole; where the piece holds
+    cells it is cut before its last cell (a cell's XML, a few hundred KB at most, is shorter
+    than a piece, and one that is not waits for more), so a formula and its cached value
+    (<f>…</f><v>…, two tags) stay together too. A part whose main namespace is bound to a prefix
     (``<x:worksheet …>``, as some generators write it) is counted with that prefix taken off
     its tags: otherwise a formula's cached value there (``<x:f>…</x:f><x:v>…``) would go
     uncounted and be lost unseen.
@@ -180,11 +180,10 @@ class PartCount:
             self._unprefix = _unprefixer(data)
         cut = len(data)
         if not final:
-            window = max(0, len(data) - _CELL_WINDOW)
             if self._unprefix is _same:  # the usual part: the last cell found from the end
-                cut = max(data.rfind(b"<c ", window), data.rfind(b"<c>", window))
+                cut = max(data.rfind(b"<c "), data.rfind(b"<c>"))
             else:
-                cells = [m.start() for m in _CELL_START.finditer(data, window)]
+                cells = [m.start() for m in _CELL_START.finditer(data)]
                 cut = cells[-1] if cells else -1
             if cut < 0:
                 cut = data.rfind(b"<")
