@@ -297,6 +297,7 @@ def _read_form(
             row,
             meta.locked.get(row.item_id or "", no_meta),
             r.locked.get(row.item_id or "", no_meta),
+            form.columns,
         )
         for row in form.rows
     ]

@@ -48,14 +48,22 @@ def canonical_text(value: object) -> str | None:
 
 
 def form_entry(
-    row: FormRow, raw_meta: Mapping[str, str], meta: Mapping[str, str | None]
+    row: FormRow,
+    raw_meta: Mapping[str, str],
+    meta: Mapping[str, str | None],
+    columns: Mapping[str, str] | None = None,
 ) -> fc.FormEntry:
     """A row in the rules' terms. ``raw_meta``/``meta``: this item's `_meta` values as written
-    and as canonical text; a locked cell still holding what was written is not re-cleaned."""
+    and as canonical text; a locked cell still holding what was written is not re-cleaned.
+    ``columns``: the form's header → column letters (``ParsedForm.columns``), when each cell of
+    the row is where they say (as ``parse_form`` reads it); shared by the entries, not copied."""
     e = fc.FormEntry(row.number, clean_text(row.item_id))
     refs, locked, texts = e.refs, e.locked, e.texts
+    if columns is not None:
+        e.columns = columns
     for header, cell in row.cells.items():
-        refs[header] = cell.ref
+        if columns is None:
+            refs[header] = cell.ref
         if cell.merged:
             e.merged[header] = cell.merged
         value = cell.value

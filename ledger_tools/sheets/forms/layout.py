@@ -177,3 +177,4 @@ class ParsedForm:
     rows: list[FormRow] = field(default_factory=list)
     header_row: int | None = None  # 1-based worksheet row of the table header on SHEET_FORM
     signature: str = ""  # as found in `_meta`
+    columns: dict[str, str] = field(default_factory=dict)  # table header → column letters

@@ -67,6 +67,7 @@ def parse_form_and_block(
         rows=_rows(sheet, header_idx, columns),
         header_row=header_idx + 1,
         signature=signature,
+        columns={h: column_letter(c + 1) for h, c in columns.items()},
     )
     return form, block
 
