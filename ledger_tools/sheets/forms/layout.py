@@ -164,6 +164,17 @@ class FormRow:
 
 
 @dataclass
+class FormTable:
+    """The table's rows as read, before any is made into ``FormRow`` cells: the headers found
+    (their columns' letters), and per row with something in a table column its 1-based
+    number, its values in the headers' order and, when a merged range reaches below the
+    header, the range swallowing each cell (None for each)."""
+
+    columns: dict[str, str]  # header → column letters, in the header's order
+    rows: list[tuple[int, list[object], list[str | None] | None]] = field(default_factory=list)
+
+
+@dataclass
 class ParsedForm:
     path_name: str
     sha256: str
