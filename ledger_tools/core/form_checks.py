@@ -176,6 +176,10 @@ class FormEntry:
     perfunctory: str | None = None
     stage_dates: tuple[dt.date, ...] | None = None
     text_notes: tuple[tuple[str, str, str | None], ...] | None = None
+    # header → column letters, one mapping shared by the rows of a form: the A1 of a column
+    # found is these letters and ``row`` when ``refs`` does not name it (thousands of rows
+    # of A1 texts would be most of what a worker sends back)
+    columns: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def blank(self) -> bool:
@@ -190,10 +194,14 @@ class FormEntry:
         it, and a merge keeps every row's texts and dates until it saves (at 50,000 items
         some 40,000 rows)."""
         self.refs, self.locked, self.merged, self.bad_dates = {}, {}, {}, {}
+        self.columns = {}
         self.perfunctory = self.stage_dates = self.text_notes = None
 
     def ref(self, header: str) -> str | None:
-        return self.refs.get(header)
+        ref = self.refs.get(header)
+        if ref is None and (letters := self.columns.get(header)) is not None:
+            return f"{letters}{self.row}"
+        return ref
 
 
 @dataclass

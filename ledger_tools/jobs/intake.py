@@ -52,13 +52,13 @@ from ledger_tools.sheets.files import output_dir
 from ledger_tools.sheets.forms import layout as fl
 from ledger_tools.sheets.forms.entries import (
     canonical_text,
-    form_entry,
     form_text,
     header_against_meta,
+    table_entries,
 )
 from ledger_tools.sheets.forms.reader import (
     check_ledger,
-    parse_form_and_block,
+    parse_form_table,
     read_meta,
     signed,
 )
@@ -283,7 +283,7 @@ def _read_form(
             r.wb = wb
         found = read_meta(wb)
         r.ledger_id = found[0].ledger_id
-        form, r.block = parse_form_and_block(wb, key, ledger_id=ledger_id, read=found)
+        form, r.block, table = parse_form_table(wb, key, ledger_id=ledger_id, read=found)
     except ReturnedFileError as e:
         r.error = e.finding(file=name)
         return r
@@ -291,21 +291,14 @@ def _read_form(
     r.locked = {
         i: {h: canonical_text(v) for h, v in vals.items()} for i, vals in meta.locked.items()
     }
-    no_meta: dict[str, str] = {}
-    r.entries = [
-        form_entry(
-            row,
-            meta.locked.get(row.item_id or "", no_meta),
-            r.locked.get(row.item_id or "", no_meta),
-        )
-        for row in form.rows
-    ]
+    r.entries = table_entries(table, meta.locked, r.locked)
+    del table
     fc.prejudge(r.entries)
     r.filled = returns.filled_values(r.entries)
     r.filled_text = returns.filled_text(r.filled)
     r.signed_text = signing.canonical(meta)
     # what the checks need of the rows and of `_meta`'s locked values is in entries and locked
-    r.form = dataclasses.replace(form, rows=[], meta=dataclasses.replace(meta, locked={}))
+    r.form = dataclasses.replace(form, meta=dataclasses.replace(meta, locked={}))
     return r
 
 

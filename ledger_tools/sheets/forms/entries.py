@@ -7,7 +7,7 @@ so the rules never see a cell and every client's save gives the same entry.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ledger_tools.core import form_checks as fc
 from ledger_tools.core import rules
@@ -21,10 +21,11 @@ from ledger_tools.sheets.forms.layout import (
     FormCell,
     FormMeta,
     FormRow,
+    FormTable,
     locked_text,
 )
 
-__all__ = ["canonical_text", "form_entry", "form_text", "header_against_meta"]
+__all__ = ["canonical_text", "form_entry", "form_text", "header_against_meta", "table_entries"]
 
 
 # what ``clean_text`` strips from a text: asked for every cell of every row, a plain str is
@@ -48,17 +49,59 @@ def canonical_text(value: object) -> str | None:
 
 
 def form_entry(
-    row: FormRow, raw_meta: Mapping[str, str], meta: Mapping[str, str | None]
+    row: FormRow,
+    raw_meta: Mapping[str, str],
+    meta: Mapping[str, str | None],
+    columns: Mapping[str, str] | None = None,
 ) -> fc.FormEntry:
     """A row in the rules' terms. ``raw_meta``/``meta``: this item's `_meta` values as written
-    and as canonical text; a locked cell still holding what was written is not re-cleaned."""
+    and as canonical text; a locked cell still holding what was written is not re-cleaned.
+    ``columns``: the form's header → column letters (``ParsedForm.columns``), when each cell of
+    the row is where they say (as ``parse_form`` reads it); shared by the entries, not copied."""
     e = fc.FormEntry(row.number, clean_text(row.item_id))
-    refs, locked, texts = e.refs, e.locked, e.texts
-    for header, cell in row.cells.items():
-        refs[header] = cell.ref
-        if cell.merged:
-            e.merged[header] = cell.merged
-        value = cell.value
+    if columns is not None:
+        e.columns = columns
+    else:
+        e.refs.update((header, cell.ref) for header, cell in row.cells.items())
+    cells = row.cells.values()
+    merged = [c.merged for c in cells] if any(c.merged for c in cells) else None
+    _fill(e, row.cells.keys(), [c.value for c in cells], merged, raw_meta, meta)
+    return e
+
+
+def table_entries(
+    table: FormTable,
+    locked_raw: Mapping[str, Mapping[str, str]],
+    locked: Mapping[str, Mapping[str, str | None]],
+) -> list[fc.FormEntry]:
+    """``form_entry`` of every row of ``table`` (the form's ``columns``), made from the values
+    as read without making cells first. ``locked_raw``/``locked``: `_meta`'s values by item."""
+    out = []
+    headers = table.columns.keys()
+    id_at = list(headers).index(fc.COL_ID)
+    no_meta: dict[str, str] = {}
+    for number, values, merged in table.rows:
+        item_id = clean_text(values[id_at])
+        e = fc.FormEntry(number, clean_text(item_id))
+        e.columns = table.columns
+        key = item_id or ""
+        _fill(e, headers, values, merged, locked_raw.get(key, no_meta), locked.get(key, no_meta))
+        out.append(e)
+    return out
+
+
+def _fill(
+    e: fc.FormEntry,
+    headers: Iterable[str],
+    values: list[object],
+    merged: list[str | None] | None,
+    raw_meta: Mapping[str, str],
+    meta: Mapping[str, str | None],
+) -> None:
+    locked, texts = e.locked, e.texts
+    for i, (header, value) in enumerate(zip(headers, values, strict=True)):
+        if merged is not None and (swallowed := merged[i]):
+            e.merged[header] = swallowed
         if header in _LOCKED:
             same = value is not None and value == raw_meta.get(header)
             locked[header] = meta[header] if same else canonical_text(value)
@@ -72,7 +115,6 @@ def form_entry(
                 e.dates[header] = d
             except BadValue:
                 e.bad_dates[header] = text
-    return e
 
 
 _LOCKED = frozenset(LOCKED_COLUMNS)

@@ -164,6 +164,17 @@ class FormRow:
 
 
 @dataclass
+class FormTable:
+    """The table's rows as read, before any is made into ``FormRow`` cells: the headers found
+    (their columns' letters), and per row with something in a table column its 1-based
+    number, its values in the headers' order and, when a merged range reaches below the
+    header, the range swallowing each cell (None for each)."""
+
+    columns: dict[str, str]  # header → column letters, in the header's order
+    rows: list[tuple[int, list[object], list[str | None] | None]] = field(default_factory=list)
+
+
+@dataclass
 class ParsedForm:
     path_name: str
     sha256: str
@@ -177,3 +188,4 @@ class ParsedForm:
     rows: list[FormRow] = field(default_factory=list)
     header_row: int | None = None  # 1-based worksheet row of the table header on SHEET_FORM
     signature: str = ""  # as found in `_meta`
+    columns: dict[str, str] = field(default_factory=dict)  # table header → column letters

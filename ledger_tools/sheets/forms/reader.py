@@ -27,6 +27,7 @@ __all__ = [
     "header_block",
     "parse_form",
     "parse_form_and_block",
+    "parse_form_table",
     "read_meta",
     "signed",
 ]
@@ -49,11 +50,26 @@ def parse_form_and_block(
 ) -> tuple[fl.ParsedForm, dict[str, fl.FormCell]]:
     """``parse_form`` and ``header_block`` at once: the table header is looked for once.
     ``read``: what ``read_meta`` gave for ``wb``, when the caller has read it already."""
+    form, block, table = parse_form_table(wb, key, ledger_id=ledger_id, read=read)
+    form.rows = _rows(table)
+    return form, block
+
+
+def parse_form_table(
+    wb: ReturnedWorkbook,
+    key: str,
+    *,
+    ledger_id: str | None = None,
+    read: tuple[fl.FormMeta, str] | None = None,
+) -> tuple[fl.ParsedForm, dict[str, fl.FormCell], fl.FormTable]:
+    """``parse_form_and_block`` with the table's rows as read (``FormTable``) instead of the
+    form's ``rows``, for a caller that turns them into something else at once."""
     meta, signature = read or read_meta(wb)
     check_ledger(meta.ledger_id, ledger_id)
     sheet = _form_sheet(wb)
     header_idx, columns = _find_header(sheet)
     block = _header_block(sheet, header_idx)
+    table = _table(sheet, header_idx, columns)
     form = fl.ParsedForm(
         path_name=wb.path.name,
         sha256=wb.sha256,
@@ -64,11 +80,11 @@ def parse_form_and_block(
         unit_cell=block.get(fl.LABEL_UNIT),
         contact=block.get(fl.LABEL_CONTACT),
         phone=block.get(fl.LABEL_PHONE),
-        rows=_rows(sheet, header_idx, columns),
         header_row=header_idx + 1,
         signature=signature,
+        columns=table.columns,
     )
-    return form, block
+    return form, block, table
 
 
 def check_ledger(form_ledger_id: str, ledger_id: str | None) -> None:
@@ -263,31 +279,39 @@ def header_block(wb: ReturnedWorkbook) -> dict[str, fl.FormCell]:
     return _header_block(sheet, header_idx)
 
 
-def _rows(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> list[fl.FormRow]:
-    """Every row below the header with something in a table column, its cells by header.
+def _table(sheet: ReturnedSheet, header_idx: int, columns: dict[str, int]) -> fl.FormTable:
+    """Every row below the header with something in a table column, its values by header.
 
-    The column letters are worked out once, and merged ranges are looked at only when one
-    reaches below the header (the title and header block are merged on every form)."""
-    out: list[fl.FormRow] = []
-    cols = [(h, c, column_letter(c + 1)) for h, c in columns.items()]
+    Merged ranges are looked at only when one reaches below the header (the title and header
+    block are merged on every form)."""
+    table = fl.FormTable({h: column_letter(c + 1) for h, c in columns.items()})
+    out = table.rows
+    positions = list(columns.values())
     merged_below = any(r1 > header_idx for _r0, _c0, r1, _c1 in sheet.merged)
     covered = sheet.covered
-    id_header = "事项编号"
     rows = sheet.rows
     for r in range(header_idx + 1, len(rows)):
         row = rows[r]
         if not row:
             continue
         n = len(row)
-        values = [row[c] if c < n else None for _h, c, _l in cols]
+        values = [row[c] if c < n else None for c in positions]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        number = r + 1
+        merged = [covered(r, c) for c in positions] if merged_below else None
+        out.append((r + 1, values, merged))
+    return table
+
+
+def _rows(table: fl.FormTable) -> list[fl.FormRow]:
+    """The table's rows as ``FormRow``: each cell with its A1 reference."""
+    out: list[fl.FormRow] = []
+    cols = list(table.columns.items())
+    id_at = list(table.columns).index("事项编号")
+    for number, values, merged in table.rows:
         cells = {
-            h: fl.FormCell(v, f"{letters}{number}", covered(r, c) if merged_below else None)
-            for (h, c, letters), v in zip(cols, values, strict=True)
+            h: fl.FormCell(v, f"{letters}{number}", merged[i] if merged is not None else None)
+            for i, ((h, letters), v) in enumerate(zip(cols, values, strict=True))
         }
-        out.append(
-            fl.FormRow(number=number, item_id=clean_text(cells[id_header].value), cells=cells)
-        )
+        out.append(fl.FormRow(number=number, item_id=clean_text(values[id_at]), cells=cells))
     return out

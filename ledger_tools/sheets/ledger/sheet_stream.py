@@ -235,21 +235,40 @@ def _merge_row_cell_by_cell(
     return head + b"".join(c for _, c in sorted(cells.items())) + b"</row>"
 
 
-def _new_row(r: int, writes: dict[int, CellWrite], styles: Styles) -> bytes:
-    """An appended row: made as text, encoded once."""
+def _new_row(
+    r: int, writes: dict[int, CellWrite], styles: Styles, dates: dict | None = None
+) -> bytes:
+    """An appended row: made as text, encoded once. ``dates``: the text of each date cell made
+    so far after its reference, by (type, value, number format), kept by the caller for the
+    sheet's appended rows (a log's stamps and days repeat row after row)."""
     cells = []
     for col in sorted(writes):
         w = writes[col]
-        if w.number_format is None and type(w.value) is str:  # most cells of a log row
-            cells.append(f'<c r="{column_letter(col)}{r}"' + _inline(w.value))
+        value = w.value
+        if w.number_format is None and type(value) is str:  # most cells of a log row
+            cells.append(f'<c r="{column_letter(col)}{r}"' + _inline(value))
             continue
-        style = None
-        if w.number_format is not None and w.value is not None:
-            style = styles.with_format(0, w.number_format)
-        cell = _cell_text(f"{column_letter(col)}{r}", w.value, style)
-        if cell is not None:
-            cells.append(cell)
+        key = (type(value), value, w.number_format)
+        tail = dates.get(key) if dates is not None and key[0] in _DATES else None
+        if tail is None:
+            tail = _appended_tail(value, w.number_format, styles)
+            if dates is not None and key[0] in _DATES:
+                dates[key] = tail
+        if tail:
+            cells.append(f'<c r="{column_letter(col)}{r}"{tail}')
     return f'<row r="{r}">{"".join(cells)}</row>'.encode() if cells else b""
+
+
+_DATES = frozenset({dt.date, dt.datetime})
+
+
+def _appended_tail(value: object, number_format: str | None, styles: Styles) -> str:
+    """An appended cell's text after its reference, as ``_cell_text`` makes it ("": none)."""
+    style = None
+    if number_format is not None and value is not None:
+        style = styles.with_format(0, number_format)
+    cell = _cell_text("", value, style)
+    return "" if cell is None else cell[len('<c r=""') :]
 
 
 # -- what stands before and after the rows --------------------------------------------------
@@ -414,10 +433,12 @@ def rewrite_sheet(
     nxt = 0
     upcoming = pending[0][0] if pending else None  # the number of the next row to write
 
+    dates: dict = {}  # for ``_new_row``
+
     def flush_below(r: int | None) -> None:
         nonlocal nxt, upcoming
         while nxt < len(pending) and (r is None or pending[nxt][0] < r):
-            out.put(_new_row(pending[nxt][0], pending[nxt][1], styles))
+            out.put(_new_row(pending[nxt][0], pending[nxt][1], styles, dates))
             nxt += 1
         upcoming = pending[nxt][0] if nxt < len(pending) else None
 

@@ -89,6 +89,22 @@ def test_a_row_in_the_rules_terms():
     assert not e.blank
 
 
+def test_rows_given_the_forms_column_letters_share_them_and_name_the_same_cells():
+    """What a worker sends back of each row: the form's column letters, shared, not an A1 text
+    per cell; the cells named are the same, and a checked row forgets them."""
+    values = {"序号": 1.0, "办理状态": "推进中", PROGRESS: "已完成招标"}
+    columns = {h: chr(ord("B") + i) for i, h in enumerate(values)}
+    plain = form_entry(_row(values), {}, {})
+    shared = form_entry(_row(values), {}, {}, columns)
+    assert shared.columns is columns and not shared.refs
+    assert [shared.ref(h) for h in [*values, "延期原因"]] == [
+        plain.ref(h) for h in [*values, "延期原因"]
+    ]
+    assert shared.ref(PROGRESS) == "D7"
+    shared.checked()
+    assert shared.ref(PROGRESS) is None
+
+
 def test_a_locked_cell_still_as_written_keeps_the_signed_text_and_an_edited_one_is_cleaned():
     """Unchanged, the value `_meta` signed is compared as is; a unit's edit is made comparable."""
     raw = {"议定事项": "加快推进\u3000", "当前时限": "2026-12-31"}

@@ -269,3 +269,35 @@ def test_rows_and_header_read_at_once_are_what_each_cell_gives(form):
         for r in parsed.rows
         for c in r.cells.values()
     )
+
+
+def test_the_table_as_read_gives_the_entries_its_rows_give(form):
+    """What a merge's workers make: the entries straight from the table as read, without cells,
+    equal ``form_entry`` of each parsed row (merged cells, a row cut short, locked values)."""
+    from ledger_tools.sheets.forms.entries import canonical_text, form_entry, table_entries
+    from ledger_tools.sheets.forms.reader import parse_form_and_block, parse_form_table
+
+    def merge_in_table(wb):
+        ws = wb[fl.SHEET_FORM]
+        ws.merge_cells("L7:M8")
+        ws["Q9"] = None
+        ws["D6"] = "改动的议定事项"
+
+    wb = read_returned(_edit(form, merge_in_table))
+    parsed, block = parse_form_and_block(wb, KEY)
+    bare, block2, table = parse_form_table(wb, KEY)
+    assert block2 == block and not bare.rows and bare.columns == parsed.columns
+    raw = parsed.meta.locked
+    canon = {i: {h: canonical_text(v) for h, v in vals.items()} for i, vals in raw.items()}
+    entries = table_entries(table, raw, canon)
+    assert entries == [
+        form_entry(
+            row, raw.get(row.item_id or "", {}), canon.get(row.item_id or "", {}), bare.columns
+        )
+        for row in parsed.rows
+    ]
+    assert any(e.merged for e in entries)
+    plain = [form_entry(row, {}, {}) for row in parsed.rows]
+    assert [[e.ref(h) for h in parsed.columns] for e in entries] == [
+        [e.ref(h) for h in parsed.columns] for e in plain
+    ]

@@ -202,3 +202,27 @@ def test_a_row_cut_where_it_is_written_is_the_row_merged_cell_by_cell(row, write
     assert fast == _either(by_cells, row, writes)
     if fast is not Unsupported:
         assert b"spans" not in fast and re.match(rb"<row\b[^>]*[^/]>", fast)
+
+
+def test_appended_rows_made_with_the_dates_remembered_are_the_rows_made_one_by_one():
+    """A log's stamps and days repeat row after row: their cell text is made once per sheet,
+    and every row reads as if made alone (a date, a datetime of the same day, text, a bool,
+    a number, an empty cell)."""
+    day, stamp = dt.date(2026, 11, 24), dt.datetime(2026, 11, 24, 9, 30)
+    rows = [
+        {
+            1: CellWrite(stamp, "yyyy-mm-dd hh:mm"),
+            2: CellWrite(day, "yyyy-mm-dd"),
+            3: CellWrite(dt.datetime(2026, 11, 24), "yyyy-mm-dd"),
+            4: CellWrite(f"第{n}行"),
+            5: CellWrite(n % 2 == 0),
+            6: CellWrite(float(n)),
+            7: CellWrite(None),
+        }
+        for n in range(4)
+    ]
+    dates: dict = {}
+    made = [sheet_stream._new_row(r, w, _Formats(), dates) for r, w in enumerate(rows, 5)]
+    assert made == [sheet_stream._new_row(r, w, _Formats()) for r, w in enumerate(rows, 5)]
+    assert len(dates) == 3 and b'<c r="G5"' not in made[0]
+    assert made[0].startswith(b'<row r="5"><c r="A5" s="40"><v>46350.395833333336</v></c>')
