@@ -429,8 +429,7 @@ class Table:
             return sum(map(set_cell, rows, values))
         col = self._columns[field]
         kind = col.kind
-        raw, live = column_read(position)
-        written_before = set(live)  # rows whose value now may differ from ``raw``
+        raw, written_before = column_read(position)  # rows whose value now is not ``raw``'s
         height = len(raw)
         peek = cast(Callable, self._peek)
         put = cast(Callable, self._put)

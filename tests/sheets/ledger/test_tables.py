@@ -210,6 +210,7 @@ def test_setting_a_column_at_once_writes_and_records_what_setting_cell_by_cell_d
         changes = SheetChanges()
         table = Table(ValueBook(path)["台账"], sc.ITEMS, changes)
         table.set(4, f, "先写过的")  # a row written since it was read
+        table.set(5, "leader", "别的列")  # and one written in another column only
         if at_once:
             count = table.set_column(f, rows[:-3], column[:-3])
             count += table.set_column(f, rows[-3:], column[-3:])
