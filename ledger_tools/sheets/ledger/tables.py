@@ -612,8 +612,8 @@ def _convert(
     Each cell is shaped by ``_openpyxl_shape`` and then converted, exactly as ``rows`` does
     for openpyxl. A ledger repeats itself (a few dozen sources, units and statuses over 50,000
     items), so a column of plain kinds is converted once per distinct value and the results
-    shared by the cells that hold it; not where ``shared`` is False (lists, which a caller
-    may change in place).
+    shared by the cells that hold it; where ``shared`` is False (lists, which a caller may
+    change in place) each cell gets a copy of its own.
     """
     dates = reader is cells.parse_date
 
@@ -641,7 +641,7 @@ def _convert(
 
     wrong: dict[int, object] = {}
     kinds = set(map(type, raw))
-    if shared and kinds <= _DISTINCT:
+    if kinds <= _DISTINCT:
         keys = list(dict.fromkeys(raw))  # the distinct values, first seen first
         key_bad: list[object] = []
         if kinds <= _STR_ONLY and (plain or (index is not None and "" not in index)):
@@ -666,6 +666,8 @@ def _convert(
         else:
             values = list(map(dict(zip(keys, key_values)).__getitem__, raw))
             held = list(map(dict(zip(keys, key_held)).__getitem__, raw))
+        if not shared:  # each cell its own list, as converted alone (a blank one ``empty``)
+            values = [v.copy() if v.__class__ is list and v is not empty else v for v in values]
         if key_bad:
             unreadable = set(key_bad)
             wrong = {i: _openpyxl_shape(v) for i, v in enumerate(raw) if v in unreadable}
