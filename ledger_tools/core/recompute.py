@@ -103,18 +103,21 @@ def recompute(
         [i for _, i in numbered], [i.id for _, i in numbered], extensions, reports, reminders
     )
     computed: dict[int, rules.Computed] = {}
+    make = rules.Computed
     for (index, _), history in zip(numbered, every):
-        s = history.state(as_of, cal, settings)
-        computed[index] = rules.Computed(
-            s.status,
-            s.current_deadline,
-            s.extensions,
-            s.reminders,
-            s.workdays_left,
-            s.alert,
-            s.period_flag,
-        )
+        # ItemState's fields without a frozen dataclass built for each item: status ... flag
+        state = history.state_values(as_of, cal, settings)
+        computed[index] = make(*state[_COMPUTED_STATE])
     return Recomputation(ids, computed, sorted(cal.unconfirmed_years))
+
+
+# Where ``COMPUTED_FIELDS`` stand among ItemState's fields (``History.state_values``' tuple).
+_STATE_FIELDS = tuple(f.name for f in dataclass_fields(ItemState))
+_COMPUTED_STATE = slice(
+    _STATE_FIELDS.index(COMPUTED_FIELDS[0]), _STATE_FIELDS.index(COMPUTED_FIELDS[-1]) + 1
+)
+assert _STATE_FIELDS[_COMPUTED_STATE] == COMPUTED_FIELDS
+assert tuple(f.name for f in dataclass_fields(rules.Computed)) == COMPUTED_FIELDS
 
 
 @dataclass(frozen=True)

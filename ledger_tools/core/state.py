@@ -297,7 +297,11 @@ class History:
         due = rules.report_due(period, settings)
         return self._flag(period, due, day)
 
-    def _flag(self, period: str, due: dt.date, day: dt.date) -> ReportFlag:
+    def _flag(
+        self, period: str, due: dt.date, day: dt.date, status: Status | None = None
+    ) -> ReportFlag:
+        """``flag`` with the period's due day worked out; ``status``, when given, is
+        ``status_on(day)`` (``state_values`` has it already)."""
         judged = min(day, due)
         first = self.first_reports().get(period)
         if first is not None and first <= day:
@@ -312,7 +316,8 @@ class History:
         must = (
             assigned is not None
             and assigned < rules.period_start(period)
-            and self.status_on(judged) in OPEN_STATUSES
+            and (status if status is not None and judged == day else self.status_on(judged))
+            in OPEN_STATUSES
         )
         if late:
             return ReportFlag.REPORTED_LATE if must else ReportFlag.REPORTED
@@ -338,7 +343,7 @@ class History:
         status = self.status_on(day)
         deadline, count = self.deadline_on(day)
         period, due, _ = rules.month_of(day, settings)
-        flag = self._flag(period, due, day)
+        flag = self._flag(period, due, day, status)
         left = cal.workdays_left(day, deadline) if status in OPEN_STATUSES and deadline else None
         done = (
             self.done_date

@@ -75,8 +75,17 @@ class Styles(Protocol):
 
 
 @functools.lru_cache(maxsize=4096)
-def _column_number(letters: bytes) -> int:
-    return column_number(letters.decode())
+class _ColumnNumbers(dict):
+    """Column letters → number, each worked out once: ``merge_row`` reads every cell's of a
+    row, some 30 a row and thousands of rows, and there are only so many columns."""
+
+    def __missing__(self, letters: bytes) -> int:
+        number = self[letters] = column_number(letters.decode())
+        return number
+
+
+_COLUMN_NUMBERS = _ColumnNumbers()
+_column_number = _COLUMN_NUMBERS.__getitem__
 
 
 # -- values --------------------------------------------------------------------------------

@@ -333,6 +333,14 @@ class ValueSheet:
 
         return at
 
+    def column_read(self, column: int) -> tuple[list, set[int]]:
+        """One column as calamine gave it (row r at index r - 1; blank as "", numbers as
+        floats; the view's own list, only to be read), and the rows whose cell of it was
+        written in memory since (or made a cell), where the value now is ``value_now``'s."""
+        values = self._columns[column - 1] if 1 <= column <= len(self._columns) else []
+        now = self._cells.now
+        return values, {r for r in self._cells._rows if now(r, column) is not _UNSET}
+
     def put(self, row: int, column: int, value: object) -> None:
         """Write a value in memory without making a cell (what ``cell(...).value = v`` does)."""
         self._cells.put(row, column, value)

@@ -42,6 +42,21 @@ def test_the_same_values_whichever_engine_read_them(tmp_path):
     assert _read(path, fast_read=True).items == _read(path, fast_read=False).items
 
 
+def test_an_item_is_made_as_its_constructor_makes_it(tmp_path):
+    """``_item`` fills the instance's dict at once: the same fields, in the same order, as
+    ``Item(row=..., **values)``, every 台账 field being an Item field."""
+    from ledger_tools.sheets.ledger import schema as sc
+
+    assert {c.field for c in sc.ITEMS.columns} <= set(m.Item.__dataclass_fields__)
+    path = make_ledger(
+        tmp_path / "台账.xlsx", [item(协办单位="西山县", 涉密="√"), item(完成时限="明年")]
+    )
+    for it in _read(path).items:
+        made = m.Item(**{f: getattr(it, f) for f in m.Item.__dataclass_fields__})
+        assert list(vars(it).items()) == list(vars(made).items())
+    assert _read(path).items[1].co_units == [] and _read(path).items[1].deadline_unreadable
+
+
 def test_a_bad_cell_is_a_finding_naming_the_cell(tmp_path):
     path = make_ledger(tmp_path / "台账.xlsx", [item(完成时限="明年")], settings={"月报截止日": 40})
     data = _read(path)

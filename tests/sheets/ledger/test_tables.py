@@ -190,6 +190,40 @@ def test_a_values_view_reads_back_what_was_written_without_making_cells(tmp_path
     assert tables[0].changes is None
 
 
+def test_setting_a_column_at_once_writes_and_records_what_setting_cell_by_cell_does(tmp_path):
+    """``set_column`` (refresh's tool columns) against ``set`` in turn over the odd cells, the
+    same values met again, a row written since it was read and rows past the end: the same
+    cells, the same count and the same recorded writes."""
+    from ledger_tools.sheets.ledger.changes import SheetChanges
+
+    path = _odd_ledger(tmp_path / "台账.xlsx")
+    rows = [*range(2, 13), 3, 4, 20]
+    cases = {
+        "status": [m.Status.DONE, m.Status.IN_PROGRESS, None, m.Status.DONE, "办理中"],
+        "matter": ["前后有空格", "第六件", "42", None, "改过的"],
+        "deadline": [dt.date(2026, 3, 5), None, dt.datetime(2026, 3, 5), dt.date(2026, 1, 1)],
+        "confidential": [True, False, None, "是"],
+        "extensions": [0, 1, 46000, None, 1.5],
+    }
+
+    def written(f, column, at_once):
+        changes = SheetChanges()
+        table = Table(ValueBook(path)["台账"], sc.ITEMS, changes)
+        table.set(4, f, "先写过的")  # a row written since it was read
+        table.set(5, "leader", "别的列")  # and one written in another column only
+        if at_once:
+            count = table.set_column(f, rows[:-3], column[:-3])
+            count += table.set_column(f, rows[-3:], column[-3:])
+        else:
+            count = sum(table.set(r, f, v) for r, v in zip(rows, column))
+        p = table.positions[f]
+        return count, [table.ws.value_now(r, p) for r in range(1, 21)], changes
+
+    for f, values in cases.items():
+        column = [values[i % len(values)] for i in range(len(rows))]
+        assert written(f, column, True) == written(f, column, False), f
+
+
 def test_appending_rows_at_once_writes_and_records_what_appending_one_by_one_does(tmp_path):
     """``append_rows`` (a merge's log rows) against ``append`` in turn, on both views: the same
     cells, the same recorded writes, the same merged cell left alone."""
