@@ -392,8 +392,8 @@ def _results(
             )
             if floor:
                 row.update(
-                    wall_ratio=round(m.wall / floor.wall, 2),
-                    cpu_ratio=round(m.cpu / floor.cpu, 2),
+                    wall_ratio=round(m.wall / floor.wall, 3),
+                    cpu_ratio=round(m.cpu / floor.cpu, 3),
                     mem_ratio=round(m.peak_mib / floor.peak_mib, 2),
                 )
             if physical:  # how far from reading the values and copying the bytes
@@ -512,8 +512,8 @@ def print_table(results: dict, say=print) -> None:
             continue
         flag = "  ← 退出码异常" if r.get("failed") else ""
         say(
-            f"{r['name']:<8} {r['wall']:>8.2f} {r['cpu']:>8.2f} {r.get('wall_ratio', 0):>6.2f}× "
-            f"{r.get('cpu_ratio', 0):>6.2f}× {r['peak_mib']:>9.0f} {r.get('mem_ratio', 0):>5.2f}× "
+            f"{r['name']:<8} {r['wall']:>8.2f} {r['cpu']:>8.2f} {r.get('wall_ratio', 0):>6.3f}× "
+            f"{r.get('cpu_ratio', 0):>6.3f}× {r['peak_mib']:>9.0f} {r.get('mem_ratio', 0):>5.2f}× "
             f"{r.get('cpu_over_physical', 0):>7.2f}×  {r['what']}{flag}"
         )
     c = results.get("check_in_process")
