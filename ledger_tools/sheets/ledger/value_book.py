@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 
@@ -131,6 +132,16 @@ def _openpyxl_shape(value: object) -> object:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
     return value
+
+
+def _shaped(v: Any) -> object:
+    """``_openpyxl_shape``, text and numbers (the bulk of a ledger's cells) taken first."""
+    kind = v.__class__
+    if kind is str:
+        return v or None
+    if kind is float:
+        return int(v) if v.is_integer() and abs(v) < 2**53 else v
+    return _openpyxl_shape(v)
 
 
 _UNSET = object()
@@ -300,13 +311,7 @@ class ValueSheet:
                 return now
         if row < 1 or column < 1 or row > self._height or column > len(self._columns):
             return None
-        v = self._columns[column - 1][row - 1]
-        kind = v.__class__
-        if kind is str:
-            return v or None
-        if kind is float:
-            return int(v) if v.is_integer() and abs(v) < 2**53 else v
-        return _openpyxl_shape(v)
+        return _shaped(self._columns[column - 1][row - 1])
 
     def column_now(self, column: int) -> Callable[[int], object]:
         """``value_now`` of one column: ``column_now(c)(row)`` is ``value_now(row, c)``, with
@@ -323,13 +328,7 @@ class ValueSheet:
                     return found
             if row < 1 or row > height:
                 return None
-            v = values[row - 1]
-            kind = v.__class__
-            if kind is str:
-                return v or None
-            if kind is float:
-                return int(v) if v.is_integer() and abs(v) < 2**53 else v
-            return _openpyxl_shape(v)
+            return _shaped(values[row - 1])
 
         return at
 
