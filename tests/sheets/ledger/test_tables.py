@@ -135,14 +135,17 @@ ODD = [
 ]
 
 
-def _odd_ledger(path):
-    """A 台账 whose cells hold every shape the readers distinguish, some of them unreadable."""
+ODD_FIELDS = ["matter", "lead_unit", "deadline", "status", "confidential", "kind"]
+
+
+def _odd_ledger(path, rows=ODD, fields=ODD_FIELDS):
+    """A 台账 whose cells hold every shape the readers distinguish, some of them unreadable:
+    ``rows`` of values for ``fields`` from row 3 on, text typed as text."""
     make_ledger(path, [item()])
     wb = openpyxl.load_workbook(path)
     ws = wb["台账"]
     table = Table(ws, sc.ITEMS)
-    fields = ["matter", "lead_unit", "deadline", "status", "confidential", "kind"]
-    for r, values in enumerate(ODD, start=3):
+    for r, values in enumerate(rows, start=3):
         for f, v in zip(fields, values):
             cell = ws.cell(r, table.positions[f], v)
             if isinstance(v, str):
@@ -270,10 +273,6 @@ def test_repeated_values_are_converted_once_and_read_as_each_cell_alone_would(tm
     """A column of plain kinds is converted once per distinct value (``_convert``): the rows
     are the openpyxl reader's, a bad value is reported in every row that holds it, a value
     written since reads as written, and a list is never one object shared by two rows."""
-    path = make_ledger(tmp_path / "台账.xlsx", [item()])
-    wb = openpyxl.load_workbook(path)
-    ws = wb["台账"]
-    table = Table(ws, sc.ITEMS)
     repeated = [
         ("同一件事", "甲、乙", dt.datetime(2026, 3, 5), "办理中", 2.0),
         ("同一件事", "甲、乙", "不是日期", "不是状态", 2.0),
@@ -281,12 +280,7 @@ def test_repeated_values_are_converted_once_and_read_as_each_cell_alone_would(tm
         ("同一件事", "甲、乙", "不是日期", "不是状态", 2.0),
     ]
     fields = ["matter", "co_units", "deadline", "status", "extensions"]
-    for r, values in enumerate(repeated, start=3):
-        for f, v in zip(fields, values):
-            cell = ws.cell(r, table.positions[f], v)
-            if isinstance(v, str):
-                cell.data_type = "s"
-    wb.save(path)
+    path = _odd_ledger(tmp_path / "台账.xlsx", repeated, fields)
     by_row = Table(openpyxl.load_workbook(path)["台账"], sc.ITEMS)
     view = ValueBook(path)["台账"]
     by_column = Table(view, sc.ITEMS)
